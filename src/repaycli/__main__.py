@@ -1,0 +1,3 @@
+from repaycli.cli import main
+
+main()

@@ -1,0 +1,277 @@
+"""Pydantic models shared by the core, the store and the renderers.
+
+Amounts are ``Decimal`` yuan and serialise to JSON as strings with two places; percentages as
+strings too; dates as ISO strings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from repaycli.errors import BadInput
+
+
+def _two_places(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+#: An amount in yuan, shown with two decimal places.
+Money = Annotated[Decimal, PlainSerializer(_two_places, return_type=str, when_used="json")]
+#: A percentage such as ``12.80`` (meaning 12.80 %).
+Percent = Annotated[Decimal, PlainSerializer(_two_places, return_type=str, when_used="json")]
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+#: A rate, as a fraction (``0.0005`` per day) or a fine percentage, shown without padding.
+Rate = Annotated[Decimal, PlainSerializer(_plain, return_type=str, when_used="json")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reason(StrEnum):
+    MEDICAL = "medical"
+    UNEMPLOYMENT = "unemployment"
+    INCOME_DROP = "income_drop"
+    FAMILY_EMERGENCY = "family_emergency"
+    BUSINESS_FAILURE = "business_failure"
+    OVERSIGHT = "oversight"
+    OTHER = "other"
+
+    @property
+    def temporary(self) -> bool:
+        """Hardships that usually pass, so a deferral is a plausible ask."""
+        return self in (
+            Reason.MEDICAL,
+            Reason.UNEMPLOYMENT,
+            Reason.INCOME_DROP,
+            Reason.FAMILY_EMERGENCY,
+        )
+
+
+class PlatformKind(StrEnum):
+    BNPL = "bnpl"
+    CONSUMER_LOAN = "consumer_loan"
+    CREDIT_CARD = "credit_card"
+    OTHER = "other"
+
+
+class Platform(Model):
+    """One lender or product in the catalogue. ``sources`` names the source of each figure;
+    the figures listed in ``unconfirmed`` are editable defaults, not established facts."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    aliases: list[str] = Field(default_factory=list)
+    kind: PlatformKind
+    hotline: str | None = None
+    channels: list[str] = Field(default_factory=list)
+    periods: list[int]
+    max_deferral_months: int = Field(ge=0, le=12)
+    annual_rate: Rate = Field(ge=0, le=10)
+    penalty_rate_daily: Rate = Field(ge=0, le=Decimal("0.1"))
+    sources: dict[str, str] = Field(default_factory=dict)
+    unconfirmed: list[str] = Field(default_factory=list)
+    notes_zh: str = ""
+    notes_en: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "").replace("_", "")
+
+
+class Catalogue(Model):
+    platforms: list[Platform]
+
+    def get(self, platform_id: str) -> Platform:
+        for platform in self.platforms:
+            if platform.id == platform_id:
+                return platform
+        raise KeyError(platform_id)
+
+    def resolve(self, name: str) -> Platform:
+        """The platform whose id, Chinese or English name or alias matches ``name``."""
+        wanted = _key(name)
+        if not wanted:
+            raise BadInput("err.platform_empty")
+        for platform in self.platforms:
+            names = [platform.id, platform.name_zh, platform.name_en, *platform.aliases]
+            if wanted in {_key(n) for n in names}:
+                return platform
+        every = {
+            _key(n): platform.id
+            for platform in self.platforms
+            for n in [platform.id, platform.name_zh, platform.name_en, *platform.aliases]
+        }
+        close = difflib.get_close_matches(wanted, list(every), n=6, cutoff=0.5)
+        suggestions = list(dict.fromkeys(every[c] for c in close))[:3]
+        if not suggestions:
+            suggestions = [p.id for p in self.platforms if wanted in _key(p.name_en)][:3]
+        if suggestions:
+            raise BadInput("err.platform_unknown_suggest", value=name, ids=", ".join(suggestions))
+        raise BadInput("err.platform_unknown", value=name)
+
+
+class Debt(Model):
+    """One overdue debt as the user describes it."""
+
+    platform: Platform
+    overdue: Money = Field(gt=0)
+    principal: Money | None = None
+    days_overdue: int = Field(default=0, ge=0)
+    annual_rate: Rate | None = None
+    penalty_rate_daily: Rate | None = None
+
+    @property
+    def contract_rate(self) -> Decimal:
+        return self.platform.annual_rate if self.annual_rate is None else self.annual_rate
+
+    @property
+    def penalty_rate(self) -> Decimal:
+        if self.penalty_rate_daily is None:
+            return self.platform.penalty_rate_daily
+        return self.penalty_rate_daily
+
+
+class Situation(Model):
+    """The user's finances and circumstances; ``today`` is the date the plan is made."""
+
+    today: date
+    income: Money = Field(ge=0)
+    expenses: Money | None = Field(default=None, ge=0)
+    cash: Money | None = Field(default=None, ge=0)
+    reason: Reason | None = None
+    recovery: date | None = None
+    start: date
+    share_of_disposable: Percent = Decimal(50)
+    share_of_income: Percent = Decimal(30)
+
+
+class Installment(Model):
+    n: int
+    due: date
+    amount: Money
+
+
+class ProposalKind(StrEnum):
+    INSTALLMENTS = "installments"
+    PRINCIPAL_ONLY = "principal_only"
+    DEFERRAL = "deferral"
+    LUMP_SUM = "lump_sum"
+    CARD_PERSONALISED = "card_personalised"
+
+
+class Proposal(Model):
+    id: str
+    kind: ProposalKind
+    platform: str
+    periods: int
+    interest_free: bool
+    annual_rate_percent: Percent
+    deferral_months: int = 0
+    principal: Money
+    payment: Money
+    total: Money
+    cost: Money
+    apr_percent: Percent
+    apr_compound_percent: Percent
+    share_percent: Percent | None
+    affordable: bool
+    schedule: list[Installment]
+
+
+class Affordability(Model):
+    limit: Money
+    basis: str
+    share_percent: Percent
+    income: Money
+    expenses: Money | None
+    disposable: Money
+
+
+class CostOfWaiting(Model):
+    penalty_rate_daily_percent: Rate
+    per_day: Money
+    next_30_days: Money
+    next_90_days: Money
+
+
+class Ladder(Model):
+    opening: str | None
+    target: str | None
+    walk_away_monthly: Money
+    nothing_affordable: bool
+    needed_payment: Money | None
+
+
+class ChecklistItem(Model):
+    id: str
+    text: str
+
+
+class ChecklistStage(Model):
+    id: str
+    title: str
+    items: list[ChecklistItem]
+
+
+class Checklist(Model):
+    stages: list[ChecklistStage]
+
+
+class LogField(Model):
+    """One field of the call log, shared by the plan's template and ``log add``."""
+
+    name: str
+    kind: str
+    required: bool = False
+    choices: list[str] = Field(default_factory=list)
+
+
+class LogTemplate(Model):
+    fields: list[LogField]
+
+
+class DebtSummary(Model):
+    platform: str
+    platform_name: str
+    kind: PlatformKind
+    hotline: str | None
+    overdue: Money
+    principal: Money
+    principal_estimated: bool
+    days_overdue: int
+    annual_rate_percent: Rate
+    penalty_rate_daily_percent: Rate
+    unconfirmed: list[str]
+
+
+class PlanResult(Model):
+    schema_version: int = 1
+    as_of: date
+    lang: str
+    reason: Reason | None
+    recovery: date | None
+    cash: Money | None
+    debts: list[DebtSummary]
+    affordability: Affordability
+    cost_of_waiting: CostOfWaiting
+    proposals: list[Proposal]
+    ladder: Ladder
+    checklist: Checklist
+    log_template: LogTemplate

@@ -1,0 +1,176 @@
+"""Interest rates: parsing, amortisation (等额本息, fee-based) and the IRR behind every APR.
+
+The annualised rate follows PBoC 公告〔2021〕第3号: IRR of the cash flows over the principal
+actually in use; the simple figure is monthly IRR × 12, the compounded one (1 + i)¹² − 1.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation, localcontext
+from enum import StrEnum
+
+from repaycli.core.money import ZERO, level_schedule, round_fen
+from repaycli.errors import BadInput
+
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+DAYS_PER_YEAR = Decimal(365)
+MONTHS_PER_YEAR = Decimal(12)
+#: Rates above this (per year) are treated as typing mistakes.
+MAX_ANNUAL_RATE = Decimal("10")
+
+
+class RateUnit(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+_PER_YEAR = {RateUnit.DAY: DAYS_PER_YEAR, RateUnit.MONTH: MONTHS_PER_YEAR, RateUnit.YEAR: ONE}
+_UNIT_WORDS = {
+    "/day": RateUnit.DAY,
+    "/d": RateUnit.DAY,
+    "perday": RateUnit.DAY,
+    "/日": RateUnit.DAY,
+    "/天": RateUnit.DAY,
+    "日": RateUnit.DAY,
+    "每日": RateUnit.DAY,
+    "/month": RateUnit.MONTH,
+    "/m": RateUnit.MONTH,
+    "/mo": RateUnit.MONTH,
+    "permonth": RateUnit.MONTH,
+    "/月": RateUnit.MONTH,
+    "月": RateUnit.MONTH,
+    "每月": RateUnit.MONTH,
+    "/year": RateUnit.YEAR,
+    "/y": RateUnit.YEAR,
+    "/yr": RateUnit.YEAR,
+    "/a": RateUnit.YEAR,
+    "peryear": RateUnit.YEAR,
+    "/年": RateUnit.YEAR,
+    "年": RateUnit.YEAR,
+    "每年": RateUnit.YEAR,
+    "年化": RateUnit.YEAR,
+}
+_NUMBER = re.compile(r"^\d+(\.\d+)?$|^\.\d+$")
+
+
+def convert_rate(value: Decimal, source: RateUnit, target: RateUnit) -> Decimal:
+    """Simple (non-compounding) conversion between per-day, per-month and per-year rates."""
+    return value * _PER_YEAR[source] / _PER_YEAR[target]
+
+
+def parse_rate(text: str, *, unit: RateUnit, field: str = "rate") -> Decimal:
+    """Parse ``12%``, ``0.12``, ``0.05%/day``, ``1.5%/月`` into a fraction per ``unit``.
+
+    A bare number above 1 without ``%`` is refused as ambiguous (``12`` could be 12 % or 1200 %).
+    """
+    raw = unicodedata.normalize("NFKC", str(text)).strip().lower().replace(" ", "")
+    if not raw:
+        raise BadInput("err.rate_empty", field=field)
+    source = unit
+    for word, word_unit in sorted(_UNIT_WORDS.items(), key=lambda kv: -len(kv[0])):
+        if raw.endswith(word):
+            source = word_unit
+            raw = raw[: -len(word)]
+            break
+    for word, word_unit in (("年化", RateUnit.YEAR), ("日", RateUnit.DAY), ("月", RateUnit.MONTH)):
+        if raw.startswith(word):
+            source = word_unit
+            raw = raw[len(word) :]
+    percent = raw.endswith("%")
+    raw = raw.rstrip("%")
+    if raw.startswith("-"):
+        raise BadInput("err.rate_negative", field=field, value=text)
+    if not _NUMBER.match(raw):
+        raise BadInput("err.rate_not_number", field=field, value=text)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise BadInput("err.rate_not_number", field=field, value=text) from exc
+    if percent:
+        value /= HUNDRED
+    elif value > 1:
+        raise BadInput("err.rate_ambiguous", field=field, value=text)
+    result = convert_rate(value, source, unit)
+    check_rate(convert_rate(result, unit, RateUnit.YEAR), field=field, text=str(text))
+    return result
+
+
+def check_rate(annual: Decimal, *, field: str, text: str | None = None) -> Decimal:
+    shown = text if text is not None else str(annual)
+    if not annual.is_finite():
+        raise BadInput("err.rate_not_number", field=field, value=shown)
+    if annual < 0:
+        raise BadInput("err.rate_negative", field=field, value=shown)
+    if annual > MAX_ANNUAL_RATE:
+        raise BadInput("err.rate_too_large", field=field, value=shown)
+    return annual
+
+
+def annuity_payment(principal: Decimal, monthly_rate: Decimal, periods: int) -> Decimal:
+    """The exact (unrounded) 等额本息 payment: P·r·(1+r)ⁿ / ((1+r)ⁿ − 1)."""
+    if periods < 1:
+        raise ValueError("periods must be at least 1")
+    if monthly_rate == 0:
+        return principal / periods
+    with localcontext() as ctx:
+        ctx.prec = 40
+        growth = (ONE + monthly_rate) ** periods
+        return principal * monthly_rate * growth / (growth - ONE)
+
+
+def annuity_schedule(principal: Decimal, annual_rate: Decimal, periods: int) -> list[Decimal]:
+    """Installments of a 等额本息 loan at ``annual_rate`` (monthly rate = annual / 12).
+
+    The total is the exact payment × periods, rounded once; the last installment absorbs the
+    difference so the installments add up to the total exactly.
+    """
+    exact = annuity_payment(principal, annual_rate / MONTHS_PER_YEAR, periods)
+    return level_schedule(exact, round_fen(exact * periods), periods)
+
+
+def fee_schedule(principal: Decimal, fee_per_period: Decimal, periods: int) -> list[Decimal]:
+    """Card-style installments: principal / n plus a fee on the original principal each period."""
+    exact = principal / periods + principal * fee_per_period
+    return level_schedule(exact, round_fen(exact * periods), periods)
+
+
+def _npv(rate: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
+    base = ONE + rate
+    return sum((amount / base**t for t, amount in flows), ZERO)
+
+
+def monthly_irr(advance: Decimal, payments: Sequence[Decimal], offset: int = 1) -> Decimal:
+    """The monthly rate at which ``advance`` now equals ``payments`` at months offset, offset+1, …
+
+    Found by bisection on the net present value, which is monotonic here (one sign change).
+    Returns a negative rate when the payments add up to less than the advance.
+    """
+    if advance <= 0 or not payments:
+        raise ValueError("an IRR needs a positive advance and at least one payment")
+    flows = [(0, advance)] + [(offset + k, -amount) for k, amount in enumerate(payments)]
+    with localcontext() as ctx:
+        ctx.prec = 34
+        if sum(payments, ZERO) == advance:
+            return ZERO
+        low, high = Decimal("-0.99"), Decimal("1")
+        while _npv(high, flows) < 0 and high < 1000:
+            high *= 2
+        for _ in range(120):
+            mid = (low + high) / 2
+            if _npv(mid, flows) < 0:
+                low = mid
+            else:
+                high = mid
+        return (low + high) / 2
+
+
+def annualise(monthly: Decimal) -> tuple[Decimal, Decimal]:
+    """(simple, compounded) annual rates as percentages, to two places."""
+    simple = monthly * MONTHS_PER_YEAR * HUNDRED
+    compounded = ((ONE + monthly) ** 12 - ONE) * HUNDRED
+    return simple.quantize(Decimal("0.01")), compounded.quantize(Decimal("0.01"))

@@ -1,0 +1,103 @@
+"""Message catalogues (zh / en) and the choice of language.
+
+Catalogues are TOML files under ``i18n/<lang>/``, one per area of the program; their tables nest
+into dotted keys (``[err] amount_zero`` → ``err.amount_zero``). The language follows ``--lang``,
+then ``REPAYCLI_LANG``, then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` starting with
+``zh``), else English.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from repaycli.errors import BadInput
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANG = "en"
+
+_current: str | None = None
+
+
+def normalise_lang(value: str) -> str | None:
+    """``zh_CN.UTF-8``, ``zh-Hans``, ``中文`` → ``zh``; ``en_US`` → ``en``; else ``None``."""
+    low = value.strip().lower()
+    if low.startswith("zh") or low in ("中文", "cn", "chinese"):
+        return "zh"
+    if low.startswith("en") or low == "english":
+        return "en"
+    return None
+
+
+def detect_lang(environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    chosen = env.get("REPAYCLI_LANG", "")
+    if chosen and normalise_lang(chosen):
+        return normalise_lang(chosen) or DEFAULT_LANG
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else DEFAULT_LANG
+    return DEFAULT_LANG
+
+
+def set_lang(value: str | None) -> str:
+    """Fix the language for this process (``None`` means: detect it)."""
+    global _current
+    if value is None:
+        _current = detect_lang()
+        return _current
+    lang = normalise_lang(value)
+    if lang is None:
+        raise BadInput("err.lang_unknown", value=value)
+    _current = lang
+    return lang
+
+
+def get_lang() -> str:
+    return _current if _current is not None else set_lang(None)
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every message of one language, merged from all its catalogue files."""
+    messages: dict[str, str] = {}
+    folder = resources.files("repaycli.i18n").joinpath(lang)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            messages.update(_flatten(tomllib.loads(entry.read_text(encoding="utf-8"))))
+    return messages
+
+
+def t(key: str, lang: str | None = None, /, **params: object) -> str:
+    """The message ``key`` in the current language, formatted with ``params``.
+
+    A ``field`` parameter naming an input (``overdue``) is shown by its translated label.
+    """
+    messages = catalogue(lang or get_lang())
+    text = messages.get(key)
+    if text is None:
+        text = catalogue(DEFAULT_LANG).get(key, key)
+    if "field" in params:
+        field_key = f"field.{params['field']}"
+        params = {**params, "field": messages.get(field_key, str(params["field"]))}
+    return text.format(**params) if params else text
+
+
+def has(key: str) -> bool:
+    return key in catalogue(get_lang())
