@@ -1,0 +1,63 @@
+"""Loading the data files shipped in this folder, and the user's own platform file."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from repaycli.core.checklist import ChecklistSource
+from repaycli.core.models import Catalogue, LogField, Platform
+from repaycli.errors import BadInput
+
+USER_PLATFORMS_FILE = "platforms.toml"
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files("repaycli.catalog").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_catalogue(user_file: Path | None = None) -> Catalogue:
+    """The shipped catalogue, with the user's file (if any) overriding fields or adding platforms."""
+    tables = _read("platforms.toml")
+    if user_file is not None and user_file.is_file():
+        try:
+            user = tomllib.loads(user_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            raise BadInput("err.user_catalogue", path=str(user_file), detail=str(exc)) from exc
+        for key, value in user.items():
+            if not isinstance(value, dict):
+                raise BadInput("err.user_catalogue", path=str(user_file), detail=key)
+            tables[key] = _merge(tables.get(key, {}), value)
+    try:
+        return Catalogue(
+            platforms=[Platform(id=key, **fields) for key, fields in tables.items()]
+        )
+    except (ValidationError, TypeError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BadInput("err.user_catalogue", path=str(user_file), detail=detail) from exc
+
+
+@cache
+def load_checklist() -> ChecklistSource:
+    return ChecklistSource.model_validate(_read("checklist.toml"))
+
+
+@cache
+def load_log_fields() -> tuple[LogField, ...]:
+    return tuple(LogField.model_validate(f) for f in _read("log_fields.toml")["field"])

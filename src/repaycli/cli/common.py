@@ -1,0 +1,135 @@
+"""Helpers every command uses: language, the clock, prompts, output format, error lines."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+import typer
+
+from repaycli.errors import BadInput, RepayError
+from repaycli.i18n import set_lang, t
+from repaycli.render.safe import safe_text
+
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="Language: zh or en (default: REPAYCLI_LANG, locale).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (shape in the README).")]
+NoInputOption = Annotated[
+    bool, typer.Option("--no-input", help="Never prompt: a missing value is an error.")
+]
+
+
+def use_lang(value: str | None) -> None:
+    """Set the language for this run (``None``: detect it). Called by the root callback."""
+    set_lang(value)
+
+
+def command_lang(value: str | None) -> None:
+    """A command's own ``--lang`` overrides the root one when given."""
+    if value is not None:
+        set_lang(value)
+
+
+def today() -> date:
+    """Today's date; ``REPAYCLI_TODAY`` (ISO) pins it for tests and worked examples."""
+    pinned = os.environ.get("REPAYCLI_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise BadInput("err.env_today", value=pinned) from None
+    return date.today()
+
+
+def now() -> datetime:
+    """The current time, in the local time zone (date pinned by ``REPAYCLI_TODAY``)."""
+    current = datetime.now().astimezone()
+    pinned = today()
+    if pinned != current.date():
+        current = current.replace(year=pinned.year, month=pinned.month, day=pinned.day)
+    return current
+
+
+def report_error(error: RepayError) -> None:
+    """One line on stderr: what is wrong and how to fix it."""
+    params = {k: safe_text(str(v)) if isinstance(v, str) else v for k, v in error.params.items()}
+    message = t(error.key, **params)
+    typer.echo(f"{t('err.prefix')}{message}", err=True)
+
+
+def ask(
+    label: str,
+    parse: Callable[[str], T],
+    *,
+    flag: str,
+    no_input: bool,
+    optional: bool = False,
+    default: str | None = None,
+) -> T | None:
+    """Prompt (on stderr) until ``parse`` accepts the answer.
+
+    An empty answer to an optional question means "skip". With ``no_input`` a required value is
+    an error naming its flag; so is end of input (a prompt in cron or a closed pipe).
+    """
+    if no_input:
+        if optional:
+            return None
+        if default is not None:
+            return parse(default)
+        raise BadInput("err.missing_value", flag=flag)
+    hint = f" ({t('prompt.optional')})" if optional else ""
+    while True:
+        try:
+            answer = typer.prompt(
+                f"{label}{hint}",
+                default=default if default is not None else "",
+                show_default=default is not None,
+                err=True,
+            )
+        except typer.Abort:
+            typer.echo("", err=True)
+            raise BadInput("err.missing_value", flag=flag) from None
+        answer = answer.strip()
+        if not answer:
+            if optional:
+                return None
+            typer.echo(t("prompt.required"), err=True)
+            continue
+        try:
+            return parse(answer)
+        except BadInput as error:
+            report_error(error)
+
+
+def choose_format(json_flag: bool, fmt: OutputFormat | None) -> OutputFormat:
+    if json_flag:
+        if fmt not in (None, OutputFormat.JSON):
+            raise BadInput("err.format_conflict")
+        return OutputFormat.JSON
+    return fmt or OutputFormat.TEXT
+
+
+def write_out(text: str) -> None:
+    """Write already-rendered text to stdout as UTF-8, whatever the locale (cron has none)."""
+    data = text if text.endswith("\n") else text + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data)
+        return
+    sys.stdout.flush()
+    buffer.write(data.encode("utf-8"))
+    buffer.flush()

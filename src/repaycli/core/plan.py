@@ -1,0 +1,100 @@
+"""Assembles a whole plan for one debt: situation, cost of waiting, proposals, ladder, checklist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from repaycli.core.checklist import ChecklistSource, compose_checklist
+from repaycli.core.models import (
+    Debt,
+    DebtSummary,
+    LogField,
+    LogTemplate,
+    PlanResult,
+    Proposal,
+    Situation,
+)
+from repaycli.core.money import format_money
+from repaycli.core.proposals import ladder_for, proposals_for
+from repaycli.core.rates import HUNDRED
+from repaycli.core.situation import affordability, cost_of_waiting, principal_of
+
+
+def summarise(debt: Debt, lang: str) -> DebtSummary:
+    principal, estimated = principal_of(debt)
+    return DebtSummary(
+        platform=debt.platform.id,
+        platform_name=debt.platform.name(lang),
+        kind=debt.platform.kind,
+        hotline=debt.platform.hotline,
+        overdue=debt.overdue,
+        principal=principal,
+        principal_estimated=estimated,
+        days_overdue=debt.days_overdue,
+        annual_rate_percent=debt.contract_rate * HUNDRED,
+        penalty_rate_daily_percent=debt.penalty_rate * HUNDRED,
+        unconfirmed=[
+            name
+            for name in debt.platform.unconfirmed
+            if not (name == "annual_rate" and debt.annual_rate is not None)
+            and not (name == "penalty_rate_daily" and debt.penalty_rate_daily is not None)
+        ],
+    )
+
+
+def build_plan(
+    debt: Debt,
+    situation: Situation,
+    *,
+    lang: str,
+    checklist: ChecklistSource,
+    log_fields: Sequence[LogField],
+    describe: Callable[[Proposal], str],
+) -> PlanResult:
+    """The whole plan. ``describe`` turns a proposal into a short phrase for the checklist
+    (it lives with the renderers, which own the wording)."""
+    budget = affordability(situation)
+    proposals = proposals_for(debt, situation, budget)
+    ladder = ladder_for(proposals, budget)
+    by_id = {p.id: p for p in proposals}
+    summary = summarise(debt, lang)
+    none = "—"
+    conditions = {
+        "has_hotline" if debt.platform.hotline else "no_hotline",
+        "nothing_affordable" if ladder.nothing_affordable else "affordable",
+    }
+    if situation.cash is not None:
+        conditions.add("has_cash")
+    if situation.recovery is not None:
+        conditions.add("has_recovery")
+    if summary.principal_estimated and debt.days_overdue > 0:
+        conditions.add("estimated_principal")
+    values = {
+        "platform": debt.platform.name(lang),
+        "hotline": debt.platform.hotline or none,
+        "opening": describe(by_id[ladder.opening]) if ladder.opening else none,
+        "target": describe(by_id[ladder.target]) if ladder.target else none,
+        "walk_away": format_money(ladder.walk_away_monthly),
+        "needed": format_money(ladder.needed_payment) if ladder.needed_payment else none,
+    }
+    return PlanResult(
+        as_of=situation.today,
+        lang=lang,
+        reason=situation.reason,
+        recovery=situation.recovery,
+        cash=situation.cash,
+        debts=[summary],
+        affordability=budget,
+        cost_of_waiting=cost_of_waiting(debt),
+        proposals=proposals,
+        ladder=ladder,
+        checklist=compose_checklist(
+            checklist,
+            lang=lang,
+            kind=debt.platform.kind,
+            reason=situation.reason,
+            conditions=conditions,
+            values=values,
+        ),
+        log_template=LogTemplate(fields=list(log_fields)),
+    )

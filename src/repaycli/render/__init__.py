@@ -1,0 +1,1 @@
+"""Renderers: one result model, several views (rich terminal, plain text, markdown, JSON)."""
