@@ -1,0 +1,20 @@
+"""Every test gets its own REPAYCLI_HOME, English, a fixed width and no colour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    monkeypatch.setenv("REPAYCLI_HOME", str(home))
+    monkeypatch.setenv("REPAYCLI_LANG", "en")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("REPAYCLI_TODAY", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    yield home
