@@ -38,3 +38,12 @@ def db_path() -> Path:
 
 def user_platforms_file() -> Path:
     return config_dir() / "platforms.toml"
+
+
+def last_plan_path() -> Path:
+    """``repaycli plan`` saves its latest result here (JSON) for ``offer`` and ``letter``."""
+    return data_dir() / "last-plan.json"
+
+
+def user_lpr_file() -> Path:
+    return config_dir() / "lpr.toml"
