@@ -1,0 +1,112 @@
+"""What the store hands back: call-log entries, agreements, installments and payments.
+
+Shared by the store, the commands and the renderers. Amounts are ``Decimal`` yuan (stored as
+integer fen); times are ISO 8601 strings with their UTC offset, kept exactly as stored so the
+hash chain can be recomputed from an export.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from repaycli.core.ledger import InstallmentStatus
+from repaycli.core.models import Model, Money
+
+
+class Attachment(Model):
+    """A file named in a log entry: recorded (path, size, SHA-256 at the time), not copied."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+class LogEntry(Model):
+    id: int
+    recorded_at: str
+    at: str
+    platform: str
+    channel: str
+    number: str | None = None
+    agent: str | None = None
+    ref: str | None = None
+    asked: str | None = None
+    offered: str | None = None
+    outcome: str
+    agreed_terms: str | None = None
+    confirmation: str | None = None
+    follow_up: date | None = None
+    follow_up_action: str | None = None
+    notes: str | None = None
+    attachments: list[Attachment] = Field(default_factory=list)
+    corrects: int | None = None
+    corrected_by: int | None = None
+    follow_up_done_at: str | None = None
+    prev_hash: str
+    hash: str
+
+
+class InstallmentView(Model):
+    n: int
+    due: date
+    amount: Money
+    paid: Money
+    left: Money
+    status: InstallmentStatus
+
+
+class Allocation(Model):
+    n: int
+    amount: Money
+
+
+class PaymentView(Model):
+    id: int
+    agreement_id: int
+    paid_on: date
+    amount: Money
+    applied: Money
+    excess: Money
+    receipt: str | None
+    recorded_at: str
+    allocations: list[Allocation]
+
+
+class AgreementView(Model):
+    id: int
+    recorded_at: str
+    platform: str
+    total: Money
+    periods: int
+    first_due: date
+    log_entry: int | None
+    source: str | None
+    paid: Money
+    balance: Money
+    overpaid: Money
+    finished: bool
+    next_due: date | None
+    overdue: Money
+    schedule: list[InstallmentView]
+    payments: list[PaymentView]
+
+
+class DueInstallment(Model):
+    """An unpaid installment due by a date, for reminders."""
+
+    agreement_id: int
+    platform: str
+    n: int
+    due: date
+    left: Money
+
+
+class OpenFollowUp(Model):
+    """A follow-up promised in a log entry and not yet overtaken or closed, for reminders."""
+
+    entry_id: int
+    platform: str
+    follow_up: date
+    action: str | None

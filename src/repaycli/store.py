@@ -1,0 +1,775 @@
+"""The one module that touches SQLite: connect, check, migrate, and plain read/write functions.
+
+- One file (``paths.db_path()``), private to the user (file 0600, new directory 0700); WAL set
+  once per connection outside any transaction; foreign keys on; a busy timeout so a person and
+  cron can write at once.
+- ``PRAGMA application_id`` marks the file as repaycli's and ``PRAGMA user_version`` holds the
+  schema version. ``MIGRATIONS`` is an append-only list of named functions; each runs with its
+  version bump in one ``BEGIN IMMEDIATE`` transaction.
+- Before anything is written (even before WAL is switched on) the file is opened read-only and
+  checked: corrupt, not repaycli's, or from a newer repaycli → ``Failure``, file untouched.
+- Amounts are integer fen; times ISO 8601 with their UTC offset (``at_utc`` is the same instant
+  in UTC, for ordering); dates ISO. Every multi-statement write is one transaction.
+- The call log is append-only (triggers refuse UPDATE and DELETE) and hash-chained
+  (``core.evidence``); ``AUTOINCREMENT`` keeps the highest id ever written, so an entry removed
+  from the end is noticed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from repaycli.core import evidence, ledger
+from repaycli.core.money import from_fen
+from repaycli.core.records import (
+    AgreementView,
+    Allocation,
+    Attachment,
+    DueInstallment,
+    InstallmentView,
+    LogEntry,
+    OpenFollowUp,
+    PaymentView,
+)
+from repaycli.errors import BadInput, Failure
+
+#: 'RPAY': written to the header by the first migration, so a foreign database is recognised.
+APPLICATION_ID = 0x52504159
+BUSY_TIMEOUT_MS = 30_000
+_MAGIC = b"SQLite format 3\x00"
+
+CHANNELS = ("phone", "app_chat", "online_chat", "email", "letter", "in_person")
+OUTCOMES = ("no_answer", "refused", "pending", "callback_promised", "agreed")
+TEXT_FIELDS = (
+    "number",
+    "agent",
+    "ref",
+    "asked",
+    "offered",
+    "agreed_terms",
+    "confirmation",
+    "follow_up_action",
+    "notes",
+)
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+# --- migrations (append only: never edit one that has shipped) --------------------------------
+
+
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    """Call log, agreements with their installments, payments and where each payment went."""
+    checks_channel = ", ".join(f"'{c}'" for c in CHANNELS)
+    checks_outcome = ", ".join(f"'{o}'" for o in OUTCOMES)
+    statements = [
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        f"""CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded_at TEXT NOT NULL,
+    at TEXT NOT NULL,
+    at_utc TEXT NOT NULL,
+    platform TEXT NOT NULL CHECK (platform <> ''),
+    channel TEXT NOT NULL CHECK (channel IN ({checks_channel})),
+    number TEXT,
+    agent TEXT,
+    ref TEXT,
+    asked TEXT,
+    offered TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ({checks_outcome})),
+    agreed_terms TEXT,
+    confirmation TEXT,
+    follow_up TEXT,
+    follow_up_action TEXT,
+    notes TEXT,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    corrects INTEGER UNIQUE REFERENCES contacts(id),
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+)""",
+        """CREATE TRIGGER contacts_no_update BEFORE UPDATE ON contacts
+BEGIN SELECT RAISE(ABORT, 'the call log is append-only'); END""",
+        """CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
+BEGIN SELECT RAISE(ABORT, 'the call log is append-only'); END""",
+        """CREATE TABLE agreements (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    platform TEXT NOT NULL CHECK (platform <> ''),
+    total_fen INTEGER NOT NULL CHECK (total_fen > 0),
+    periods INTEGER NOT NULL CHECK (periods >= 1),
+    first_due TEXT NOT NULL,
+    contact_id INTEGER REFERENCES contacts(id),
+    source TEXT
+)""",
+        """CREATE TABLE installments (
+    agreement_id INTEGER NOT NULL REFERENCES agreements(id),
+    n INTEGER NOT NULL CHECK (n >= 1),
+    due TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+    paid_fen INTEGER NOT NULL DEFAULT 0 CHECK (paid_fen >= 0 AND paid_fen <= amount_fen),
+    PRIMARY KEY (agreement_id, n)
+) WITHOUT ROWID""",
+        """CREATE TABLE payments (
+    id INTEGER PRIMARY KEY,
+    agreement_id INTEGER NOT NULL REFERENCES agreements(id),
+    recorded_at TEXT NOT NULL,
+    paid_on TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    excess_fen INTEGER NOT NULL DEFAULT 0 CHECK (excess_fen >= 0),
+    receipt TEXT
+)""",
+        """CREATE TABLE allocations (
+    payment_id INTEGER NOT NULL REFERENCES payments(id),
+    agreement_id INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    PRIMARY KEY (payment_id, n),
+    FOREIGN KEY (agreement_id, n) REFERENCES installments(agreement_id, n)
+) WITHOUT ROWID""",
+        "CREATE INDEX payments_agreement ON payments(agreement_id)",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+
+
+def _m002_reminders(conn: sqlite3.Connection) -> None:
+    """What ``repaycli remind`` asks: unpaid installments by due date, follow-ups by date, later
+    contacts with the same platform, corrections; and follow-ups closed with ``log done``."""
+    statements = [
+        """CREATE TABLE follow_ups_done (
+    contact_id INTEGER PRIMARY KEY REFERENCES contacts(id),
+    done_at TEXT NOT NULL
+)""",
+        "CREATE INDEX installments_unpaid_due ON installments(due) WHERE paid_fen < amount_fen",
+        "CREATE INDEX contacts_follow_up ON contacts(follow_up) WHERE follow_up IS NOT NULL",
+        "CREATE INDEX contacts_platform_at ON contacts(platform, at_utc)",
+        "CREATE INDEX contacts_at ON contacts(at_utc)",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_reminders)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- connecting and checking ------------------------------------------------------------------
+
+
+def _ro_uri(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def check_file(path: Path) -> int:
+    """Check an existing database without writing to it; return its schema version.
+
+    Raises ``Failure`` when the file is unreadable, corrupt, not repaycli's, or newer than this
+    program. An empty file (being created by another process) counts as version 0.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise Failure("err.db_unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc
+    if not header:
+        return 0
+    if not header.startswith(_MAGIC) or len(header) < 100:
+        raise Failure("err.db_not_repaycli", path=str(path))
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise Failure("err.db_unreadable", path=str(path), detail=str(exc)) from exc
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables):
+            raise Failure("err.db_not_repaycli", path=str(path))
+        if version > SCHEMA_VERSION:
+            raise Failure("err.db_newer", path=str(path), version=version, ours=SCHEMA_VERSION)
+        result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if result != "ok":
+            raise Failure("err.db_corrupt", path=str(path))
+        return version
+    except sqlite3.DatabaseError as exc:
+        raise Failure("err.db_corrupt", path=str(path)) from exc
+    finally:
+        conn.close()
+
+
+def _create_private(path: Path) -> None:
+    """The data directory (0700 when created) and an empty database file with mode 0600."""
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+            os.chmod(folder, 0o700)
+        except OSError as exc:
+            raise Failure("err.db_unwritable", path=str(folder), detail=str(exc)) from exc
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise Failure("err.db_unwritable", path=str(path), detail=exc.strerror or "") from exc
+
+
+def _make_private(path: Path) -> None:
+    """Owner-only modes on the database and its -wal / -shm files (they follow the file's mode
+    when SQLite creates them, but an older file may have been created looser)."""
+    for suffix in ("", "-wal", "-shm"):
+        target = Path(str(path) + suffix)
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(target, mode & 0o600)
+        except OSError:
+            continue
+
+
+def _retry(action: Callable[[], Any]) -> Any:
+    """Run a statement that SQLite may refuse with 'locked' while another process holds a lock
+    the busy handler does not wait for (switching to WAL, WAL recovery)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def connect(path: Path | None = None, *, migrate_to: int | None = None) -> sqlite3.Connection:
+    """Open (creating if needed) the database, check it and bring its schema up to date.
+
+    ``migrate_to`` stops at an older schema version (tests build old databases with it).
+    """
+    from repaycli.paths import db_path
+
+    path = path or db_path()
+    if path.exists():
+        check_file(path)
+    else:
+        _create_private(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise Failure("err.db_unreadable", path=str(path), detail=str(exc)) from exc
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = _retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a filesystem without shm
+            raise Failure("err.db_unwritable", path=str(path), detail=f"journal_mode={mode}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, target=migrate_to, path=path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise Failure("err.db_failed", path=str(path), detail=str(exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
+    _make_private(path)
+    return conn
+
+
+@contextmanager
+def opened(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """``connect`` for one command: closes the connection after, and turns an SQLite error met
+    on the way (disk full, I/O error) into a one-line ``Failure``."""
+    conn = connect(path)
+    try:
+        yield conn
+    except sqlite3.Error as exc:
+        raise Failure("err.db_failed", path=str(path or _default_path()), detail=str(exc)) from exc
+    finally:
+        conn.close()
+
+
+def _default_path() -> Path:
+    from repaycli.paths import db_path
+
+    return db_path()
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (``BEGIN IMMEDIATE``: take the write lock up front so two writers
+    queue on the busy timeout instead of failing half-way)."""
+    _retry(lambda: conn.execute("BEGIN IMMEDIATE"))
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    conn: sqlite3.Connection, *, target: int | None = None, path: Path | None = None
+) -> list[str]:
+    """Apply the outstanding migrations, each with its version bump in one transaction; return
+    the names applied. Safe when several processes start at once (the version is re-read under
+    the write lock)."""
+    target = SCHEMA_VERSION if target is None else target
+    applied: list[str] = []
+    where = str(path) if path is not None else "?"
+    for version, step in enumerate(MIGRATIONS[:target], start=1):
+        if schema_version(conn) >= version:
+            continue
+        with transaction(conn):
+            current = schema_version(conn)
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            if current == 0 and version == 1:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise Failure("err.db_not_repaycli", path=where)
+            elif app_id != APPLICATION_ID:
+                raise Failure("err.db_not_repaycli", path=where)
+            if current >= version:
+                continue
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {version}")
+            applied.append(step.__name__.lstrip("_"))
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise Failure("err.db_newer", path=where, version=current, ours=SCHEMA_VERSION)
+    return applied
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of the whole database (``VACUUM INTO``), private to the user."""
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        raise BadInput("err.backup_exists", path=str(target)) from None
+    except OSError as exc:
+        raise Failure("err.file_write", path=str(target), detail=exc.strerror or "") from exc
+    try:
+        conn.execute("VACUUM INTO ?", (str(target),))
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise Failure("err.file_write", path=str(target), detail=str(exc)) from exc
+
+
+# --- the call log -----------------------------------------------------------------------------
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _hashed_view(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's fields the way the hash covers them (attachments as a list of objects)."""
+    data = {name: row[name] for name in evidence.HASHED_FIELDS if name != "attachments"}
+    data["attachments"] = json.loads(row["attachments"])
+    return data
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """A contact to log; ``at`` must be aware (carry its UTC offset)."""
+
+    at: datetime
+    platform: str
+    channel: str
+    outcome: str
+    number: str | None = None
+    agent: str | None = None
+    ref: str | None = None
+    asked: str | None = None
+    offered: str | None = None
+    agreed_terms: str | None = None
+    confirmation: str | None = None
+    follow_up: date | None = None
+    follow_up_action: str | None = None
+    notes: str | None = None
+    attachments: Sequence[Attachment] = ()
+    corrects: int | None = None
+
+
+def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datetime) -> LogEntry:
+    """Append one entry to the log, chained to the previous entry's hash; return it."""
+    if new.at.tzinfo is None or recorded_at.tzinfo is None:
+        raise ValueError("times must carry their UTC offset")
+    if new.channel not in CHANNELS:
+        raise BadInput(
+            "err.choice", field="channel", value=new.channel, choices=", ".join(CHANNELS)
+        )
+    if new.outcome not in OUTCOMES:
+        raise BadInput(
+            "err.choice", field="outcome", value=new.outcome, choices=", ".join(OUTCOMES)
+        )
+    with transaction(conn):
+        if new.corrects is not None:
+            target = _contact_row(conn, new.corrects)
+            later = conn.execute(
+                "SELECT id FROM contacts WHERE corrects = ?", (new.corrects,)
+            ).fetchone()
+            if later is not None:
+                raise BadInput("err.log_already_corrected", id=target["id"], by=later["id"])
+        last = conn.execute("SELECT id, hash FROM contacts ORDER BY id DESC LIMIT 1").fetchone()
+        seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
+        next_id = max(last["id"] if last else 0, seq["seq"] if seq else 0) + 1
+        prev_hash = last["hash"] if last else evidence.GENESIS
+        row: dict[str, Any] = {
+            "id": next_id,
+            "recorded_at": recorded_at.isoformat(timespec="seconds"),
+            "at": new.at.isoformat(timespec="seconds"),
+            "platform": new.platform,
+            "channel": new.channel,
+            "outcome": new.outcome,
+            "follow_up": new.follow_up.isoformat() if new.follow_up else None,
+            "corrects": new.corrects,
+        }
+        for name in TEXT_FIELDS:
+            if name not in row:
+                row[name] = getattr(new, name)
+        attachments = [a.model_dump() for a in new.attachments]
+        row["attachments"] = json.dumps(attachments, ensure_ascii=False, sort_keys=True)
+        digest = evidence.entry_hash({**row, "attachments": attachments}, prev_hash)
+        row.update(at_utc=_utc(new.at), prev_hash=prev_hash, hash=digest)
+        columns = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        conn.execute(f"INSERT INTO contacts ({columns}) VALUES ({marks})", row)
+    return get_contact(conn, next_id)
+
+
+def _contact_row(conn: sqlite3.Connection, entry_id: int) -> sqlite3.Row:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM contacts WHERE id = ?", (entry_id,)
+    ).fetchone()
+    if row is None:
+        raise BadInput("err.log_unknown_id", id=entry_id)
+    return row
+
+
+_ENTRY_SELECT = """SELECT c.*,
+    (SELECT n.id FROM contacts n WHERE n.corrects = c.id) AS corrected_by,
+    d.done_at AS follow_up_done_at
+FROM contacts c LEFT JOIN follow_ups_done d ON d.contact_id = c.id"""
+
+
+def _entry(row: sqlite3.Row) -> LogEntry:
+    data = {key: row[key] for key in row.keys() if key != "at_utc"}
+    data["attachments"] = json.loads(row["attachments"])
+    return LogEntry.model_validate(data)
+
+
+def get_contact(conn: sqlite3.Connection, entry_id: int) -> LogEntry:
+    row = conn.execute(f"{_ENTRY_SELECT} WHERE c.id = ?", (entry_id,)).fetchone()
+    if row is None:
+        raise BadInput("err.log_unknown_id", id=entry_id)
+    return _entry(row)
+
+
+def list_contacts(
+    conn: sqlite3.Connection,
+    *,
+    platform: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    outcome: str | None = None,
+    latest_only: bool = True,
+) -> list[LogEntry]:
+    """Entries newest first (by when the contact happened); ``latest_only`` hides entries that
+    a later correction replaces. ``since``/``until`` are inclusive local dates."""
+    where: list[str] = []
+    params: list[Any] = []
+    if platform is not None:
+        where.append("c.platform = ?")
+        params.append(platform)
+    if outcome is not None:
+        where.append("c.outcome = ?")
+        params.append(outcome)
+    if since is not None:
+        where.append("substr(c.at, 1, 10) >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append("substr(c.at, 1, 10) <= ?")
+        params.append(until.isoformat())
+    if latest_only:
+        where.append("NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)")
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = conn.execute(f"{_ENTRY_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC", params)
+    return [_entry(row) for row in rows]
+
+
+def all_contacts(conn: sqlite3.Connection) -> list[LogEntry]:
+    """The whole log in the order it was written (corrections included), for export."""
+    return [_entry(row) for row in conn.execute(f"{_ENTRY_SELECT} ORDER BY c.id")]
+
+
+def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
+    """Re-compute the hash chain over the rows as stored."""
+    rows = conn.execute(
+        "SELECT id, prev_hash, hash, "
+        + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
+        + " FROM contacts ORDER BY id"
+    ).fetchall()
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
+    entries = [
+        {**_hashed_view(row), "prev_hash": row["prev_hash"], "hash": row["hash"]} for row in rows
+    ]
+    return evidence.verify_chain(entries, head_id=int(seq["seq"]) if seq else None)
+
+
+def close_follow_up(conn: sqlite3.Connection, entry_id: int, *, done_at: datetime) -> LogEntry:
+    """Mark an entry's follow-up as done (``repaycli log done ID``)."""
+    with transaction(conn):
+        row = _contact_row(conn, entry_id)
+        if row["follow_up"] is None:
+            raise BadInput("err.log_no_follow_up", id=entry_id)
+        conn.execute(
+            "INSERT OR IGNORE INTO follow_ups_done (contact_id, done_at) VALUES (?, ?)",
+            (entry_id, done_at.isoformat(timespec="seconds")),
+        )
+    return get_contact(conn, entry_id)
+
+
+def open_follow_ups(conn: sqlite3.Connection, *, until: date) -> list[OpenFollowUp]:
+    """Follow-ups due on or before ``until`` that are still open: not closed with ``log done``,
+    not replaced by a correction, and with no later contact logged with the same platform."""
+    rows = conn.execute(
+        """SELECT c.id, c.platform, c.follow_up, c.follow_up_action FROM contacts c
+WHERE c.follow_up IS NOT NULL AND c.follow_up <= ?
+  AND NOT EXISTS (SELECT 1 FROM follow_ups_done d WHERE d.contact_id = c.id)
+  AND NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)
+  AND NOT EXISTS (SELECT 1 FROM contacts l WHERE l.platform = c.platform AND l.at_utc > c.at_utc
+                  AND (l.corrects IS NULL OR l.corrects <> c.id))
+ORDER BY c.follow_up, c.id""",
+        (until.isoformat(),),
+    )
+    return [
+        OpenFollowUp(
+            entry_id=r["id"],
+            platform=r["platform"],
+            follow_up=date.fromisoformat(r["follow_up"]),
+            action=r["follow_up_action"],
+        )
+        for r in rows
+    ]
+
+
+# --- agreements and payments ------------------------------------------------------------------
+
+
+def add_agreement(
+    conn: sqlite3.Connection,
+    *,
+    platform: str,
+    schedule: Sequence[tuple[date, int]],
+    recorded_at: datetime,
+    contact_id: int | None = None,
+    source: str | None = None,
+) -> int:
+    """Store an agreement and its installments (due date, amount in fen) in one transaction."""
+    if not schedule:
+        raise ValueError("an agreement needs at least one installment")
+    total = sum(fen for _, fen in schedule)
+    with transaction(conn):
+        if contact_id is not None:
+            _contact_row(conn, contact_id)
+        cursor = conn.execute(
+            "INSERT INTO agreements (recorded_at, platform, total_fen, periods, first_due,"
+            " contact_id, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                recorded_at.isoformat(timespec="seconds"),
+                platform,
+                total,
+                len(schedule),
+                schedule[0][0].isoformat(),
+                contact_id,
+                source,
+            ),
+        )
+        agreement_id = int(cursor.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO installments (agreement_id, n, due, amount_fen) VALUES (?, ?, ?, ?)",
+            [(agreement_id, n, due.isoformat(), fen) for n, (due, fen) in enumerate(schedule, 1)],
+        )
+    return agreement_id
+
+
+def _agreement_row(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM agreements WHERE id = ?", (agreement_id,)
+    ).fetchone()
+    if row is None:
+        raise BadInput("err.agreement_unknown_id", id=agreement_id)
+    return row
+
+
+def get_agreement(conn: sqlite3.Connection, agreement_id: int, *, today: date) -> AgreementView:
+    """An agreement with its schedule (status as of ``today``), payments and balance."""
+    head = _agreement_row(conn, agreement_id)
+    parts = conn.execute(
+        "SELECT n, due, amount_fen, paid_fen FROM installments WHERE agreement_id = ? ORDER BY n",
+        (agreement_id,),
+    ).fetchall()
+    allocs: dict[int, list[Allocation]] = {}
+    for a in conn.execute(
+        "SELECT payment_id, n, amount_fen FROM allocations WHERE agreement_id = ?"
+        " ORDER BY payment_id, n",
+        (agreement_id,),
+    ):
+        allocs.setdefault(a["payment_id"], []).append(
+            Allocation(n=a["n"], amount=from_fen(a["amount_fen"]))
+        )
+    payments = []
+    for p in conn.execute(
+        "SELECT * FROM payments WHERE agreement_id = ? ORDER BY id", (agreement_id,)
+    ):
+        mine = allocs.get(p["id"], [])
+        payments.append(
+            PaymentView(
+                id=p["id"],
+                agreement_id=agreement_id,
+                paid_on=date.fromisoformat(p["paid_on"]),
+                amount=from_fen(p["amount_fen"]),
+                applied=from_fen(p["amount_fen"] - p["excess_fen"]),
+                excess=from_fen(p["excess_fen"]),
+                receipt=p["receipt"],
+                recorded_at=p["recorded_at"],
+                allocations=mine,
+            )
+        )
+    schedule = []
+    for part in parts:
+        due = date.fromisoformat(part["due"])
+        schedule.append(
+            InstallmentView(
+                n=part["n"],
+                due=due,
+                amount=from_fen(part["amount_fen"]),
+                paid=from_fen(part["paid_fen"]),
+                left=from_fen(part["amount_fen"] - part["paid_fen"]),
+                status=ledger.status(
+                    amount_fen=part["amount_fen"], paid_fen=part["paid_fen"], due=due, today=today
+                ),
+            )
+        )
+    paid_fen = sum(part["paid_fen"] for part in parts)
+    balance_fen = head["total_fen"] - paid_fen
+    unpaid = [s for s in schedule if s.status != ledger.InstallmentStatus.PAID]
+    overdue = [s.left for s in schedule if s.status == ledger.InstallmentStatus.OVERDUE]
+    return AgreementView(
+        id=head["id"],
+        recorded_at=head["recorded_at"],
+        platform=head["platform"],
+        total=from_fen(head["total_fen"]),
+        periods=head["periods"],
+        first_due=date.fromisoformat(head["first_due"]),
+        log_entry=head["contact_id"],
+        source=head["source"],
+        paid=from_fen(paid_fen),
+        balance=from_fen(balance_fen),
+        overpaid=from_fen(sum(p["excess_fen"] for p in _payment_rows(conn, agreement_id))),
+        finished=balance_fen == 0,
+        next_due=unpaid[0].due if unpaid else None,
+        overdue=sum(overdue, from_fen(0)),
+        schedule=schedule,
+        payments=payments,
+    )
+
+
+def _payment_rows(conn: sqlite3.Connection, agreement_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT excess_fen FROM payments WHERE agreement_id = ?", (agreement_id,)
+    ).fetchall()
+
+
+def list_agreements(conn: sqlite3.Connection, *, today: date) -> list[AgreementView]:
+    ids = [r["id"] for r in conn.execute("SELECT id FROM agreements ORDER BY id")]
+    return [get_agreement(conn, i, today=today) for i in ids]
+
+
+def add_payment(
+    conn: sqlite3.Connection,
+    agreement_id: int,
+    *,
+    amount_fen: int,
+    paid_on: date,
+    recorded_at: datetime,
+    receipt: str | None = None,
+) -> int:
+    """Record a payment and apply it to the earliest unpaid installments, all in one
+    transaction; an amount beyond the balance is kept as an overpayment. A finished agreement
+    takes no more payments."""
+    if amount_fen <= 0:
+        raise BadInput("err.amount_zero", field="amount")
+    with transaction(conn):
+        _agreement_row(conn, agreement_id)
+        owed = [
+            ledger.Owed(n=r["n"], amount_fen=r["amount_fen"], paid_fen=r["paid_fen"])
+            for r in conn.execute(
+                "SELECT n, amount_fen, paid_fen FROM installments WHERE agreement_id = ?",
+                (agreement_id,),
+            )
+        ]
+        if sum(o.left_fen for o in owed) == 0:
+            raise BadInput("err.agreement_finished", id=agreement_id)
+        result = ledger.apply_payment(owed, amount_fen)
+        cursor = conn.execute(
+            "INSERT INTO payments (agreement_id, recorded_at, paid_on, amount_fen, excess_fen,"
+            " receipt) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                agreement_id,
+                recorded_at.isoformat(timespec="seconds"),
+                paid_on.isoformat(),
+                amount_fen,
+                result.excess_fen,
+                receipt,
+            ),
+        )
+        payment_id = int(cursor.lastrowid or 0)
+        for n, fen in result.allocations:
+            conn.execute(
+                "INSERT INTO allocations (payment_id, agreement_id, n, amount_fen)"
+                " VALUES (?, ?, ?, ?)",
+                (payment_id, agreement_id, n, fen),
+            )
+            conn.execute(
+                "UPDATE installments SET paid_fen = paid_fen + ? WHERE agreement_id = ? AND n = ?",
+                (fen, agreement_id, n),
+            )
+    return payment_id
+
+
+def due_installments(conn: sqlite3.Connection, *, until: date) -> list[DueInstallment]:
+    """Unpaid (or partly paid) installments due on or before ``until`` — overdue ones included —
+    earliest first. Uses the partial index ``installments_unpaid_due``."""
+    rows = conn.execute(
+        """SELECT i.agreement_id, a.platform, i.n, i.due, i.amount_fen - i.paid_fen AS left_fen
+FROM installments i JOIN agreements a ON a.id = i.agreement_id
+WHERE i.paid_fen < i.amount_fen AND i.due <= ?
+ORDER BY i.due, i.agreement_id, i.n""",
+        (until.isoformat(),),
+    )
+    return [
+        DueInstallment(
+            agreement_id=r["agreement_id"],
+            platform=r["platform"],
+            n=r["n"],
+            due=date.fromisoformat(r["due"]),
+            left=from_fen(r["left_fen"]),
+        )
+        for r in rows
+    ]
