@@ -63,10 +63,11 @@ def root(
 
 
 def _register() -> None:
-    from repaycli.cli import plan, platforms
+    from repaycli.cli import offer, plan, platforms
 
     plan.register(app)
     platforms.register(app)
+    offer.register(app)
 
 
 _register()

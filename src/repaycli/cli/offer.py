@@ -1,0 +1,271 @@
+"""``repaycli offer``: is the offer just heard on the phone any good?"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+
+from repaycli.cli.common import JsonOption, LangOption, command_lang, report_error, today, write_out
+from repaycli.core.offer import (
+    MAX_PERIODS,
+    Budget,
+    OfferInput,
+    OfferResult,
+    PlanReference,
+    Terms,
+    check_terms,
+    evaluate,
+)
+from repaycli.errors import BadInput, RepayError
+from repaycli.lastplan import SavedPlan
+
+
+def parse_periods(text: str, *, field: str = "periods", high: int = MAX_PERIODS) -> int:
+    """A whole number of monthly periods, 1 to ``high``; one clear line otherwise."""
+    raw = text.strip()
+    if not raw.lstrip("+").isdecimal():
+        raise BadInput("err.integer", field=field, value=text)
+    value = int(raw)
+    if not 1 <= value <= high:
+        raise BadInput("err.integer_range", field=field, value=text, low=1, high=high)
+    return value
+
+
+#: A bare fee rate (no %) this large is almost surely a percentage typed without its sign.
+SUSPICIOUS_FEE = Decimal("0.05")
+
+
+def parse_fee_rate(text: str) -> Decimal:
+    """A fee per period: ``0.6%`` or ``0.006``; a bare ``0.6`` (60 % a month) is refused."""
+    from repaycli.core.rates import RateUnit, parse_rate
+
+    value = parse_rate(text, unit=RateUnit.MONTH, field="fee_rate")
+    if "%" not in text and "％" not in text and value >= SUSPICIOUS_FEE:
+        raise BadInput("offer.err.fee_rate_percent", value=text.strip())
+    return value
+
+
+def _required(value: str | None, flag: str) -> str:
+    if value is None:
+        raise BadInput("err.missing_value", flag=flag)
+    return value
+
+
+#: The plan's proposal is compared with the offer only when the offer covers about the same debt.
+COMPARABLE = (Decimal("0.9"), Decimal("1.1"))
+
+
+def plan_reference(plan: SavedPlan, amount: Decimal) -> PlanReference | None:
+    """The plan's target (else opening) proposal, when the plan is about one debt whose principal
+    or balance is within 10 % of the offer's amount."""
+    if plan.ladder is None or len(plan.debts) != 1:
+        return None
+    debt = plan.debts[0]
+    low = min(debt.overdue, debt.principal or debt.overdue) * COMPARABLE[0]
+    high = max(debt.overdue, debt.principal or debt.overdue) * COMPARABLE[1]
+    if not low <= amount <= high:
+        return None
+    found = None
+    for proposal_id in (plan.ladder.target, plan.ladder.opening):
+        if proposal_id is not None and found is None:
+            found = plan.proposal(proposal_id)
+    if found is None:
+        return None
+    return PlanReference(
+        id=found.id, payment=found.payment, total=found.total, apr_percent=found.apr_percent
+    )
+
+
+def budget_and_plan(
+    *,
+    day: date,
+    amount: Decimal,
+    income: str | None,
+    expenses: str | None,
+    walk_away: str | None,
+    use_plan: bool,
+) -> tuple[Budget, PlanReference | None]:
+    """The walk-away line and disposable income: flags first, then the last saved plan."""
+    from repaycli.core.models import Situation
+    from repaycli.core.money import parse_amount
+    from repaycli.core.situation import affordability
+
+    walk: Decimal | None = None
+    disposable: Decimal | None = None
+    sources: list[str] = []
+    if expenses is not None and income is None:
+        raise BadInput("offer.err.expenses_without_income")
+    if walk_away is not None:
+        walk = parse_amount(walk_away, field="walk_away")
+    if income is not None:
+        situation = Situation(
+            today=day,
+            start=day,
+            income=parse_amount(income, field="income"),
+            expenses=None
+            if expenses is None
+            else parse_amount(expenses, field="expenses", allow_zero=True),
+        )
+        budget = affordability(situation)
+        disposable = budget.disposable
+        walk = budget.limit if walk is None else walk
+    if walk is not None or disposable is not None:
+        sources.append("flags")
+    reference: PlanReference | None = None
+    if use_plan:
+        from repaycli.lastplan import read_last_plan
+        from repaycli.paths import last_plan_path
+
+        try:
+            plan = read_last_plan(last_plan_path())
+        except RepayError as error:
+            report_error(error)  # a warning: the offer is still evaluated from the flags
+            plan = None
+        if plan is not None:
+            used = False
+            if walk is None:
+                if plan.ladder is not None and plan.ladder.walk_away_monthly is not None:
+                    walk, used = plan.ladder.walk_away_monthly, True
+                elif plan.affordability is not None and plan.affordability.limit is not None:
+                    walk, used = plan.affordability.limit, True
+            if disposable is None and plan.affordability is not None:
+                if plan.affordability.disposable is not None:
+                    disposable, used = plan.affordability.disposable, True
+            if used:
+                sources.append("plan")
+            reference = plan_reference(plan, amount)
+    return (
+        Budget(
+            walk_away_monthly=walk,
+            disposable=disposable,
+            source="+".join(sources) if sources else None,
+        ),
+        reference,
+    )
+
+
+def build_offer(
+    *,
+    amount: str | None,
+    periods: str | None,
+    fee_rate: str | None,
+    annual_rate: str | None,
+    payment: str | None,
+    upfront_fee: str | None,
+    first_due: str | None,
+    day: date,
+) -> OfferInput:
+    from repaycli.core.dates import add_months, parse_date
+    from repaycli.core.money import ZERO, parse_amount
+    from repaycli.core.rates import RateUnit, parse_rate
+
+    terms = check_terms(fee_rate=fee_rate, annual_rate=annual_rate, payment=payment)
+    principal = parse_amount(_required(amount, "--amount"), field="amount")
+    count = parse_periods(_required(periods, "--periods"))
+    return OfferInput(
+        amount=principal,
+        periods=count,
+        terms=terms,
+        fee_rate=None if fee_rate is None else parse_fee_rate(fee_rate),
+        annual_rate=None
+        if annual_rate is None
+        else parse_rate(annual_rate, unit=RateUnit.YEAR, field="annual_rate"),
+        payment=None if payment is None else parse_amount(payment, field="payment"),
+        upfront_fee=ZERO
+        if upfront_fee is None
+        else parse_amount(upfront_fee, field="upfront_fee", allow_zero=True),
+        first_due=add_months(day, 1)
+        if first_due is None
+        else parse_date(first_due, today=day, field="first_due"),
+    )
+
+
+def offer(
+    *,
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="Amount the offer covers (8000, 1.2万 …).")
+    ] = None,
+    periods: Annotated[
+        str | None, typer.Option("--periods", help="Number of monthly payments.")
+    ] = None,
+    fee_rate: Annotated[
+        str | None,
+        typer.Option("--fee-rate", help="Fee per period on the original amount (0.6%)."),
+    ] = None,
+    annual_rate: Annotated[
+        str | None,
+        typer.Option("--annual-rate", help="Stated annual interest rate, 等额本息 (18%)."),
+    ] = None,
+    payment: Annotated[
+        str | None, typer.Option("--payment", help="Monthly payment quoted (980).")
+    ] = None,
+    upfront_fee: Annotated[
+        str | None,
+        typer.Option("--upfront-fee", help="Fee taken out of the money paid out at the start."),
+    ] = None,
+    first_due: Annotated[
+        str | None,
+        typer.Option("--first-due", help="First due date (default: one month from today)."),
+    ] = None,
+    income: Annotated[str | None, typer.Option("--income", help="Monthly income.")] = None,
+    expenses: Annotated[
+        str | None, typer.Option("--expenses", help="Essential monthly expenses.")
+    ] = None,
+    walk_away: Annotated[
+        str | None,
+        typer.Option("--walk-away", help="Most you will pay a month (default: from the plan)."),
+    ] = None,
+    ignore_plan: Annotated[
+        bool, typer.Option("--ignore-plan", help="Do not use the last saved plan.")
+    ] = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Evaluate an offer heard on the phone: payment, total, APR, affordability, reference lines.
+
+    Give --amount, --periods and exactly one of --fee-rate, --annual-rate or --payment.
+    """
+    command_lang(lang)
+    day = today()
+    terms = build_offer(
+        amount=amount,
+        periods=periods,
+        fee_rate=fee_rate,
+        annual_rate=annual_rate,
+        payment=payment,
+        upfront_fee=upfront_fee,
+        first_due=first_due,
+        day=day,
+    )
+    budget, reference = budget_and_plan(
+        day=day,
+        amount=terms.amount,
+        income=income,
+        expenses=expenses,
+        walk_away=walk_away,
+        use_plan=not ignore_plan,
+    )
+    from repaycli.catalog.lpr import load_lpr_table
+    from repaycli.paths import user_lpr_file
+
+    result: OfferResult = evaluate(
+        terms, today=day, lpr=load_lpr_table(user_lpr_file()), budget=budget, plan=reference
+    )
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json(result))
+        return
+    from repaycli.render.offer import print_offer
+
+    print_offer(result)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("offer")(offer)
+
+
+__all__ = ["Terms", "offer", "parse_periods", "register"]

@@ -1,0 +1,133 @@
+"""``repaycli offer`` on a terminal (rich) or as plain text when piped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.table import Table
+
+from repaycli.core.models import Installment
+from repaycli.core.money import format_money
+from repaycli.core.offer import OfferResult, Terms
+from repaycli.i18n import t
+from repaycli.render.console import make_console
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value:.2f} %"
+
+
+def _rate(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text} %"
+
+
+def _yuan(value: Decimal) -> str:
+    return t("offer.yuan", amount=format_money(value))
+
+
+def headline(result: OfferResult) -> str:
+    """One line saying what was offered."""
+    params = {"amount": format_money(result.principal), "periods": result.periods}
+    if result.terms is Terms.FEE_RATE and result.fee_rate_percent is not None:
+        return t("offer.headline.fee_rate", rate=_rate(result.fee_rate_percent), **params)
+    if result.terms is Terms.ANNUAL_RATE and result.annual_rate_percent is not None:
+        return t("offer.headline.annual_rate", rate=_rate(result.annual_rate_percent), **params)
+    return t("offer.headline.payment", payment=format_money(result.payment), **params)
+
+
+def _installments(schedule: list[Installment]) -> str:
+    first, last = schedule[0], schedule[-1]
+    text = t(
+        "offer.installments",
+        count=len(schedule),
+        amount=format_money(first.amount),
+        first=first.due.isoformat(),
+        last=last.due.isoformat(),
+    )
+    if last.amount != first.amount:
+        text += t("offer.installments_last", amount=format_money(last.amount))
+    return text
+
+
+def _yes_no(flag: bool) -> str:
+    return t("offer.above") if flag else t("offer.not_above")
+
+
+def verdict(result: OfferResult) -> str:
+    if result.above_walk_away:
+        return t("offer.verdict.above_walk_away")
+    if result.above_court_line:
+        return t("offer.verdict.above_court_line")
+    if result.above_lpr_multiple:
+        return t("offer.verdict.above_lpr_multiple")
+    if result.above_walk_away is None:
+        return t("offer.verdict.no_budget")
+    return t("offer.verdict.ok")
+
+
+def print_offer(result: OfferResult) -> None:
+    table = Table(title=headline(result), show_header=False, title_justify="left")
+    table.add_column(t("offer.col.item"))
+    table.add_column(t("offer.col.value"))
+    table.add_row(t("offer.row.payment"), _yuan(result.payment))
+    table.add_row(t("offer.row.schedule"), _installments(result.schedule))
+    if result.upfront_fee:
+        table.add_row(
+            t("offer.row.upfront_fee"),
+            t(
+                "offer.upfront_fee",
+                fee=format_money(result.upfront_fee),
+                received=format_money(result.received),
+            ),
+        )
+    table.add_row(t("offer.row.total"), _yuan(result.total))
+    table.add_row(
+        t("offer.row.cost"),
+        t("offer.cost", amount=format_money(result.cost), percent=_pct(result.cost_percent)),
+    )
+    table.add_row(t("offer.row.apr"), _pct(result.apr_percent))
+    table.add_row(t("offer.row.apr_compound"), _pct(result.apr_compound_percent))
+    if result.share_percent is not None:
+        table.add_row(t("offer.row.share"), _pct(result.share_percent))
+    if result.walk_away_monthly is not None and result.above_walk_away is not None:
+        key = "offer.walk_away.above" if result.above_walk_away else "offer.walk_away.within"
+        table.add_row(
+            t("offer.row.walk_away"),
+            t(key, amount=format_money(result.walk_away_monthly)),
+        )
+    else:
+        table.add_row(t("offer.row.walk_away"), t("offer.walk_away.unknown"))
+    table.add_row(
+        t("offer.row.lpr_multiple", line=_pct(result.lpr_multiple_percent)),
+        _yes_no(result.above_lpr_multiple),
+    )
+    table.add_row(
+        t("offer.row.court_line", line=_pct(result.court_line_percent)),
+        _yes_no(result.above_court_line),
+    )
+    console = make_console()
+    console.print(table)
+    comparison = result.compared_with_plan
+    if comparison is not None:
+        console.print(
+            t(
+                "offer.compare",
+                id=comparison.id,
+                payment=format_money(comparison.payment),
+                total=format_money(comparison.total),
+                payment_difference=f"{comparison.payment_difference:+,.2f}",
+                total_difference=f"{comparison.total_difference:+,.2f}",
+            )
+        )
+    console.print(verdict(result))
+    console.print(
+        t(
+            "offer.note.lpr",
+            line=_pct(result.lpr_multiple_percent),
+            lpr=_pct(result.lpr_percent),
+            date=result.lpr_effective.isoformat(),
+        )
+    )
+    console.print(t("offer.note.court_line", line=_pct(result.court_line_percent)))
+    console.print(t("offer.note.apr"))

@@ -1,0 +1,429 @@
+"""``repaycli offer``: the FACTS.md vectors, round trips, reference lines, budget and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from repaycli.catalog.lpr import load_lpr_table
+from repaycli.cli import app
+from repaycli.core.offer import Budget, OfferInput, Terms, evaluate
+from repaycli.core.rates import fee_schedule
+
+runner = CliRunner()
+TODAY = "2026-01-15"
+LOAN = ["offer", "--amount", "99000", "--payment", "8833.30", "--periods", "12"]
+CARD = ["offer", "--amount", "10000", "--periods", "12", "--fee-rate", "0.6%"]
+
+#: The JSON keys, locked: names shared with a plan proposal, plus one boolean per line.
+OFFER_KEYS = {
+    "schema_version",
+    "as_of",
+    "terms",
+    "principal",
+    "upfront_fee",
+    "received",
+    "periods",
+    "fee_rate_percent",
+    "annual_rate_percent",
+    "payment",
+    "total",
+    "cost",
+    "cost_percent",
+    "monthly_irr_percent",
+    "apr_percent",
+    "apr_compound_percent",
+    "share_percent",
+    "walk_away_monthly",
+    "affordable",
+    "above_walk_away",
+    "budget_source",
+    "lpr_percent",
+    "lpr_effective",
+    "lpr_source",
+    "lpr_multiple_percent",
+    "above_lpr_multiple",
+    "court_line_percent",
+    "above_court_line",
+    "reference_lines",
+    "compared_with_plan",
+    "schedule",
+}
+
+
+@pytest.fixture(autouse=True)
+def _pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", TODAY)
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def run_error(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def lpr() -> Any:
+    return load_lpr_table(None)
+
+
+# --- the vectors -------------------------------------------------------------------------------
+
+
+def test_loan_vector_net_principal() -> None:
+    data = run_json(*LOAN)
+    assert data["payment"] == "8833.30"
+    assert data["total"] == "105999.60"
+    assert data["apr_percent"] == "12.80"
+    assert data["apr_compound_percent"] == "13.58"
+    assert data["monthly_irr_percent"] == "1.067"
+    assert set(data) == OFFER_KEYS
+
+
+def test_loan_vector_with_upfront_fee() -> None:
+    data = run_json(
+        "offer", "--amount", "100000", "--upfront-fee", "1000", "--payment", "8833.30",
+        "--periods", "12",
+    )  # fmt: skip
+    assert data["received"] == "99000.00"
+    assert data["cost"] == "6999.60"
+    assert (data["apr_percent"], data["apr_compound_percent"]) == ("12.80", "13.58")
+
+
+def test_card_vector_fee_rate() -> None:
+    data = run_json(*CARD)
+    assert data["payment"] == "893.33"
+    assert data["total"] == "10720.00"
+    assert data["cost"] == "720.00"
+    assert data["fee_rate_percent"] == "0.6"
+    assert (data["apr_percent"], data["apr_compound_percent"]) == ("13.03", "13.84")
+    amounts = [Decimal(row["amount"]) for row in data["schedule"]]
+    assert sum(amounts) == Decimal(data["total"])
+    assert amounts[-1] == Decimal("893.37")
+    assert [row["n"] for row in data["schedule"]] == list(range(1, 13))
+    assert data["schedule"][0]["due"] == "2026-02-15"
+
+
+def test_equal_installment_vector_annual_rate() -> None:
+    data = run_json("offer", "--amount", "10000", "--periods", "12", "--annual-rate", "12%")
+    assert data["payment"] == "888.49"
+    assert data["apr_percent"] == "12.00"
+    assert data["annual_rate_percent"] == "12"
+
+
+def test_amount_forms_and_first_due() -> None:
+    data = run_json(
+        "offer", "--amount", "1万", "--periods", "3", "--payment", "¥3,400", "--first-due",
+        "2026-01-31",
+    )  # fmt: skip
+    assert data["principal"] == "10000.00"
+    assert [row["due"] for row in data["schedule"]] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+
+
+# --- round trips -------------------------------------------------------------------------------
+
+amounts = st.integers(min_value=1000_00, max_value=500_000_00).map(lambda f: Decimal(f) / 100)
+rates = st.integers(min_value=0, max_value=3600).map(lambda bp: Decimal(bp) / 10000)
+periods = st.integers(min_value=3, max_value=60)
+
+
+@settings(max_examples=40, deadline=None)
+@given(amount=amounts, rate=rates, n=periods)
+def test_payment_from_rate_gives_back_the_rate(amount: Decimal, rate: Decimal, n: int) -> None:
+    """A payment computed from an annual rate, quoted back as a payment, has that APR."""
+    quoted = evaluate(
+        OfferInput(amount=amount, periods=n, terms=Terms.ANNUAL_RATE, annual_rate=rate,
+                   first_due=date(2026, 2, 1)),
+        today=date(2026, 1, 1), lpr=lpr(), budget=Budget(),
+    )  # fmt: skip
+    assert abs(quoted.apr_percent - rate * 100) <= Decimal("0.01")
+    back = evaluate(
+        OfferInput(amount=amount, periods=n, terms=Terms.PAYMENT, payment=quoted.payment,
+                   first_due=date(2026, 2, 1)),
+        today=date(2026, 1, 1), lpr=lpr(), budget=Budget(),
+    )  # fmt: skip
+    assert abs(back.apr_percent - rate * 100) <= Decimal("0.01")
+
+
+@settings(max_examples=30, deadline=None)
+@given(amount=amounts, fee_bp=st.integers(min_value=1, max_value=150), n=periods)
+def test_fee_and_payment_agree(amount: Decimal, fee_bp: int, n: int) -> None:
+    """The same offer stated as a fee rate or as its payment has the same APR; totals add up."""
+    fee = Decimal(fee_bp) / 10000
+    by_fee = evaluate(
+        OfferInput(amount=amount, periods=n, terms=Terms.FEE_RATE, fee_rate=fee,
+                   first_due=date(2026, 2, 1)),
+        today=date(2026, 1, 1), lpr=lpr(), budget=Budget(),
+    )  # fmt: skip
+    assert sum(i.amount for i in by_fee.schedule) == by_fee.total
+    assert by_fee.total == sum(fee_schedule(amount, fee, n))
+    by_payment = evaluate(
+        OfferInput(amount=amount, periods=n, terms=Terms.PAYMENT, payment=by_fee.payment,
+                   first_due=date(2026, 2, 1)),
+        today=date(2026, 1, 1), lpr=lpr(), budget=Budget(),
+    )  # fmt: skip
+    assert abs(by_payment.apr_percent - by_fee.apr_percent) <= Decimal("0.01")
+    assert by_fee.apr_percent > fee * 12 * 100  # the whole point: a fee costs more than fee × 12
+
+
+# --- reference lines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rate", "above_lpr", "above_court"),
+    [("10%", False, False), ("12%", False, False), ("12.5%", True, False), ("24%", True, False),
+     ("24.5%", True, True), ("36%", True, True)],
+)  # fmt: skip
+def test_reference_line_flags(rate: str, above_lpr: bool, above_court: bool) -> None:
+    data = run_json("offer", "--amount", "10000", "--periods", "12", "--annual-rate", rate)
+    assert data["above_lpr_multiple"] is above_lpr
+    assert data["above_court_line"] is above_court
+    assert data["lpr_multiple_percent"] == "12.00"
+    assert data["lpr_effective"] == "2025-05-20"
+    assert data["court_line_percent"] == "24.00"
+    lines = {line["id"]: line for line in data["reference_lines"]}
+    assert lines["lpr_multiple"]["above"] is above_lpr
+    assert lines["court_line"]["above"] is above_court
+    assert not lines["lpr_multiple"]["legal_cap"]
+
+
+def test_lpr_is_dated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", "2025-01-10")
+    data = run_json(*LOAN)
+    assert (data["lpr_percent"], data["lpr_effective"]) == ("3.1", "2024-10-21")
+    assert data["lpr_multiple_percent"] == "12.40"
+    assert data["above_lpr_multiple"] is True  # 12.80 > 12.40
+
+
+def test_user_lpr_table_overrides(tmp_path: Path) -> None:
+    home = Path(os.environ["REPAYCLI_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "lpr.toml").write_text(
+        'court_line_percent = "20"\n\n[[lpr]]\neffective = 2026-01-01\nrate_percent = "3.5"\n'
+        'source = "my bank\'s notice"\n',
+        encoding="utf-8",
+    )
+    data = run_json(*LOAN)
+    assert data["lpr_percent"] == "3.5"
+    assert data["lpr_source"] == "my bank's notice"
+    assert data["lpr_multiple_percent"] == "14.00"
+    assert data["above_lpr_multiple"] is False
+    assert data["court_line_percent"] == "20.00"
+
+
+def test_broken_user_lpr_table_is_one_line() -> None:
+    home = Path(os.environ["REPAYCLI_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "lpr.toml").write_text('[[lpr]]\neffective = 2026-01-01\nrate_percent = "x"\n')
+    line = run_error(*LOAN)
+    assert line.startswith(f"Error: the LPR table {home / 'lpr.toml'} cannot be used: lpr.")
+
+
+def test_shipped_lpr_rows_carry_sources() -> None:
+    text = resources.files("repaycli.catalog").joinpath("lpr.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    assert {str(row["effective"]): row["rate_percent"] for row in data["lpr"]} == {
+        "2024-10-21": "3.10",
+        "2025-05-20": "3.0",
+    }
+    assert all(row["source"] for row in data["lpr"])
+    assert data["multiplier_source"] and data["court_line_source"]
+
+
+# --- budget: flags and the saved plan ----------------------------------------------------------
+
+
+def test_budget_from_flags() -> None:
+    data = run_json(*CARD, "--income", "6000", "--expenses", "3500")
+    assert data["walk_away_monthly"] == "1250.00"  # 50 % of 2,500 disposable
+    assert data["share_percent"] == "35.73"
+    assert data["affordable"] is True and data["above_walk_away"] is False
+    assert data["budget_source"] == "flags"
+    data = run_json(*CARD, "--walk-away", "800")
+    assert data["above_walk_away"] is True and data["affordable"] is False
+    assert data["share_percent"] is None
+
+
+def write_plan(data: dict[str, Any] | str) -> Path:
+    home = Path(os.environ["REPAYCLI_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "last-plan.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+PLAN: dict[str, Any] = {
+    "schema_version": 1,
+    "debts": [{"platform": "zhaohang", "platform_name": "招商银行信用卡", "overdue": "10500.00",
+               "principal": "10000.00", "days_overdue": 40}],
+    "affordability": {"limit": "900.00", "basis": "disposable", "income": "6000.00",
+                      "expenses": "4200.00", "disposable": "1800.00"},
+    "proposals": [
+        {"id": "inst-12-free", "kind": "installments", "platform": "zhaohang", "periods": 12,
+         "payment": "875.00", "total": "10500.00", "apr_percent": "0.00",
+         "apr_compound_percent": "0.00", "affordable": True,
+         "schedule": [{"n": 1, "due": "2026-02-15", "amount": "875.00"}]},
+    ],
+    "ladder": {"opening": "inst-12-free", "target": "inst-12-free", "walk_away_monthly": "900.00"},
+    "reason": "medical",
+}  # fmt: skip
+
+
+def test_budget_from_saved_plan_and_comparison() -> None:
+    write_plan(PLAN)
+    data = run_json(*CARD)
+    assert data["budget_source"] == "plan"
+    assert data["walk_away_monthly"] == "900.00"
+    assert data["share_percent"] == "49.63"
+    assert data["affordable"] is True
+    comparison = data["compared_with_plan"]
+    assert comparison["id"] == "inst-12-free"
+    assert comparison["payment_difference"] == "18.33"
+    # flags win over the plan; --ignore-plan drops it
+    assert run_json(*CARD, "--walk-away", "850")["above_walk_away"] is True
+    ignored = run_json(*CARD, "--ignore-plan")
+    assert ignored["walk_away_monthly"] is None and ignored["compared_with_plan"] is None
+    # an offer about a different debt is not compared with this plan
+    assert run_json(*LOAN)["compared_with_plan"] is None
+
+
+def test_corrupt_saved_plan_is_a_warning() -> None:
+    path = write_plan("{not json")
+    result = runner.invoke(app, [*CARD, "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"Error: the saved plan {path} cannot be used")
+    assert len(result.stderr.splitlines()) == 1
+    assert json.loads(result.stdout)["walk_away_monthly"] is None
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--amount", "10000", "--periods", "12"],
+         "Error: give exactly one of --fee-rate (per period), --annual-rate or --payment"),
+        (["--amount", "10000", "--periods", "12", "--fee-rate", "1%", "--payment", "900"],
+         "Error: give exactly one of --fee-rate (per period), --annual-rate or --payment"),
+        (["--amount", "-10000", "--periods", "12", "--payment", "900"],
+         "Error: amount: -10000 is negative; give the amount as a positive number such as 8000"),
+        (["--amount", "10000", "--periods", "12", "--fee-rate", "nan"],
+         "Error: fee rate per period: nan is not a rate; type it like 12%, 0.12 or 0.05%/day"),
+        (["--amount", "nan", "--periods", "12", "--payment", "900"],
+         "Error: amount: nan is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or "
+         "3千"),
+        (["--amount", "10000", "--periods", "0", "--payment", "900"],
+         "Error: periods: 0 must be between 1 and 360"),
+        (["--amount", "10000", "--periods", "-3", "--payment", "900"],
+         "Error: periods: -3 is not a whole number"),
+        (["--amount", "10000", "--periods", "twelve", "--payment", "900"],
+         "Error: periods: twelve is not a whole number"),
+        (["--amount", "10000", "--periods", "12", "--annual-rate", "-5%"],
+         "Error: annual rate: -5% is negative; rates are 0 or more"),
+        (["--amount", "10000", "--periods", "12", "--fee-rate", "0.6"],
+         "Error: --fee-rate 0.6 would mean 0.6 × 100 % a period; if you meant 0.6 %, type 0.6%"),
+        (["--amount", "10000", "--periods", "12", "--fee-rate", "6"],
+         "Error: fee rate per period: 6 is ambiguous; write it as a percentage (12%) or a "
+         "fraction (0.12)"),
+        (["--amount", "10000", "--periods", "12", "--payment", "0"],
+         "Error: monthly payment: the amount must be more than 0"),
+        (["--periods", "12", "--payment", "900"],
+         "Error: a value is missing; give it with --amount (or run without --no-input to be "
+         "asked)"),
+        (["--amount", "1000", "--upfront-fee", "1000", "--periods", "12", "--payment", "90"],
+         "Error: --upfront-fee must be less than --amount"),
+        (["--amount", "1000", "--periods", "12", "--payment", "90", "--expenses", "3000"],
+         "Error: --expenses needs --income too (disposable income = income − expenses)"),
+        (["--amount", "1000", "--periods", "12", "--payment", "90", "--first-due", "soon"],
+         "Error: first due date: soon is not a date; use YYYY-MM-DD (2026-12-01) or today, "
+         "tomorrow, +3d, +2w, +1m"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line(args: list[str], message: str) -> None:
+    assert run_error("offer", *args) == message
+
+
+def test_bad_input_in_chinese() -> None:
+    line = run_error("offer", "--lang", "zh", "--amount", "10000", "--periods", "12")
+    assert line.endswith("请只给出 --fee-rate（每期费率）、--annual-rate 或 --payment 中的一个")
+
+
+# --- text output, both languages ---------------------------------------------------------------
+
+
+def test_text_output_english() -> None:
+    result = runner.invoke(app, [*CARD, "--income", "6000", "--expenses", "3500"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    for part in ("893.33 yuan", "10,720.00 yuan", "720.00 yuan", "13.03 %", "13.84 %",
+                 "35.73 %", "within your line of 1,250.00", "Above 4 × LPR (12.00 %)?",
+                 "not a legal cap for banks", "24.00 %", "(last one 893.37)"):  # fmt: skip
+        assert part in out, part
+    assert "\x1b" not in out
+
+
+def test_text_output_chinese() -> None:
+    result = runner.invoke(app, [*LOAN, "--lang", "zh", "--walk-away", "5000"])
+    assert result.exit_code == 0, result.output
+    out = "".join(result.stdout.split())
+    for part in ("每月还款", "8,833.30元", "12.80%", "13.58%", "超过你每月5,000.00元的底线",
+                 "4倍LPR", "不是法定上限", "结论：月供超过你的底线"):  # fmt: skip
+        assert part in out, part
+
+
+def test_catalogues_complete() -> None:
+    from repaycli.i18n import _flatten
+
+    def keys(lang: str) -> set[str]:
+        folder = resources.files("repaycli.i18n").joinpath(lang)
+        return set(_flatten(tomllib.loads(folder.joinpath("offer.toml").read_text("utf-8"))))
+
+    assert keys("en") == keys("zh")
+
+
+def test_help_text() -> None:
+    result = runner.invoke(app, ["offer", "--help"])
+    assert result.exit_code == 0
+    assert "Evaluate an offer" in result.stdout
+
+
+def test_real_subprocess() -> None:
+    exe = Path(sys.executable).with_name("repaycli")
+    env = {**os.environ, "REPAYCLI_LANG": "zh"}
+    done = subprocess.run(
+        [str(exe), *CARD, "--json"], capture_output=True, env=env, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    data = json.loads(done.stdout.decode("utf-8"))
+    assert (data["payment"], data["apr_percent"]) == ("893.33", "13.03")
+    bad = subprocess.run(
+        [str(exe), "offer", "--amount", "1", "--periods", "0", "--payment", "1"],
+        capture_output=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.decode("utf-8").count("\n") == 1
+    assert b"Traceback" not in bad.stderr
