@@ -33,7 +33,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_catalogue(user_file: Path | None = None) -> Catalogue:
-    """The shipped catalogue, with the user's file (if any) overriding fields or adding platforms."""
+    """The shipped catalogue; the user's file (if any) overrides fields or adds platforms."""
     tables = _read("platforms.toml")
     if user_file is not None and user_file.is_file():
         try:
@@ -45,9 +45,7 @@ def load_catalogue(user_file: Path | None = None) -> Catalogue:
                 raise BadInput("err.user_catalogue", path=str(user_file), detail=key)
             tables[key] = _merge(tables.get(key, {}), value)
     try:
-        return Catalogue(
-            platforms=[Platform(id=key, **fields) for key, fields in tables.items()]
-        )
+        return Catalogue(platforms=[Platform(id=key, **fields) for key, fields in tables.items()])
     except (ValidationError, TypeError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BadInput("err.user_catalogue", path=str(user_file), detail=detail) from exc

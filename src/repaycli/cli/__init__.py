@@ -16,7 +16,7 @@ from repaycli.errors import RepayError
 class RepayGroup(TyperGroup):
     """A command group that prints a ``RepayError`` as one translated line on stderr."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except RepayError as error:

@@ -1,9 +1,265 @@
-"""``repaycli plan`` (being written)."""
+"""``repaycli plan``: what to ask for, what you can afford, and how to run the call."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, TypeVar
+
 import typer
+
+from repaycli.cli.common import (
+    JsonOption,
+    LangOption,
+    NoInputOption,
+    OutputFormat,
+    ask,
+    choose_format,
+    command_lang,
+    today,
+    write_out,
+)
+from repaycli.errors import BadInput
+
+T = TypeVar("T")
+
+
+def _get(
+    given: str | None,
+    name: str,
+    parse: Callable[[str], T],
+    *,
+    interview: bool,
+    no_input: bool,
+    optional: bool = False,
+) -> T | None:
+    """A flag's value, or the answer to a prompt; optional values are asked only in an interview
+    (when a required value was missing and prompting is allowed)."""
+    from repaycli.i18n import t
+
+    if given is not None:
+        return parse(given)
+    if optional and not interview:
+        return None
+    return ask(
+        t(f"plan.prompt.{name}"),
+        parse,
+        flag="--" + name.replace("_", "-"),
+        no_input=no_input,
+        optional=optional,
+    )
+
+
+def _required(value: T | None) -> T:
+    if value is None:  # pragma: no cover - ask() raises instead of returning None
+        raise BadInput("err.missing_value", flag="?")
+    return value
+
+
+def plan(
+    *,
+    platform: Annotated[
+        str | None, typer.Option("--platform", "-p", help="Platform id or name (花呗, huabei…).")
+    ] = None,
+    overdue: Annotated[
+        str | None, typer.Option("--overdue", help="Overdue amount: 8000, ¥8,000.50, 1.2万.")
+    ] = None,
+    income: Annotated[
+        str | None, typer.Option("--income", help="Monthly income (0 is fine).")
+    ] = None,
+    expenses: Annotated[
+        str | None, typer.Option("--expenses", help="Essential monthly expenses.")
+    ] = None,
+    days_overdue: Annotated[
+        str | None, typer.Option("--days-overdue", help="Days overdue so far.")
+    ] = None,
+    cash: Annotated[str | None, typer.Option("--cash", help="Cash you could pay now.")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Hardship: medical, unemployment, income_drop, family_emergency, "
+            "business_failure, oversight, other.",
+        ),
+    ] = None,
+    recovery: Annotated[
+        str | None, typer.Option("--recovery", help="Expected recovery date (2027-03-01, +3m).")
+    ] = None,
+    principal: Annotated[
+        str | None,
+        typer.Option(
+            "--principal", help="Principal part of the overdue amount (default: estimated)."
+        ),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First due date (default: one month from today).")
+    ] = None,
+    annual_rate: Annotated[
+        str | None, typer.Option("--annual-rate", help="Contract rate: 12%, 0.12, 1%/month.")
+    ] = None,
+    penalty_rate: Annotated[
+        str | None, typer.Option("--penalty-rate", help="Penalty rate: 0.05%/day, 18%/year.")
+    ] = None,
+    limit_share: Annotated[
+        str | None,
+        typer.Option(
+            "--limit-share",
+            help="Share of disposable income you can pay (default 50%; 30% of income "
+            "when expenses are not given).",
+        ),
+    ] = None,
+    debts: Annotated[
+        Path | None, typer.Option("--debts", help="TOML file listing several debts.")
+    ] = None,
+    no_input: NoInputOption = False,
+    json_out: JsonOption = False,
+    fmt: Annotated[
+        OutputFormat | None, typer.Option("--format", help="text (default), markdown or json.")
+    ] = None,
+    save: Annotated[
+        bool,
+        typer.Option("--save/--no-save", help="Keep this plan for 'offer' and 'letter'."),
+    ] = True,
+    lang: LangOption = None,
+) -> None:
+    """Work out what to ask the lender for, the negotiation ladder, and a call checklist.
+
+    Missing required values (platform, overdue amount, income) are asked for; when you are
+    asked, the optional ones are offered too. With --no-input nothing is asked.
+    """
+    command_lang(lang)
+    output = choose_format(json_out, fmt)
+    from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
+    from repaycli.core.dates import add_months, parse_date
+    from repaycli.core.inputs import parse_int, parse_reason, parse_share
+    from repaycli.core.models import Debt, Situation
+    from repaycli.core.money import parse_amount
+    from repaycli.core.plan import build_plan
+    from repaycli.core.rates import RateUnit, parse_rate
+    from repaycli.i18n import get_lang
+    from repaycli.paths import user_platforms_file
+    from repaycli.render.plan import describe, money
+
+    if debts is not None:
+        raise BadInput("plan.err.debts_unavailable")
+    day = today()
+    catalogue = load_catalogue(user_platforms_file())
+    interview = not no_input and None in (platform, overdue, income)
+
+    opts = {"interview": interview, "no_input": no_input}
+    chosen = _required(_get(platform, "platform", catalogue.resolve, **opts))
+    owed = _required(_get(overdue, "overdue", lambda s: parse_amount(s, field="overdue"), **opts))
+    earned = _required(
+        _get(income, "income", lambda s: parse_amount(s, field="income", allow_zero=True), **opts)
+    )
+    spent = _get(
+        expenses,
+        "expenses",
+        lambda s: parse_amount(s, field="expenses", allow_zero=True),
+        optional=True,
+        **opts,
+    )
+    days = _get(
+        days_overdue,
+        "days_overdue",
+        lambda s: parse_int(s, field="days_overdue", low=0, high=3650),
+        optional=True,
+        **opts,
+    )
+    cash_now = _get(
+        cash,
+        "cash",
+        lambda s: parse_amount(s, field="cash", allow_zero=True),
+        optional=True,
+        **opts,
+    )
+    why = _get(reason, "reason", parse_reason, optional=True, **opts)
+
+    def future(text: str) -> date:
+        parsed = parse_date(text, today=day, field="recovery")
+        if parsed <= day:
+            raise BadInput("plan.err.recovery_past", value=text)
+        return parsed
+
+    back = _get(recovery, "recovery", future, optional=True, **opts)
+    first_due = add_months(day, 1)
+    if start is not None:
+        first_due = parse_date(start, today=day, field="start")
+        if first_due < day:
+            raise BadInput("plan.err.start_past", value=start)
+    debt = Debt(
+        platform=chosen,
+        overdue=owed,
+        principal=None if principal is None else parse_amount(principal, field="principal"),
+        days_overdue=days or 0,
+        annual_rate=None
+        if annual_rate is None
+        else parse_rate(annual_rate, unit=RateUnit.YEAR, field="annual_rate"),
+        penalty_rate_daily=None
+        if penalty_rate is None
+        else parse_rate(penalty_rate, unit=RateUnit.DAY, field="penalty_rate"),
+    )
+    if debt.principal is not None and debt.principal > debt.overdue:
+        raise BadInput("plan.err.principal_above", principal=principal, overdue=overdue)
+    share = None if limit_share is None else parse_share(limit_share)
+    situation = Situation(
+        today=day,
+        income=earned,
+        expenses=spent,
+        cash=cash_now,
+        reason=why,
+        recovery=back,
+        start=first_due,
+        share_of_disposable=share or Decimal(50),
+        share_of_income=share or Decimal(30),
+    )
+    result = build_plan(
+        debt,
+        situation,
+        lang=get_lang(),
+        checklist=load_checklist(),
+        log_fields=load_log_fields(),
+        describe=describe,
+        money=money,
+    )
+    from repaycli.render.json import to_json
+
+    if save:
+        _save(to_json(result))
+    if output is OutputFormat.JSON:
+        write_out(to_json(result))
+        return
+    from repaycli.render.document import print_document, to_markdown
+    from repaycli.render.plan import plan_document
+
+    document = plan_document(result)
+    if output is OutputFormat.MARKDOWN:
+        write_out(to_markdown(document))
+        return
+    from repaycli.render.console import make_console
+
+    print_document(document, make_console())
+
+
+def _save(text: str) -> None:
+    """Keep the latest plan (JSON) for ``offer`` and ``letter``; failing to is only a warning."""
+    from repaycli.i18n import t
+    from repaycli.paths import last_plan_path
+
+    path = last_plan_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        typer.echo(t("plan.err.save", detail=exc.strerror or str(exc)), err=True)
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.command("plan")(plan)

@@ -53,14 +53,16 @@ def compose_checklist(
 ) -> Checklist:
     """The items that apply, grouped by stage, with ``values`` filled into their placeholders.
 
-    ``conditions`` holds the names that ``when`` may test (``has_hotline``, ``nothing_affordable``…).
+    ``conditions`` holds the names that ``when`` may test (``has_hotline``, …).
     """
     separator = "、" if lang == "zh" else ", "
     filled = {**values, "documents": separator.join(documents_for(source, reason, lang))}
     stages: list[ChecklistStage] = []
     for stage in source.stages:
         items = [
-            ChecklistItem(id=entry.id, text=(entry.zh if lang == "zh" else entry.en).format(**filled))
+            ChecklistItem(
+                id=entry.id, text=(entry.zh if lang == "zh" else entry.en).format(**filled)
+            )
             for entry in source.item
             if entry.stage == stage
             and (entry.when is None or entry.when in conditions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from repaycli.core.checklist import ChecklistSource, compose_checklist
 from repaycli.core.models import (
@@ -14,7 +15,6 @@ from repaycli.core.models import (
     Proposal,
     Situation,
 )
-from repaycli.core.money import format_money
 from repaycli.core.proposals import ladder_for, proposals_for
 from repaycli.core.rates import HUNDRED
 from repaycli.core.situation import affordability, cost_of_waiting, principal_of
@@ -50,9 +50,10 @@ def build_plan(
     checklist: ChecklistSource,
     log_fields: Sequence[LogField],
     describe: Callable[[Proposal], str],
+    money: Callable[[Decimal], str],
 ) -> PlanResult:
-    """The whole plan. ``describe`` turns a proposal into a short phrase for the checklist
-    (it lives with the renderers, which own the wording)."""
+    """The whole plan. ``describe`` and ``money`` word a proposal and an amount for the checklist
+    (they live with the renderers, which own the wording)."""
     budget = affordability(situation)
     proposals = proposals_for(debt, situation, budget)
     ladder = ladder_for(proposals, budget)
@@ -74,8 +75,8 @@ def build_plan(
         "hotline": debt.platform.hotline or none,
         "opening": describe(by_id[ladder.opening]) if ladder.opening else none,
         "target": describe(by_id[ladder.target]) if ladder.target else none,
-        "walk_away": format_money(ladder.walk_away_monthly),
-        "needed": format_money(ladder.needed_payment) if ladder.needed_payment else none,
+        "walk_away": money(ladder.walk_away_monthly),
+        "needed": money(ladder.needed_payment) if ladder.needed_payment else none,
     }
     return PlanResult(
         as_of=situation.today,

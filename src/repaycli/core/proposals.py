@@ -44,7 +44,12 @@ def make_proposal(
     deferral_months: int = 0,
 ) -> Proposal:
     """A proposal from its installments; ``month_offset`` is when the first one falls due, in
-    months from now, for the APR."""
+    months from now, for the APR.
+
+    ``payment`` is the regular installment (the last may differ by the rounding); a plan is
+    affordable when every installment fits the monthly limit. A lump sum is paid from cash in
+    hand, so only proposed when the cash covers it, and is not measured against income.
+    """
     principal, _ = principal_of(debt)
     dues = monthly_due_dates(first_due, len(amounts))
     schedule = [
@@ -52,7 +57,8 @@ def make_proposal(
         for i, (due, amount) in enumerate(zip(dues, amounts, strict=True))
     ]
     total = sum(amounts, ZERO)
-    payment = max(amounts)
+    payment = amounts[0]
+    lump = kind is ProposalKind.LUMP_SUM
     monthly = monthly_irr(advance, amounts, offset=month_offset)
     apr, apr_compound = annualise(monthly)
     return Proposal(
@@ -69,8 +75,8 @@ def make_proposal(
         cost=total - principal,
         apr_percent=apr,
         apr_compound_percent=apr_compound,
-        share_percent=share_of_disposable(payment, budget),
-        affordable=payment <= budget.limit,
+        share_percent=None if lump else share_of_disposable(payment, budget),
+        affordable=lump or max(amounts) <= budget.limit,
         schedule=schedule,
     )
 

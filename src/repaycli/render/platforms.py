@@ -23,7 +23,8 @@ def print_platforms(catalogue: Catalogue) -> None:
             (platform.hotline or t("platforms.no_hotline"))
             + (mark if "hotline" in platform.unconfirmed else ""),
             "/".join(str(p) for p in platform.periods),
-            f"{platform.annual_rate * 100:.2f}%" + (mark if "annual_rate" in platform.unconfirmed else ""),
+            f"{platform.annual_rate * 100:.2f}%"
+            + (mark if "annual_rate" in platform.unconfirmed else ""),
             f"{platform.penalty_rate_daily * 100:.3f}%"
             + (mark if "penalty_rate_daily" in platform.unconfirmed else ""),
         )

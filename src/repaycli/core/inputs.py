@@ -1,0 +1,72 @@
+"""Parsing small values people type: whole numbers, choices, hardship reasons, shares."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from repaycli.core.models import Reason
+from repaycli.errors import BadInput
+
+_REASON_ALIASES = {
+    "医疗": Reason.MEDICAL,
+    "生病": Reason.MEDICAL,
+    "疾病": Reason.MEDICAL,
+    "失业": Reason.UNEMPLOYMENT,
+    "收入下降": Reason.INCOME_DROP,
+    "降薪": Reason.INCOME_DROP,
+    "家庭变故": Reason.FAMILY_EMERGENCY,
+    "经营失败": Reason.BUSINESS_FAILURE,
+    "疏忽": Reason.OVERSIGHT,
+    "忘记": Reason.OVERSIGHT,
+    "其他": Reason.OTHER,
+    "其它": Reason.OTHER,
+}
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def parse_int(text: str, *, field: str, low: int, high: int) -> int:
+    raw = _norm(text)
+    if not raw.lstrip("+").isdigit() or not raw.isascii():
+        raise BadInput("err.integer", field=field, value=text)
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadInput("err.integer_range", field=field, value=text, low=low, high=high)
+    return value
+
+
+def parse_choice(text: str, *, field: str, choices: Sequence[str]) -> str:
+    raw = _norm(text).lower().replace("-", "_").replace(" ", "_")
+    if raw not in choices:
+        raise BadInput("err.choice", field=field, value=text, choices=", ".join(choices))
+    return raw
+
+
+def parse_reason(text: str) -> Reason:
+    raw = _norm(text)
+    if raw in _REASON_ALIASES:
+        return _REASON_ALIASES[raw]
+    try:
+        return Reason(raw.lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        raise BadInput("plan.err.reason", value=text) from None
+
+
+def parse_share(text: str) -> Decimal:
+    """A share of income as a percentage: ``50%``, ``50`` or ``0.5`` → 50."""
+    raw = _norm(text).rstrip("%").strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise BadInput("plan.err.share", value=text) from None
+    if not value.is_finite():
+        raise BadInput("plan.err.share", value=text)
+    if value <= 1 and not _norm(text).endswith("%"):
+        value *= 100
+    if not Decimal(1) <= value <= Decimal(100):
+        raise BadInput("plan.err.share", value=text)
+    return value

@@ -1,0 +1,45 @@
+"""Shared test helpers: running the CLI in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from repaycli.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input, env=env)
+
+
+def repaycli_exe() -> str:
+    found = Path(sys.executable).parent / "repaycli"
+    if found.exists():
+        return str(found)
+    which = shutil.which("repaycli")
+    assert which, "the repaycli console script is not installed"
+    return which
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``repaycli`` with the test environment (plus ``env``)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [repaycli_exe(), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full_env,
+        input=input,
+        timeout=timeout,
+        check=False,
+    )
