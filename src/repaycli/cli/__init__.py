@@ -67,6 +67,11 @@ def _register() -> None:
 
     plan.register(app)
     platforms.register(app)
+
+    from repaycli.cli import db, log
+
+    log.register(app)
+    db.register(app)
     offer.register(app)
 
 

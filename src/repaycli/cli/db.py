@@ -1,0 +1,52 @@
+"""``repaycli db``: where the database lives, and a consistent backup of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from repaycli.cli.common import JsonOption, LangOption, command_lang, write_out
+from repaycli.i18n import t
+
+db_app = typer.Typer(
+    name="db",
+    help="The database: where it is, and backups.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@db_app.command("path")
+def path(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
+    """Print where the database is (REPAYCLI_HOME, else the user data directory)."""
+    command_lang(lang)
+    from repaycli.paths import db_path
+
+    where = db_path()
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": 1, "path": str(where), "exists": where.exists()}))
+        return
+    write_out(str(where))
+
+
+@db_app.command("backup")
+def backup(
+    target: Annotated[Path, typer.Argument(metavar="FILE", help="A new file for the copy.")],
+    *,
+    lang: LangOption = None,
+) -> None:
+    """Write a consistent copy of the database (VACUUM INTO), readable only by you."""
+    command_lang(lang)
+    from repaycli import store
+
+    with store.opened() as conn:
+        store.backup(conn, target)
+    write_out(t("db.backup_done", path=str(target)))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,474 @@
+"""``repaycli log``: record contacts with lenders (append-only, hash-chained) and export them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from repaycli.cli.common import (
+    JsonOption,
+    LangOption,
+    NoInputOption,
+    ask,
+    command_lang,
+    now,
+    today,
+    write_out,
+)
+from repaycli.errors import BadInput, Failure
+from repaycli.i18n import t
+
+#: The longest text accepted in one field (a long call summary fits; a pasted file does not).
+MAX_TEXT = 5000
+JSON_SCHEMA_VERSION = 1
+
+log_app = typer.Typer(
+    name="log",
+    help="The call log: every contact with a lender, kept as evidence (append-only).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def flag_of(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+# --- parsing one field ------------------------------------------------------------------------
+
+
+def parse_text(name: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        text = value.strip()
+        if len(text) > MAX_TEXT:
+            raise BadInput("err.text_too_long", field=name, limit=MAX_TEXT)
+        return text
+
+    return parse
+
+
+def parse_choice(name: str, choices: list[str]) -> Callable[[str], str]:
+    """An id (``phone``) or its label in either language (``电话``, ``in-app chat``)."""
+
+    def parse(value: str) -> str:
+        wanted = unicodedata.normalize("NFKC", value).strip().lower().replace("-", "_")
+        if not wanted:
+            raise BadInput("err.log_empty", field=name)
+        for choice in choices:
+            labels = {
+                t(f"{name}.{choice}", lang).lower().replace("-", "_") for lang in ("en", "zh")
+            }
+            if wanted == choice or wanted in labels:
+                return choice
+        raise BadInput("err.choice", field=name, value=value, choices=", ".join(choices))
+
+    return parse
+
+
+def parse_platform(value: str) -> str:
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    return load_catalogue(user_platforms_file()).resolve(value).id
+
+
+def parse_attachment(value: str) -> dict[str, Any]:
+    """A file named as evidence: its absolute path, size and SHA-256 now (it is not copied)."""
+    path = Path(value).expanduser()
+    try:
+        path = path.resolve(strict=True)
+        if not path.is_file():
+            raise IsADirectoryError(21, "not a file")
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadInput("err.file_read", path=value, detail=exc.strerror or str(exc)) from exc
+    return {"path": str(path), "size": size, "sha256": digest.hexdigest()}
+
+
+def _parser(
+    field_name: str, kind: str, choices: list[str], clock: datetime
+) -> Callable[[str], Any]:
+    from repaycli.core.dates import parse_date, parse_datetime
+
+    if field_name == "platform":
+        return parse_platform
+    if kind == "choice":
+        return parse_choice(field_name, choices)
+    if kind == "datetime":
+        return lambda v: parse_datetime(v, now=clock, field=field_name)
+    if kind == "date":
+        return lambda v: parse_date(v, today=clock.date(), field=field_name)
+    return parse_text(field_name)
+
+
+def _as_default(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def gather(
+    given: dict[str, str | None], *, no_input: bool, clock: datetime, base: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Every log-template field: from its flag, else asked (``base``: the entry being corrected,
+    whose values become the defaults)."""
+    from repaycli.catalog import load_log_fields
+
+    values: dict[str, Any] = {}
+    for spec in load_log_fields():
+        parse = _parser(spec.name, spec.kind, spec.choices, clock)
+        raw = given.get(spec.name)
+        if raw is not None:
+            values[spec.name] = parse(raw) if (raw.strip() or spec.required) else None
+            if spec.required and values[spec.name] in (None, ""):
+                raise BadInput("err.log_empty", field=spec.name)
+            continue
+        default = _as_default(base.get(spec.name)) if base else None
+        if spec.name == "at" and default is None:
+            default = "now"
+        label = t(f"logfield.{spec.name}")
+        if spec.choices:
+            label += " [" + "/".join(spec.choices) + "]"
+        answer = ask(
+            label,
+            parse,
+            flag=flag_of(spec.name),
+            no_input=no_input,
+            optional=not spec.required and default is None,
+            default=default,
+        )
+        values[spec.name] = answer if answer != "" else None
+    return values
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _text_opt(name: str, help_text: str) -> Any:
+    return typer.Option(flag_of(name), help=help_text)
+
+
+@log_app.command("add")
+def add(
+    *,
+    platform: Annotated[
+        str | None, _text_opt("platform", "Platform id or name (花呗, 95188 …).")
+    ] = None,
+    channel: Annotated[
+        str | None,
+        _text_opt("channel", "phone, app_chat, online_chat, email, letter or in_person."),
+    ] = None,
+    at: Annotated[
+        str | None, _text_opt("at", "When: 2026-11-21 14:30, today, -1d (default now).")
+    ] = None,
+    number: Annotated[str | None, _text_opt("number", "The number dialled.")] = None,
+    agent: Annotated[str | None, _text_opt("agent", "Agent name or staff ID.")] = None,
+    ref: Annotated[str | None, _text_opt("ref", "Reference / ticket number.")] = None,
+    asked: Annotated[str | None, _text_opt("asked", "What I asked for.")] = None,
+    offered: Annotated[str | None, _text_opt("offered", "What they offered.")] = None,
+    outcome: Annotated[
+        str | None,
+        _text_opt("outcome", "no_answer, refused, pending, callback_promised or agreed."),
+    ] = None,
+    agreed_terms: Annotated[str | None, _text_opt("agreed_terms", "The terms agreed.")] = None,
+    confirmation: Annotated[
+        str | None, _text_opt("confirmation", "Written confirmation, and where it is.")
+    ] = None,
+    follow_up: Annotated[
+        str | None, _text_opt("follow_up", "Follow-up date (+3d, 2026-12-01).")
+    ] = None,
+    follow_up_action: Annotated[
+        str | None, _text_opt("follow_up_action", "What to do on the follow-up date.")
+    ] = None,
+    notes: Annotated[str | None, _text_opt("notes", "Notes (kept exactly as typed).")] = None,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option("--attach", help="A file to cite (recorded with its SHA-256, not copied)."),
+    ] = None,
+    corrects: Annotated[
+        int | None,
+        typer.Option("--corrects", help="Id of the entry this one corrects (no edits: append)."),
+    ] = None,
+    no_input: NoInputOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Record one contact with a lender; asks for the call-log fields no flag gave."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.core.records import Attachment
+
+    clock = now()
+    given = {
+        "platform": platform,
+        "channel": channel,
+        "at": at,
+        "number": number,
+        "agent": agent,
+        "ref": ref,
+        "asked": asked,
+        "offered": offered,
+        "outcome": outcome,
+        "agreed_terms": agreed_terms,
+        "confirmation": confirmation,
+        "follow_up": follow_up,
+        "follow_up_action": follow_up_action,
+        "notes": notes,
+    }
+    files = [Attachment.model_validate(parse_attachment(p)) for p in attach or []]
+    with store.opened() as conn:
+        base: dict[str, Any] | None = None
+        if corrects is not None:
+            original = store.get_contact(conn, corrects)
+            if original.corrected_by is not None:
+                raise BadInput("err.log_already_corrected", id=corrects, by=original.corrected_by)
+            base = original.model_dump()
+            base["at"] = original.at
+            if not files:
+                files = list(original.attachments)
+        values = gather(given, no_input=no_input, clock=clock, base=base)
+        entry = store.add_contact(
+            conn,
+            store.NewContact(**values, attachments=files, corrects=corrects),
+            recorded_at=clock,
+        )
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "entry": entry}))
+        return
+    if entry.corrects is not None:
+        write_out(t("log.added_correction", id=entry.id, corrects=entry.corrects))
+    else:
+        write_out(t("log.added", id=entry.id))
+
+
+@log_app.command("list")
+def list_(
+    *,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date (inclusive).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this date (inclusive).")
+    ] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="Only this outcome.")] = None,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """List contacts, newest first (corrected entries show their latest version)."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.catalog import load_log_fields
+    from repaycli.core.dates import parse_date
+
+    day = today()
+    platform_id = parse_platform(platform) if platform is not None else None
+    since_day = parse_date(since, today=day, field="since") if since is not None else None
+    until_day = parse_date(until, today=day, field="until") if until is not None else None
+    outcome_id = None
+    if outcome is not None:
+        spec = next(f for f in load_log_fields() if f.name == "outcome")
+        outcome_id = parse_choice("outcome", spec.choices)(outcome)
+    with store.opened() as conn:
+        entries = store.list_contacts(
+            conn, platform=platform_id, since=since_day, until=until_day, outcome=outcome_id
+        )
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "entries": entries}))
+        return
+    from repaycli.render.log import print_list
+
+    print_list(entries)
+
+
+@log_app.command("show")
+def show(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id.")],
+    *,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Show one entry in full, with its hash and any correction."""
+    command_lang(lang)
+    from repaycli import store
+
+    with store.opened() as conn:
+        entry = store.get_contact(conn, entry_id)
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "entry": entry}))
+        return
+    from repaycli.render.log import print_entry
+
+    print_entry(entry)
+
+
+@log_app.command("done")
+def done(
+    entry_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The entry whose follow-up is done.")
+    ],
+    *,
+    lang: LangOption = None,
+) -> None:
+    """Close an entry's follow-up (it stops appearing in reminders)."""
+    command_lang(lang)
+    from repaycli import store
+
+    with store.opened() as conn:
+        store.close_follow_up(conn, entry_id, done_at=now())
+    write_out(t("log.done", id=entry_id))
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    """Write an export only the user can read (it holds personal details)."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise Failure("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
+
+
+@log_app.command("export")
+def export(
+    *,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv, json or markdown.")
+    ] = ExportFormat.MARKDOWN,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+    ] = None,
+    redact_on: Annotated[
+        bool, typer.Option("--redact", help="Mask phone, ID-card and bank-card numbers.")
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Export the whole log in order, with its hashes, ready to attach to a complaint."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.render.log import export_csv, export_markdown, redacted
+
+    with store.opened() as conn:
+        entries = store.all_contacts(conn)
+        check = store.verify_log(conn)
+    if redact_on:
+        entries = [redacted(e) for e in entries]
+    stamp = now().isoformat(timespec="seconds")
+    if fmt is ExportFormat.CSV:
+        text = export_csv(entries)
+    elif fmt is ExportFormat.JSON:
+        from repaycli.render.json import to_json
+
+        text = to_json(
+            {
+                "schema_version": JSON_SCHEMA_VERSION,
+                "exported_at": stamp,
+                "redacted": redact_on,
+                "intact": check.intact,
+                "head_hash": check.head if check.intact else None,
+                "entries": entries,
+            }
+        )
+    else:
+        text = export_markdown(entries, exported_at=stamp, head=check.head, redact_on=redact_on)
+    if output is None:
+        write_out(text)
+        return
+    bom = b"\xef\xbb\xbf" if fmt is ExportFormat.CSV else b""  # spreadsheets then read UTF-8
+    _write_file(output, bom + text.encode("utf-8"))
+    typer.echo(t("log.exported", count=len(entries), path=str(output)), err=True)
+
+
+@log_app.command("verify")
+def verify(
+    *,
+    export_file: Annotated[
+        Path | None,
+        typer.Option("--export", help="Also check a JSON export against the database."),
+    ] = None,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Re-compute the hash chain; name the first entry changed or removed (exit 1)."""
+    command_lang(lang)
+    from repaycli import store
+
+    with store.opened() as conn:
+        check = store.verify_log(conn)
+        hashes = {e.id: e.hash for e in store.all_contacts(conn)}
+    problem = None if check.intact else f"log.verify_{check.problem}"
+    mismatch: int | None = None
+    if problem is None and export_file is not None:
+        mismatch = _check_export(export_file, hashes)
+        if mismatch is not None:
+            problem = "log.verify_export_differs"
+    if json_out:
+        from repaycli.render.json import to_json
+
+        body = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "intact": problem is None,
+            "entries": check.count,
+            "head_hash": check.head if check.intact else None,
+            "problem": check.problem or ("export_differs" if mismatch is not None else None),
+            "entry_id": check.entry_id if check.entry_id is not None else mismatch,
+        }
+        write_out(to_json(body))
+        if problem is not None:
+            raise typer.Exit(1)
+        return
+    if problem is not None:
+        raise Failure(problem, id=check.entry_id if check.entry_id is not None else mismatch)
+    write_out(t("log.verify_ok", count=check.count, head=check.head))
+
+
+def _check_export(path: Path, hashes: dict[int, str]) -> int | None:
+    """The first entry id of a JSON export whose hash chain breaks or differs from the
+    database, or ``None`` when the export matches."""
+    from repaycli.core.evidence import verify_chain
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["entries"]
+        if not isinstance(entries, list):
+            raise TypeError("entries")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
+    if data.get("redacted"):
+        raise BadInput("err.log_export_redacted", path=str(path))
+    for entry in entries:
+        if hashes.get(int(entry.get("id", 0))) != entry.get("hash"):
+            return int(entry.get("id", 0))
+    check = verify_chain(entries)
+    return None if check.intact else check.entry_id
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(log_app, name="log")
