@@ -7,14 +7,16 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError  # typer bundles click; there is no public name
 from typer.core import TyperGroup
 
 from repaycli import __version__
-from repaycli.errors import RepayError
+from repaycli.errors import EXIT_BAD_INPUT, RepayError
 
 
 class RepayGroup(TyperGroup):
-    """A command group that prints a ``RepayError`` as one translated line on stderr."""
+    """A command group that prints a ``RepayError`` — or a usage error in a subcommand, such as an
+    unknown option — as one translated line on stderr, with its exit code."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -24,6 +26,12 @@ class RepayGroup(TyperGroup):
 
             report_error(error)
             raise typer.Exit(error.exit_code) from None
+        except UsageError as error:
+            from repaycli.cli.common import report_error
+
+            command = error.ctx.command_path if error.ctx else ctx.command_path
+            report_error(RepayError("err.usage", detail=error.format_message(), command=command))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 app = typer.Typer(
