@@ -71,7 +71,7 @@ def root(
 
 
 def _register() -> None:
-    from repaycli.cli import offer, plan, platforms
+    from repaycli.cli import letter, offer, plan, platforms
 
     plan.register(app)
     platforms.register(app)
@@ -81,6 +81,7 @@ def _register() -> None:
     log.register(app)
     db.register(app)
     offer.register(app)
+    letter.register(app)
 
 
 _register()

@@ -23,14 +23,16 @@ from repaycli.errors import BadInput, RepayError
 from repaycli.lastplan import SavedPlan
 
 
-def parse_periods(text: str, *, field: str = "periods", high: int = MAX_PERIODS) -> int:
-    """A whole number of monthly periods, 1 to ``high``; one clear line otherwise."""
+def parse_periods(
+    text: str, *, field: str = "periods", low: int = 1, high: int = MAX_PERIODS
+) -> int:
+    """A whole number (of monthly periods), ``low`` to ``high``; one clear line otherwise."""
     raw = text.strip()
-    if not raw.lstrip("+").isdecimal():
+    if not raw.lstrip("+").isdecimal() or not raw.isascii():
         raise BadInput("err.integer", field=field, value=text)
     value = int(raw)
-    if not 1 <= value <= high:
-        raise BadInput("err.integer_range", field=field, value=text, low=1, high=high)
+    if not low <= value <= high:
+        raise BadInput("err.integer_range", field=field, value=text, low=low, high=high)
     return value
 
 

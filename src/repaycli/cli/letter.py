@@ -1,0 +1,287 @@
+"""``repaycli letter``: the written application (协商还款申请书 / hardship letter)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from repaycli.cli.common import LangOption, command_lang, today, write_out
+from repaycli.cli.offer import parse_periods
+from repaycli.core.letter import (
+    MAX_PERIODS,
+    LetterFacts,
+    ProposedPlan,
+    check_details,
+    custom_plan,
+    parse_reason,
+)
+from repaycli.core.models import Reason
+from repaycli.errors import BadInput
+from repaycli.i18n import get_lang, t
+from repaycli.lastplan import SavedDebt, SavedPlan, SavedProposal
+from repaycli.render.letter import LetterFormat
+
+
+def _saved_plan_of(proposal: SavedProposal) -> ProposedPlan:
+    schedule = proposal.schedule
+    return ProposedPlan(
+        kind=proposal.kind,
+        id=proposal.id,
+        periods=proposal.periods,
+        payment=proposal.payment,
+        total=proposal.total,
+        first_due=schedule[0].due if schedule else None,
+        last_due=schedule[-1].due if schedule else None,
+        last_amount=schedule[-1].amount if schedule else proposal.payment,
+        deferral_months=proposal.deferral_months,
+    )
+
+
+def choose_proposal(plan: SavedPlan, wanted: str | None) -> SavedProposal:
+    """``--proposal ID``; else the ladder's target, else its opening."""
+    if wanted is not None:
+        found = plan.proposal(wanted.strip())
+        if found is None:
+            ids = ", ".join(p.id for p in plan.proposals) or "—"
+            raise BadInput("letter.err.proposal_unknown", value=wanted, ids=ids)
+        return found
+    if plan.ladder is not None:
+        for proposal_id in (plan.ladder.target, plan.ladder.opening):
+            found = plan.proposal(proposal_id) if proposal_id else None
+            if found is not None:
+                return found
+    raise BadInput("letter.err.no_proposal")
+
+
+def _debt_for(plan: SavedPlan, proposal: SavedProposal | None) -> SavedDebt:
+    if not plan.debts:
+        raise BadInput("letter.err.no_plan")
+    for debt in plan.debts:
+        if proposal is not None and debt.platform == proposal.platform:
+            return debt
+    return plan.debts[0]
+
+
+def _platform_name(platform_id: str | None, fallback: str | None, lang: str) -> str | None:
+    """The platform's name in the letter's language, from the catalogue when it knows the id."""
+    if platform_id is None:
+        return fallback
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    try:
+        return load_catalogue(user_platforms_file()).resolve(platform_id).name(lang)
+    except BadInput:
+        return fallback or platform_id
+
+
+def _saved_reason(text: str | None) -> Reason | None:
+    try:
+        return Reason(text) if text else None
+    except ValueError:
+        return None
+
+
+def build_facts(
+    *,
+    day: date,
+    lang: str,
+    proposal: str | None,
+    platform: str | None,
+    overdue: str | None,
+    principal: str | None,
+    days_overdue: str | None,
+    income: str | None,
+    expenses: str | None,
+    reason: str | None,
+    since: str | None,
+    recovery: str | None,
+    details: str | None,
+    periods: str | None,
+    payment: str | None,
+    first_due: str | None,
+) -> LetterFacts:
+    """The letter's facts: the saved plan (unless --overdue is given), flags overriding it."""
+    from repaycli.catalog import load_checklist
+    from repaycli.core.checklist import documents_for
+    from repaycli.core.dates import add_months, parse_date
+    from repaycli.core.money import parse_amount
+
+    n = None if periods is None else parse_periods(periods, high=MAX_PERIODS)
+    pay = None if payment is None else parse_amount(payment, field="payment")
+    first = (
+        add_months(day, 1)
+        if first_due is None
+        else parse_date(first_due, today=day, field="first_due")
+    )
+    own_reason = None if reason is None else parse_reason(reason)
+    plan: SavedPlan | None = None
+    if overdue is None:
+        from repaycli.lastplan import read_last_plan
+        from repaycli.paths import last_plan_path
+
+        plan = read_last_plan(last_plan_path())
+        if plan is None:
+            raise BadInput("letter.err.no_plan")
+
+    amount: Decimal
+    principal_value: Decimal | None = None
+    days: int | None = None
+    name: str | None = None
+    the_reason = own_reason
+    the_recovery = None
+    the_income = None if income is None else parse_amount(income, field="income")
+    the_expenses = (
+        None if expenses is None else parse_amount(expenses, field="expenses", allow_zero=True)
+    )
+    if plan is not None:
+        chosen: SavedProposal | None = None
+        if proposal is not None or (n is None and pay is None):
+            chosen = choose_proposal(plan, proposal)
+        debt = _debt_for(plan, chosen)
+        amount, principal_value, days = debt.overdue, debt.principal, debt.days_overdue
+        name = _platform_name(debt.platform, debt.platform_name, lang)
+        if platform is not None:
+            name = _platform_name(platform, platform, lang)
+        proposed = (
+            _saved_plan_of(chosen)
+            if chosen is not None
+            else custom_plan(amount, periods=n, payment=pay, first_due=first)
+        )
+        the_reason = the_reason or _saved_reason(plan.reason)
+        the_recovery = plan.recovery
+        budget = plan.affordability
+        if budget is not None:
+            the_income = the_income if the_income is not None else budget.income
+            the_expenses = the_expenses if the_expenses is not None else budget.expenses
+    else:
+        assert overdue is not None
+        amount = parse_amount(overdue, field="overdue")
+        name = None if platform is None else _platform_name(platform, platform, lang)
+        proposed = custom_plan(amount, periods=n, payment=pay, first_due=first)
+    if principal is not None:
+        principal_value = parse_amount(principal, field="principal")
+    if days_overdue is not None:
+        days = parse_periods(days_overdue, field="days_overdue", low=0, high=3650)
+    if recovery is not None:
+        the_recovery = parse_date(recovery, today=day, field="recovery")
+    return LetterFacts(
+        today=day,
+        platform_name=name,
+        overdue=amount,
+        principal=principal_value,
+        days_overdue=days,
+        reason=the_reason,
+        since=None if since is None else parse_date(since, today=day, field="hardship_since"),
+        details=None if details is None else check_details(details) or None,
+        recovery=the_recovery,
+        income=the_income,
+        expenses=the_expenses,
+        plan=proposed,
+        documents=documents_for(load_checklist(), the_reason, lang),
+    )
+
+
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput("err.file_write", path=str(path), detail=exc.strerror or str(exc)) from None
+
+
+def letter(
+    *,
+    proposal: Annotated[
+        str | None,
+        typer.Option("--proposal", help="Proposal id from the saved plan (default: its target)."),
+    ] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Lender or platform.")] = None,
+    overdue: Annotated[
+        str | None,
+        typer.Option("--overdue", help="Overdue balance (given: the saved plan is not used)."),
+    ] = None,
+    principal: Annotated[str | None, typer.Option("--principal", help="Principal part.")] = None,
+    days_overdue: Annotated[
+        str | None, typer.Option("--days-overdue", help="Days overdue.")
+    ] = None,
+    income: Annotated[str | None, typer.Option("--income", help="Monthly income.")] = None,
+    expenses: Annotated[
+        str | None, typer.Option("--expenses", help="Essential monthly expenses.")
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="medical, unemployment, income_drop, family_emergency, "
+            "business_failure, oversight, other.",
+        ),
+    ] = None,  # fmt: skip
+    since: Annotated[
+        str | None, typer.Option("--since", help="When the hardship began (2026-03-01).")
+    ] = None,
+    recovery: Annotated[
+        str | None, typer.Option("--recovery", help="When income should recover.")
+    ] = None,
+    details: Annotated[
+        str | None, typer.Option("--details", help="One or two sentences on what happened.")
+    ] = None,
+    periods: Annotated[str | None, typer.Option("--periods", help="Periods proposed.")] = None,
+    payment: Annotated[
+        str | None, typer.Option("--payment", help="Monthly payment proposed.")
+    ] = None,
+    first_due: Annotated[
+        str | None, typer.Option("--first-due", help="First payment date (default: +1m).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="markdown (default) or text.")
+    ] = LetterFormat.MARKDOWN.value,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the letter to this file.")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Write the application letter (协商还款申请书) from the saved plan or from flags.
+
+    Placeholders in brackets (【姓名】, [Your name]) are for you to fill in by hand.
+    """
+    command_lang(lang)
+    choices = [choice.value for choice in LetterFormat]
+    if fmt.strip().lower() not in choices:
+        raise BadInput("err.choice", field="format", value=fmt, choices=", ".join(choices))
+    style = LetterFormat(fmt.strip().lower())
+    day = today()
+    language = get_lang()
+    facts = build_facts(
+        day=day,
+        lang=language,
+        proposal=proposal,
+        platform=platform,
+        overdue=overdue,
+        principal=principal,
+        days_overdue=days_overdue,
+        income=income,
+        expenses=expenses,
+        reason=reason,
+        since=since,
+        recovery=recovery,
+        details=details,
+        periods=periods,
+        payment=payment,
+        first_due=first_due,
+    )
+    from repaycli.render.letter import compose
+
+    text = compose(facts, lang=language, fmt=style)
+    if output is None:
+        write_out(text)
+        return
+    write_file(output, text)
+    typer.echo(t("letter.written", path=str(output)), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("letter")(letter)

@@ -1,0 +1,129 @@
+"""The application letter as markdown or plain text, from its facts and the language's template."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from importlib import resources
+
+from repaycli.core.letter import LetterFacts, ProposedPlan, fill_template
+from repaycli.core.money import format_money
+from repaycli.i18n import t
+from repaycli.render.safe import markdown_text, safe_text
+
+PLAN_KINDS = ("installments", "principal_only", "deferral", "lump_sum", "card_personalised")
+
+
+class LetterFormat(StrEnum):
+    MARKDOWN = "markdown"
+    TEXT = "text"
+
+
+def load_template(lang: str) -> str:
+    folder = resources.files("repaycli.catalog").joinpath("letters")
+    return folder.joinpath(f"{lang}.md").read_text(encoding="utf-8")
+
+
+def _money(value: Decimal) -> str:
+    return format_money(value)
+
+
+def _day(value: date | None, placeholder: str) -> str:
+    return value.isoformat() if value is not None else t(placeholder)
+
+
+def _debt(facts: LetterFacts, platform: str) -> str:
+    parts = t("letter.debt.overdue", platform=platform, overdue=_money(facts.overdue))
+    if facts.principal is not None and facts.principal != facts.overdue:
+        parts += t("letter.debt.principal", principal=_money(facts.principal))
+    if facts.days_overdue:
+        parts += t("letter.debt.days", days=facts.days_overdue)
+    return parts + t("letter.debt.end")
+
+
+def _hardship(facts: LetterFacts, user: str) -> str:
+    since = (
+        t("letter.hardship.since", date=facts.since.isoformat())
+        if facts.since is not None
+        else t("letter.hardship.since_unknown")
+    )
+    reason = t(f"letter.reason.{facts.reason.value}") if facts.reason else t("letter.reason.none")
+    text = t("letter.hardship.text", since=since, reason=reason)
+    parts = [text, user if facts.details else t("letter.hardship.details_placeholder")]
+    if facts.recovery is not None:
+        parts.append(t("letter.hardship.recovery", date=facts.recovery.isoformat()))
+    return t("letter.sep").join(parts)
+
+
+def _finances(facts: LetterFacts) -> str:
+    income = _money(facts.income) if facts.income is not None else t("letter.finances.income_ph")
+    expenses = (
+        _money(facts.expenses) if facts.expenses is not None else t("letter.finances.expenses_ph")
+    )
+    disposable = facts.disposable
+    spare = _money(disposable) if disposable is not None else t("letter.finances.disposable_ph")
+    return t("letter.finances.text", income=income, expenses=expenses, disposable=spare)
+
+
+def plan_sentence(plan: ProposedPlan) -> str:
+    kind = plan.kind if plan.kind in PLAN_KINDS else "installments"
+    if plan.periods == 1 and kind != "lump_sum":
+        kind = "single"
+    text = t(
+        f"letter.plan.{kind}",
+        periods=plan.periods,
+        payment=_money(plan.payment),
+        total=_money(plan.total),
+        first=_day(plan.first_due, "letter.plan.date_ph"),
+        last=_day(plan.last_due, "letter.plan.date_ph"),
+        months=plan.deferral_months,
+    )
+    parts = [text]
+    if plan.periods > 1 and plan.last_amount != plan.payment:
+        parts.append(t("letter.plan.last_amount", amount=_money(plan.last_amount)))
+    parts.append(t("letter.plan.affordable"))
+    return t("letter.sep").join(parts)
+
+
+def _documents(facts: LetterFacts) -> str:
+    lines = [f"{i}. {doc}" for i, doc in enumerate(facts.documents, 1)]
+    lines.append(f"{len(lines) + 1}. {t('letter.documents.other')}")
+    return "\n".join(lines)
+
+
+def compose(facts: LetterFacts, *, lang: str, fmt: LetterFormat) -> str:
+    """The finished letter. Text that came from the user (or an editable file) is escaped for the
+    format: markdown cannot gain links or headings from it, and no control character survives."""
+
+    def clean(text: str) -> str:
+        return markdown_text(text) if fmt is LetterFormat.MARKDOWN else safe_text(text)
+
+    platform = clean(facts.platform_name) if facts.platform_name else t("letter.platform_ph")
+    details = clean(facts.details) if facts.details else ""
+    values = {
+        "title": t("letter.title"),
+        "platform": platform,
+        "date": facts.today.isoformat(),
+        "debt": _debt(facts, platform),
+        "hardship": _hardship(facts, details),
+        "finances": _finances(facts),
+        "plan": plan_sentence(facts.plan),
+        "documents": _documents(facts),
+    }
+    text = fill_template(load_template(lang), values)
+    if fmt is LetterFormat.TEXT:
+        text = to_plain(text)
+    return text
+
+
+def to_plain(markdown: str) -> str:
+    """The letter without markdown marks: headings become plain lines."""
+    lines: list[str] = []
+    for line in markdown.splitlines():
+        heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if heading:
+            line = heading.group(2)
+        lines.append(line)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,378 @@
+"""``repaycli letter``: every required part, in both languages, from flags or the saved plan."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from repaycli.catalog import load_checklist
+from repaycli.cli import app
+from repaycli.core.checklist import documents_for
+from repaycli.core.letter import UNFILLED, custom_plan, fill_template
+from repaycli.core.models import Reason
+from repaycli.errors import Failure
+from repaycli.render.letter import load_template
+
+runner = CliRunner()
+FLAGS = [
+    "letter", "--platform", "zhaohang", "--overdue", "10500", "--principal", "10000",
+    "--days-overdue", "40", "--income", "6000", "--expenses", "4200", "--reason", "medical",
+    "--since", "2025-11-01", "--periods", "12",
+]  # fmt: skip
+
+#: What each required part looks like, per language, for the FLAGS letter.
+PARTS = {
+    "en": {
+        "title": "# Hardship letter",
+        "writer": "[Your name]",
+        "id": "[ID number]",
+        "phone": "[Phone number]",
+        "lender": "To: CMB credit card",
+        "debt": "overdue with a balance of 10,500.00 yuan",
+        "principal": "about 10,000.00 yuan is principal",
+        "days": "overdue for 40 days",
+        "what_when": "Since 2025-11-01, illness",
+        "income": "monthly income is now about 6,000.00 yuan",
+        "expenses": "about 4,200.00 yuan",
+        "disposable": "about 1,800.00 yuan a month",
+        "plan": "12 monthly installments of 875.00 yuan, 10,500.00 yuan in total",
+        "first_last": "the first on 2026-02-15 and the last on 2027-01-15",
+        "penalty_waiver": "Waive the penalty interest",
+        "interest_freeze": "Freeze interest",
+        "no_reporting": "Report no further overdue (negative) records",
+        "written": "Confirm the agreed plan in writing",
+        "commitment": "I will pay every installment of the agreed plan",
+        "documents": "## 7. Documents attached",
+        "medical_doc": "diagnosis and hospital records",
+        "signature": "[Signature]",
+        "date": "2026-01-15",
+    },
+    "zh": {
+        "title": "# 协商还款申请书",
+        "writer": "【姓名】",
+        "id": "【身份证号】",
+        "phone": "【联系电话】",
+        "lender": "致：招商银行信用卡客户服务中心",
+        "debt": "欠款金额为 10,500.00 元",
+        "principal": "其中本金约 10,000.00 元",
+        "days": "已逾期 40 天",
+        "what_when": "自 2025-11-01 起，本人因病",
+        "income": "每月收入约 6,000.00 元",
+        "expenses": "必要支出（房租、水电、餐饮、交通、赡养等）约 4,200.00 元",
+        "disposable": "可用于还款的金额约 1,800.00 元",
+        "plan": "分 12 期按月偿还，每期 875.00 元，合计 10,500.00 元",
+        "first_last": "首期于 2026-02-15 还款，最后一期于 2027-01-15 还清",
+        "penalty_waiver": "减免逾期以来产生的罚息、违约金",
+        "interest_freeze": "停止计收利息（停息）",
+        "no_reporting": "不再向征信系统报送新的逾期（不良）记录",
+        "written": "以书面形式",
+        "commitment": "承诺按照达成的方案按期足额还款",
+        "documents": "## 七、附件材料",
+        "medical_doc": "诊断证明、住院记录",
+        "signature": "申请人（签名）：【签名】",
+        "date": "日期：2026-01-15",
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", "2026-01-15")
+
+
+def run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def run_error(*args: str, code: int = 2) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def assert_filled(text: str) -> None:
+    assert not UNFILLED.search(text), UNFILLED.search(text)
+    assert not re.search(r"\{[a-z_]+\}", text), "an unformatted catalogue placeholder"
+    assert "\n\n\n" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_letter_from_flags_has_every_part(lang: str) -> None:
+    text = run(*FLAGS, "--lang", lang)
+    for name, part in PARTS[lang].items():
+        assert part in text, name
+    assert_filled(text)
+
+
+def test_every_reason_lists_its_documents_in_both_languages() -> None:
+    source = load_checklist()
+    for lang in ("en", "zh"):
+        for reason in Reason:
+            args = ["letter", "--overdue", "3000", "--payment", "500", "--reason", reason.value]
+            text = run(*args, "--lang", lang)
+            docs = documents_for(source, reason, lang)
+            assert len(docs) > len(documents_for(source, None, lang))
+            for n, doc in enumerate(docs, 1):
+                assert f"{n}. {doc}" in text, (lang, reason, doc)
+            assert_filled(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unknown_facts_become_placeholders_never_inventions(lang: str) -> None:
+    text = run("letter", "--overdue", "5000", "--payment", "800", "--lang", lang)
+    expected = {
+        "en": ["[lender's name]", "Since [date it started]", "[describe the hardship]",
+               "[In one or two sentences", "[monthly income]", "[essential expenses]"],
+        "zh": ["【贷款机构名称】", "自【困难开始日期】起", "【请写明困难原因】",
+               "【请用一两句话说明具体经过】", "【月收入】", "【必要支出】"],
+    }[lang]  # fmt: skip
+    for part in expected:
+        assert part in text, part
+    assert re.search(r"(last installment is|最后一期为) 200\.00", text)
+    assert_filled(text)
+
+
+# --- from the saved plan -----------------------------------------------------------------------
+
+
+def schedule(n: int, amount: str, first: date, last_amount: str | None = None) -> list[Any]:
+    from repaycli.core.dates import monthly_due_dates
+
+    dues = monthly_due_dates(first, n)
+    rows = [{"n": i + 1, "due": d.isoformat(), "amount": amount} for i, d in enumerate(dues)]
+    if last_amount is not None:
+        rows[-1]["amount"] = last_amount
+    return rows
+
+
+def proposal(pid: str, kind: str, n: int, payment: str, total: str, **extra: Any) -> Any:
+    rows = schedule(n, payment, date(2026, 2, 15))
+    return {"id": pid, "kind": kind, "platform": "huabei", "periods": n, "payment": payment,
+            "total": total, "apr_percent": "0.00", "apr_compound_percent": "0.00",
+            "affordable": True, "schedule": rows, **extra}  # fmt: skip
+
+
+PLAN: dict[str, Any] = {
+    "schema_version": 1,
+    "as_of": "2026-01-15",
+    "debts": [{"platform": "huabei", "platform_name": "Huabei", "overdue": "6000.00",
+               "principal": "5600.00", "days_overdue": 35}],
+    "affordability": {"limit": "900.00", "basis": "disposable", "income": "5000.00",
+                      "expenses": "3200.00", "disposable": "1800.00"},
+    "proposals": [
+        proposal("inst-12-free", "installments", 12, "500.00", "6000.00"),
+        proposal("principal-12", "principal_only", 12, "466.67", "5600.00"),
+        proposal("defer-2m-12", "deferral", 12, "500.00", "6000.00", deferral_months=2),
+        proposal("lump-sum", "lump_sum", 1, "5600.00", "5600.00"),
+        proposal("card-24", "card_personalised", 24, "250.00", "6000.00"),
+    ],
+    "ladder": {"opening": "principal-12", "target": "inst-12-free", "walk_away_monthly": "900"},
+    "reason": "unemployment",
+    "recovery": "2026-04-01",
+}  # fmt: skip
+
+
+def save_plan(data: dict[str, Any] | str) -> Path:
+    home = Path(os.environ["REPAYCLI_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "last-plan.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_letter_from_saved_plan_uses_the_target() -> None:
+    save_plan(PLAN)
+    text = run("letter")
+    for part in ("To: Huabei", "balance of 6,000.00 yuan", "about 5,600.00 yuan is principal",
+                 "overdue for 35 days", "I have lost my job", "around 2026-04-01",
+                 "about 5,000.00 yuan", "about 3,200.00 yuan", "about 1,800.00 yuan",
+                 "12 monthly installments of 500.00 yuan", "termination letter",
+                 "job-search record"):  # fmt: skip
+        assert part in text, part
+    assert_filled(text)
+    zh = run("letter", "--lang", "zh")
+    assert "致：花呗客户服务中心" in zh  # the catalogue's name in the letter's language
+    assert "解除劳动合同证明" in zh
+
+
+@pytest.mark.parametrize(
+    ("pid", "en", "zh"),
+    [
+        ("principal-12", "repay the principal of 5,600.00 yuan in 12", "仅偿还本金 5,600.00 元"),
+        ("defer-2m-12", "a deferral of 2 months, then 12", "延期 2 个月还款"),
+        ("lump-sum", "single payment of 5,600.00 yuan on 2026-02-15", "一次性偿还 5,600.00 元"),
+        ("card-24", "article 70", "第七十条"),
+    ],
+)
+def test_every_proposal_kind(pid: str, en: str, zh: str) -> None:
+    save_plan(PLAN)
+    for lang, part in (("en", en), ("zh", zh)):
+        text = run("letter", "--proposal", pid, "--lang", lang)
+        assert part in text, (lang, pid)
+        assert_filled(text)
+
+
+def test_flags_override_the_saved_plan() -> None:
+    save_plan(PLAN)
+    text = run("letter", "--payment", "700", "--income", "5500", "--reason", "medical")
+    assert "9 monthly installments of 700.00 yuan, 6,000.00 yuan in total" in text
+    assert "about 5,500.00 yuan" in text and "illness" in text
+    assert "(The last installment is 400.00 yuan.)" in text
+
+
+def test_saved_plan_problems() -> None:
+    assert run_error("letter") == (
+        "Error: no saved plan: run 'repaycli plan' first, or give --overdue with --periods or "
+        "--payment"
+    )
+    save_plan(PLAN)
+    assert run_error("letter", "--proposal", "inst-99") == (
+        "Error: the saved plan has no proposal inst-99; choose one of: inst-12-free, "
+        "principal-12, defer-2m-12, lump-sum, card-24"
+    )
+    path = save_plan('{"debts": "oops"}')
+    line = run_error("letter", code=1)
+    assert line.startswith(f"Error: the saved plan {path} cannot be used (")
+    save_plan("\x00 not json")
+    assert run_error("letter", code=1).startswith("Error: the saved plan")
+
+
+# --- formats, output and safety ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_format_has_no_markdown(lang: str) -> None:
+    text = run(*FLAGS, "--format", "text", "--lang", lang)
+    assert not any(line.startswith("#") for line in text.splitlines())
+    assert PARTS[lang]["writer"] in text
+    assert_filled(text)
+
+
+def test_user_text_is_literal() -> None:
+    details = "Hospitalised in *May*, see [here](http://x) $title \x1b[31m"
+    markdown = run(*FLAGS, "--details", details)
+    assert r"Hospitalised in \*May\*, see \[here\](http://x) $title \\x1b\[31m" in markdown
+    text = run(*FLAGS, "--details", details, "--format", "text")
+    assert "Hospitalised in *May*, see [here](http://x) $title \\x1b[31m" in text
+    assert "\x1b" not in text and "\x1b" not in markdown
+    # the user's "$title" was not read as template syntax: the real title appears once
+    assert markdown.count("Hardship letter: request") == 1
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "letter.md"
+    result = runner.invoke(app, [*FLAGS, "--lang", "zh", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert str(target) in result.stderr
+    assert "【姓名】" in target.read_text(encoding="utf-8")
+
+
+def test_output_file_that_cannot_be_written(tmp_path: Path) -> None:
+    target = tmp_path / "missing-dir" / "letter.md"
+    line = run_error(*FLAGS, "--output", str(target))
+    assert line == f"Error: cannot write {target}: No such file or directory"
+    assert run_error(*FLAGS, "--output", str(tmp_path)).startswith(
+        f"Error: cannot write {tmp_path}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "pdf"], "Error: format: pdf is not one of: markdown, text"),
+        (["--reason", "bored"], "Error: hardship reason: bored is not one of: medical, "
+         "unemployment, income_drop, family_emergency, business_failure, oversight, other"),
+        (["--periods", "0"], "Error: periods: 0 must be between 1 and 360"),
+        (["--since", "someday"], "Error: date the hardship began: someday is not a date; use "
+         "YYYY-MM-DD (2026-12-01) or today, tomorrow, +3d, +2w, +1m"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line(args: list[str], message: str) -> None:
+    assert run_error(*FLAGS, *args) == message
+
+
+def test_bad_flag_only_input() -> None:
+    assert run_error("letter", "--overdue", "-5", "--periods", "3") == (
+        "Error: overdue amount: -5 is negative; give the amount as a positive number such as 8000"
+    )
+    assert run_error("letter", "--overdue", "100000", "--payment", "1") == (
+        "Error: --payment 1.00 would take more than 360 months; propose a larger payment"
+    )
+    assert run_error("letter", "--overdue", "1000") == (
+        "Error: say what you propose: give --periods, --payment or both (or --proposal ID from "
+        "your saved plan)"
+    )
+    zh = run_error("letter", "--lang", "zh", "--overdue", "1000")
+    assert zh.endswith(
+        "请说明你提出的方案：给出 --periods、--payment 或两者"
+        "（或用 --proposal 指定已保存方案中的编号）"
+    )
+
+
+# --- the templates and their filling -----------------------------------------------------------
+
+
+def test_templates_use_the_same_placeholders() -> None:
+    from repaycli.core.letter import template_names
+
+    names = {"title", "platform", "date", "debt", "hardship", "finances", "plan", "documents"}
+    assert template_names(load_template("en")) == names
+    assert template_names(load_template("zh")) == names
+
+
+def test_fill_template_refuses_a_missing_value() -> None:
+    with pytest.raises(Failure):
+        fill_template("Dear $name, $missing", {"name": "x"})
+    assert fill_template("a $x\n\n\n\nb", {"x": "$y"}) == "a $y\n\nb\n"
+
+
+def test_custom_plan_adds_up() -> None:
+    plan = custom_plan(Decimal("1000"), periods=3, payment=None, first_due=date(2026, 1, 31))
+    assert (plan.payment, plan.last_amount, plan.total) == (
+        Decimal("333.33"),
+        Decimal("333.34"),
+        Decimal("1000.00"),
+    )
+    assert (plan.first_due, plan.last_due) == (date(2026, 1, 31), date(2026, 3, 31))
+
+
+def test_catalogues_complete() -> None:
+    from repaycli.i18n import _flatten
+
+    def keys(lang: str) -> set[str]:
+        folder = resources.files("repaycli.i18n").joinpath(lang)
+        return set(_flatten(tomllib.loads(folder.joinpath("letter.toml").read_text("utf-8"))))
+
+    assert keys("en") == keys("zh")
+
+
+def test_real_subprocess(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("repaycli")
+    env = {**os.environ, "REPAYCLI_LANG": "zh"}
+    done = subprocess.run(
+        [str(exe), *FLAGS, "--format", "text"], capture_output=True, env=env, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    out = done.stdout.decode("utf-8")
+    assert "协商还款申请书" in out and "【姓名】" in out
+    assert_filled(out)
