@@ -76,9 +76,10 @@ def _register() -> None:
     plan.register(app)
     platforms.register(app)
 
-    from repaycli.cli import db, log
+    from repaycli.cli import agreement, db, log
 
     log.register(app)
+    agreement.register(app)
     db.register(app)
     offer.register(app)
     letter.register(app)

@@ -1,0 +1,338 @@
+"""``repaycli agreement`` (add, list, show) and ``repaycli pay``: agreed plans and payments."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from repaycli.cli.common import (
+    JsonOption,
+    LangOption,
+    NoInputOption,
+    ask,
+    command_lang,
+    now,
+    today,
+    write_out,
+)
+from repaycli.core.dates import monthly_due_dates, parse_date
+from repaycli.core.money import check_amount, parse_amount, split_evenly, to_fen
+from repaycli.errors import BadInput
+from repaycli.i18n import t
+
+MAX_PERIODS = 120
+JSON_SCHEMA_VERSION = 1
+
+agreement_app = typer.Typer(
+    name="agreement",
+    help="Agreed repayment plans and their installment schedules.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+_SEPARATORS = re.compile(r"[;；、/\s]+")
+
+
+def parse_periods(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise BadInput("err.integer", field="installments", value=text) from None
+    if not 1 <= value <= MAX_PERIODS:
+        raise BadInput(
+            "err.integer_range", field="installments", value=text, low=1, high=MAX_PERIODS
+        )
+    return value
+
+
+def parse_amounts(text: str) -> list[Decimal]:
+    """``"1000 1000 2000"`` or ``"1000;1000;2000"``; commas are refused as ambiguous."""
+    parts = [p for p in _SEPARATORS.split(text.strip()) if p]
+    if not parts:
+        raise BadInput("err.amount_empty", field="amounts")
+    if any("," in p or "，" in p for p in parts):  # 100,200,300: three amounts or one?
+        raise BadInput("err.agreement_amounts_commas", value=text)
+    return [parse_amount(p, field="amounts") for p in parts]
+
+
+def _proposals(data: Any) -> list[dict[str, Any]]:
+    """Every proposal in saved ``repaycli plan --json`` output (one debt or several)."""
+    found: list[dict[str, Any]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "proposals" and isinstance(value, list):
+                found += [p for p in value if isinstance(p, dict) and "id" in p]
+            else:
+                found += _proposals(value)
+    elif isinstance(data, list):
+        for item in data:
+            found += _proposals(item)
+    return found
+
+
+def schedule_from_plan(
+    path: Path, proposal_id: str | None, first_due: date | None
+) -> tuple[str, list[tuple[date, Decimal]], str]:
+    """(platform, schedule, proposal id) of one proposal in a saved plan file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput("err.file_read", path=str(path), detail=exc.strerror or str(exc)) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadInput("err.agreement_plan_file", path=str(path)) from exc
+    proposals = _proposals(data)
+    if not proposals:
+        raise BadInput("err.agreement_plan_file", path=str(path))
+    ids = ", ".join(str(p["id"]) for p in proposals)
+    if proposal_id is None:
+        raise BadInput("err.agreement_proposal_missing", ids=ids)
+    chosen = next((p for p in proposals if str(p["id"]) == proposal_id), None)
+    if chosen is None:
+        raise BadInput("err.agreement_proposal_unknown", value=proposal_id, ids=ids)
+    try:
+        rows = chosen["schedule"]
+        amounts = [
+            check_amount(Decimal(str(r["amount"])), field="amount", allow_zero=True) for r in rows
+        ]
+        dues = [date.fromisoformat(str(r["due"])) for r in rows]
+        platform = str(chosen["platform"])
+        total = Decimal(str(chosen.get("total", sum(amounts, Decimal(0)))))
+    except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+        raise BadInput("err.agreement_plan_file", path=str(path)) from exc
+    if not amounts or sum(amounts, Decimal(0)) != total:
+        raise BadInput("err.agreement_plan_file", path=str(path))
+    if first_due is not None:
+        dues = monthly_due_dates(first_due, len(amounts))
+    return platform, list(zip(dues, amounts, strict=True)), proposal_id
+
+
+def build_schedule(
+    *,
+    total: Decimal | None,
+    periods: int | None,
+    first_due: date,
+    payment: Decimal | None,
+    amounts: list[Decimal] | None,
+) -> list[tuple[date, Decimal]]:
+    """The installments: an explicit list, equal payments of ``payment`` (the last one takes the
+    rest), or ``total`` split evenly — with the same code as ``repaycli plan``."""
+    if amounts is not None:
+        if periods is not None and periods != len(amounts):
+            raise BadInput("err.agreement_periods_mismatch", periods=periods, count=len(amounts))
+        if total is not None and sum(amounts, Decimal(0)) != total:
+            raise BadInput(
+                "err.agreement_total_mismatch", total=f"{total:.2f}", sum=f"{sum(amounts):.2f}"
+            )
+        values = amounts
+    elif payment is not None:
+        assert periods is not None
+        if total is None:
+            total = payment * periods
+        last = total - payment * (periods - 1)
+        if last <= 0:
+            raise BadInput(
+                "err.agreement_payment_too_big", payment=f"{payment:.2f}", total=f"{total:.2f}"
+            )
+        values = [payment] * (periods - 1) + [last]
+    else:
+        assert total is not None and periods is not None
+        values = split_evenly(total, periods)
+    if len(values) > MAX_PERIODS:
+        raise BadInput(
+            "err.integer_range", field="installments", value=len(values), low=1, high=MAX_PERIODS
+        )
+    return list(zip(monthly_due_dates(first_due, len(values)), values, strict=True))
+
+
+@agreement_app.command("add")
+def add(
+    *,
+    platform: Annotated[str | None, typer.Option("--platform", help="Platform id or name.")] = None,
+    total: Annotated[
+        str | None, typer.Option("--total", help="Total agreed (1.2万, 12000).")
+    ] = None,
+    periods: Annotated[
+        str | None, typer.Option("--periods", help="Number of installments.")
+    ] = None,
+    first_due: Annotated[
+        str | None, typer.Option("--first-due", help="First due date (2026-12-01, +1m).")
+    ] = None,
+    payment: Annotated[
+        str | None, typer.Option("--payment", help="Equal payment; the last takes the rest.")
+    ] = None,
+    amounts: Annotated[
+        str | None, typer.Option("--amounts", help='Each installment: "1000 1000 2000".')
+    ] = None,
+    from_plan: Annotated[
+        Path | None, typer.Option("--from-plan", help="Saved 'repaycli plan --json' output.")
+    ] = None,
+    proposal: Annotated[
+        str | None, typer.Option("--proposal", help="The proposal id in --from-plan.")
+    ] = None,
+    log_entry: Annotated[
+        int | None, typer.Option("--log", help="The log entry where it was agreed.")
+    ] = None,
+    no_input: NoInputOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Record an agreed plan and store its installment schedule."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.cli.log import parse_platform
+
+    day = today()
+
+    def date_of(text: str) -> date:
+        return parse_date(text, today=day, field="first_due")
+
+    given_first = date_of(first_due) if first_due is not None else None
+    source: str | None = None
+    if from_plan is not None:
+        plan_platform, schedule, pid = schedule_from_plan(from_plan, proposal, given_first)
+        platform_id = parse_platform(platform if platform is not None else plan_platform)
+        source = f"plan:{pid}"
+    else:
+        if proposal is not None:
+            raise BadInput("err.agreement_proposal_without_plan")
+        platform_id = _required(platform, "platform", parse_platform, no_input)
+        listed = parse_amounts(amounts) if amounts is not None else None
+        each = parse_amount(payment, field="payment") if payment is not None else None
+        count = parse_periods(periods) if periods is not None else None
+        if listed is None and count is None:
+            count = _required(None, "periods", parse_periods, no_input)
+        start = given_first or _required(None, "first_due", date_of, no_input)
+        whole = parse_amount(total, field="total") if total is not None else None
+        if whole is None and listed is None and each is None:
+            whole = _required(None, "total", lambda v: parse_amount(v, field="total"), no_input)
+        schedule = build_schedule(
+            total=whole, periods=count, first_due=start, payment=each, amounts=listed
+        )
+    with store.opened() as conn:
+        agreement_id = store.add_agreement(
+            conn,
+            platform=platform_id,
+            schedule=[(due, to_fen(amount)) for due, amount in schedule],
+            recorded_at=now(),
+            contact_id=log_entry,
+            source=source,
+        )
+        view = store.get_agreement(conn, agreement_id, today=day)
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "agreement": view}))
+        return
+    from repaycli.render.agreement import print_agreement
+
+    write_out(t("agreement.added", id=agreement_id))
+    print_agreement(view)
+
+
+def _required(value: str | None, name: str, parse: Any, no_input: bool) -> Any:
+    if value is not None:
+        return parse(value)
+    return ask(
+        t(f"agreement.ask.{name}"), parse, flag="--" + name.replace("_", "-"), no_input=no_input
+    )
+
+
+@agreement_app.command("list")
+def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
+    """List agreements with what is paid, the balance and the next due date."""
+    command_lang(lang)
+    from repaycli import store
+
+    with store.opened() as conn:
+        views = store.list_agreements(conn, today=today())
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "agreements": views}))
+        return
+    from repaycli.render.agreement import print_agreements
+
+    print_agreements(views)
+
+
+@agreement_app.command("show")
+def show(
+    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement's id.")],
+    *,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Show the schedule (paid / due / overdue), the payments and the balance left."""
+    command_lang(lang)
+    from repaycli import store
+
+    with store.opened() as conn:
+        view = store.get_agreement(conn, agreement_id, today=today())
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "agreement": view}))
+        return
+    from repaycli.render.agreement import print_agreement
+
+    print_agreement(view)
+
+
+def pay(
+    agreement_id: Annotated[int, typer.Argument(metavar="AGREEMENT_ID", help="The agreement.")],
+    *,
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="Amount paid (1500, ¥1,500).")
+    ] = None,
+    paid_on: Annotated[
+        str | None, typer.Option("--date", help="Date paid (default today; not in the future).")
+    ] = None,
+    receipt: Annotated[
+        str | None, typer.Option("--receipt", help="Receipt / transaction reference (还款凭证).")
+    ] = None,
+    no_input: NoInputOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Record a payment; it goes to the earliest unpaid installments."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.cli.log import parse_text
+
+    day = today()
+    value = _required(amount, "amount", lambda v: parse_amount(v, field="amount"), no_input)
+    when = parse_date(paid_on, today=day, field="date") if paid_on is not None else day
+    if when > day:
+        raise BadInput("err.pay_future", value=paid_on)
+    reference = parse_text("receipt")(receipt) or None if receipt is not None else None
+    with store.opened() as conn:
+        payment_id = store.add_payment(
+            conn,
+            agreement_id,
+            amount_fen=to_fen(value),
+            paid_on=when,
+            recorded_at=now(),
+            receipt=reference,
+        )
+        view = store.get_agreement(conn, agreement_id, today=day)
+    made = next(p for p in view.payments if p.id == payment_id)
+    if json_out:
+        from repaycli.render.json import to_json
+
+        body = {"schema_version": JSON_SCHEMA_VERSION, "payment": made, "agreement": view}
+        write_out(to_json(body))
+        return
+    from repaycli.render.agreement import print_payment
+
+    print_payment(made, view)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(agreement_app, name="agreement")
+    app.command("pay")(pay)

@@ -1,0 +1,110 @@
+"""Agreements, their schedules and payments as tables and lines of text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+
+from repaycli.core.money import format_money
+from repaycli.core.records import AgreementView, PaymentView
+from repaycli.i18n import t
+from repaycli.render.console import make_console, user
+from repaycli.render.log import platform_name
+
+
+def _money(value: object) -> str:
+    return t("agreement.yuan", amount=format_money(value))  # type: ignore[arg-type]
+
+
+def _state(view: AgreementView) -> str:
+    if view.finished:
+        return t("agreement.state.finished")
+    if view.overdue > 0:
+        return t("agreement.state.overdue")
+    return t("agreement.state.active")
+
+
+def print_agreements(views: Sequence[AgreementView]) -> None:
+    console = make_console()
+    if not views:
+        console.print(t("agreement.empty"))
+        return
+    table = Table(title=t("agreement.list_title"))
+    for col in ("id", "platform", "total", "paid", "balance", "next_due", "overdue", "state"):
+        table.add_column(t(f"agreement.col.{col}"))
+    for v in views:
+        table.add_row(
+            str(v.id),
+            user(platform_name(v.platform)),
+            _money(v.total),
+            _money(v.paid),
+            _money(v.balance),
+            v.next_due.isoformat() if v.next_due else "",
+            _money(v.overdue) if v.overdue else "",
+            _state(v),
+        )
+    console.print(table)
+
+
+def print_agreement(view: AgreementView) -> None:
+    console = make_console()
+    console.print(
+        t(
+            "agreement.summary",
+            id=view.id,
+            platform=platform_name(view.platform),
+            periods=view.periods,
+            total=_money(view.total),
+            paid=_money(view.paid),
+            balance=_money(view.balance),
+            state=_state(view),
+        )
+    )
+    if view.log_entry is not None:
+        console.print(t("agreement.from_log", id=view.log_entry))
+    table = Table(title=t("agreement.schedule_title"))
+    for col in ("n", "due", "amount", "paid_amount", "left", "status"):
+        table.add_column(t(f"agreement.col.{col}"))
+    for row in view.schedule:
+        table.add_row(
+            str(row.n),
+            row.due.isoformat(),
+            _money(row.amount),
+            _money(row.paid),
+            _money(row.left),
+            t(f"agreement.status.{row.status.value}"),
+        )
+    console.print(table)
+    if view.payments:
+        paid = Table(title=t("agreement.payments_title"))
+        for col in ("payment", "date", "amount", "applied_to", "receipt"):
+            paid.add_column(t(f"agreement.col.{col}"))
+        for p in view.payments:
+            parts = ", ".join(f"#{a.n} {_money(a.amount)}" for a in p.allocations)
+            if p.excess:
+                parts += ("; " if parts else "") + t("agreement.excess", amount=_money(p.excess))
+            paid.add_row(str(p.id), p.paid_on.isoformat(), _money(p.amount), parts, user(p.receipt))
+        console.print(paid)
+    if view.overpaid:
+        console.print(t("agreement.overpaid", amount=_money(view.overpaid)))
+
+
+def print_payment(payment: PaymentView, view: AgreementView) -> None:
+    console = make_console()
+    console.print(
+        t("pay.recorded", id=payment.id, amount=_money(payment.amount), agreement=view.id)
+    )
+    by_n = {row.n: row for row in view.schedule}
+    for a in payment.allocations:
+        row = by_n[a.n]
+        key = "pay.full" if row.left == 0 else "pay.partial"
+        console.print(
+            t(key, n=a.n, amount=_money(a.amount), left=_money(row.left), due=row.due.isoformat())
+        )
+    if payment.excess:
+        console.print(t("pay.overpaid", amount=_money(payment.excess)))
+    if view.finished:
+        console.print(t("pay.finished", agreement=view.id))
+    else:
+        console.print(t("pay.balance", balance=_money(view.balance), next=str(view.next_due)))
