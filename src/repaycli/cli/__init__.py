@@ -84,6 +84,10 @@ def _register() -> None:
     offer.register(app)
     letter.register(app)
 
+    from repaycli.cli import remind
+
+    remind.register(app)
+
 
 _register()
 

@@ -1,0 +1,170 @@
+"""``repaycli remind``: what is due or overdue, for cron; and the calendar feed (``--ics``).
+
+Cron conventions: nothing due → nothing printed, exit 0; never a prompt; plain text with no
+escape codes when stdout is not a terminal; ``--exit-code`` → exit 1 when something is overdue;
+errors on stderr with a non-zero exit. No database yet → nothing due, and none is created.
+
+Only light modules are imported at the top: this module is loaded for every ``repaycli`` run, and
+cron runs ``remind`` often. pydantic-backed code, rich and icalendar are imported when used.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from repaycli.cli.common import JsonOption, LangOption, command_lang, now, today, write_out
+from repaycli.i18n import get_lang, t
+
+if TYPE_CHECKING:
+    from repaycli.core.records import DueInstallment, OpenFollowUp
+
+#: Same values as ``core.reminders.DEFAULT_DAYS`` / ``MAX_DAYS`` (a test keeps them equal); kept
+#: here so that loading the command does not load pydantic.
+DEFAULT_DAYS = 3
+MAX_DAYS = 366
+#: When the suggested crontab line runs: every day at 08:00.
+CRON_SCHEDULE = "0 8 * * *"
+
+DaysOption = Annotated[
+    int,
+    typer.Option(
+        "--days",
+        min=0,
+        max=MAX_DAYS,
+        help="Report what falls due from today through N days ahead (default 3).",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Report as of this date instead of today."),
+]
+ExitCodeOption = Annotated[
+    bool, typer.Option("--exit-code", help="Exit with 1 when something is overdue (scripts).")
+]
+IcsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--ics",
+        metavar="FILE",
+        dir_okay=False,
+        help="Also write an iCalendar feed of every future installment and follow-up to FILE.",
+    ),
+]
+CrontabOption = Annotated[
+    bool, typer.Option("--crontab", help="Print a crontab line that runs this every morning.")
+]
+
+
+def installed_command() -> str:
+    """The absolute path of the ``repaycli`` command running now (or, failing that, the one next
+    to this Python, or on PATH); as a last resort ``<python> -m repaycli``."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    if argv0 and Path(argv0).name in ("repaycli", "repaycli.exe") and Path(argv0).is_file():
+        return os.path.abspath(argv0)
+    beside = Path(sys.executable).parent / "repaycli"
+    if beside.is_file():
+        return os.path.abspath(beside)
+    found = shutil.which("repaycli")
+    if found:
+        return os.path.abspath(found)
+    return f"{os.path.abspath(sys.executable)} -m repaycli"
+
+
+def crontab_line(*, days: int, ics: Path | None) -> str:
+    """A ready line for ``crontab -e``. Cron gives no ``LANG`` and its own ``HOME``-based paths,
+    so the data directory (when set) and a Chinese language choice are spelled out."""
+    parts: list[str] = []
+    home = os.environ.get("REPAYCLI_HOME")
+    if home:
+        parts.append(f"REPAYCLI_HOME={shlex.quote(os.path.abspath(os.path.expanduser(home)))}")
+    if get_lang() != "en":
+        parts.append(f"REPAYCLI_LANG={get_lang()}")
+    command = installed_command()
+    parts.append(command if " -m " in command else shlex.quote(command))
+    parts.append("remind")
+    if days != DEFAULT_DAYS:
+        parts.append(f"--days {days}")
+    if ics is not None:
+        parts.append(f"--ics {shlex.quote(str(ics.expanduser().absolute()))}")
+    # In a crontab an unescaped % ends the command.
+    return f"{CRON_SCHEDULE} {' '.join(parts)}".replace("%", r"\%")
+
+
+def load_due(until: date) -> tuple[list[DueInstallment], list[OpenFollowUp]]:
+    """Unpaid installments and open follow-ups due on or before ``until`` (overdue included),
+    read through the store's indexed queries. No database yet: nothing, and none is created."""
+    from repaycli.paths import db_path
+
+    path = db_path()
+    if not path.exists():
+        return [], []
+    from repaycli import store
+
+    with store.opened(path) as conn:
+        return (
+            store.due_installments(conn, until=until),
+            store.open_follow_ups(conn, until=until),
+        )
+
+
+def remind(
+    *,
+    days: DaysOption = DEFAULT_DAYS,
+    as_of: AsOfOption = None,
+    exit_code: ExitCodeOption = False,
+    json_out: JsonOption = False,
+    ics: IcsOption = None,
+    crontab: CrontabOption = False,
+    lang: LangOption = None,
+) -> None:
+    """List installments and follow-ups due within --days, and everything overdue.
+
+    Made for cron: prints nothing and exits 0 when nothing is due, never prompts, and writes
+    plain text when not on a terminal. --ics FILE also writes a calendar feed.
+    """
+    command_lang(lang)
+    if crontab:
+        write_out(crontab_line(days=days, ics=ics))
+        return
+    from repaycli.core.dates import parse_date
+    from repaycli.core.reminders import build_reminders, calendar_items, window_end
+
+    day = parse_date(as_of, today=today(), field="as_of") if as_of is not None else today()
+    until = date.max if ics is not None else window_end(day, days)
+    installments, follow_ups = load_due(until)
+    result = build_reminders(installments, follow_ups, as_of=day, days=days)
+    if ics is not None:
+        from repaycli.render.ics import write_calendar
+
+        count = write_calendar(
+            ics, calendar_items(installments, follow_ups, as_of=day), stamp=now()
+        )
+        if sys.stderr.isatty():
+            typer.echo(t("remind.ics_written", count=count, path=str(ics)), err=True)
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json(result))
+    elif not result.empty:
+        if sys.stdout.isatty():
+            from repaycli.render.remind import print_rich
+
+            print_rich(result)
+        else:
+            from repaycli.render.remind import plain_text
+
+            write_out(plain_text(result))
+    if exit_code and result.has_overdue:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remind")(remind)

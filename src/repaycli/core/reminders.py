@@ -1,0 +1,185 @@
+"""What ``repaycli remind`` reports: installments and follow-ups due, overdue first.
+
+Pure: the store's rows and the date come in as parameters, a result model comes out. No clock,
+no printing, no files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field
+
+from repaycli.core.models import Model, Money
+from repaycli.core.records import DueInstallment, OpenFollowUp
+
+#: ``--days`` when not given: what is due today and in the next three days.
+DEFAULT_DAYS = 3
+#: The longest window accepted (a typo such as ``--days 3000`` is refused).
+MAX_DAYS = 366
+#: Version of the ``--json`` shape; bump it when a key changes meaning or disappears.
+SCHEMA_VERSION = 1
+
+
+class ItemKind(StrEnum):
+    INSTALLMENT = "installment"
+    FOLLOW_UP = "follow_up"
+
+
+class Reminder(Model):
+    """One thing to do: pay an installment, or follow up with a lender as promised."""
+
+    kind: ItemKind
+    platform: str
+    due: date
+    #: Days past ``due`` as of the report's date (0 when due today or later).
+    days_overdue: int = Field(ge=0)
+    #: Days from the report's date to ``due`` (0 when due today or already overdue).
+    days_left: int = Field(ge=0)
+    overdue: bool
+    #: Installments: what is still unpaid of it. Follow-ups: ``None``.
+    amount: Money | None = None
+    agreement_id: int | None = None
+    installment: int | None = None
+    #: Follow-ups: the log entry that promised it and the action written down.
+    entry_id: int | None = None
+    action: str | None = None
+
+    @property
+    def uid(self) -> str:
+        """A stable identifier (the iCalendar UID): the same item always gets the same one."""
+        if self.kind is ItemKind.INSTALLMENT:
+            return f"installment-{self.agreement_id}-{self.installment}@repaycli"
+        return f"followup-{self.entry_id}@repaycli"
+
+
+class Reminders(Model):
+    """The report: everything overdue, then everything due from ``as_of`` to ``until``."""
+
+    schema_version: int = SCHEMA_VERSION
+    as_of: date
+    days: int
+    until: date
+    overdue: list[Reminder]
+    upcoming: list[Reminder]
+    overdue_amount: Money
+    upcoming_amount: Money
+
+    @property
+    def empty(self) -> bool:
+        return not self.overdue and not self.upcoming
+
+    @property
+    def has_overdue(self) -> bool:
+        return bool(self.overdue)
+
+
+def window_end(as_of: date, days: int) -> date:
+    """The last day reported: ``days`` after ``as_of`` (``--days 0`` means today only)."""
+    return as_of + timedelta(days=days)
+
+
+def _sort_key(item: Reminder) -> tuple[date, int, str, int, int]:
+    kind_order = 0 if item.kind is ItemKind.INSTALLMENT else 1
+    ident = item.agreement_id if item.kind is ItemKind.INSTALLMENT else item.entry_id
+    return (item.due, kind_order, item.platform, ident or 0, item.installment or 0)
+
+
+def _reminder(
+    kind: ItemKind,
+    *,
+    platform: str,
+    due: date,
+    as_of: date,
+    **details: object,
+) -> Reminder:
+    late = (as_of - due).days
+    return Reminder.model_validate(
+        {
+            "kind": kind,
+            "platform": platform,
+            "due": due,
+            "days_overdue": max(late, 0),
+            "days_left": max(-late, 0),
+            "overdue": late > 0,
+            **details,
+        }
+    )
+
+
+def to_reminders(
+    installments: Iterable[DueInstallment],
+    follow_ups: Iterable[OpenFollowUp],
+    *,
+    as_of: date,
+) -> list[Reminder]:
+    """Every installment and follow-up as a ``Reminder`` relative to ``as_of``, sorted by date
+    (installments before follow-ups on the same day)."""
+    items = [
+        _reminder(
+            ItemKind.INSTALLMENT,
+            platform=i.platform,
+            due=i.due,
+            as_of=as_of,
+            amount=i.left,
+            agreement_id=i.agreement_id,
+            installment=i.n,
+        )
+        for i in installments
+    ]
+    items.extend(
+        _reminder(
+            ItemKind.FOLLOW_UP,
+            platform=f.platform,
+            due=f.follow_up,
+            as_of=as_of,
+            entry_id=f.entry_id,
+            action=f.action,
+        )
+        for f in follow_ups
+    )
+    return sorted(items, key=_sort_key)
+
+
+def _total(items: Iterable[Reminder]) -> Decimal:
+    return sum((i.amount for i in items if i.amount is not None), Decimal("0.00"))
+
+
+def build_reminders(
+    installments: Iterable[DueInstallment],
+    follow_ups: Iterable[OpenFollowUp],
+    *,
+    as_of: date,
+    days: int = DEFAULT_DAYS,
+) -> Reminders:
+    """The report as of ``as_of``: items due before it (overdue, most overdue first), then items
+    due from ``as_of`` through ``as_of + days``. Items after the window are dropped."""
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    until = window_end(as_of, days)
+    items = to_reminders(installments, follow_ups, as_of=as_of)
+    overdue = [i for i in items if i.overdue]
+    upcoming = [i for i in items if not i.overdue and i.due <= until]
+    return Reminders(
+        as_of=as_of,
+        days=days,
+        until=until,
+        overdue=overdue,
+        upcoming=upcoming,
+        overdue_amount=_total(overdue),
+        upcoming_amount=_total(upcoming),
+    )
+
+
+def calendar_items(
+    installments: Iterable[DueInstallment],
+    follow_ups: Iterable[OpenFollowUp],
+    *,
+    as_of: date,
+) -> list[Reminder]:
+    """What the calendar feed holds: every unpaid installment and open follow-up due on or after
+    ``as_of``, by date."""
+    return [i for i in to_reminders(installments, follow_ups, as_of=as_of) if not i.overdue]

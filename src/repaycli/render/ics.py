@@ -1,0 +1,120 @@
+"""The iCalendar (RFC 5545) feed written by ``repaycli remind --ics FILE``.
+
+Built with the ``icalendar`` library (imported only here, so only ``--ics`` pays for it). Each
+installment and follow-up is an all-day event with a stable UID — ``installment-<agreement>-<n>
+@repaycli`` or ``followup-<entry>@repaycli`` — so a calendar that re-reads the feed updates the
+event instead of adding a second one, and drops it once it is paid or closed. Each event has a
+display alarm at 09:00 the day before (``TRIGGER:-PT15H`` from the start of the day).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from icalendar import Alarm, Calendar, Event
+
+from repaycli.core.money import format_money
+from repaycli.core.reminders import ItemKind, Reminder
+from repaycli.errors import Failure
+from repaycli.i18n import t
+from repaycli.render.remind import PlatformName, platform_namer
+
+PRODID = "-//repaycli//remind//EN"
+#: The alarm fires this long before the (all-day) event starts: 09:00 the day before.
+ALARM_BEFORE = timedelta(hours=15)
+#: How often a subscribed calendar should fetch the feed again.
+REFRESH = timedelta(hours=12)  # also X-PUBLISHED-TTL:PT12H below
+
+
+def _summary(item: Reminder, name: PlatformName) -> str:
+    platform = name(item.platform)
+    if item.kind is ItemKind.INSTALLMENT:
+        return t(
+            "remind.ics_installment",
+            amount=format_money(item.amount if item.amount is not None else Decimal(0)),
+            platform=platform,
+            n=item.installment,
+            agreement=item.agreement_id,
+        )
+    if item.action:
+        return t("remind.ics_follow_up_action", platform=platform, action=item.action)
+    return t("remind.ics_follow_up", platform=platform, entry=item.entry_id)
+
+
+def _description(item: Reminder) -> str:
+    if item.kind is ItemKind.INSTALLMENT:
+        return t("remind.ics_description")
+    return t("remind.ics_description_follow_up", entry=item.entry_id)
+
+
+def build_calendar(
+    items: Sequence[Reminder], *, stamp: datetime, name: PlatformName | None = None
+) -> Calendar:
+    """One VEVENT (with one VALARM) per item; ``stamp`` (aware) is the DTSTAMP of every event."""
+    name = name or platform_namer()
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", t("remind.ics_calendar"))
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT12H")
+    for item in items:
+        summary = _summary(item, name)
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        event.add("summary", summary)
+        event.add("description", _description(item))
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", [item.kind.value])
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -ALARM_BEFORE)
+        alarm.add("description", t("remind.ics_alarm", summary=summary))
+        event.add_component(alarm)
+        cal.add_component(event)
+    return cal
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace ``target`` in one step (a calendar reading it never sees half a file). A new file
+    is private (0600); an existing one keeps its mode."""
+    folder = target.parent
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o600
+    except OSError as exc:
+        raise Failure("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise Failure("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def write_calendar(
+    target: Path, items: Sequence[Reminder], *, stamp: datetime, name: PlatformName | None = None
+) -> int:
+    """Write the feed to ``target`` atomically; return the number of events."""
+    write_atomic(target, build_calendar(items, stamp=stamp, name=name).to_ical())
+    return len(items)

@@ -1,0 +1,139 @@
+"""Views of ``repaycli remind``: plain lines for cron and pipes, rich tables on a terminal.
+
+The plain view imports nothing heavy (no rich), so a cron run stays quick; its text has no escape
+codes, and text the user typed (an action, a platform name) is shown literally.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+
+from repaycli.core.money import format_money
+from repaycli.core.reminders import ItemKind, Reminder, Reminders
+from repaycli.i18n import get_lang, t
+from repaycli.render.safe import safe_text
+
+PlatformName = Callable[[str], str]
+
+
+def platform_namer(lang: str | None = None) -> PlatformName:
+    """Platform id → its name in the catalogue (in the current language), else the id itself."""
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    lang = lang or get_lang()
+    try:
+        catalogue = load_catalogue(user_platforms_file())
+    except Exception:  # a broken user catalogue must not stop the reminders
+        return safe_text
+    names = {p.id: p.name(lang) for p in catalogue.platforms}
+    return lambda platform_id: safe_text(names.get(platform_id, platform_id))
+
+
+def status(item: Reminder) -> str:
+    """``3 days overdue`` / ``today`` / ``tomorrow`` / ``in 2 days``."""
+    if item.overdue:
+        if item.days_overdue == 1:
+            return t("remind.one_day_overdue")
+        return t("remind.days_overdue", days=item.days_overdue)
+    if item.days_left == 0:
+        return t("remind.due_today")
+    if item.days_left == 1:
+        return t("remind.due_tomorrow")
+    return t("remind.due_in", days=item.days_left)
+
+
+def describe(item: Reminder, name: PlatformName) -> str:
+    """What to do, for which platform, how much (or the action the user wrote down)."""
+    platform = name(item.platform)
+    if item.kind is ItemKind.INSTALLMENT:
+        return t(
+            "remind.installment",
+            amount=format_money(item.amount if item.amount is not None else Decimal(0)),
+            platform=platform,
+            n=item.installment,
+            agreement=item.agreement_id,
+        )
+    if item.action:
+        return t(
+            "remind.follow_up",
+            platform=platform,
+            entry=item.entry_id,
+            action=safe_text(item.action),
+        )
+    return t("remind.follow_up_plain", platform=platform, entry=item.entry_id)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def _title(kind: str, items: list[Reminder], amount: Decimal, **params: object) -> str:
+    """``Overdue: 3 (installments 2,000.00 yuan)``; without the sum when only follow-ups."""
+    if any(i.kind is ItemKind.INSTALLMENT for i in items):
+        return t(f"remind.{kind}_title", count=len(items), amount=format_money(amount), **params)
+    return t(f"remind.{kind}_title_plain", count=len(items), **params)
+
+
+def _groups(result: Reminders) -> list[tuple[str, list[Reminder]]]:
+    groups: list[tuple[str, list[Reminder]]] = []
+    if result.overdue:
+        groups.append((_title("overdue", result.overdue, result.overdue_amount), result.overdue))
+    if result.upcoming:
+        title = _title(
+            "upcoming", result.upcoming, result.upcoming_amount, until=result.until.isoformat()
+        )
+        groups.append((title, result.upcoming))
+    return groups
+
+
+def plain_text(result: Reminders, name: PlatformName | None = None) -> str:
+    """The report as plain lines; the empty string when nothing is due (cron stays silent)."""
+    if result.empty:
+        return ""
+    name = name or platform_namer()
+    statuses = [status(i) for i in (*result.overdue, *result.upcoming)]
+    width = max(_width(s) for s in statuses)
+    lines: list[str] = []
+    for title, items in _groups(result):
+        if lines:
+            lines.append("")
+        lines.append(title)
+        for item in items:
+            when = _pad(status(item), width)
+            lines.append(f"  {item.due.isoformat()}  {when}  {describe(item, name)}")
+    lines.extend(["", t("remind.hint")])
+    return "\n".join(lines) + "\n"
+
+
+def print_rich(result: Reminders, name: PlatformName | None = None) -> None:
+    """The report as tables (on a terminal); prints nothing when nothing is due."""
+    if result.empty:
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from repaycli.render.console import make_console
+
+    name = name or platform_namer()
+    console = make_console()
+    for title, items in _groups(result):
+        table = Table(title=title, title_justify="left", show_header=True)
+        table.add_column(t("remind.col_when"), no_wrap=True)
+        table.add_column(t("remind.col_status"), no_wrap=True)
+        table.add_column(t("remind.col_what"))
+        for item in items:
+            style = "bold red" if item.overdue else ("bold" if item.days_left == 0 else "")
+            table.add_row(
+                item.due.isoformat(),
+                Text(status(item), style=style),
+                Text(describe(item, name)),
+            )
+        console.print(table)
+    console.print(Text(t("remind.hint"), style="dim"))
