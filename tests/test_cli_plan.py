@@ -143,7 +143,7 @@ def test_end_of_input_is_a_clear_error() -> None:
         (["--overdue", "1e99"], "Error: overdue amount: 1e99 is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千"),
         (["--overdue", "999999999999"], "Error: overdue amount: 999999999999 is more than 100 million yuan; check the number of digits"),
         (["--income", "lots"], "Error: monthly income: lots is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千"),
-        (["--reason", "bored"], "Error: bored is not a hardship reason; use one of: medical, unemployment, income_drop, family_emergency, business_failure, oversight, other"),
+        (["--reason", "bored"], "Error: hardship reason: bored is not one of: medical, unemployment, income_drop, family_emergency, business_failure, oversight, other"),
         (["--recovery", "2027-02-30"], "Error: expected recovery date: 2027-02-30 is not a real date (check the month and day)"),
         (["--recovery", "2020-01-01"], "Error: the recovery date 2020-01-01 is not after today; give a future date such as +3m"),
         (["--start", "2026-01-01"], "Error: the first due date 2026-01-01 is before today; give today or a later date"),

@@ -11,13 +11,13 @@ import typer
 
 from repaycli.cli.common import LangOption, command_lang, today, write_out
 from repaycli.cli.offer import parse_periods
+from repaycli.core.inputs import parse_reason
 from repaycli.core.letter import (
     MAX_PERIODS,
     LetterFacts,
     ProposedPlan,
     check_details,
     custom_plan,
-    parse_reason,
 )
 from repaycli.core.models import Reason
 from repaycli.errors import BadInput

@@ -53,7 +53,8 @@ def parse_reason(text: str) -> Reason:
     try:
         return Reason(raw.lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
-        raise BadInput("plan.err.reason", value=text) from None
+        choices = ", ".join(reason.value for reason in Reason)
+        raise BadInput("err.choice", field="reason", value=text, choices=choices) from None
 
 
 def parse_share(text: str) -> Decimal:

@@ -7,7 +7,6 @@ the wording comes from the message catalogue and the template text from ``catalo
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from string import Template
@@ -24,18 +23,6 @@ MAX_PERIODS = 360
 #: Free text the user adds about what happened.
 MAX_DETAILS = 1000
 
-_REASON_WORDS = {
-    "医疗": Reason.MEDICAL,
-    "生病": Reason.MEDICAL,
-    "疾病": Reason.MEDICAL,
-    "失业": Reason.UNEMPLOYMENT,
-    "收入下降": Reason.INCOME_DROP,
-    "降薪": Reason.INCOME_DROP,
-    "家庭变故": Reason.FAMILY_EMERGENCY,
-    "经营失败": Reason.BUSINESS_FAILURE,
-    "疏忽": Reason.OVERSIGHT,
-    "其他": Reason.OTHER,
-}
 #: Template syntax left in a finished letter: ``$name``, ``${name}``.
 UNFILLED = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
@@ -76,17 +63,6 @@ class LetterFacts(Model):
         if self.income is None or self.expenses is None:
             return None
         return max(self.income - self.expenses, ZERO)
-
-
-def parse_reason(text: str) -> Reason:
-    raw = unicodedata.normalize("NFKC", text).strip()
-    if raw in _REASON_WORDS:
-        return _REASON_WORDS[raw]
-    try:
-        return Reason(raw.lower().replace("-", "_").replace(" ", "_"))
-    except ValueError:
-        choices = ", ".join(reason.value for reason in Reason)
-        raise BadInput("err.choice", field="reason", value=text, choices=choices) from None
 
 
 def check_details(text: str) -> str:
