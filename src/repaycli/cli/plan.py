@@ -112,7 +112,22 @@ def plan(
         ),
     ] = None,
     debts: Annotated[
-        Path | None, typer.Option("--debts", help="TOML file listing several debts.")
+        Path | None,
+        typer.Option("--debts", help="TOML file listing several debts (see examples/debts.toml)."),
+    ] = None,
+    strategy: Annotated[
+        str | None,
+        typer.Option(
+            "--strategy",
+            help="With --debts: compare avalanche, snowball or both (default both).",
+        ),
+    ] = None,
+    order: Annotated[
+        str | None,
+        typer.Option(
+            "--order",
+            help="With --debts: debt ids to put first, e.g. huabei,zhaohang.",
+        ),
     ] = None,
     no_input: NoInputOption = False,
     json_out: JsonOption = False,
@@ -143,8 +158,37 @@ def plan(
     from repaycli.paths import user_platforms_file
     from repaycli.render.plan import describe, money
 
-    if debts is not None:
-        raise BadInput("plan.err.debts_unavailable")
+    if debts is None:
+        for flag, value in (("--strategy", strategy), ("--order", order)):
+            if value is not None:
+                raise BadInput("debts.err.needs_debts", flag=flag)
+    else:
+        single = {
+            "--platform": platform,
+            "--overdue": overdue,
+            "--principal": principal,
+            "--days-overdue": days_overdue,
+            "--annual-rate": annual_rate,
+            "--penalty-rate": penalty_rate,
+            "--cash": cash,
+        }
+        for flag, value in single.items():
+            if value is not None:
+                raise BadInput("debts.err.flag_conflict", flag=flag)
+        _plan_debts(
+            debts,
+            output=output,
+            income=income,
+            expenses=expenses,
+            reason=reason,
+            recovery=recovery,
+            start=start,
+            limit_share=limit_share,
+            strategy=strategy,
+            order=order,
+            no_input=no_input,
+        )
+        return
     day = today()
     catalogue = load_catalogue(user_platforms_file())
     interview = not no_input and None in (platform, overdue, income)
@@ -236,6 +280,106 @@ def plan(
     from repaycli.render.plan import plan_document
 
     document = plan_document(result)
+    if output is OutputFormat.MARKDOWN:
+        write_out(to_markdown(document))
+        return
+    from repaycli.render.console import make_console
+
+    print_document(document, make_console())
+
+
+def _plan_debts(
+    path: Path,
+    *,
+    output: OutputFormat,
+    income: str | None,
+    expenses: str | None,
+    reason: str | None,
+    recovery: str | None,
+    start: str | None,
+    limit_share: str | None,
+    strategy: str | None,
+    order: str | None,
+    no_input: bool,
+) -> None:
+    """``plan --debts FILE``: several debts sharing one affordability limit. Flags override the
+    file's income, expenses, share and reason. Not saved for ``offer``/``letter``, which work on
+    one debt."""
+    from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
+    from repaycli.cli.debts import load_debts
+    from repaycli.core.dates import add_months, parse_date
+    from repaycli.core.inputs import parse_reason, parse_share
+    from repaycli.core.models import Situation
+    from repaycli.core.money import parse_amount
+    from repaycli.core.multi import build_multi_plan
+    from repaycli.core.strategies import Strategy
+    from repaycli.i18n import get_lang
+    from repaycli.paths import user_platforms_file
+    from repaycli.render.plan import describe, money
+
+    strategies = list(Strategy)
+    if strategy is not None:
+        wanted = strategy.strip().lower()
+        if wanted not in ("both", *Strategy):
+            raise BadInput("debts.err.strategy", value=strategy)
+        if wanted != "both":
+            strategies = [Strategy(wanted)]
+    first = [] if order is None else [x.strip() for x in order.split(",") if x.strip()]
+    day = today()
+    catalogue = load_catalogue(user_platforms_file())
+    loaded = load_debts(path, catalogue)
+
+    def amount(name: str) -> Callable[[str], Decimal]:
+        return lambda s: parse_amount(s, field=name, allow_zero=True)
+
+    earned = loaded.income
+    if income is not None or earned is None:
+        earned = _required(
+            _get(income, "income", amount("income"), interview=not no_input, no_input=no_input)
+        )
+    spent = loaded.expenses if expenses is None else amount("expenses")(expenses)
+    why = loaded.reason if reason is None else parse_reason(reason)
+    share = loaded.limit_share if limit_share is None else parse_share(limit_share)
+    back = None
+    if recovery is not None:
+        back = parse_date(recovery, today=day, field="recovery")
+        if back <= day:
+            raise BadInput("plan.err.recovery_past", value=recovery)
+    first_due = add_months(day, 1)
+    if start is not None:
+        first_due = parse_date(start, today=day, field="start")
+        if first_due < day:
+            raise BadInput("plan.err.start_past", value=start)
+    situation = Situation(
+        today=day,
+        income=earned,
+        expenses=spent,
+        reason=why,
+        recovery=back,
+        start=first_due,
+        share_of_disposable=share or Decimal(50),
+        share_of_income=share or Decimal(30),
+    )
+    result = build_multi_plan(
+        loaded.debts,
+        situation,
+        lang=get_lang(),
+        checklist=load_checklist(),
+        log_fields=load_log_fields(),
+        describe=describe,
+        money=money,
+        first=first,
+        strategies=strategies,
+    )
+    if output is OutputFormat.JSON:
+        from repaycli.render.json import to_json
+
+        write_out(to_json(result))
+        return
+    from repaycli.render.document import print_document, to_markdown
+    from repaycli.render.multi import multi_document
+
+    document = multi_document(result)
     if output is OutputFormat.MARKDOWN:
         write_out(to_markdown(document))
         return

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from repaycli.core.checklist import ChecklistSource, compose_checklist
 from repaycli.core.models import (
+    Affordability,
     Debt,
     DebtSummary,
     LogField,
@@ -51,10 +52,13 @@ def build_plan(
     log_fields: Sequence[LogField],
     describe: Callable[[Proposal], str],
     money: Callable[[Decimal], str],
+    budget: Affordability | None = None,
 ) -> PlanResult:
     """The whole plan. ``describe`` and ``money`` word a proposal and an amount for the checklist
-    (they live with the renderers, which own the wording)."""
-    budget = affordability(situation)
+    (they live with the renderers, which own the wording). ``budget`` replaces the affordability
+    worked out from the situation (a several-debt plan gives each debt its share)."""
+    if budget is None:
+        budget = affordability(situation)
     proposals = proposals_for(debt, situation, budget)
     ladder = ladder_for(proposals, budget)
     by_id = {p.id: p for p in proposals}

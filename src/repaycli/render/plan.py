@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from repaycli.core.models import PlanResult, Proposal, ProposalKind
+from repaycli.core.models import Checklist, Ladder, LogTemplate, PlanResult, Proposal, ProposalKind
 from repaycli.core.money import format_money
 from repaycli.i18n import t
-from repaycli.render.document import Bullets, Document, Pairs, Para, Section, Table
+from repaycli.render.document import Block, Bullets, Document, Pairs, Para, Section, Table
 
 
 def money(amount: Decimal) -> str:
@@ -111,6 +111,11 @@ def _cost_of_waiting(result: PlanResult) -> Section:
 
 
 def _proposals(result: PlanResult) -> Section:
+    return Section(t("plan.section.proposals"), proposal_blocks(result.proposals))
+
+
+def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
+    """The proposals table and its note."""
     headers = [
         t("plan.col.id"),
         t("plan.col.proposal"),
@@ -134,28 +139,29 @@ def _proposals(result: PlanResult) -> Section:
             percent(p.share_percent),
             yes_no(p.affordable),
         ]
-        for p in result.proposals
+        for p in proposals
     ]
-    flagged = {i for i, p in enumerate(result.proposals) if not p.affordable}
-    return Section(
-        t("plan.section.proposals"),
-        [
-            Table(headers, rows, right={2, 3, 4, 5, 6, 7}, flagged=flagged),
-            Para(t("plan.apr_note"), "muted"),
-        ],
-    )
+    flagged = {i for i, p in enumerate(proposals) if not p.affordable}
+    return [
+        Table(headers, rows, right={2, 3, 4, 5, 6, 7}, flagged=flagged),
+        Para(t("plan.apr_note"), "muted"),
+    ]
 
 
 def _ladder(result: PlanResult) -> Section:
-    ladder = result.ladder
-    by_id = {p.id: p for p in result.proposals}
+    return Section(t("plan.section.ladder"), ladder_blocks(result.ladder, result.proposals))
+
+
+def ladder_blocks(ladder: Ladder, proposals: list[Proposal]) -> list[Block]:
+    """Opening, target and walk-away, the nothing-affordable warning, and the schedules."""
+    by_id = {p.id: p for p in proposals}
     none = t("plan.none")
     rows = [
         (t("plan.opening"), describe(by_id[ladder.opening]) if ladder.opening else none),
         (t("plan.target"), describe(by_id[ladder.target]) if ladder.target else none),
         (t("plan.walk_away"), t("plan.walk_away_value", amount=money(ladder.walk_away_monthly))),
     ]
-    blocks: list[Pairs | Para | Table] = [Pairs(rows)]
+    blocks: list[Block] = [Pairs(rows)]
     if ladder.nothing_affordable:
         blocks.append(
             Para(
@@ -177,23 +183,32 @@ def _ladder(result: PlanResult) -> Section:
                     right={0, 2},
                 )
             )
-    return Section(t("plan.section.ladder"), list(blocks))
+    return blocks
 
 
 def _checklist(result: PlanResult) -> list[Section]:
+    return checklist_sections(result.checklist)
+
+
+def checklist_sections(checklist: Checklist, prefix: str = "") -> list[Section]:
+    """One section per checklist stage that has items; ``prefix`` starts each title."""
     return [
         Section(
-            f"{t('plan.section.checklist')}: {stage.title}",
+            f"{prefix}{t('plan.section.checklist')}: {stage.title}",
             [Bullets([i.text for i in stage.items])],
         )
-        for stage in result.checklist.stages
+        for stage in checklist.stages
         if stage.items
     ]
 
 
 def _log_template(result: PlanResult) -> Section:
+    return log_template_section(result.log_template)
+
+
+def log_template_section(template: LogTemplate) -> Section:
     rows = []
-    for field in result.log_template.fields:
+    for field in template.fields:
         blank = "____________________"
         if field.choices:
             blank = " / ".join(t(f"{field.name}.{c}") for c in field.choices)

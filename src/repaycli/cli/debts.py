@@ -1,0 +1,137 @@
+"""Reading a debts file (``plan --debts FILE``): a TOML file of ``[[debt]]`` tables.
+
+Every amount and rate goes through the same parsers as the flags; any error becomes one line
+naming the file, the debt's number and the field. See ``docs/plan-debts.md``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from repaycli.core.inputs import parse_int, parse_reason, parse_share
+from repaycli.core.models import Catalogue, Debt, Reason
+from repaycli.core.money import parse_amount
+from repaycli.core.rates import RateUnit, parse_rate
+from repaycli.errors import BadInput
+from repaycli.i18n import t
+
+T = TypeVar("T")
+
+TOP_KEYS = ("income", "expenses", "limit_share", "reason", "debt")
+DEBT_KEYS = ("platform", "overdue", "principal", "days_overdue", "annual_rate", "penalty_rate")
+#: More debts than this in one file is treated as a mistake.
+MAX_DEBTS = 50
+
+
+@dataclass
+class DebtsFile:
+    debts: list[Debt] = field(default_factory=list)
+    income: Decimal | None = None
+    expenses: Decimal | None = None
+    limit_share: Decimal | None = None
+    reason: Reason | None = None
+
+
+def _text(value: Any) -> str | None:
+    """A TOML value as the text a flag would carry (numbers are accepted as well as strings)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _field(path: Path, n: int | None, key: str, value: Any, parse: Callable[[str], T]) -> T:
+    text = _text(value)
+    where = {"path": str(path), "name": key}
+    if text is None:
+        if n is None:
+            raise BadInput("debts.err.top_type", **where)
+        raise BadInput("debts.err.debt_type", n=n, **where)
+    try:
+        return parse(text)
+    except BadInput as error:
+        detail = t(error.key, **error.params)
+        if n is None:
+            raise BadInput("debts.err.top_field", detail=detail, **where) from None
+        raise BadInput("debts.err.debt_field", n=n, detail=detail, **where) from None
+
+
+def _debt(path: Path, n: int, table: Any, catalogue: Catalogue) -> Debt:
+    if not isinstance(table, dict):
+        raise BadInput("debts.err.not_table", path=str(path), n=n)
+    for key in table:
+        if key not in DEBT_KEYS:
+            raise BadInput(
+                "debts.err.debt_key", path=str(path), n=n, name=key, keys=", ".join(DEBT_KEYS)
+            )
+    for key in ("platform", "overdue"):
+        if key not in table:
+            raise BadInput("debts.err.debt_missing", path=str(path), n=n, name=key)
+
+    def get(key: str, parse: Callable[[str], T]) -> T | None:
+        return _field(path, n, key, table[key], parse) if key in table else None
+
+    platform = get("platform", catalogue.resolve)
+    overdue = get("overdue", lambda s: parse_amount(s, field="overdue"))
+    principal = get("principal", lambda s: parse_amount(s, field="principal"))
+    days = get("days_overdue", lambda s: parse_int(s, field="days_overdue", low=0, high=3650))
+    annual = get("annual_rate", lambda s: parse_rate(s, unit=RateUnit.YEAR, field="annual_rate"))
+    penalty = get("penalty_rate", lambda s: parse_rate(s, unit=RateUnit.DAY, field="penalty_rate"))
+    assert platform is not None and overdue is not None  # both checked present above
+    if principal is not None and principal > overdue:
+        raise BadInput(
+            "debts.err.principal_above",
+            path=str(path),
+            n=n,
+            principal=str(table["principal"]),
+            overdue=str(table["overdue"]),
+        )
+    return Debt(
+        platform=platform,
+        overdue=overdue,
+        principal=principal,
+        days_overdue=days or 0,
+        annual_rate=annual,
+        penalty_rate_daily=penalty,
+    )
+
+
+def load_debts(path: Path, catalogue: Catalogue) -> DebtsFile:
+    """The debts and the optional shared values (income, expenses …) of a debts file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput("debts.err.missing", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BadInput("err.file_read", path=str(path), detail=detail) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput("debts.err.toml", path=str(path), detail=str(exc)) from None
+    for key in data:
+        if key not in TOP_KEYS:
+            raise BadInput("debts.err.top_key", path=str(path), name=key, keys=", ".join(TOP_KEYS))
+    tables = data.get("debt", [])
+    if not isinstance(tables, list) or not tables:
+        raise BadInput("debts.err.none", path=str(path))
+    if len(tables) > MAX_DEBTS:
+        raise BadInput("debts.err.too_many", path=str(path), limit=MAX_DEBTS)
+    result = DebtsFile(
+        debts=[_debt(path, n, table, catalogue) for n, table in enumerate(tables, 1)]
+    )
+
+    def top(key: str, parse: Callable[[str], T]) -> T | None:
+        return _field(path, None, key, data[key], parse) if key in data else None
+
+    result.income = top("income", lambda s: parse_amount(s, field="income", allow_zero=True))
+    result.expenses = top("expenses", lambda s: parse_amount(s, field="expenses", allow_zero=True))
+    result.limit_share = top("limit_share", parse_share)
+    result.reason = top("reason", parse_reason)
+    return result
