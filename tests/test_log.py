@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from repaycli import store
 from typer.testing import CliRunner
 
 from repaycli.cli import app
@@ -337,7 +339,7 @@ def test_newer_database_is_refused_through_the_cli() -> None:
     code, _, err = run("log", "add", "--no-input", "--platform", "huabei")
     assert code == 1
     assert err == (
-        f"Error: the database {db_path()} is from a newer repaycli (schema 9, this one knows 2); "
+        f"Error: the database {db_path()} is from a newer repaycli (schema 9, this one knows {store.SCHEMA_VERSION}); "
         "it was left untouched, upgrade repaycli\n"
     )
     assert db_path().read_bytes() == before

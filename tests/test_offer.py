@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -427,3 +429,49 @@ def test_real_subprocess() -> None:
     assert bad.returncode == 2
     assert bad.stderr.decode("utf-8").count("\n") == 1
     assert b"Traceback" not in bad.stderr
+
+
+def test_offer_log_attaches_the_evaluation_to_an_entry() -> None:
+    added = invoke(
+        "log",
+        "add",
+        "--no-input",
+        "--platform",
+        "huabei",
+        "--channel",
+        "phone",
+        "--outcome",
+        "pending",
+        "--offered",
+        "12 periods, 0.75% a month",
+    )
+    assert added.exit_code == 0, added.output
+    entry_id = re.search(r"#(\d+)", added.stdout).group(1)  # type: ignore[union-attr]
+    checked = invoke(
+        "offer",
+        "--amount",
+        "10000",
+        "--periods",
+        "12",
+        "--fee-rate",
+        "0.75%",
+        "--walk-away",
+        "1000",
+        "--log",
+        entry_id,
+    )
+    assert checked.exit_code == 0, checked.output
+    assert f"Attached to log entry #{entry_id}" in checked.stderr
+    shown = invoke("log", "show", entry_id, "--json")
+    data = json.loads(shown.stdout)
+    assert len(data["offer_checks"]) == 1
+    evaluation = data["offer_checks"][0]["evaluation"]
+    assert evaluation["payment"] == "908.33"
+    assert evaluation["periods"] == 12
+    text = invoke("log", "show", entry_id)
+    assert "12 × 908.33" in text.stdout
+    missing = invoke(
+        "offer", "--amount", "10000", "--periods", "12", "--fee-rate", "0.75%", "--log", "999"
+    )
+    assert missing.exit_code == 2
+    assert invoke("log", "verify").exit_code == 0

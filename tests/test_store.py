@@ -51,15 +51,18 @@ FINAL_OBJECTS = [
     ("index", "contacts_follow_up"),
     ("index", "contacts_platform_at"),
     ("index", "installments_unpaid_due"),
+    ("index", "offer_checks_contact"),
     ("index", "payments_agreement"),
     ("table", "agreements"),
     ("table", "allocations"),
     ("table", "contacts"),
     ("table", "follow_ups_done"),
     ("table", "installments"),
+    ("table", "offer_checks"),
     ("table", "payments"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
+    ("trigger", "offer_checks_no_update"),
 ]
 
 
@@ -79,13 +82,13 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 2
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 3
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
 def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
     conn = store.connect(tmp_path / "db.sqlite3", migrate_to=0)
-    assert store.migrate(conn) == ["m001_initial", "m002_reminders"]
+    assert store.migrate(conn) == ["m001_initial", "m002_reminders", "m003_offer_checks"]
     assert store.migrate(conn) == []
     conn.close()
 

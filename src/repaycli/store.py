@@ -160,7 +160,25 @@ def _m002_reminders(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_reminders)
+def _m003_offer_checks(conn: sqlite3.Connection) -> None:
+    """Offers evaluated with ``repaycli offer --log ID``, kept beside the contact they were heard
+    in (the log itself stays append-only and unchanged)."""
+    conn.execute(
+        """CREATE TABLE offer_checks (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    checked_at TEXT NOT NULL,
+    evaluation TEXT NOT NULL
+)"""
+    )
+    conn.execute("CREATE INDEX offer_checks_contact ON offer_checks(contact_id)")
+    conn.execute(
+        """CREATE TRIGGER offer_checks_no_update BEFORE UPDATE ON offer_checks
+BEGIN SELECT RAISE(ABORT, 'offer checks are append-only'); END"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_reminders, _m003_offer_checks)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -772,4 +790,36 @@ ORDER BY i.due, i.agreement_id, i.n""",
             left=from_fen(r["left_fen"]),
         )
         for r in rows
+    ]
+
+
+# --- offers evaluated during a contact ----------------------------------------------------------
+
+
+def add_offer_check(
+    conn: sqlite3.Connection, entry_id: int, evaluation_json: str, *, checked_at: datetime
+) -> int:
+    """Attach an offer evaluation (``offer --json`` output) to log entry ``entry_id``."""
+    with transaction(conn):
+        get_contact(conn, entry_id)
+        cursor = conn.execute(
+            "INSERT INTO offer_checks (contact_id, checked_at, evaluation) VALUES (?, ?, ?)",
+            (entry_id, checked_at.isoformat(timespec="seconds"), evaluation_json),
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def offer_checks(conn: sqlite3.Connection, entry_id: int) -> list[dict[str, Any]]:
+    """The offer evaluations attached to an entry, oldest first."""
+    rows = conn.execute(
+        "SELECT id, checked_at, evaluation FROM offer_checks WHERE contact_id = ? ORDER BY id",
+        (entry_id,),
+    ).fetchall()
+    return [
+        {
+            "id": row["id"],
+            "checked_at": row["checked_at"],
+            "evaluation": json.loads(row["evaluation"]),
+        }
+        for row in rows
     ]

@@ -319,14 +319,17 @@ def show(
 
     with store.opened() as conn:
         entry = store.get_contact(conn, entry_id)
+        checks = store.offer_checks(conn, entry_id)
     if json_out:
         from repaycli.render.json import to_json
 
-        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "entry": entry}))
+        payload = {"schema_version": JSON_SCHEMA_VERSION, "entry": entry, "offer_checks": checks}
+        write_out(to_json(payload))
         return
-    from repaycli.render.log import print_entry
+    from repaycli.render.log import print_entry, print_offer_checks
 
     print_entry(entry)
+    print_offer_checks(checks)
 
 
 @log_app.command("done")

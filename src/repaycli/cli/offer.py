@@ -20,6 +20,7 @@ from repaycli.core.offer import (
     evaluate,
 )
 from repaycli.errors import BadInput, RepayError
+from repaycli.i18n import t
 from repaycli.lastplan import SavedPlan
 
 
@@ -223,6 +224,10 @@ def offer(
     ignore_plan: Annotated[
         bool, typer.Option("--ignore-plan", help="Do not use the last saved plan.")
     ] = False,
+    log_entry: Annotated[
+        int | None,
+        typer.Option("--log", metavar="ENTRY_ID", help="Attach this evaluation to a log entry."),
+    ] = None,
     json_out: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -256,6 +261,13 @@ def offer(
     result: OfferResult = evaluate(
         terms, today=day, lpr=load_lpr_table(user_lpr_file()), budget=budget, plan=reference
     )
+    if log_entry is not None:
+        from repaycli import store
+        from repaycli.cli.common import now
+        from repaycli.render.json import to_json
+
+        with store.opened() as conn:
+            store.add_offer_check(conn, log_entry, to_json(result), checked_at=now())
     if json_out:
         from repaycli.render.json import to_json
 
@@ -264,6 +276,8 @@ def offer(
     from repaycli.render.offer import print_offer
 
     print_offer(result)
+    if log_entry is not None:
+        typer.echo(t("offer.logged", id=log_entry), err=True)
 
 
 def register(app: typer.Typer) -> None:

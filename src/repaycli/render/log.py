@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -155,6 +156,23 @@ def print_entry(entry: LogEntry) -> None:
     console.print(table)
     if entry.corrected_by is not None:
         console.print(t("log.superseded", id=entry.id, by=entry.corrected_by))
+
+
+def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
+    """One line per offer evaluated during this contact (``offer --log``)."""
+    console = make_console()
+    for check in checks:
+        data = check["evaluation"]
+        console.print(
+            t(
+                "log.offer_check",
+                at=when(str(check["checked_at"])),
+                periods=data.get("periods", "?"),
+                payment=data.get("payment", "?"),
+                total=data.get("total", "?"),
+                apr=data.get("apr_percent", "?"),
+            )
+        )
 
 
 def export_csv(entries: Sequence[LogEntry]) -> str:
