@@ -17,9 +17,11 @@ from icalendar import Calendar
 from helpers import invoke, repaycli_exe, run
 from repaycli import store
 from repaycli.core.dates import monthly_due_dates
+from repaycli.errors import BadInput
 from repaycli.paths import db_path
 
 CST = timezone(timedelta(hours=8))
+PLATFORMS = ("huabei", "jiebei", "weilidai", "cmb", "icbc", "ccb", "boc", "citic")
 RECORDED = datetime(2028, 1, 10, 9, 0, tzinfo=CST)
 
 
@@ -527,3 +529,44 @@ def test_the_crontab_line_runs_under_env_i(leap: Path) -> None:
     assert result.stdout.decode("utf-8").startswith("Overdue: 2")
     assert os.environ["REPAYCLI_HOME"] in line
     assert re.match(r"^0 8 \* \* \* REPAYCLI_HOME=\S+ /\S+/repaycli remind$", line)
+
+
+# --- the indexed follow-up query ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_open_follow_ups_latest_matches_open_follow_ups(_isolated: Path, seed: int) -> None:
+    """Random logs with corrections, closed follow-ups and equal times: the fast query used by
+    remind returns exactly what the plain definition (``store.open_follow_ups``) returns."""
+    import random
+
+    rng = random.Random(seed)
+    with store.opened() as conn:
+        ids: list[int] = []
+        for _ in range(120):
+            at = datetime(2028, 1, 1, 9, 0, tzinfo=CST) + timedelta(hours=rng.randint(0, 400))
+            follow = (
+                date(2028, 1, 1) + timedelta(days=rng.randint(0, 40))
+                if rng.random() < 0.6
+                else None
+            )
+            target = rng.choice(ids[-6:]) if ids and rng.random() < 0.2 else None
+            try:
+                new = contact(
+                    conn,
+                    at=at,
+                    platform=rng.choice(PLATFORMS),
+                    follow_up=follow,
+                    action="x",
+                    corrects=target,
+                )
+            except BadInput:  # that entry was already corrected: log a plain one instead
+                new = contact(conn, at=at, platform="cmb", follow_up=follow)
+            ids.append(new)
+            if follow and rng.random() < 0.1:
+                store.close_follow_up(conn, new, done_at=RECORDED)
+        for until in (date(2028, 1, 10), date(2028, 1, 25), date.max):
+            assert store.open_follow_ups_latest(conn, until=until) == store.open_follow_ups(
+                conn, until=until
+            )
+        assert store.open_follow_ups(conn, until=date.max)  # the comparison is not vacuous

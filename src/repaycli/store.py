@@ -823,3 +823,42 @@ def offer_checks(conn: sqlite3.Connection, entry_id: int) -> list[dict[str, Any]
         }
         for row in rows
     ]
+
+
+def open_follow_ups_latest(conn: sqlite3.Connection, *, until: date) -> list[OpenFollowUp]:
+    """The same rows as ``open_follow_ups``, found without visiting every follow-up ever logged
+    (for ``repaycli remind`` on a long history).
+
+    A follow-up is closed by any later contact with the same platform, so an open one belongs to
+    its platform's latest contact (a later correction of it would have replaced it anyway). The
+    query walks the distinct platforms through ``contacts_platform_at`` (one index seek each), takes
+    each platform's latest contacts, and keeps those with an open follow-up due by ``until``: its
+    cost grows with the number of platforms, not with the log.
+    """
+    rows = conn.execute(
+        """WITH RECURSIVE platforms(name) AS (
+    SELECT min(platform) FROM contacts
+    UNION ALL
+    SELECT (SELECT min(platform) FROM contacts WHERE platform > name) FROM platforms
+    WHERE name IS NOT NULL
+), latest(platform, at_utc) AS (
+    SELECT name, (SELECT max(at_utc) FROM contacts WHERE platform = name) FROM platforms
+    WHERE name IS NOT NULL
+)
+SELECT c.id, c.platform, c.follow_up, c.follow_up_action
+FROM latest JOIN contacts c ON c.platform = latest.platform AND c.at_utc = latest.at_utc
+WHERE c.follow_up IS NOT NULL AND c.follow_up <= ?
+  AND NOT EXISTS (SELECT 1 FROM follow_ups_done d WHERE d.contact_id = c.id)
+  AND NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)
+ORDER BY c.follow_up, c.id""",
+        (until.isoformat(),),
+    )
+    return [
+        OpenFollowUp(
+            entry_id=r["id"],
+            platform=r["platform"],
+            follow_up=date.fromisoformat(r["follow_up"]),
+            action=r["follow_up_action"],
+        )
+        for r in rows
+    ]

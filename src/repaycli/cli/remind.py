@@ -111,7 +111,7 @@ def load_due(until: date) -> tuple[list[DueInstallment], list[OpenFollowUp]]:
     with store.opened(path) as conn:
         return (
             store.due_installments(conn, until=until),
-            store.open_follow_ups(conn, until=until),
+            store.open_follow_ups_latest(conn, until=until),
         )
 
 
