@@ -570,3 +570,21 @@ def test_open_follow_ups_latest_matches_open_follow_ups(_isolated: Path, seed: i
                 conn, until=until
             )
         assert store.open_follow_ups(conn, until=date.max)  # the comparison is not vacuous
+
+
+def test_terminal_view_has_the_same_items(leap: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from repaycli.core.reminders import build_reminders
+    from repaycli.render.remind import print_rich
+
+    with store.opened() as conn:
+        result = build_reminders(
+            store.due_installments(conn, until=date(2028, 3, 4)),
+            store.open_follow_ups_latest(conn, until=date(2028, 3, 4)),
+            as_of=date(2028, 3, 1),
+        )
+    print_rich(result)
+    out = capsys.readouterr().out
+    assert "Overdue: 2 (installments 2,000.00 yuan)" in out
+    assert "30 days overdue" in out
+    assert "Ask for the waiver in writing" in out
+    assert "\x1b" not in out
