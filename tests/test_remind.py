@@ -574,7 +574,10 @@ def test_open_follow_ups_latest_matches_open_follow_ups(_isolated: Path, seed: i
 
 def test_terminal_view_has_the_same_items(leap: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from repaycli.core.reminders import build_reminders
+    from repaycli.i18n import set_lang
     from repaycli.render.remind import print_rich
+
+    set_lang("en")  # the language is per process; an earlier test may have chosen zh
 
     with store.opened() as conn:
         result = build_reminders(
