@@ -199,8 +199,9 @@ def contract_plans(debt: Debt) -> list[tuple[int, list[Decimal]]]:
 
 
 def smallest_plan(plans: Sequence[tuple[int, list[Decimal]]]) -> tuple[int, list[Decimal]]:
-    """The plan with the lowest highest installment (the longest, at a positive rate)."""
-    return min(plans, key=lambda plan: (max(plan[1]), -plan[0]))
+    """The plan with the lowest highest installment (the longest, at a positive rate); on a tie
+    (tiny balances) the fewest periods, as the single-debt ladder would choose."""
+    return min(plans, key=lambda plan: (max(plan[1]), plan[0]))
 
 
 @dataclass(frozen=True)
