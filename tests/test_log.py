@@ -131,8 +131,10 @@ def test_missing_required_field_without_input() -> None:
 
 
 def test_corrections_append_and_listings_show_the_latest_version() -> None:
-    add("--notes", "first")
-    add("--notes", "second", "--platform", "jiebei")
+    # Fixed times: the correction keeps entry 1's time, so listings (newest contact first) must
+    # not depend on whether the two adds fell in the same second.
+    add("--notes", "first", "--at", "2026-11-20 11:00")
+    add("--notes", "second", "--platform", "jiebei", "--at", "2026-11-20 10:00")
     code, out, _ = run("log", "add", "--no-input", "--corrects", "1", "--outcome", "refused")
     assert (code, out) == (0, "Logged entry #3 (corrects #1).\n")
     code, out, _ = run("log", "list", "--json")
