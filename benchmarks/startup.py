@@ -1,0 +1,203 @@
+"""How long ``repaycli`` takes to start, beside ``python -c "import typer"``.
+
+Times real processes (median of ``--runs``), as a shell or cron starts them, and prints each as a
+ratio to ``python -c "import typer"`` — the floor for any typer CLI — next to the targets of
+issue 6. Also the peak memory (max RSS) of ``remind`` on the large database.
+
+    .venv/bin/python benchmarks/startup.py [--runs 7] [--rebuild]
+
+The large database (100,000 log entries, 1,000 agreements) comes from ``benchmarks/remind.py``'s
+builder and is cached under the temp directory (``repaycli-bench-startup-*``), so a second run
+starts at once; ``--rebuild`` builds it afresh. Every command runs with its own ``REPAYCLI_HOME``
+and a pinned ``REPAYCLI_TODAY``. This script prints figures; it asserts nothing about them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import remind as remind_bench  # noqa: E402  (benchmarks/remind.py, beside this file)
+
+from repaycli import store  # noqa: E402
+
+ENTRIES = 100_000
+AGREEMENTS = 1_000
+TIME = Path("/usr/bin/time")
+#: Ten debts for ``plan --debts`` (the format of ``examples/debts.toml``).
+PLATFORMS = (
+    "huabei",
+    "jiebei",
+    "weilidai",
+    "baitiao",
+    "jintiao",
+    "meituan",
+    "douyin",
+    "zhaohang",
+    "gonghang",
+    "jianhang",
+)
+
+
+def debts_toml() -> str:
+    lines = ['income = "12000"', 'expenses = "6000"', 'reason = "income_drop"', ""]
+    for i, platform in enumerate(PLATFORMS):
+        lines += [
+            "[[debt]]",
+            f'platform = "{platform}"',
+            f'overdue = "{3000 + 1700 * i}"',
+            f"days_overdue = {15 + 9 * i}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def large_home(rebuild: bool) -> Path:
+    """A data directory holding the 100k-entry database, built once and kept in the temp dir."""
+    home = Path(tempfile.gettempdir()) / f"repaycli-bench-startup-{ENTRIES}-{AGREEMENTS}"
+    db = home / "repaycli.sqlite3"
+    ready = home / "ready"
+    if rebuild and home.exists():
+        shutil.rmtree(home)
+    if ready.exists() and db.exists():
+        return home
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(mode=0o700, parents=True)
+    print(f"building {db} ({ENTRIES:,} entries, {AGREEMENTS:,} agreements)…", file=sys.stderr)
+    began = time.perf_counter()
+    rng = random.Random(20280301)
+    conn = store.connect(db)
+    conn.execute("PRAGMA synchronous = OFF")
+    remind_bench.build_log(conn, ENTRIES, rng)
+    remind_bench.build_agreements(conn, AGREEMENTS, rng)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    ready.write_text("")
+    print(f"built in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    return home
+
+
+def run(cmd: Sequence[str], env: dict[str, str]) -> float:
+    """Wall time of one run; exits with its stderr when the command fails."""
+    began = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - began
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr.decode()}")
+    return elapsed
+
+
+def max_rss(cmd: Sequence[str], env: dict[str, str]) -> int | None:
+    """Peak resident memory of one run in KiB, from ``/usr/bin/time -f %M``.
+
+    Not from this process's ``RUSAGE_CHILDREN``/``wait4``: on Linux a child's max RSS starts from
+    the parent's size at fork, and this script holds the database builder; ``time`` is small.
+    """
+    if not TIME.exists():
+        return None
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
+        subprocess.run(
+            [str(TIME), "-f", "%M", "-o", out.name, *cmd], env=env, capture_output=True, check=False
+        )
+        text = out.read().strip().splitlines()
+    return int(text[-1]) if text and text[-1].isdigit() else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached database")
+    args = parser.parse_args()
+
+    exe = str(Path(sys.executable).parent / "repaycli")
+    if not Path(exe).exists():
+        exe = shutil.which("repaycli") or sys.exit("repaycli is not installed")
+    py = sys.executable
+    large = large_home(args.rebuild)
+    scratch = Path(tempfile.mkdtemp(prefix="repaycli-bench-"))
+    try:
+        empty_home = scratch / "empty"
+        store.connect(empty_home / "repaycli.sqlite3").close()
+        none_home = scratch / "none"
+        plan_home = scratch / "plan"
+        debts = scratch / "debts.toml"
+        debts.write_text(debts_toml(), encoding="utf-8")
+
+        def env(home: Path) -> dict[str, str]:
+            return {
+                "REPAYCLI_HOME": str(home),
+                "REPAYCLI_TODAY": remind_bench.TODAY.isoformat(),
+                "REPAYCLI_LANG": "en",
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(scratch),
+            }
+
+        plan_one = [
+            *("--platform", "huabei", "--overdue", "8000", "--income", "9000"),
+            *("--expenses", "5500", "--days-overdue", "45"),
+        ]
+        rows: list[tuple[str, list[str], Path, float | None]] = [
+            ("python -c pass", [py, "-c", "pass"], none_home, None),
+            ('python -c "import typer"', [py, "-c", "import typer"], none_home, None),
+            ("repaycli --version", [exe, "--version"], none_home, 1.3),
+            ("repaycli remind (no database)", [exe, "remind"], none_home, 1.3),
+            ("repaycli remind (empty database)", [exe, "remind"], empty_home, 1.3),
+            ("repaycli remind (100k entries)", [exe, "remind"], large, 2.0),
+            ("repaycli remind --json (100k)", [exe, "remind", "--json"], large, None),
+            ("repaycli plan --no-input (1 debt)", [exe, "plan", "--no-input", *plan_one],
+             plan_home, 2.5),
+            ("repaycli plan --no-input (10 debts)",
+             [exe, "plan", "--no-input", "--debts", str(debts)], plan_home, 2.5),
+        ]  # fmt: skip
+        # Round-robin (one warm-up round first): a burst of load on the machine then slows
+        # every command of a round alike instead of skewing one row.
+        times: list[list[float]] = [[] for _ in rows]
+        for round_no in range(args.runs + 1):
+            for i, (_, cmd, home, _) in enumerate(rows):
+                elapsed = run(cmd, env(home))
+                if round_no:
+                    times[i].append(elapsed)
+        results = [
+            (label, statistics.median(times[i]), max_rss(cmd, env(home)), target)
+            for i, (label, cmd, home, target) in enumerate(rows)
+        ]
+
+        floor = results[1][1]
+        size = (large / "repaycli.sqlite3").stat().st_size / 1e6
+        print(
+            f"Python {sys.version.split()[0]}; median of {args.runs} rounds after a warm-up round"
+        )
+        print(f"large database: {ENTRIES:,} log entries, {AGREEMENTS:,} agreements, {size:.0f} MB")
+        print()
+        print(f"{'command':<40} {'ms':>7} {'× typer':>8} {'target':>7} {'max RSS':>9}")
+        for label, median, peak, target in results:
+            ratio = median / floor
+            goal = f"≤ {target:g}" if target is not None else ""
+            mark = ("ok" if ratio <= target else "MISS") if target is not None else ""
+            rss = f"{peak / 1024:.1f} MB" if peak else ""
+            print(
+                f"{label:<40} {median * 1000:7.1f} {ratio:8.2f} {goal:>7} {rss:>9}  {mark}".rstrip()
+            )
+        print()
+        print("× typer: ratio to python -c 'import typer'; targets from issue 6.")
+        print("max RSS: peak resident memory of one more run (/usr/bin/time -f %M);")
+        print("target for remind on the 100k database: under 60 MB.")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.umask(0o077)
+    main()
