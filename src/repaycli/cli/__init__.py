@@ -3,20 +3,89 @@ codes (see ``repaycli.errors``)."""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import UsageError  # typer bundles click; there is no public name
+from typer._click.core import Command  # typer bundles click; there are no public names
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from repaycli import __version__
 from repaycli.errors import EXIT_BAD_INPUT, RepayError
 
+#: The commands, in the order ``repaycli -h`` lists them, and the module (``repaycli.cli.<name>``)
+#: whose ``register(app)`` adds each. A module is imported, and typer builds its commands, only
+#: when one of them is run or listed: building every command's options from its annotations costs
+#: more than importing typer itself, and cron runs ``remind`` alone.
+COMMANDS = {
+    "plan": "plan",
+    "platforms": "platforms",
+    "pay": "agreement",
+    "offer": "offer",
+    "letter": "letter",
+    "remind": "remind",
+    "log": "log",
+    "agreement": "agreement",
+    "db": "db",
+}
+
+
+def _build(module_name: str) -> dict[str, Command]:
+    """The click commands that ``repaycli.cli.<module_name>.register`` adds, built as typer
+    builds them under the root app (same markup and exception settings)."""
+    module = importlib.import_module(f"repaycli.cli.{module_name}")
+    holder = typer.Typer(
+        rich_markup_mode=app.rich_markup_mode, pretty_exceptions_short=app.pretty_exceptions_short
+    )
+    holder.callback()(lambda: None)  # a callback makes typer build a group even for one command
+    module.register(holder)
+    return dict(typer.main.get_group(holder).commands)
+
+
+class LazyCommands(MutableMapping[str, Command]):
+    """The root group's subcommands: names known up front, each built on first access."""
+
+    def __init__(self, commands: MutableMapping[str, Command]) -> None:
+        self._built: dict[str, Command] = dict(commands)
+        self._names = [*COMMANDS, *(n for n in commands if n not in COMMANDS)]
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built.update(_build(COMMANDS[name]))
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        if name not in self._names:
+            self._names.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
 
 class RepayGroup(TyperGroup):
     """A command group that prints a ``RepayError`` — or a usage error in a subcommand, such as an
-    unknown option — as one translated line on stderr, with its exit code."""
+    unknown option — as one translated line on stderr, with its exit code. Its subcommands are
+    built lazily (``COMMANDS``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commands = LazyCommands(self.commands)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -68,28 +137,6 @@ def root(
     from repaycli.cli.common import use_lang
 
     use_lang(lang)
-
-
-def _register() -> None:
-    from repaycli.cli import letter, offer, plan, platforms
-
-    plan.register(app)
-    platforms.register(app)
-
-    from repaycli.cli import agreement, db, log
-
-    log.register(app)
-    agreement.register(app)
-    db.register(app)
-    offer.register(app)
-    letter.register(app)
-
-    from repaycli.cli import remind
-
-    remind.register(app)
-
-
-_register()
 
 
 def main() -> None:

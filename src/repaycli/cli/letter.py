@@ -5,28 +5,25 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from repaycli.cli.common import LangOption, command_lang, today, write_out
 from repaycli.cli.offer import parse_periods
-from repaycli.core.inputs import parse_reason
-from repaycli.core.letter import (
-    MAX_PERIODS,
-    LetterFacts,
-    ProposedPlan,
-    check_details,
-    custom_plan,
-)
-from repaycli.core.models import Reason
 from repaycli.errors import BadInput
 from repaycli.i18n import get_lang, t
-from repaycli.lastplan import SavedDebt, SavedPlan, SavedProposal
 from repaycli.render.letter import LetterFormat
+
+if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
+    from repaycli.core.letter import LetterFacts, ProposedPlan
+    from repaycli.core.models import Reason
+    from repaycli.lastplan import SavedDebt, SavedPlan, SavedProposal
 
 
 def _saved_plan_of(proposal: SavedProposal) -> ProposedPlan:
+    from repaycli.core.letter import ProposedPlan
+
     schedule = proposal.schedule
     return ProposedPlan(
         kind=proposal.kind,
@@ -80,6 +77,8 @@ def _platform_name(platform_id: str | None, fallback: str | None, lang: str) -> 
 
 
 def _saved_reason(text: str | None) -> Reason | None:
+    from repaycli.core.models import Reason
+
     try:
         return Reason(text) if text else None
     except ValueError:
@@ -109,6 +108,8 @@ def build_facts(
     from repaycli.catalog import load_checklist
     from repaycli.core.checklist import documents_for
     from repaycli.core.dates import add_months, parse_date
+    from repaycli.core.inputs import parse_reason
+    from repaycli.core.letter import MAX_PERIODS, LetterFacts, check_details, custom_plan
     from repaycli.core.money import parse_amount
 
     n = None if periods is None else parse_periods(periods, high=MAX_PERIODS)

@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from repaycli.cli.common import JsonOption, LangOption, command_lang, report_error, today, write_out
-from repaycli.core.offer import (
-    MAX_PERIODS,
-    Budget,
-    OfferInput,
-    OfferResult,
-    PlanReference,
-    Terms,
-    check_terms,
-    evaluate,
-)
 from repaycli.errors import BadInput, RepayError
 from repaycli.i18n import t
-from repaycli.lastplan import SavedPlan
+
+if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
+    from repaycli.core.offer import Budget, OfferInput, OfferResult, PlanReference
+    from repaycli.lastplan import SavedPlan
 
 
 def parse_periods(
-    text: str, *, field: str = "periods", low: int = 1, high: int = MAX_PERIODS
+    text: str, *, field: str = "periods", low: int = 1, high: int | None = None
 ) -> int:
-    """A whole number (of monthly periods), ``low`` to ``high``; one clear line otherwise."""
+    """A whole number (of monthly periods), ``low`` to ``high`` (default: the longest offer,
+    ``core.offer.MAX_PERIODS``); one clear line otherwise."""
+    if high is None:
+        from repaycli.core.offer import MAX_PERIODS
+
+        high = MAX_PERIODS
     raw = text.strip()
     if not raw.lstrip("+").isdecimal() or not raw.isascii():
         raise BadInput("err.integer", field=field, value=text)
@@ -64,6 +62,8 @@ COMPARABLE = (Decimal("0.9"), Decimal("1.1"))
 def plan_reference(plan: SavedPlan, amount: Decimal) -> PlanReference | None:
     """The plan's target (else opening) proposal, when the plan is about one debt whose principal
     or balance is within 10 % of the offer's amount."""
+    from repaycli.core.offer import PlanReference
+
     if plan.ladder is None or len(plan.debts) != 1:
         return None
     debt = plan.debts[0]
@@ -94,6 +94,7 @@ def budget_and_plan(
     """The walk-away line and disposable income: flags first, then the last saved plan."""
     from repaycli.core.models import Situation
     from repaycli.core.money import parse_amount
+    from repaycli.core.offer import Budget
     from repaycli.core.situation import affordability
 
     walk: Decimal | None = None
@@ -163,6 +164,7 @@ def build_offer(
 ) -> OfferInput:
     from repaycli.core.dates import add_months, parse_date
     from repaycli.core.money import ZERO, parse_amount
+    from repaycli.core.offer import OfferInput, check_terms
     from repaycli.core.rates import RateUnit, parse_rate
 
     terms = check_terms(fee_rate=fee_rate, annual_rate=annual_rate, payment=payment)
@@ -256,6 +258,7 @@ def offer(
         use_plan=not ignore_plan,
     )
     from repaycli.catalog.lpr import load_lpr_table
+    from repaycli.core.offer import evaluate
     from repaycli.paths import user_lpr_file
 
     result: OfferResult = evaluate(
@@ -284,4 +287,4 @@ def register(app: typer.Typer) -> None:
     app.command("offer")(offer)
 
 
-__all__ = ["Terms", "offer", "parse_periods", "register"]
+__all__ = ["offer", "parse_periods", "register"]

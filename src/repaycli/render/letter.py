@@ -7,11 +7,14 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from repaycli.core.letter import LetterFacts, ProposedPlan, fill_template
 from repaycli.core.money import format_money
 from repaycli.i18n import t
 from repaycli.render.safe import markdown_text, safe_text
+
+if TYPE_CHECKING:  # pydantic-backed; ``cli.letter`` loads this module at start-up for LetterFormat
+    from repaycli.core.letter import LetterFacts, ProposedPlan
 
 PLAN_KINDS = ("installments", "principal_only", "deferral", "lump_sum", "card_personalised")
 
@@ -96,6 +99,7 @@ def _documents(facts: LetterFacts) -> str:
 def compose(facts: LetterFacts, *, lang: str, fmt: LetterFormat) -> str:
     """The finished letter. Text that came from the user (or an editable file) is escaped for the
     format: markdown cannot gain links or headings from it, and no control character survives."""
+    from repaycli.core.letter import fill_template
 
     def clean(text: str) -> str:
         return markdown_text(text) if fmt is LetterFormat.MARKDOWN else safe_text(text)
