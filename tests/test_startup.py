@@ -1,0 +1,113 @@
+"""What keeps start-up quick without giving up safety: the database check on open, and which
+modules a run loads. Timings are measured by ``benchmarks/startup.py``; nothing here is timed."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from helpers import invoke
+from repaycli import store
+from repaycli.core.dates import monthly_due_dates
+from repaycli.paths import db_path
+
+CST = timezone(timedelta(hours=8))
+
+
+def _database_with_an_agreement() -> Path:
+    path = db_path()
+    conn = store.connect(path)
+    for i in range(40):
+        store.add_contact(
+            conn,
+            store.NewContact(
+                at=datetime(2028, 1, 1, 9, 0, tzinfo=CST) + timedelta(hours=i),
+                platform="weilidai",
+                channel="phone",
+                outcome="pending",
+                notes="x" * 400,
+            ),
+            recorded_at=datetime(2028, 1, 10, 9, 0, tzinfo=CST),
+        )
+    schedule = [(d, 100_000) for d in monthly_due_dates(date(2028, 2, 29), 3)]
+    store.add_agreement(
+        conn,
+        platform="huabei",
+        schedule=schedule,
+        recorded_at=datetime(2028, 1, 10, 9, 0, tzinfo=CST),
+    )
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file (still WAL)
+    conn.close()
+    return path
+
+
+def _pages_of(path: Path, table: str) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (table,)).fetchall()
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table")
+    finally:
+        conn.close()
+    return [int(r[0]) for r in rows]
+
+
+def test_a_damaged_page_read_by_a_command_is_one_line_and_left_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Large files skip the whole-file quick_check on open; a damaged page is still reported
+    (SQLITE_CORRUPT when the command reads it) as one line, exit 1, and the file is untouched."""
+    path = _database_with_an_agreement()
+    page_size = 4096
+    pages = _pages_of(path, "installments")
+    data = bytearray(path.read_bytes())
+    assert len(data) // page_size >= max(pages)
+    for page in pages:
+        start = (page - 1) * page_size
+        data[start : start + 200] = b"\xff" * 200  # scribble over the installments b-tree
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    monkeypatch.setattr(store, "QUICK_CHECK_MAX_BYTES", 0)  # treat the file as large
+    assert store.check_file(path) == store.SCHEMA_VERSION  # the cheap checks pass
+
+    result = invoke("remind", env={"REPAYCLI_TODAY": "2028-03-01"})
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    assert len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_small_file_is_checked_page_by_page_on_open() -> None:
+    path = _database_with_an_agreement()
+    assert path.stat().st_size <= store.QUICK_CHECK_MAX_BYTES
+    data = bytearray(path.read_bytes())
+    page = _pages_of(path, "contacts")[-1]
+    data[(page - 1) * 4096 : (page - 1) * 4096 + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    with pytest.raises(store.Failure) as caught:
+        store.check_file(path)
+    assert caught.value.key == "err.db_corrupt"
+
+
+def _loaded(code: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def test_starting_the_cli_loads_no_heavy_module() -> None:
+    loaded = _loaded("import repaycli.cli")
+    heavy = {"pydantic", "rich", "icalendar", "repaycli.core.models", "repaycli.store"}
+    assert not heavy & loaded
