@@ -149,7 +149,7 @@ def test_end_of_input_is_a_clear_error() -> None:
         (["--start", "2026-01-01"], "Error: the first due date 2026-01-01 is before today; give today or a later date"),
         (["--annual-rate", "15"], "Error: annual rate: 15 is ambiguous; write it as a percentage (12%) or a fraction (0.12)"),
         (["--penalty-rate", "-1%"], "Error: penalty rate: -1% is negative; rates are 0 or more"),
-        (["--days-overdue", "-3"], "Error: days overdue: -3 is not a whole number"),
+        (["--days-overdue", "-3"], "Error: days overdue: -3 is negative; give 0 or more"),
         (["--platform", "花贝"], "Error: unknown platform 花贝; did you mean: huabei? ('repaycli platforms' lists all)"),
         (["--platform", "zzzz"], "Error: unknown platform zzzz; run 'repaycli platforms' to see the names, or use 'other'"),
         (["--principal", "9000"], "Error: the principal (9000) cannot be more than the overdue amount (8000)"),

@@ -113,7 +113,7 @@ def test_zero_income_gives_advice_not_error() -> None:
     assert result.ladder.nothing_affordable
     assert result.ladder.target is None
     assert result.ladder.needed_payment == D("133.33")
-    assert result.ladder.opening == "card-60"
+    assert result.ladder.opening == "defer-3m-36"
     before = next(s for s in result.checklist.stages if s.id == "before")
     assert "nothing_affordable" in [i.id for i in before.items]
 
@@ -174,3 +174,24 @@ def test_engine_invariants(
         target = next(p for p in proposals if p.id == ladder.target)
         assert target.affordable
     assert ladder.nothing_affordable == (not any(p.affordable for p in proposals))
+
+
+def test_deferral_keeps_month_ends() -> None:
+    debt = Debt(platform=CATALOGUE.resolve("huabei"), overdue=D("8000"))
+    situation = Situation(
+        today=date(2027, 1, 1),
+        income=D("6000"),
+        reason=Reason.MEDICAL,
+        start=date(2027, 1, 31),
+    )
+    deferral = next(
+        p
+        for p in proposals_for(debt, situation, affordability(situation))
+        if p.kind is ProposalKind.DEFERRAL
+    )
+    assert deferral.deferral_months == 3
+    assert [i.due for i in deferral.schedule][:3] == [
+        date(2027, 4, 30),
+        date(2027, 5, 31),
+        date(2027, 6, 30),
+    ]

@@ -11,6 +11,7 @@ from repaycli.core.rates import (
     annuity_schedule,
     fee_schedule,
     monthly_irr,
+    parse_penalty_rate,
     parse_rate,
 )
 from repaycli.errors import BadInput
@@ -92,3 +93,19 @@ def test_irr_recovers_the_contract_rate(principal: Decimal, annual: Decimal, per
     assert sum(schedule) == sum(schedule[:-1]) + schedule[-1]
     apr, _ = annualise(monthly_irr(principal, schedule))
     assert abs(apr - annual * 100) <= D("0.05")
+
+
+@pytest.mark.parametrize(
+    ("text", "per_day"),
+    [
+        ("0.05%", D("0.0005")),
+        ("0.05%/day", D("0.0005")),
+        ("0.0005", D("0.0005")),
+        ("18%", D("0.18") / 365),
+        ("0.18", D("0.18") / 365),
+        ("18%/year", D("0.18") / 365),
+        ("1.5%/month", D("0.18") / 365),
+    ],
+)
+def test_penalty_rate_without_unit_is_daily_below_one_percent(text: str, per_day: Decimal) -> None:
+    assert parse_penalty_rate(text) == per_day

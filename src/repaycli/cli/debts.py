@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from repaycli.core.inputs import parse_int, parse_reason, parse_share
 from repaycli.core.models import Catalogue, Debt, Reason
 from repaycli.core.money import parse_amount
-from repaycli.core.rates import RateUnit, parse_rate
+from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
 from repaycli.errors import BadInput
 from repaycli.i18n import t
 
@@ -82,7 +82,7 @@ def _debt(path: Path, n: int, table: Any, catalogue: Catalogue) -> Debt:
     principal = get("principal", lambda s: parse_amount(s, field="principal"))
     days = get("days_overdue", lambda s: parse_int(s, field="days_overdue", low=0, high=3650))
     annual = get("annual_rate", lambda s: parse_rate(s, unit=RateUnit.YEAR, field="annual_rate"))
-    penalty = get("penalty_rate", lambda s: parse_rate(s, unit=RateUnit.DAY, field="penalty_rate"))
+    penalty = get("penalty_rate", parse_penalty_rate)
     assert platform is not None and overdue is not None  # both checked present above
     if principal is not None and principal > overdue:
         raise BadInput(

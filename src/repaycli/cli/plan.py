@@ -153,7 +153,7 @@ def plan(
     from repaycli.core.models import Debt, Situation
     from repaycli.core.money import parse_amount
     from repaycli.core.plan import build_plan
-    from repaycli.core.rates import RateUnit, parse_rate
+    from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
     from repaycli.render.plan import describe, money
@@ -242,9 +242,7 @@ def plan(
         annual_rate=None
         if annual_rate is None
         else parse_rate(annual_rate, unit=RateUnit.YEAR, field="annual_rate"),
-        penalty_rate_daily=None
-        if penalty_rate is None
-        else parse_rate(penalty_rate, unit=RateUnit.DAY, field="penalty_rate"),
+        penalty_rate_daily=None if penalty_rate is None else parse_penalty_rate(penalty_rate),
     )
     if debt.principal is not None and debt.principal > debt.overdue:
         raise BadInput("plan.err.principal_above", principal=principal, overdue=overdue)

@@ -28,12 +28,14 @@ _ISO_LIKE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
-def monthly_due_dates(first_due: date, periods: int) -> list[date]:
-    """``periods`` monthly due dates from ``first_due``, each counted from the first.
+def monthly_due_dates(first_due: date, periods: int, *, skip: int = 0) -> list[date]:
+    """``periods`` monthly due dates from ``first_due`` (after ``skip`` months, for a deferral),
+    each counted from the first.
 
-    Counting from the first date (not chaining) keeps month ends: 31 Jan → 28/29 Feb → 31 Mar.
+    Counting from the first date (not chaining) keeps month ends: 31 Jan → 28/29 Feb → 31 Mar,
+    and a deferral from 31 Jan falls due 30 Apr, 31 May.
     """
-    return [first_due + relativedelta(months=i) for i in range(periods)]
+    return [first_due + relativedelta(months=skip + i) for i in range(periods)]
 
 
 def add_months(day: date, months: int) -> date:

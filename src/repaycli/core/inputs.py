@@ -31,6 +31,8 @@ def _norm(text: str) -> str:
 
 def parse_int(text: str, *, field: str, low: int, high: int) -> int:
     raw = _norm(text)
+    if raw.startswith("-") and raw[1:].isdigit() and raw.isascii():
+        raise BadInput("err.integer_negative", field=field, value=text)
     if not raw.lstrip("+").isdigit() or not raw.isascii():
         raise BadInput("err.integer", field=field, value=text)
     value = int(raw)

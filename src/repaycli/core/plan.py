@@ -32,8 +32,8 @@ def summarise(debt: Debt, lang: str) -> DebtSummary:
         principal=principal,
         principal_estimated=estimated,
         days_overdue=debt.days_overdue,
-        annual_rate_percent=debt.contract_rate * HUNDRED,
-        penalty_rate_daily_percent=debt.penalty_rate * HUNDRED,
+        annual_rate_percent=(debt.contract_rate * HUNDRED).quantize(Decimal("0.01")),
+        penalty_rate_daily_percent=(debt.penalty_rate * HUNDRED).quantize(Decimal("0.0001")),
         unconfirmed=[
             name
             for name in debt.platform.unconfirmed

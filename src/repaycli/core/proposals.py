@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from repaycli.core.dates import add_months, monthly_due_dates, months_between
+from repaycli.core.dates import monthly_due_dates, months_between
 from repaycli.core.models import (
     Affordability,
     Debt,
@@ -43,15 +43,15 @@ def make_proposal(
     budget: Affordability,
     deferral_months: int = 0,
 ) -> Proposal:
-    """A proposal from its installments; ``month_offset`` is when the first one falls due, in
-    months from now, for the APR.
+    """A proposal from its installments, monthly from ``first_due`` after ``deferral_months``;
+    ``month_offset`` is when the first one falls due, in months from now, for the APR.
 
     ``payment`` is the regular installment (the last may differ by the rounding); a plan is
     affordable when every installment fits the monthly limit. A lump sum is paid from cash in
     hand, so only proposed when the cash covers it, and is not measured against income.
     """
     principal, _ = principal_of(debt)
-    dues = monthly_due_dates(first_due, len(amounts))
+    dues = monthly_due_dates(first_due, len(amounts), skip=deferral_months)
     schedule = [
         Installment(n=i + 1, due=due, amount=amount)
         for i, (due, amount) in enumerate(zip(dues, amounts, strict=True))
@@ -158,7 +158,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
                 kind=ProposalKind.DEFERRAL,
                 advance=balance,
                 amounts=split_evenly(balance, n),
-                first_due=add_months(start, months),
+                first_due=start,
                 month_offset=1 + months,
                 annual_rate=ZERO,
                 deferral_months=months,
@@ -196,7 +196,8 @@ def ladder_for(proposals: Sequence[Proposal], budget: Affordability) -> Ladder:
     """Opening ask, target and walk-away line.
 
     - opening: the cheapest affordable concession (fewest periods on a tie); when nothing is
-      affordable, the concession with the lowest payment;
+      affordable, a deferral (time to recover), else a card's personalised plan, else the
+      concession with the lowest payment;
     - target: the shortest affordable plan at the contract rate (interest-free when the contract
       has no interest);
     - walk-away: the affordability limit itself.
@@ -207,7 +208,8 @@ def ladder_for(proposals: Sequence[Proposal], budget: Affordability) -> Ladder:
     if affordable_asks:
         opening = min(affordable_asks, key=lambda p: (p.total, p.periods))
     elif asks:
-        opening = min(asks, key=lambda p: (p.payment, p.total))
+        fallback = {ProposalKind.DEFERRAL: 0, ProposalKind.CARD_PERSONALISED: 1}
+        opening = min(asks, key=lambda p: (fallback.get(p.kind, 2), p.payment, p.total))
     contract = [
         p
         for p in proposals

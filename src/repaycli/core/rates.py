@@ -63,15 +63,19 @@ def convert_rate(value: Decimal, source: RateUnit, target: RateUnit) -> Decimal:
     return value * _PER_YEAR[source] / _PER_YEAR[target]
 
 
-def parse_rate(text: str, *, unit: RateUnit, field: str = "rate") -> Decimal:
+def parse_rate(
+    text: str, *, unit: RateUnit, field: str = "rate", annual_from: Decimal | None = None
+) -> Decimal:
     """Parse ``12%``, ``0.12``, ``0.05%/day``, ``1.5%/月`` into a fraction per ``unit``.
 
     A bare number above 1 without ``%`` is refused as ambiguous (``12`` could be 12 % or 1200 %).
+    A rate with no unit is taken per ``unit``, except that from ``annual_from`` up it is taken per
+    year: a daily penalty rate of ``12%`` makes no sense, ``12%`` a year does.
     """
     raw = unicodedata.normalize("NFKC", str(text)).strip().lower().replace(" ", "")
     if not raw:
         raise BadInput("err.rate_empty", field=field)
-    source = unit
+    source: RateUnit | None = None
     for word, word_unit in sorted(_UNIT_WORDS.items(), key=lambda kv: -len(kv[0])):
         if raw.endswith(word):
             source = word_unit
@@ -95,6 +99,8 @@ def parse_rate(text: str, *, unit: RateUnit, field: str = "rate") -> Decimal:
         value /= HUNDRED
     elif value > 1:
         raise BadInput("err.rate_ambiguous", field=field, value=text)
+    if source is None:
+        source = RateUnit.YEAR if annual_from is not None and value >= annual_from else unit
     result = convert_rate(value, source, unit)
     check_rate(convert_rate(result, unit, RateUnit.YEAR), field=field, text=str(text))
     return result
@@ -174,3 +180,12 @@ def annualise(monthly: Decimal) -> tuple[Decimal, Decimal]:
     simple = monthly * MONTHS_PER_YEAR * HUNDRED
     compounded = ((ONE + monthly) ** 12 - ONE) * HUNDRED
     return simple.quantize(Decimal("0.01")), compounded.quantize(Decimal("0.01"))
+
+
+#: A penalty rate typed without a unit is per day below 1 %, per year from 1 % up.
+PENALTY_ANNUAL_FROM = Decimal("0.01")
+
+
+def parse_penalty_rate(text: str, *, field: str = "penalty_rate") -> Decimal:
+    """A penalty rate as a fraction per day: ``0.05%``, ``0.05%/day``, ``18%/year``, ``18%``."""
+    return parse_rate(text, unit=RateUnit.DAY, field=field, annual_from=PENALTY_ANNUAL_FROM)
