@@ -71,6 +71,29 @@ def report_error(error: RepayError) -> None:
     typer.echo(f"{t('err.prefix')}{message}", err=True)
 
 
+def read_answer(prompt: str) -> str | None:
+    """Show ``prompt`` on stderr and read one line from stdin; ``None`` at end of input.
+
+    Nothing goes to stdout, so ``repaycli plan --json > plan.json`` stays clean (click's prompt
+    writes a space there). On a terminal ``input`` keeps line editing. Ctrl-C aborts the command.
+    """
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    try:
+        if sys.stdin.isatty():
+            return input("")
+        line = sys.stdin.readline()
+    except EOFError:
+        line = ""
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        raise typer.Abort() from None
+    if not line:
+        sys.stderr.write("\n")
+        return None
+    return line.rstrip("\r\n")
+
+
 def ask(
     label: str,
     parse: Callable[[str], T],
@@ -82,8 +105,9 @@ def ask(
 ) -> T | None:
     """Prompt (on stderr) until ``parse`` accepts the answer.
 
-    An empty answer to an optional question means "skip". With ``no_input`` a required value is
-    an error naming its flag; so is end of input (a prompt in cron or a closed pipe).
+    An empty answer to an optional question means "skip", and so does the end of input. With
+    ``no_input`` a required value is an error naming its flag; so is the end of input (a prompt
+    in cron or a closed pipe).
     """
     if no_input:
         if optional:
@@ -92,18 +116,16 @@ def ask(
             return parse(default)
         raise BadInput("err.missing_value", flag=flag)
     hint = f" ({t('prompt.optional')})" if optional else ""
+    shown_default = f" [{default}]" if default is not None else ""
     while True:
-        try:
-            answer = typer.prompt(
-                f"{label}{hint}",
-                default=default if default is not None else "",
-                show_default=default is not None,
-                err=True,
-            )
-        except typer.Abort:
-            typer.echo("", err=True)
-            raise BadInput("err.missing_value", flag=flag) from None
-        answer = answer.strip()
+        answer = read_answer(f"{label}{hint}{shown_default}{t('prompt.colon')}")
+        if answer is None:
+            if optional:
+                return None
+            if default is not None:
+                return parse(default)
+            raise BadInput("err.input_ended", flag=flag)
+        answer = answer.strip() or (default or "")
         if not answer:
             if optional:
                 return None
