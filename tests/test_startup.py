@@ -111,3 +111,24 @@ def test_starting_the_cli_loads_no_heavy_module() -> None:
     loaded = _loaded("import repaycli.cli")
     heavy = {"pydantic", "rich", "icalendar", "repaycli.core.models", "repaycli.store"}
     assert not heavy & loaded
+
+
+def test_remind_with_items_due_loads_no_pydantic() -> None:
+    """Cron's run: the store's rows, the report and its plain view are plain dataclasses, and
+    typer's option coercion is deferred (``cli.coercion``)."""
+    _database_with_an_agreement()
+    code = (
+        "import os, sys\n"
+        "os.environ['REPAYCLI_TODAY'] = '2028-03-01'\n"
+        "sys.argv = ['repaycli', 'remind']\n"
+        "from repaycli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}print('loaded:', 'pydantic' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "2028-02-29" in done.stdout  # the overdue installment is reported
+    assert done.stdout.splitlines()[-1] == "loaded: False"

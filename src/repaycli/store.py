@@ -30,22 +30,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from repaycli.core import evidence, ledger
+from repaycli.core.due import DueInstallment, OpenFollowUp
 from repaycli.core.money import from_fen
-from repaycli.core.records import (
-    AgreementView,
-    Allocation,
-    Attachment,
-    DueInstallment,
-    InstallmentView,
-    LogEntry,
-    OpenFollowUp,
-    PaymentView,
-)
 from repaycli.errors import BadInput, Failure
+
+if TYPE_CHECKING:  # pydantic models: imported where built, so ``remind`` does without pydantic
+    from repaycli.core.records import (
+        AgreementView,
+        Allocation,
+        Attachment,
+        LogEntry,
+    )
 
 #: 'RPAY': written to the header by the first migration, so a foreign database is recognised.
 APPLICATION_ID = 0x52504159
@@ -507,6 +506,8 @@ FROM contacts c LEFT JOIN follow_ups_done d ON d.contact_id = c.id"""
 
 
 def _entry(row: sqlite3.Row) -> LogEntry:
+    from repaycli.core.records import LogEntry
+
     data = {key: row[key] for key in row.keys() if key != "at_utc"}
     data["attachments"] = json.loads(row["attachments"])
     return LogEntry.model_validate(data)
@@ -662,6 +663,8 @@ def _agreement_row(conn: sqlite3.Connection, agreement_id: int) -> sqlite3.Row:
 
 def get_agreement(conn: sqlite3.Connection, agreement_id: int, *, today: date) -> AgreementView:
     """An agreement with its schedule (status as of ``today``), payments and balance."""
+    from repaycli.core.records import AgreementView, Allocation, InstallmentView, PaymentView
+
     head = _agreement_row(conn, agreement_id)
     parts = conn.execute(
         "SELECT n, due, amount_fen, paid_fen FROM installments WHERE agreement_id = ? ORDER BY n",

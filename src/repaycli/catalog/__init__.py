@@ -6,13 +6,13 @@ import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from repaycli.core.checklist import ChecklistSource
-from repaycli.core.models import Catalogue, LogField, Platform
 from repaycli.errors import BadInput
+
+if TYPE_CHECKING:  # pydantic models: imported when loaded (``platform_names`` needs none)
+    from repaycli.core.checklist import ChecklistSource
+    from repaycli.core.models import Catalogue, LogField
 
 USER_PLATFORMS_FILE = "platforms.toml"
 
@@ -34,6 +34,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 def load_catalogue(user_file: Path | None = None) -> Catalogue:
     """The shipped catalogue; the user's file (if any) overrides fields or adds platforms."""
+    from pydantic import ValidationError
+
+    from repaycli.core.models import Catalogue, Platform
+
     tables = _read("platforms.toml")
     if user_file is not None and user_file.is_file():
         try:
@@ -51,11 +55,25 @@ def load_catalogue(user_file: Path | None = None) -> Catalogue:
         raise BadInput("err.user_catalogue", path=str(user_file), detail=detail) from exc
 
 
+def platform_names(lang: str, user_file: Path | None = None) -> dict[str, str] | None:
+    """Platform id → name in ``lang`` (``Platform.name``), read straight from the shipped file
+    without building the catalogue; ``None`` when a user file exists (then ``load_catalogue``
+    must validate and merge it)."""
+    if user_file is not None and user_file.exists():
+        return None
+    key = "name_zh" if lang == "zh" else "name_en"
+    return {pid: str(fields[key]) for pid, fields in _read("platforms.toml").items()}
+
+
 @cache
 def load_checklist() -> ChecklistSource:
+    from repaycli.core.checklist import ChecklistSource
+
     return ChecklistSource.model_validate(_read("checklist.toml"))
 
 
 @cache
 def load_log_fields() -> tuple[LogField, ...]:
+    from repaycli.core.models import LogField
+
     return tuple(LogField.model_validate(f) for f in _read("log_fields.toml")["field"])

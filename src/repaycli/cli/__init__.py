@@ -14,6 +14,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from repaycli import __version__
+from repaycli.cli.coercion import defer, defer_all, defer_help
 from repaycli.errors import EXIT_BAD_INPUT, RepayError
 
 #: The commands, in the order ``repaycli -h`` lists them, and the module (``repaycli.cli.<name>``)
@@ -42,7 +43,10 @@ def _build(module_name: str) -> dict[str, Command]:
     )
     holder.callback()(lambda: None)  # a callback makes typer build a group even for one command
     module.register(holder)
-    return dict(typer.main.get_group(holder).commands)
+    commands = dict(typer.main.get_group(holder).commands)
+    for command in commands.values():
+        defer_all(command)
+    return commands
 
 
 class LazyCommands(MutableMapping[str, Command]):
@@ -86,6 +90,8 @@ class RepayGroup(TyperGroup):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.commands = LazyCommands(self.commands)
+        defer(self.params)
+        defer_help(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:

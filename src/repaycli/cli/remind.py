@@ -134,10 +134,13 @@ def remind(
     if crontab:
         write_out(crontab_line(days=days, ics=ics))
         return
-    from repaycli.core.dates import parse_date
     from repaycli.core.reminders import build_reminders, calendar_items, window_end
 
-    day = parse_date(as_of, today=today(), field="as_of") if as_of is not None else today()
+    day = today()
+    if as_of is not None:
+        from repaycli.core.dates import parse_date
+
+        day = parse_date(as_of, today=day, field="as_of")
     until = date.max if ics is not None else window_end(day, days)
     installments, follow_ups = load_due(until)
     result = build_reminders(installments, follow_ups, as_of=day, days=days)
@@ -152,7 +155,7 @@ def remind(
     if json_out:
         from repaycli.render.json import to_json
 
-        write_out(to_json(result))
+        write_out(to_json(result.as_json()))
     elif not result.empty:
         if sys.stdout.isatty():
             from repaycli.render.remind import print_rich

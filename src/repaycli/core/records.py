@@ -11,8 +11,20 @@ from datetime import date
 
 from pydantic import Field
 
+from repaycli.core.due import DueInstallment, OpenFollowUp
 from repaycli.core.ledger import InstallmentStatus
 from repaycli.core.models import Model, Money
+
+__all__ = [
+    "AgreementView",
+    "Allocation",
+    "Attachment",
+    "DueInstallment",
+    "InstallmentView",
+    "LogEntry",
+    "OpenFollowUp",
+    "PaymentView",
+]
 
 
 class Attachment(Model):
@@ -91,22 +103,3 @@ class AgreementView(Model):
     overdue: Money
     schedule: list[InstallmentView]
     payments: list[PaymentView]
-
-
-class DueInstallment(Model):
-    """An unpaid installment due by a date, for reminders."""
-
-    agreement_id: int
-    platform: str
-    n: int
-    due: date
-    left: Money
-
-
-class OpenFollowUp(Model):
-    """A follow-up promised in a log entry and not yet overtaken or closed, for reminders."""
-
-    entry_id: int
-    platform: str
-    follow_up: date
-    action: str | None

@@ -1,20 +1,21 @@
 """What ``repaycli remind`` reports: installments and follow-ups due, overdue first.
 
-Pure: the store's rows and the date come in as parameters, a result model comes out. No clock,
-no printing, no files.
+Pure: the store's rows and the date come in as parameters, a result comes out. No clock, no
+printing, no files. Plain frozen dataclasses rather than pydantic models, so that cron's run of
+``remind`` loads no pydantic; ``Reminders.as_json`` gives the ``--json`` shape (amounts as strings
+with two places, dates ISO), the same as the ``Money`` models elsewhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
-
-from repaycli.core.models import Model, Money
-from repaycli.core.records import DueInstallment, OpenFollowUp
+from repaycli.core.due import DueInstallment, OpenFollowUp
 
 #: ``--days`` when not given: what is due today and in the next three days.
 DEFAULT_DAYS = 3
@@ -29,24 +30,44 @@ class ItemKind(StrEnum):
     FOLLOW_UP = "follow_up"
 
 
-class Reminder(Model):
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reminder:
     """One thing to do: pay an installment, or follow up with a lender as promised."""
 
     kind: ItemKind
     platform: str
     due: date
     #: Days past ``due`` as of the report's date (0 when due today or later).
-    days_overdue: int = Field(ge=0)
+    days_overdue: int
     #: Days from the report's date to ``due`` (0 when due today or already overdue).
-    days_left: int = Field(ge=0)
+    days_left: int
     overdue: bool
     #: Installments: what is still unpaid of it. Follow-ups: ``None``.
-    amount: Money | None = None
+    amount: Decimal | None = None
     agreement_id: int | None = None
     installment: int | None = None
     #: Follow-ups: the log entry that promised it and the action written down.
     entry_id: int | None = None
     action: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "platform": self.platform,
+            "due": self.due.isoformat(),
+            "days_overdue": self.days_overdue,
+            "days_left": self.days_left,
+            "overdue": self.overdue,
+            "amount": None if self.amount is None else _money(self.amount),
+            "agreement_id": self.agreement_id,
+            "installment": self.installment,
+            "entry_id": self.entry_id,
+            "action": self.action,
+        }
 
     @property
     def uid(self) -> str:
@@ -56,7 +77,8 @@ class Reminder(Model):
         return f"followup-{self.entry_id}@repaycli"
 
 
-class Reminders(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reminders:
     """The report: everything overdue, then everything due from ``as_of`` to ``until``."""
 
     schema_version: int = SCHEMA_VERSION
@@ -65,8 +87,21 @@ class Reminders(Model):
     until: date
     overdue: list[Reminder]
     upcoming: list[Reminder]
-    overdue_amount: Money
-    upcoming_amount: Money
+    overdue_amount: Decimal
+    upcoming_amount: Decimal
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``--json`` document (keys in this order; see the README)."""
+        return {
+            "schema_version": self.schema_version,
+            "as_of": self.as_of.isoformat(),
+            "days": self.days,
+            "until": self.until.isoformat(),
+            "overdue": [item.as_json() for item in self.overdue],
+            "upcoming": [item.as_json() for item in self.upcoming],
+            "overdue_amount": _money(self.overdue_amount),
+            "upcoming_amount": _money(self.upcoming_amount),
+        }
 
     @property
     def empty(self) -> bool:
@@ -97,16 +132,14 @@ def _reminder(
     **details: object,
 ) -> Reminder:
     late = (as_of - due).days
-    return Reminder.model_validate(
-        {
-            "kind": kind,
-            "platform": platform,
-            "due": due,
-            "days_overdue": max(late, 0),
-            "days_left": max(-late, 0),
-            "overdue": late > 0,
-            **details,
-        }
+    return Reminder(
+        kind=kind,
+        platform=platform,
+        due=due,
+        days_overdue=max(late, 0),
+        days_left=max(-late, 0),
+        overdue=late > 0,
+        **details,  # type: ignore[arg-type]
     )
 
 

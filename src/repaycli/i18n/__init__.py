@@ -9,10 +9,8 @@ then ``REPAYCLI_LANG``, then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` s
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from repaycli.errors import BadInput
@@ -76,6 +74,9 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of one language, merged from all its catalogue files."""
+    import tomllib  # here, not at the top: a silent cron run prints no message at all
+    from importlib import resources
+
     messages: dict[str, str] = {}
     folder = resources.files("repaycli.i18n").joinpath(lang)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

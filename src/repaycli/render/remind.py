@@ -19,16 +19,20 @@ PlatformName = Callable[[str], str]
 
 
 def platform_namer(lang: str | None = None) -> PlatformName:
-    """Platform id → its name in the catalogue (in the current language), else the id itself."""
-    from repaycli.catalog import load_catalogue
+    """Platform id → its name in the catalogue (in the current language), else the id itself.
+    Without a user catalogue the names are read from the shipped file (no pydantic)."""
+    from repaycli.catalog import load_catalogue, platform_names
     from repaycli.paths import user_platforms_file
 
     lang = lang or get_lang()
-    try:
-        catalogue = load_catalogue(user_platforms_file())
-    except Exception:  # a broken user catalogue must not stop the reminders
-        return safe_text
-    names = {p.id: p.name(lang) for p in catalogue.platforms}
+    user_file = user_platforms_file()
+    names = platform_names(lang, user_file)
+    if names is None:
+        try:
+            catalogue = load_catalogue(user_file)
+        except Exception:  # a broken user catalogue must not stop the reminders
+            return safe_text
+        names = {p.id: p.name(lang) for p in catalogue.platforms}
     return lambda platform_id: safe_text(names.get(platform_id, platform_id))
 
 
