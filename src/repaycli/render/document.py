@@ -7,10 +7,12 @@ as rich markup, markdown or a terminal escape.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -75,7 +77,7 @@ class Document:
     subtitle: str = ""
 
 
-def _rich_block(block: Block, plain: bool) -> RenderableType:
+def _rich_block(block: Block, width: int) -> RenderableType:
     if isinstance(block, Para):
         return Text(safe_text(block.text, keep_newlines=True), style=_STYLE[block.tone])
     if isinstance(block, Bullets):
@@ -91,15 +93,60 @@ def _rich_block(block: Block, plain: bool) -> RenderableType:
         for label, value in block.rows:
             grid.add_row(Text(safe_text(label)), Text(safe_text(value)))
         return grid
-    table = RichTable(box=box.ASCII2 if plain else box.ROUNDED, show_header=True)
-    for index, header in enumerate(block.headers):
-        table.add_column(
-            Text(safe_text(header)), justify="right" if index in block.right else "left"
+    return table_renderable(block, width)
+
+
+def _words(texts: Iterable[str]) -> list[str]:
+    return [word for text in texts for word in text.split()]
+
+
+def _longest(lines: list[str]) -> int:
+    return max((cell_len(line) for text in lines for line in text.splitlines()), default=1)
+
+
+def table_renderable(block: Table, width: int) -> RenderableType:
+    """A table whose ids and amounts are never cut: those columns keep their full width, text
+    columns and headers wrap. When even that does not fit the width, each row is shown as its
+    own list of "header: value" lines instead."""
+    cells = [[safe_text(cell, keep_newlines=True) for cell in row] for row in block.rows]
+    headers = [safe_text(header) for header in block.headers]
+    whole = [i == 0 or i in block.right for i in range(len(headers))]
+    widths = [
+        max(
+            _longest([row[i] for row in cells] if whole[i] else _words(row[i] for row in cells)),
+            _longest(headers[i].split()),
         )
-    for index, row in enumerate(block.rows):
+        for i in range(len(headers))
+    ]
+    if sum(widths) + 2 * len(widths) + 2 > width:
+        return _stacked(headers, cells, block.flagged)
+    table = RichTable(box=box.SIMPLE_HEAD, show_header=True, pad_edge=False)
+    for index, header in enumerate(headers):
+        table.add_column(
+            Text(header),
+            justify="right" if index in block.right else "left",
+            no_wrap=whole[index],
+            min_width=widths[index],
+            overflow="fold",
+        )
+    for index, row in enumerate(cells):
         style = "yellow" if index in block.flagged else ""
-        table.add_row(*[Text(safe_text(cell), style=style) for cell in row])
+        table.add_row(*[Text(cell, style=style) for cell in row])
     return table
+
+
+def _stacked(headers: list[str], cells: list[list[str]], flagged: set[int]) -> RenderableType:
+    parts: list[RenderableType] = []
+    for index, row in enumerate(cells):
+        style = "yellow" if index in flagged else ""
+        grid = RichTable.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column(overflow="fold")
+        for header, cell in zip(headers[1:], row[1:], strict=True):
+            grid.add_row(Text(header), Text(cell, style=style))
+        parts.append(Text(row[0], style="bold " + style if style else "bold"))
+        parts.append(Padding(grid, (0, 0, 0, 2)))
+    return Group(*parts)
 
 
 def print_document(document: Document, console: Console) -> None:
@@ -113,11 +160,11 @@ def print_document(document: Document, console: Console) -> None:
         console.print()
         console.print(Rule(Text(safe_text(section.title), style="bold cyan"), align="left"))
         for block in section.blocks:
-            console.print(_rich_block(block, plain))
+            console.print(_rich_block(block, console.width))
 
 
 def _md_cell(text: str) -> str:
-    return markdown_text(text).replace("\n", " ")
+    return " ".join(markdown_text(line) for line in text.split("\n"))
 
 
 def to_markdown(document: Document) -> str:

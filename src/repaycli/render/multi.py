@@ -49,7 +49,7 @@ def _situation(result: MultiPlanResult) -> Section:
             d.id,
             d.platform_name,
             t(f"kind.{d.kind.value}"),
-            format_money(d.overdue) + ("*" if d.principal_estimated else ""),
+            format_money(d.overdue),
             format_money(d.principal) + ("*" if d.principal_estimated else ""),
             str(d.days_overdue),
             _rate(d.annual_rate_percent, 2),

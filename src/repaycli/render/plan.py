@@ -118,7 +118,6 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
     """The proposals table and its note."""
     headers = [
         t("plan.col.id"),
-        t("plan.col.proposal"),
         t("plan.col.periods"),
         t("plan.col.payment"),
         t("plan.col.total"),
@@ -130,12 +129,11 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
     rows = [
         [
             p.id,
-            short_kind(p),
             str(p.periods),
             format_money(p.payment),
             format_money(p.total),
             format_money(p.cost),
-            f"{percent(p.apr_percent)} ({percent(p.apr_compound_percent)})",
+            f"{percent(p.apr_percent)}\n({percent(p.apr_compound_percent)})",
             percent(p.share_percent),
             yes_no(p.affordable),
         ]
@@ -143,7 +141,8 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
     ]
     flagged = {i for i, p in enumerate(proposals) if not p.affordable}
     return [
-        Table(headers, rows, right={2, 3, 4, 5, 6, 7}, flagged=flagged),
+        Table(headers, rows, right={1, 2, 3, 4, 5, 6}, flagged=flagged),
+        Para(t("plan.ids_note"), "muted"),
         Para(t("plan.apr_note"), "muted"),
     ]
 

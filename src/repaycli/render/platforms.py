@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from rich.text import Text
 
 from repaycli.core.models import Catalogue
 from repaycli.i18n import get_lang, t
 from repaycli.render.console import make_console
+from repaycli.render.document import Table, table_renderable
 
 
 def print_platforms(catalogue: Catalogue) -> None:
     lang = get_lang()
-    table = Table(title=t("platforms.title"), show_lines=False)
-    for column in ("id", "name", "kind", "hotline", "periods", "annual_rate", "penalty"):
-        table.add_column(t(f"platforms.col.{column}"))
-    for platform in catalogue.platforms:
-        mark = t("platforms.unconfirmed_mark")
-        table.add_row(
-            platform.id,
-            platform.name(lang),
-            t(f"kind.{platform.kind.value}"),
-            (platform.hotline or t("platforms.no_hotline"))
-            + (mark if "hotline" in platform.unconfirmed else ""),
-            "/".join(str(p) for p in platform.periods),
-            f"{platform.annual_rate * 100:.2f}%"
-            + (mark if "annual_rate" in platform.unconfirmed else ""),
-            f"{platform.penalty_rate_daily * 100:.3f}%"
-            + (mark if "penalty_rate_daily" in platform.unconfirmed else ""),
-        )
+    mark = t("platforms.unconfirmed_mark")
+
+    def marked(value: str, figure: str, unconfirmed: list[str]) -> str:
+        return value + (mark if figure in unconfirmed else "")
+
+    rows = [
+        [
+            p.id,
+            p.name(lang),
+            t(f"kind.{p.kind.value}"),
+            marked(p.hotline or t("platforms.no_hotline"), "hotline", p.unconfirmed),
+            "/".join(str(n) for n in p.periods),
+            marked(f"{p.annual_rate * 100:.2f}%", "annual_rate", p.unconfirmed),
+            marked(f"{p.penalty_rate_daily * 100:.3f}%", "penalty_rate_daily", p.unconfirmed),
+        ]
+        for p in catalogue.platforms
+    ]
+    headers = [
+        t(f"platforms.col.{c}")
+        for c in ("id", "name", "kind", "hotline", "periods", "annual_rate", "penalty")
+    ]
     console = make_console()
-    console.print(table)
+    console.print(Text(t("platforms.title"), style="bold"))
+    console.print(table_renderable(Table(headers, rows, right={5, 6}), console.width))
     console.print(t("platforms.footer"))
