@@ -84,7 +84,7 @@ def _situation(result: MultiPlanResult) -> Section:
         d.id for d in result.debts if {"annual_rate", "penalty_rate_daily"} & set(d.unconfirmed)
     ]
     if unconfirmed:
-        blocks.append(Para(t("debts.unconfirmed", ids=", ".join(unconfirmed)), "muted"))
+        blocks.append(Para(t("debts.unconfirmed", ids=t("list_sep").join(unconfirmed)), "muted"))
     return Section(t("debts.section.situation"), blocks)
 
 

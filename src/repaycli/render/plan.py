@@ -88,7 +88,7 @@ def _situation(result: PlanResult) -> Section:
         )
     )
     if debt.unconfirmed:
-        names = ", ".join(t(f"plan.figure.{name}") for name in debt.unconfirmed)
+        names = t("list_sep").join(t(f"plan.figure.{name}") for name in debt.unconfirmed)
         blocks.append(Para(t("plan.unconfirmed", names=names), "muted"))
     return Section(t("plan.section.situation"), list(blocks))
 
@@ -193,7 +193,7 @@ def checklist_sections(checklist: Checklist, prefix: str = "") -> list[Section]:
     """One section per checklist stage that has items; ``prefix`` starts each title."""
     return [
         Section(
-            f"{prefix}{t('plan.section.checklist')}: {stage.title}",
+            f"{prefix}{t('plan.section.checklist')}{t('title_sep')}{stage.title}",
             [Bullets([i.text for i in stage.items])],
         )
         for stage in checklist.stages
