@@ -37,7 +37,7 @@ Rate = Annotated[Decimal, PlainSerializer(_plain, return_type=str, when_used="js
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Reason(StrEnum):
