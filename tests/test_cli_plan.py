@@ -66,12 +66,25 @@ def test_json_shape_is_stable() -> None:
 def test_text_report_in_english_and_chinese() -> None:
     english = invoke(*FULL, env=PINNED)
     assert english.exit_code == 0, english.output
-    for text in ("Repayment plan: Huabei (Alipay)", "Negotiation ladder", "Walk-away line",
-                 "95188", "Call log (template)", "The cost of waiting"):
+    for text in (
+        "Repayment plan: Huabei (Alipay)",
+        "Negotiation ladder",
+        "Walk-away line",
+        "95188",
+        "Call log (template)",
+        "The cost of waiting",
+    ):
         assert text in english.stdout
     chinese = invoke("--lang", "zh", *FULL, env=PINNED)
     assert chinese.exit_code == 0, chinese.output
-    for text in ("还款方案：花呗", "协商阶梯", "底线", "通话记录（模板）", "拖延的代价", "诊断证明"):
+    for text in (
+        "还款方案：花呗",
+        "协商阶梯",
+        "底线",
+        "通话记录（模板）",
+        "拖延的代价",
+        "诊断证明",
+    ):
         assert text in chinese.stdout
     assert "\x1b[" not in english.stdout + chinese.stdout
 
@@ -94,9 +107,7 @@ def test_markdown_format() -> None:
 
 
 def test_prompts_reask_on_bad_answers() -> None:
-    answers = "\n".join(
-        ["huabay", "huabei", "-5", "abc", "1.2万", "5000", "", "", "", "", "", ""]
-    )
+    answers = "\n".join(["huabay", "huabei", "-5", "abc", "1.2万", "5000", "", "", "", "", "", ""])
     result = run("plan", "--json", input=answers + "\n", env=PINNED)
     assert result.returncode == 0, result.stderr
     assert "unknown platform huabay; did you mean: huabei?" in result.stderr
@@ -137,23 +148,68 @@ def test_end_of_input_is_a_clear_error() -> None:
     ("args", "message"),
     [
         (["--overdue", "0"], "Error: overdue amount: the amount must be more than 0"),
-        (["--overdue", "-100"], "Error: overdue amount: -100 is negative; give the amount as a positive number such as 8000"),
-        (["--overdue", "nan"], "Error: overdue amount: nan is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千"),
-        (["--overdue", "inf"], "Error: overdue amount: inf is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千"),
-        (["--overdue", "1e99"], "Error: overdue amount: 1e99 is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千"),
-        (["--overdue", "999999999999"], "Error: overdue amount: 999999999999 is more than 100 million yuan; check the number of digits"),
-        (["--income", "lots"], "Error: monthly income: lots is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千"),
-        (["--reason", "bored"], "Error: hardship reason: bored is not one of: medical, unemployment, income_drop, family_emergency, business_failure, oversight, other"),
-        (["--recovery", "2027-02-30"], "Error: expected recovery date: 2027-02-30 is not a real date (check the month and day)"),
-        (["--recovery", "2020-01-01"], "Error: the recovery date 2020-01-01 is not after today; give a future date such as +3m"),
-        (["--start", "2026-01-01"], "Error: the first due date 2026-01-01 is before today; give today or a later date"),
-        (["--annual-rate", "15"], "Error: annual rate: 15 is ambiguous; write it as a percentage (12%) or a fraction (0.12)"),
+        (
+            ["--overdue", "-100"],
+            "Error: overdue amount: -100 is negative; give the amount as a positive number such as 8000",
+        ),
+        (
+            ["--overdue", "nan"],
+            "Error: overdue amount: nan is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千",
+        ),
+        (
+            ["--overdue", "inf"],
+            "Error: overdue amount: inf is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千",
+        ),
+        (
+            ["--overdue", "1e99"],
+            "Error: overdue amount: 1e99 is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千",
+        ),
+        (
+            ["--overdue", "999999999999"],
+            "Error: overdue amount: 999999999999 is more than 100 million yuan; check the number of digits",
+        ),
+        (
+            ["--income", "lots"],
+            "Error: monthly income: lots is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千",
+        ),
+        (
+            ["--reason", "bored"],
+            "Error: hardship reason: bored is not one of: medical, unemployment, income_drop, family_emergency, business_failure, oversight, other",
+        ),
+        (
+            ["--recovery", "2027-02-30"],
+            "Error: expected recovery date: 2027-02-30 is not a real date (check the month and day)",
+        ),
+        (
+            ["--recovery", "2020-01-01"],
+            "Error: the recovery date 2020-01-01 is not after today; give a future date such as +3m",
+        ),
+        (
+            ["--start", "2026-01-01"],
+            "Error: the first due date 2026-01-01 is before today; give today or a later date",
+        ),
+        (
+            ["--annual-rate", "15"],
+            "Error: annual rate: 15 is ambiguous; write it as a percentage (12%) or a fraction (0.12)",
+        ),
         (["--penalty-rate", "-1%"], "Error: penalty rate: -1% is negative; rates are 0 or more"),
         (["--days-overdue", "-3"], "Error: days overdue: -3 is negative; give 0 or more"),
-        (["--platform", "花贝"], "Error: unknown platform 花贝; did you mean: huabei? ('repaycli platforms' lists all)"),
-        (["--platform", "zzzz"], "Error: unknown platform zzzz; run 'repaycli platforms' to see the names, or use 'other'"),
-        (["--principal", "9000"], "Error: the principal (9000) cannot be more than the overdue amount (8000)"),
-        (["--limit-share", "150%"], "Error: 150% is not a share; give a percentage between 1% and 100%, such as 50%"),
+        (
+            ["--platform", "花贝"],
+            "Error: unknown platform 花贝; did you mean: huabei? ('repaycli platforms' lists all)",
+        ),
+        (
+            ["--platform", "zzzz"],
+            "Error: unknown platform zzzz; run 'repaycli platforms' to see the names, or use 'other'",
+        ),
+        (
+            ["--principal", "9000"],
+            "Error: the principal (9000) cannot be more than the overdue amount (8000)",
+        ),
+        (
+            ["--limit-share", "150%"],
+            "Error: 150% is not a share; give a percentage between 1% and 100%, such as 50%",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
@@ -168,14 +224,27 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
 
 
 def test_bad_input_in_chinese() -> None:
-    result = invoke("--lang", "zh", *BASE[:3], "--overdue", "abc", "--income", "1", "--no-input", env=PINNED)
+    result = invoke(
+        "--lang", "zh", *BASE[:3], "--overdue", "abc", "--income", "1", "--no-input", env=PINNED
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("错误：逾期金额：abc 不是金额")
 
 
 def test_zero_income_is_advice_not_error() -> None:
-    result = invoke("plan", "--platform", "zhaohang", "--overdue", "30000", "--income", "0",
-                    "--reason", "unemployment", "--no-input", env=PINNED)
+    result = invoke(
+        "plan",
+        "--platform",
+        "zhaohang",
+        "--overdue",
+        "30000",
+        "--income",
+        "0",
+        "--reason",
+        "unemployment",
+        "--no-input",
+        env=PINNED,
+    )
     assert result.exit_code == 0, result.output
     assert "No plan fits your budget now" in result.stdout
     assert "legal aid" in result.stdout
@@ -193,9 +262,21 @@ def test_overrides_and_user_catalogue(tmp_path: Path, _isolated: Path) -> None:
     result = invoke(*BASE, "--json", env=PINNED)
     ids = [p["id"] for p in json.loads(result.stdout)["proposals"]]
     assert ids == ["inst-4-free"]
-    custom = invoke("plan", "--platform", "Some microloan", "--overdue", "1000", "--income",
-                    "3000", "--annual-rate", "12%", "--penalty-rate", "0.1%/day", "--json",
-                    env=PINNED)
+    custom = invoke(
+        "plan",
+        "--platform",
+        "Some microloan",
+        "--overdue",
+        "1000",
+        "--income",
+        "3000",
+        "--annual-rate",
+        "12%",
+        "--penalty-rate",
+        "0.1%/day",
+        "--json",
+        env=PINNED,
+    )
     data = json.loads(custom.stdout)
     assert data["debts"][0]["platform"] == "xiaodai"
     assert data["proposals"][1]["apr_percent"] == "12.00"
@@ -231,3 +312,12 @@ def test_version_and_module_entry() -> None:
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("repaycli ")
+
+
+@pytest.mark.parametrize(
+    ("share", "limit"), [("40", "1000.00"), ("40%", "1000.00"), ("0.4", "1000.00"), ("1", "25.00")]
+)
+def test_limit_share_forms(share: str, limit: str) -> None:
+    result = invoke(*FULL, "--limit-share", share, "--json", "--no-save", env=PINNED)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["affordability"]["limit"] == limit

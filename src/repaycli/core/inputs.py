@@ -60,7 +60,7 @@ def parse_reason(text: str) -> Reason:
 
 
 def parse_share(text: str) -> Decimal:
-    """A share of income as a percentage: ``50%``, ``50`` or ``0.5`` → 50."""
+    """A share of income as a percentage: ``50%`` or ``50`` → 50, and a fraction ``0.5`` → 50."""
     raw = _norm(text).rstrip("%").strip()
     try:
         value = Decimal(raw)
@@ -68,7 +68,7 @@ def parse_share(text: str) -> Decimal:
         raise BadInput("plan.err.share", value=text) from None
     if not value.is_finite():
         raise BadInput("plan.err.share", value=text)
-    if value <= 1 and not _norm(text).endswith("%"):
+    if "." in raw and value <= 1 and not _norm(text).endswith("%"):
         value *= 100
     if not Decimal(1) <= value <= Decimal(100):
         raise BadInput("plan.err.share", value=text)
