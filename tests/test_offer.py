@@ -475,3 +475,46 @@ def test_offer_log_attaches_the_evaluation_to_an_entry() -> None:
     )
     assert missing.exit_code == 2
     assert invoke("log", "verify").exit_code == 0
+
+
+# --- review fixes ------------------------------------------------------------------------------
+
+
+def test_zero_income_is_accepted() -> None:
+    """A user who lost their job has no income: everything is above the (zero) line."""
+    data = run_json(*CARD, "--income", "0")
+    assert data["walk_away_monthly"] == "0.00"
+    assert data["affordable"] is False and data["above_walk_away"] is True
+    assert data["share_percent"] is None
+    data = run_json(*CARD, "--income", "0", "--expenses", "0")
+    assert data["affordable"] is False
+
+
+@pytest.mark.parametrize("payment", ["500", "833.20"])
+def test_payments_below_the_amount_are_refused(payment: str) -> None:
+    line = run_error("offer", "--amount", "10000", "--periods", "12", "--payment", payment)
+    assert line == (
+        f"Error: 12 payments of {Decimal(payment):,.2f} add up to less than the amount of "
+        "10,000.00; check the figures you heard"
+    )
+
+
+def test_a_rounded_interest_free_payment_is_not_a_negative_rate() -> None:
+    """12 × 833.33 is 10,000 split evenly, rounded down: the last installment makes it up."""
+    data = run_json("offer", "--amount", "10000", "--periods", "12", "--payment", "833.33")
+    assert (data["total"], data["cost"], data["apr_percent"]) == ("10000.00", "0.00", "0.00")
+    assert data["schedule"][-1]["amount"] == "833.37"
+    result = runner.invoke(app, ["offer", "--amount", "10000", "--periods", "12",
+                                 "--payment", "833.33"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "-0.00" not in result.stdout
+
+
+def test_a_zero_cost_offer_never_shows_minus_zero() -> None:
+    for terms in (["--payment", "1000"], ["--annual-rate", "0"], ["--fee-rate", "0%"]):
+        result = runner.invoke(app, ["offer", "--amount", "12000", "--periods", "12", *terms])
+        assert result.exit_code == 0, result.output
+        assert "-0.00" not in result.stdout
+        data = run_json("offer", "--amount", "12000", "--periods", "12", *terms)
+        for key in ("apr_percent", "apr_compound_percent", "cost_percent", "cost"):
+            assert not data[key].startswith("-"), (terms, key)

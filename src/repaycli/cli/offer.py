@@ -108,7 +108,7 @@ def budget_and_plan(
         situation = Situation(
             today=day,
             start=day,
-            income=parse_amount(income, field="income"),
+            income=parse_amount(income, field="income", allow_zero=True),
             expenses=None
             if expenses is None
             else parse_amount(expenses, field="expenses", allow_zero=True),

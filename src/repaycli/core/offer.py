@@ -15,7 +15,7 @@ from pydantic import Field
 
 from repaycli.core.dates import monthly_due_dates
 from repaycli.core.models import Installment, Model, Money, Percent, Rate
-from repaycli.core.money import ZERO
+from repaycli.core.money import ZERO, format_money
 from repaycli.core.rates import HUNDRED, annualise, annuity_schedule, fee_schedule, monthly_irr
 from repaycli.errors import BadInput
 
@@ -23,6 +23,7 @@ SCHEMA_VERSION = 1
 #: Longest offer accepted (30 years of monthly payments); card plans stop at 60 months.
 MAX_PERIODS = 360
 PLACES = Decimal("0.01")
+FEN = Decimal("0.01")
 
 
 class Terms(StrEnum):
@@ -172,7 +173,16 @@ def installments(offer: OfferInput) -> list[Decimal]:
         assert offer.annual_rate is not None
         return annuity_schedule(offer.amount, offer.annual_rate, offer.periods)
     assert offer.payment is not None
-    return [offer.payment] * offer.periods
+    amounts = [offer.payment] * offer.periods
+    short = offer.amount - offer.payment * offer.periods
+    if short > 0:  # a rounded-down interest-free split: the last installment absorbs it
+        amounts[-1] += short
+    return amounts
+
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """``-0.00`` (an IRR a hair below zero, rounded) shown as ``0.00``."""
+    return value.copy_abs() if value.is_zero() else value
 
 
 def evaluate(
@@ -184,6 +194,18 @@ def evaluate(
     plan: PlanReference | None = None,
 ) -> OfferResult:
     """The offer's schedule and cost, its APR, and where it sits against the budget and lines."""
+    if offer.payment is not None and offer.payment * offer.periods <= offer.amount - FEN * (
+        offer.periods
+    ):
+        # Repaying less than is owed is not an offer a lender makes: the figures were misheard
+        # (and its negative "APR" would mean nothing). Less than a fen a period short is an
+        # interest-free split rounded down (12 × 833.33 for 10,000): the last one makes it up.
+        raise BadInput(
+            "offer.err.payment_below_amount",
+            periods=offer.periods,
+            payment=format_money(offer.payment),
+            amount=format_money(offer.amount),
+        )
     amounts = installments(offer)
     received = offer.amount - offer.upfront_fee
     if received <= 0:
@@ -196,8 +218,8 @@ def evaluate(
     total = sum(amounts, ZERO)
     payment = amounts[0]  # the level payment quoted; the last installment absorbs rounding
     largest = max(amounts)
-    monthly = monthly_irr(received, amounts, offset=1)
-    apr, apr_compound = annualise(monthly)
+    monthly = _unsigned_zero(monthly_irr(received, amounts, offset=1))
+    apr, apr_compound = (_unsigned_zero(rate) for rate in annualise(monthly))
     cost = total - received
 
     share: Decimal | None = None
@@ -238,8 +260,8 @@ def evaluate(
         payment=payment,
         total=total,
         cost=cost,
-        cost_percent=(cost / received * HUNDRED).quantize(PLACES),
-        monthly_irr_percent=(monthly * HUNDRED).quantize(Decimal("0.0001")),
+        cost_percent=_unsigned_zero((cost / received * HUNDRED).quantize(PLACES)),
+        monthly_irr_percent=_unsigned_zero((monthly * HUNDRED).quantize(Decimal("0.0001"))),
         apr_percent=apr,
         apr_compound_percent=apr_compound,
         share_percent=share,
