@@ -252,3 +252,60 @@ def test_status() -> None:
     assert status(amount_fen=100, paid_fen=0, due=day, today=day) == InstallmentStatus.DUE
     with pytest.raises(ValueError):
         apply_payment([], 0)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _multi_plan(tmp_path: Path) -> Path:
+    code, out, err = run(
+        "plan", "--no-input", "--debts", str(EXAMPLES / "debts.toml"), "--income", "15000",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    saved = tmp_path / "p.json"
+    saved.write_text(out, encoding="utf-8")
+    return saved
+
+
+def _schedule_of(saved: Path, debt: str, proposal: str) -> list[tuple[str, str]]:
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    (found,) = [
+        p for d in data["debts"] if d["id"] == debt for p in d["proposals"] if p["id"] == proposal
+    ]
+    return [(r["due"], r["amount"]) for r in found["schedule"]]
+
+
+def test_from_multi_debt_plan_takes_the_named_debts_proposal(tmp_path: Path) -> None:
+    saved = _multi_plan(tmp_path)
+    want = _schedule_of(saved, "huabei", "inst-12")
+    qualified = add("--from-plan", str(saved), "--proposal", "huabei:inst-12")
+    by_platform = add("--from-plan", str(saved), "--proposal", "inst-12", "--platform", "花呗")
+    for a in (qualified, by_platform):
+        assert a["platform"] == "huabei" and a["source"] == "plan:huabei:inst-12"
+        assert [(s["due"], s["amount"]) for s in a["schedule"]] == want  # type: ignore[index]
+
+
+def test_from_multi_debt_plan_refuses_an_ambiguous_or_mismatched_proposal(tmp_path: Path) -> None:
+    saved = _multi_plan(tmp_path)
+    code, out, err = run("agreement", "add", "--from-plan", str(saved), "--proposal", "inst-12")
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: proposal inst-12 is in several debts of the plan file; name one: "
+        "zhaohang:inst-12, jiebei:inst-12, huabei:inst-12\n"
+    )
+    code, out, err = run(
+        "agreement", "add", "--from-plan", str(saved), "--proposal", "jiebei:inst-12",
+        "--platform", "huabei",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: --platform huabei differs from the platform of proposal jiebei:inst-12 "
+        "(jiebei); one debt's schedule cannot be recorded under another platform\n"
+    )
+    code, _, err = run(
+        "agreement", "add", "--from-plan", str(saved), "--proposal", "inst-5", "--platform",
+        "huabei",
+    )  # fmt: skip
+    assert code == 2 and "(weilidai)" in err
+    assert json.loads(run("agreement", "list", "--json")[1])["agreements"] == []

@@ -61,25 +61,71 @@ def parse_amounts(text: str) -> list[Decimal]:
     return [parse_amount(p, field="amounts") for p in parts]
 
 
-def _proposals(data: Any) -> list[dict[str, Any]]:
-    """Every proposal in saved ``repaycli plan --json`` output (one debt or several)."""
-    found: list[dict[str, Any]] = []
+def _proposals(data: Any, debt: str | None = None) -> list[tuple[str | None, dict[str, Any]]]:
+    """Every proposal in saved ``repaycli plan --json`` output (one debt or several), each with
+    the id of the debt it belongs to (``debts[].id`` in a several-debt plan, else ``None``)."""
+    found: list[tuple[str | None, dict[str, Any]]] = []
     if isinstance(data, dict):
+        own = data.get("id") if isinstance(data.get("proposals"), list) else None
+        here = str(own) if own is not None else debt
         for key, value in data.items():
             if key == "proposals" and isinstance(value, list):
-                found += [p for p in value if isinstance(p, dict) and "id" in p]
+                found += [(here, p) for p in value if isinstance(p, dict) and "id" in p]
             else:
-                found += _proposals(value)
+                found += _proposals(value, here)
     elif isinstance(data, list):
         for item in data:
-            found += _proposals(item)
+            found += _proposals(item, debt)
     return found
 
 
+def _choose_proposal(
+    proposals: list[tuple[str | None, dict[str, Any]]],
+    wanted: str | None,
+    platform_id: str | None,
+) -> tuple[str, dict[str, Any]]:
+    """The one proposal ``wanted`` names (``inst-12`` or ``huabei:inst-12``), narrowed by
+    ``--platform``; its label (qualified when the plan has several debts) and the proposal."""
+    several = len({debt for debt, _ in proposals}) > 1
+
+    def label(debt: str | None, p: dict[str, Any]) -> str:
+        return f"{debt}:{p['id']}" if several and debt is not None else str(p["id"])
+
+    labels = list(dict.fromkeys(label(d, p) for d, p in proposals))
+    if wanted is None:
+        raise BadInput("err.agreement_proposal_missing", ids=", ".join(labels))
+    matches = [(d, p) for d, p in proposals if str(p["id"]) == wanted]
+    if not matches and ":" in wanted:
+        debt, _, pid = wanted.partition(":")
+        matches = [(d, p) for d, p in proposals if d == debt and str(p["id"]) == pid]
+    if not matches:
+        raise BadInput("err.agreement_proposal_unknown", value=wanted, ids=", ".join(labels))
+    if platform_id is not None:
+        same = [(d, p) for d, p in matches if str(p.get("platform")) == platform_id]
+        if not same:
+            debt, chosen = matches[0]
+            raise BadInput(
+                "err.agreement_platform_mismatch",
+                platform=platform_id,
+                proposal=label(debt, chosen) if len(matches) == 1 else wanted,
+                plan_platform=", ".join(dict.fromkeys(str(p.get("platform")) for _, p in matches)),
+            )
+        matches = same
+    if len(matches) > 1:
+        raise BadInput(
+            "err.agreement_proposal_ambiguous",
+            value=wanted,
+            ids=", ".join(label(d, p) for d, p in matches),
+        )
+    debt, chosen = matches[0]
+    return label(debt, chosen), chosen
+
+
 def schedule_from_plan(
-    path: Path, proposal_id: str | None, first_due: date | None
+    path: Path, proposal_id: str | None, first_due: date | None, platform_id: str | None = None
 ) -> tuple[str, list[tuple[date, Decimal]], str]:
-    """(platform, schedule, proposal id) of one proposal in a saved plan file."""
+    """(platform, schedule, proposal label) of one proposal in a saved plan file; a
+    ``platform_id`` (``--platform``) picks among debts and must match the proposal's platform."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -89,12 +135,7 @@ def schedule_from_plan(
     proposals = _proposals(data)
     if not proposals:
         raise BadInput("err.agreement_plan_file", path=str(path))
-    ids = ", ".join(str(p["id"]) for p in proposals)
-    if proposal_id is None:
-        raise BadInput("err.agreement_proposal_missing", ids=ids)
-    chosen = next((p for p in proposals if str(p["id"]) == proposal_id), None)
-    if chosen is None:
-        raise BadInput("err.agreement_proposal_unknown", value=proposal_id, ids=ids)
+    label, chosen = _choose_proposal(proposals, proposal_id, platform_id)
     try:
         rows = chosen["schedule"]
         amounts = [
@@ -109,7 +150,7 @@ def schedule_from_plan(
         raise BadInput("err.agreement_plan_file", path=str(path))
     if first_due is not None:
         dues = monthly_due_dates(first_due, len(amounts))
-    return platform, list(zip(dues, amounts, strict=True)), proposal_id
+    return platform, list(zip(dues, amounts, strict=True)), label
 
 
 def build_schedule(
@@ -195,8 +236,11 @@ def add(
     given_first = date_of(first_due) if first_due is not None else None
     source: str | None = None
     if from_plan is not None:
-        plan_platform, schedule, pid = schedule_from_plan(from_plan, proposal, given_first)
-        platform_id = parse_platform(platform if platform is not None else plan_platform)
+        wanted_platform = parse_platform(platform) if platform is not None else None
+        plan_platform, schedule, pid = schedule_from_plan(
+            from_plan, proposal, given_first, wanted_platform
+        )
+        platform_id = wanted_platform or parse_platform(plan_platform)
         source = f"plan:{pid}"
     else:
         if proposal is not None:
