@@ -96,18 +96,18 @@ def _choose_proposal(
         raise BadInput("err.agreement_proposal_missing", ids=", ".join(labels))
     matches = [(d, p) for d, p in proposals if str(p["id"]) == wanted]
     if not matches and ":" in wanted:
-        debt, _, pid = wanted.partition(":")
-        matches = [(d, p) for d, p in proposals if d == debt and str(p["id"]) == pid]
+        owner, _, pid = wanted.partition(":")
+        matches = [(d, p) for d, p in proposals if d == owner and str(p["id"]) == pid]
     if not matches:
         raise BadInput("err.agreement_proposal_unknown", value=wanted, ids=", ".join(labels))
     if platform_id is not None:
         same = [(d, p) for d, p in matches if str(p.get("platform")) == platform_id]
         if not same:
-            debt, chosen = matches[0]
+            first_debt, first = matches[0]
             raise BadInput(
                 "err.agreement_platform_mismatch",
                 platform=platform_id,
-                proposal=label(debt, chosen) if len(matches) == 1 else wanted,
+                proposal=label(first_debt, first) if len(matches) == 1 else wanted,
                 plan_platform=", ".join(dict.fromkeys(str(p.get("platform")) for _, p in matches)),
             )
         matches = same
