@@ -309,3 +309,42 @@ def test_from_multi_debt_plan_refuses_an_ambiguous_or_mismatched_proposal(tmp_pa
     )  # fmt: skip
     assert code == 2 and "(weilidai)" in err
     assert json.loads(run("agreement", "list", "--json")[1])["agreements"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--from-plan", "{plan}", "--proposal", "installments-12", "--total", "5"],
+         "Error: --total cannot be used with --from-plan (the schedule comes from the plan); "
+         "leave it out"),
+        (["--from-plan", "{plan}", "--proposal", "installments-12", "--periods", "3"],
+         "Error: --periods cannot be used with --from-plan (the schedule comes from the plan); "
+         "leave it out"),
+        (["--from-plan", "{plan}", "--proposal", "installments-12", "--platform", "huabei"],
+         "Error: --platform huabei differs from the platform of proposal installments-12 "
+         "(jiebei); one debt's schedule cannot be recorded under another platform"),
+        (["--platform", "huabei", "--first-due", "2026-04-01", "--amounts", "300 300 400",
+          "--payment", "300"],
+         "Error: --payment cannot be used with --amounts; give one or the other"),
+        (["--platform", "huabei", "--first-due", "2026-04-01", "--total", "0.02", "--periods",
+          "3"],
+         "Error: the total 0.02 is too small for 3 installments (one would be 0.00); lower "
+         "--periods"),
+        (["--platform", "huabei", "--first-due", "2026-04-01", "--total", "1000", "--periods",
+          "3", "--log", "1"],
+         "Error: log entry 1 is about jiebei, not huabei; link the agreement to a contact with "
+         "the same platform"),
+    ],
+)  # fmt: skip
+def test_conflicting_options_are_refused(tmp_path: Path, args: list[str], line: str) -> None:
+    saved = tmp_path / "plan.json"
+    saved.write_text(json.dumps(PLAN), encoding="utf-8")
+    code, _, _ = run(
+        "log", "add", "--no-input", "--platform", "jiebei", "--channel", "phone",
+        "--outcome", "agreed",
+    )  # fmt: skip
+    assert code == 0
+    full = [a.replace("{plan}", str(saved)) for a in args]
+    code, out, err = run("agreement", "add", "--no-input", *full)
+    assert (code, out, err) == (2, "", line + "\n")
+    assert json.loads(run("agreement", "list", "--json")[1])["agreements"] == []

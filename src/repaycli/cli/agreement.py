@@ -184,6 +184,8 @@ def build_schedule(
     else:
         assert total is not None and periods is not None
         values = split_evenly(total, periods)
+        if min(values) <= 0:
+            raise BadInput("err.agreement_total_too_small", total=f"{total:.2f}", periods=periods)
     if len(values) > MAX_PERIODS:
         raise BadInput(
             "err.integer_range", field="installments", value=len(values), low=1, high=MAX_PERIODS
@@ -236,6 +238,14 @@ def add(
     given_first = date_of(first_due) if first_due is not None else None
     source: str | None = None
     if from_plan is not None:
+        for flag, given in (
+            ("--total", total),
+            ("--periods", periods),
+            ("--payment", payment),
+            ("--amounts", amounts),
+        ):
+            if given is not None:
+                raise BadInput("err.agreement_conflicts_plan", flag=flag)
         wanted_platform = parse_platform(platform) if platform is not None else None
         plan_platform, schedule, pid = schedule_from_plan(
             from_plan, proposal, given_first, wanted_platform
@@ -245,6 +255,8 @@ def add(
     else:
         if proposal is not None:
             raise BadInput("err.agreement_proposal_without_plan")
+        if amounts is not None and payment is not None:
+            raise BadInput("err.agreement_payment_and_amounts")
         platform_id = _required(platform, "platform", parse_platform, no_input)
         listed = parse_amounts(amounts) if amounts is not None else None
         each = parse_amount(payment, field="payment") if payment is not None else None
@@ -259,6 +271,15 @@ def add(
             total=whole, periods=count, first_due=start, payment=each, amounts=listed
         )
     with store.opened() as conn:
+        if log_entry is not None:
+            contact = store.get_contact(conn, log_entry)
+            if contact.platform != platform_id:
+                raise BadInput(
+                    "err.agreement_log_platform",
+                    id=log_entry,
+                    log_platform=contact.platform,
+                    platform=platform_id,
+                )
         agreement_id = store.add_agreement(
             conn,
             platform=platform_id,
