@@ -316,7 +316,7 @@ def test_corrupt_saved_plan_is_a_warning() -> None:
     path = write_plan("{not json")
     result = runner.invoke(app, [*CARD, "--json"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith(f"Error: the saved plan {path} cannot be used")
+    assert result.stderr.startswith(f"Warning: the saved plan {path} cannot be used")
     assert len(result.stderr.splitlines()) == 1
     assert json.loads(result.stdout)["walk_away_monthly"] is None
 
@@ -518,3 +518,16 @@ def test_a_zero_cost_offer_never_shows_minus_zero() -> None:
         data = run_json("offer", "--amount", "12000", "--periods", "12", *terms)
         for key in ("apr_percent", "apr_compound_percent", "cost_percent", "cost"):
             assert not data[key].startswith("-"), (terms, key)
+
+
+def test_a_saved_plan_from_a_newer_repaycli_is_a_warning() -> None:
+    path = write_plan({**PLAN, "schema_version": 99})
+    result = runner.invoke(app, [*CARD, "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"Warning: the saved plan {path} was written by a newer repaycli (schema 99); update "
+        "repaycli or run 'repaycli plan' again\n"
+    )
+    assert json.loads(result.stdout)["walk_away_monthly"] is None
+    zh = runner.invoke(app, [*CARD, "--lang", "zh"])
+    assert zh.exit_code == 0 and zh.stderr.startswith("警告：保存的方案")

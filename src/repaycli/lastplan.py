@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from repaycli.errors import Failure
 
+#: The newest ``schema_version`` of the plan JSON this version can read (``PlanResult``).
+SCHEMA_VERSION = 1
+
 
 class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -97,6 +100,15 @@ def read_last_plan(path: Path) -> SavedPlan | None:
         data = json.loads(text)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
+        version = data.get("schema_version", SCHEMA_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ValueError(f"schema_version {version!r} is not a whole number")
+    except ValueError as exc:
+        raise Failure("lastplan.err.unreadable", path=str(path), detail=str(exc)) from exc
+    if version > SCHEMA_VERSION:
+        # Its fields may mean something else now: read none of them.
+        raise Failure("lastplan.err.newer", path=str(path), version=version)
+    try:
         data = {**data, "ladder": _ladder(data.get("ladder"))}
         return SavedPlan.model_validate(data)
     except (ValueError, ValidationError) as exc:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from repaycli.cli.common import JsonOption, LangOption, command_lang, report_error, today, write_out
+from repaycli.cli.common import JsonOption, LangOption, command_lang, today, write_out
 from repaycli.errors import BadInput, RepayError
 from repaycli.i18n import t
 
@@ -47,6 +47,14 @@ def parse_fee_rate(text: str) -> Decimal:
     if "%" not in text and "％" not in text and value >= SUSPICIOUS_FEE:
         raise BadInput("offer.err.fee_rate_percent", value=text.strip())
     return value
+
+
+def warn(error: RepayError) -> None:
+    """One line on stderr labelled as a warning: the command goes on (and exits 0)."""
+    from repaycli.render.safe import safe_text
+
+    params = {k: safe_text(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    typer.echo(f"{t('warn.prefix')}{t(error.key, **params)}", err=True)
 
 
 def _required(value: str | None, flag: str) -> str:
@@ -126,7 +134,7 @@ def budget_and_plan(
         try:
             plan = read_last_plan(last_plan_path())
         except RepayError as error:
-            report_error(error)  # a warning: the offer is still evaluated from the flags
+            warn(error)  # the offer is still evaluated from the flags
             plan = None
         if plan is not None:
             used = False
