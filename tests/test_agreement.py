@@ -348,3 +348,30 @@ def test_conflicting_options_are_refused(tmp_path: Path, args: list[str], line: 
     code, out, err = run("agreement", "add", "--no-input", *full)
     assert (code, out, err) == (2, "", line + "\n")
     assert json.loads(run("agreement", "list", "--json")[1])["agreements"] == []
+
+
+def test_prompts_ask_the_total_before_the_number_of_installments() -> None:
+    result = runner.invoke(app, ["agreement", "add"], input="huabei\n1000\n3\n2026-04-01\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Platform: Total agreed: Number of installments: First due date: ")
+
+
+def test_pay_checks_the_agreement_before_asking_for_the_amount() -> None:
+    result = runner.invoke(app, ["pay", "99"], input="100\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "Error: there is no agreement 99; 'repaycli agreement list' shows the ids\n",
+    )
+
+
+def test_pay_refuses_a_date_long_before_the_agreement() -> None:
+    add(*MANUAL, "--total", "1000", "--periods", "3")
+    code, out, err = run("pay", "1", "--amount", "100", "--date", "1999-01-01")
+    assert (code, out, err) == (
+        2,
+        "",
+        "Error: --date: 1999-01-01 is more than a year before the agreement's first due date "
+        "(2026-01-31); check the date\n",
+    )
+    assert run("pay", "1", "--amount", "100", "--date", "2025-02-01")[0] == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from dateutil.relativedelta import relativedelta
 
 from repaycli.cli.common import (
     JsonOption,
@@ -260,13 +261,13 @@ def add(
         platform_id = _required(platform, "platform", parse_platform, no_input)
         listed = parse_amounts(amounts) if amounts is not None else None
         each = parse_amount(payment, field="payment") if payment is not None else None
+        whole = parse_amount(total, field="total") if total is not None else None
+        if whole is None and listed is None and each is None:
+            whole = _required(None, "total", lambda v: parse_amount(v, field="total"), no_input)
         count = parse_periods(periods) if periods is not None else None
         if listed is None and count is None:
             count = _required(None, "periods", parse_periods, no_input)
         start = given_first or _required(None, "first_due", date_of, no_input)
-        whole = parse_amount(total, field="total") if total is not None else None
-        if whole is None and listed is None and each is None:
-            whole = _required(None, "total", lambda v: parse_amount(v, field="total"), no_input)
         schedule = build_schedule(
             total=whole, periods=count, first_due=start, payment=each, amounts=listed
         )
@@ -371,10 +372,16 @@ def pay(
     from repaycli.cli.log import parse_text
 
     day = today()
+    with store.opened() as conn:  # an unknown or finished agreement before asking anything
+        before = store.get_agreement(conn, agreement_id, today=day)
+    if before.finished:
+        raise BadInput("err.agreement_finished", id=agreement_id)
     value = _required(amount, "amount", lambda v: parse_amount(v, field="amount"), no_input)
     when = parse_date(paid_on, today=day, field="date") if paid_on is not None else day
     if when > day:
         raise BadInput("err.pay_future", value=paid_on)
+    if when < before.first_due - relativedelta(years=1):  # a typo, not a payment
+        raise BadInput("err.pay_too_early", value=paid_on, first_due=before.first_due.isoformat())
     reference = parse_text("receipt")(receipt) or None if receipt is not None else None
     with store.opened() as conn:
         payment_id = store.add_payment(
