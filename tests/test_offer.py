@@ -241,7 +241,10 @@ def test_broken_user_lpr_table_is_one_line() -> None:
     home.mkdir(parents=True, exist_ok=True)
     (home / "lpr.toml").write_text('[[lpr]]\neffective = 2026-01-01\nrate_percent = "x"\n')
     line = run_error(*LOAN)
-    assert line.startswith(f"Error: the LPR table {home / 'lpr.toml'} cannot be used: lpr.")
+    assert line == (
+        f"Error: the LPR table {home / 'lpr.toml'} cannot be used: [[lpr]] row 1: rate_percent "
+        'must be a number such as "3.0"'
+    )
 
 
 def test_shipped_lpr_rows_carry_sources() -> None:
@@ -531,3 +534,37 @@ def test_a_saved_plan_from_a_newer_repaycli_is_a_warning() -> None:
     assert json.loads(result.stdout)["walk_away_monthly"] is None
     zh = runner.invoke(app, [*CARD, "--lang", "zh"])
     assert zh.exit_code == 0 and zh.stderr.startswith("警告：保存的方案")
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("multiplier = -4\n", "multiplier must be more than 0"),
+        ('multiplier = "four"\n', 'multiplier must be a number such as "3.0"'),
+        ("court_line_percent = nan\n", 'court_line_percent must be a number such as "3.0"'),
+        ("multipler = 5\n", "multipler is not a known key"),
+        ("garbage [\n", "not valid TOML (line 1)"),
+        ("lpr = 3\n", "[[lpr]] must be tables, each with effective and rate_percent"),
+        ('[[lpr]]\neffective = "x"\nrate_percent = "3"\n',
+         "[[lpr]] row 1: effective must be a date such as 2025-05-20"),
+        ('[[lpr]]\neffective = 2026-01-01\nrate_percent = "3"\n\n[[lpr]]\nrate_percent = "3"\n',
+         "[[lpr]] row 2: effective is missing"),
+        ('[[lpr]]\neffective = 2026-01-01\nrate_percent = "x"\n',
+         '[[lpr]] row 1: rate_percent must be a number such as "3.0"'),
+        ('[[lpr]]\neffective = 2026-01-01\nrate_percent = "300"\n',
+         "[[lpr]] row 1: rate_percent must be 100 or less"),
+        ('[[lpr]]\neffective = 2026-01-01\nrate_percent = "3"\nsource = 5\n',
+         "[[lpr]] row 1: source must be text in quotes"),
+        ('[[lpr]]\neffective = 2026-01-01\nrate_percent = "3"\nextra = 1\n',
+         "[[lpr]] row 1: extra is not a known key"),
+    ],
+)  # fmt: skip
+def test_every_bad_user_lpr_file_is_one_clean_line(text: str, detail: str) -> None:
+    home = Path(os.environ["REPAYCLI_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "lpr.toml").write_text(text, encoding="utf-8")
+    line = run_error(*CARD)
+    assert line == f"Error: the LPR table {home / 'lpr.toml'} cannot be used: {detail}"
+    zh = run_error(*CARD, "--lang", "zh")
+    assert zh.startswith(f"错误：LPR 表 {home / 'lpr.toml'} 无法使用：")
+    assert "Input should" not in zh
