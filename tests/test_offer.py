@@ -56,6 +56,7 @@ OFFER_KEYS = {
     "lpr_percent",
     "lpr_effective",
     "lpr_source",
+    "lpr_before_table",
     "lpr_multiple_percent",
     "above_lpr_multiple",
     "court_line_percent",
@@ -568,3 +569,19 @@ def test_every_bad_user_lpr_file_is_one_clean_line(text: str, detail: str) -> No
     zh = run_error(*CARD, "--lang", "zh")
     assert zh.startswith(f"错误：LPR 表 {home / 'lpr.toml'} 无法使用：")
     assert "Input should" not in zh
+
+
+def test_a_date_before_the_lpr_table_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", "2024-01-01")
+    data = run_json(*LOAN)
+    assert (data["lpr_effective"], data["lpr_before_table"]) == ("2024-10-21", True)
+    out = " ".join(runner.invoke(app, LOAN).stdout.split())
+    assert (
+        "The LPR table has no rate on or before 2024-01-01: the earliest one (2024-10-21) is "
+        "used; add the rate in force then to lpr.toml."
+    ) in out
+    zh = "".join(runner.invoke(app, [*LOAN, "--lang", "zh"]).stdout.split())
+    assert "LPR表中没有2024-01-01或更早的利率" in zh
+    monkeypatch.setenv("REPAYCLI_TODAY", "2024-10-21")
+    assert run_json(*LOAN)["lpr_before_table"] is False
+    assert "no rate on or before" not in runner.invoke(app, LOAN).stdout

@@ -52,6 +52,10 @@ class LprTable(Model):
     court_line_percent: Rate = Field(default=Decimal(24), gt=0, le=1000)
     court_line_source: str = ""
 
+    def precedes(self, day: date) -> bool:
+        """Whether ``day`` is before every row (``rate_on`` then falls back on the earliest)."""
+        return day < min(row.effective for row in self.lpr)
+
     def rate_on(self, day: date) -> LprRate:
         """The LPR in force on ``day`` (the earliest row when ``day`` precedes the table)."""
         rows = sorted(self.lpr, key=lambda row: row.effective)
@@ -139,6 +143,8 @@ class OfferResult(Model):
     lpr_percent: Rate
     lpr_effective: date
     lpr_source: str
+    #: No row is dated on or before ``as_of``: the earliest row stands in for the rate then.
+    lpr_before_table: bool
     lpr_multiple_percent: Percent
     above_lpr_multiple: bool
     court_line_percent: Percent
@@ -272,6 +278,7 @@ def evaluate(
         lpr_percent=lpr_row.rate_percent,
         lpr_effective=lpr_row.effective,
         lpr_source=lpr_row.source,
+        lpr_before_table=lpr.precedes(today),
         lpr_multiple_percent=lpr_line,
         above_lpr_multiple=lines[0].above,
         court_line_percent=court_line,

@@ -129,5 +129,13 @@ def print_offer(result: OfferResult) -> None:
             date=result.lpr_effective.isoformat(),
         )
     )
+    if result.lpr_before_table:
+        console.print(
+            t(
+                "offer.note.lpr_before_table",
+                today=result.as_of.isoformat(),
+                date=result.lpr_effective.isoformat(),
+            )
+        )
     console.print(t("offer.note.court_line", line=_pct(result.court_line_percent)))
     console.print(t("offer.note.apr"))
