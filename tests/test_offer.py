@@ -585,3 +585,34 @@ def test_a_date_before_the_lpr_table_says_so(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("REPAYCLI_TODAY", "2024-10-21")
     assert run_json(*LOAN)["lpr_before_table"] is False
     assert "no rate on or before" not in runner.invoke(app, LOAN).stdout
+
+
+def test_the_fee_paragraph_only_for_a_fee_rate() -> None:
+    paragraph = "monthly fee on the original amount keeps being charged"
+    fee = runner.invoke(app, CARD)
+    assert paragraph in " ".join(fee.stdout.split())
+    for other in (LOAN, ["offer", "--amount", "10000", "--periods", "24", "--annual-rate", "18%"]):
+        result = runner.invoke(app, other)
+        assert result.exit_code == 0, result.output
+        assert paragraph not in " ".join(result.stdout.split())
+        assert "APR is the IRR of the cash flows" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_verdict_mentions_a_crossed_court_line_above_the_walk_away(lang: str) -> None:
+    args = ["offer", "--amount", "10000", "--periods", "12", "--fee-rate", "2.5%"]
+    data = run_json(*args, "--walk-away", "500")
+    assert data["above_walk_away"] is True and data["above_court_line"] is True
+    result = runner.invoke(app, [*args, "--walk-away", "500", "--lang", lang])
+    joiner, start, end = {"en": (" ", "Verdict:", "4 × LPR ="), "zh": ("", "结论：", "4倍LPR=")}[
+        lang
+    ]
+    out = joiner.join(result.stdout.split())
+    verdict = out[out.index(start) : out.index(end)]
+    expected = {
+        "en": ["above your walk-away line", f"{data['apr_percent']} % APR is also above the "
+               "24.00 % line courts usually apply"],
+        "zh": ["月供超过你的底线", f"年化{data['apr_percent']}%也超过法院通常支持的24.00%"],
+    }[lang]  # fmt: skip
+    for part in expected:
+        assert part in verdict, verdict

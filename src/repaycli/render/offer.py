@@ -55,10 +55,16 @@ def _yes_no(flag: bool) -> str:
 
 
 def verdict(result: OfferResult) -> str:
+    line = _pct(result.court_line_percent)
     if result.above_walk_away:
-        return t("offer.verdict.above_walk_away")
+        text = t("offer.verdict.above_walk_away")
+        if result.above_court_line:  # worth saying too: it is what to push back on
+            text += t("offer.verdict.sep") + t(
+                "offer.verdict.also_court_line", apr=_pct(result.apr_percent), line=line
+            )
+        return text
     if result.above_court_line:
-        return t("offer.verdict.above_court_line")
+        return t("offer.verdict.above_court_line", line=line)
     if result.above_lpr_multiple:
         return t("offer.verdict.above_lpr_multiple")
     if result.above_walk_away is None:
@@ -139,3 +145,5 @@ def print_offer(result: OfferResult) -> None:
         )
     console.print(t("offer.note.court_line", line=_pct(result.court_line_percent)))
     console.print(t("offer.note.apr"))
+    if result.terms is Terms.FEE_RATE:
+        console.print(t("offer.note.fee_rate"))
