@@ -34,3 +34,9 @@ def test_every_command_has_help() -> None:
         result = invoke(*path, "-h")
         assert result.exit_code == 0, (path, result.output)
         assert "Usage: repaycli " + " ".join(path) in result.stdout
+
+
+def test_a_group_run_bare_shows_its_help() -> None:
+    result = invoke("log")
+    assert "Usage: repaycli log" in result.output
+    assert "\\x0a" not in result.output

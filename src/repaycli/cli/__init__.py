@@ -3,6 +3,7 @@ codes (see ``repaycli.errors``)."""
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from typer._click.core import Command  # typer bundles click; there are no public names
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from repaycli import __version__
@@ -93,6 +94,20 @@ class RepayGroup(TyperGroup):
         defer(self.params)
         defer_help(self)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Bytes that are not UTF-8 reach Python as lone surrogates ("\udcff"), which nothing
+        # downstream can store, hash or print: refuse them here, once, in one line.
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                from repaycli.cli.common import report_error
+
+                shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+                report_error(RepayError("err.not_utf8", value=shown))
+                raise typer.Exit(EXIT_BAD_INPUT) from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -102,11 +117,41 @@ class RepayGroup(TyperGroup):
             report_error(error)
             raise typer.Exit(error.exit_code) from None
         except UsageError as error:
+            if isinstance(error, NoArgsIsHelpError):
+                raise  # a group run bare: click shows its help, which is not an error line
             from repaycli.cli.common import report_error
 
             command = error.ctx.command_path if error.ctx else ctx.command_path
             report_error(RepayError("err.usage", detail=error.format_message(), command=command))
             raise typer.Exit(EXIT_BAD_INPUT) from None
+        except OSError as error:
+            # Printing failed: stdout is a full disk or a pipe whose reader left. (Files the
+            # commands write report their own errors; anything else is a bug: traceback.)
+            if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
+                raise
+            return _output_failed(error)
+
+
+#: Errors writing stdout that are the disk's or the reader's doing, not a bug.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE}
+
+
+def _output_failed(error: OSError) -> None:
+    """One line on stderr (nothing for a closed pipe), stdout pointed at /dev/null so that the
+    interpreter's final flush does not fail again, exit 1."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
+    if error.errno != errno.EPIPE:
+        from repaycli.cli.common import report_error
+        from repaycli.errors import Failure
+
+        detail = error.strerror or str(error)
+        report_error(Failure("err.file_write", path="<stdout>", detail=detail))
+    raise typer.Exit(1)
 
 
 app = typer.Typer(
