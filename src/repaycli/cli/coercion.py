@@ -67,9 +67,13 @@ def defer(params: Iterable[Any]) -> None:
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is None or getattr(param, "_runtime_param", False) is not None:
             continue
-        param._runtime_param = DeferredParam(
-            parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
-        )
+        try:
+            deferred = DeferredParam(
+                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+            )
+        except TypeError:  # pragma: no cover - typer's RuntimeParam changed shape
+            return
+        param._runtime_param = deferred
 
 
 def defer_help(command: Any) -> None:
