@@ -16,10 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from repaycli import store
 from typer.testing import CliRunner
 
+from repaycli import store
 from repaycli.cli import app
 from repaycli.core.evidence import redact, verify_chain
 from repaycli.core.export import csv_cell
@@ -341,7 +340,8 @@ def test_newer_database_is_refused_through_the_cli() -> None:
     code, _, err = run("log", "add", "--no-input", "--platform", "huabei")
     assert code == 1
     assert err == (
-        f"Error: the database {db_path()} is from a newer repaycli (schema 9, this one knows {store.SCHEMA_VERSION}); "
+        f"Error: the database {db_path()} is from a newer repaycli (schema 9, this one knows "
+        f"{store.SCHEMA_VERSION}); "
         "it was left untouched, upgrade repaycli\n"
     )
     assert db_path().read_bytes() == before
@@ -399,3 +399,35 @@ def test_concurrent_writers_lose_nothing() -> None:
     assert sorted(notes) == sorted(f"writer {i}" for i in range(rounds * width))
     verify = _cli("log", "verify")
     assert verify.returncode == 0 and f"intact: {rounds * width} entries" in verify.stdout
+
+
+def test_show_and_list_never_cut_the_hash_or_notes_at_80_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    words = " ".join(f"word{i}" for i in range(40))
+    add("--notes", words + " " + "x" * 70)
+    entry = json.loads(run("log", "show", "1", "--json")[1])["entry"]
+    code, out, _ = run("log", "show", "1")
+    assert code == 0 and "…" not in out
+    assert f"Hash (SHA-256): {entry['hash']}\n" in out  # whole, on its own line
+    joined = "".join(out.split())
+    assert "".join(words.split()) + "x" * 70 in joined.replace("│", "")
+    code, out, _ = run("log", "list")
+    assert code == 0 and "…" not in out
+    cells = "".join(line.split("│")[-2].strip() for line in out.splitlines() if "│" in line)
+    assert "".join(words.split()) + "x" * 70 in cells.replace(" ", "")
+
+
+def test_newlines_in_notes_stay_readable() -> None:
+    add("--notes", "line1\nline2\r\nline3 \x07bell")
+    code, out, _ = run("log", "export", "--format", "markdown")
+    assert "- **Notes**: line1  \n  line2  \n  line3 \\\\x07bell\n" in out
+    assert "\\x0a" not in out and "\\x0d" not in out
+    code, out, _ = run("log", "show", "1")
+    assert "line1" in out and "\\x0a" not in out and "\\x0d" not in out
+    assert [line for line in out.splitlines() if "line2" in line][0].split("│")[2].strip() == (
+        "line2"
+    )
+    code, out, _ = run("log", "list")
+    assert "line1 ↵ line2 ↵" in out and "\\x07bell" in out and "\\x0a" not in out

@@ -20,7 +20,7 @@ from repaycli.core.export import csv_cell
 from repaycli.core.records import LogEntry
 from repaycli.i18n import get_lang, t
 from repaycli.render.console import make_console, user
-from repaycli.render.safe import markdown_text, safe_text
+from repaycli.render.safe import markdown_text, one_line, safe_text
 
 #: Text fields in the order they are shown (after time, platform, channel and outcome).
 DETAIL_FIELDS = (
@@ -115,7 +115,7 @@ def print_list(entries: Sequence[LogEntry]) -> None:
         return
     table = Table(title=t("log.list_title"))
     for column in ("id", "at", "platform", "channel", "outcome", "offered", "follow_up", "notes"):
-        table.add_column(_label(column))
+        table.add_column(_label(column), overflow="fold")  # narrow: wrap, never cut
     for entry in entries:
         ident = Text(str(entry.id))
         if entry.corrects is not None:
@@ -126,9 +126,9 @@ def print_list(entries: Sequence[LogEntry]) -> None:
             user(field_value(entry, "platform")),
             field_value(entry, "channel"),
             field_value(entry, "outcome"),
-            user(entry.offered),
+            Text(one_line(entry.offered or "")),
             field_value(entry, "follow_up"),
-            user(entry.notes),
+            Text(one_line(entry.notes or "")),
         )
     console.print(table)
 
@@ -137,7 +137,7 @@ def print_entry(entry: LogEntry) -> None:
     console = make_console()
     table = Table(title=t("log.entry_title", id=entry.id), show_header=False)
     table.add_column("")
-    table.add_column("")
+    table.add_column("", overflow="fold")  # long text and file hashes wrap, never cut
     rows: list[tuple[str, str]] = [
         (_label("at"), when(entry.at)),
         (_label("platform"), field_value(entry, "platform")),
@@ -150,10 +150,12 @@ def print_entry(entry: LogEntry) -> None:
         rows.append((_label("corrects"), f"#{entry.corrects}"))
     if entry.follow_up_done_at:
         rows.append((_label("follow_up_done_at"), when(entry.follow_up_done_at)))
-    rows += [(_label("recorded_at"), when(entry.recorded_at)), (_label("hash"), entry.hash)]
+    rows.append((_label("recorded_at"), when(entry.recorded_at)))
     for label, value in rows:
         table.add_row(label, Text(safe_text(value, keep_newlines=True)))
     console.print(table)
+    # The hash is evidence to compare and copy: whole, on one line (the terminal may wrap it).
+    console.print(f"{_label('hash')}: {entry.hash}", soft_wrap=True)
     if entry.corrected_by is not None:
         console.print(t("log.superseded", id=entry.id, by=entry.corrected_by))
 
@@ -215,7 +217,9 @@ def export_markdown(
         for name in DETAIL_FIELDS:
             value = field_value(entry, name)
             if value:
-                lines.append(f"- **{_label(name)}**: {md(value).replace(chr(10), ' / ')}")
+                # a markdown line break inside the list item for each line the user typed
+                parts = value.replace("\r\n", "\n").split("\n")
+                lines.append(f"- **{_label(name)}**: " + "  \n  ".join(md(p) for p in parts))
         for a in entry.attachments:
             lines.append(f"- **{_label('attachments')}**: {md(a.path)} (sha256 `{a.sha256}`)")
         lines.append(f"- {_label('hash')}: `{entry.hash}`")

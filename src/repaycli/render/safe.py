@@ -8,23 +8,31 @@ import unicodedata
 _BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
 
 
-def safe_text(text: str, *, keep_newlines: bool = False) -> str:
+def safe_text(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False) -> str:
     """Replace control characters (ESC, BEL, CR, C1, bidi overrides …) with visible escapes.
 
-    Tabs become spaces; newlines are kept only when asked (multi-line notes).
+    Tabs become spaces (unless ``keep_tabs``); newlines, and a CR-LF pair as one newline, are
+    kept only when asked (multi-line notes).
     """
+    if keep_newlines:
+        text = text.replace("\r\n", "\n")
     out: list[str] = []
     for char in text:
         code = ord(char)
         if char == "\n" and keep_newlines:
             out.append(char)
         elif char == "\t":
-            out.append(" ")
+            out.append(char if keep_tabs else " ")
         elif code in _BIDI or unicodedata.category(char) in ("Cc", "Cf") and code != 0x200D:
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(char)
     return "".join(out)
+
+
+def one_line(text: str) -> str:
+    """User text for a one-line cell: each line break shown as a visible ``↵``."""
+    return safe_text(" ↵ ".join(text.replace("\r\n", "\n").split("\n")))
 
 
 def markdown_text(text: str) -> str:
