@@ -431,3 +431,14 @@ def test_newlines_in_notes_stay_readable() -> None:
     )
     code, out, _ = run("log", "list")
     assert "line1 ↵ line2 ↵" in out and "\\x07bell" in out and "\\x0a" not in out
+
+
+def test_redaction_keeps_reference_numbers_and_masks_landlines() -> None:
+    assert redact("ref TK2026100112345678, 工单号A123456789012345678") == (
+        "ref TK2026100112345678, 工单号A123456789012345678"
+    )
+    assert redact("card16 6225881234567890") == "card16 ************7890"
+    assert (
+        redact("座机 021-12345678，家 (0571) 8815 8090") == "座机 021-****5678，家 (0571) ****8090"
+    )
+    assert redact("客服 95188, 400-820-8820, 2026-11-21") == "客服 95188, 400-820-8820, 2026-11-21"

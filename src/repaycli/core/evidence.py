@@ -92,15 +92,30 @@ def verify_chain(entries: Sequence[Mapping[str, Any]], *, head_id: int | None = 
 # --- redaction -------------------------------------------------------------------------------
 
 _SEP = r"[ \-]?"
+#: A number counts only when it stands alone: glued to ASCII letters or digits it is part of a
+#: reference / ticket number (TK2026100112345678, card16), which is evidence and stays readable.
+_ALONE_BEFORE = r"(?<![0-9A-Za-z*])"
+_ALONE_AFTER = r"(?![0-9A-Za-z*])"
 #: 18-digit (or old 15-digit) resident ID-card numbers; the last character may be X.
 _ID_CARD = re.compile(
     r"(?<![0-9A-Za-z])(\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
 )
 #: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces or hyphens.
-_BANK_CARD = re.compile(r"(?<![\d*])(\d(?:" + _SEP + r"\d){15,18})(?![\d*])")
+_BANK_CARD = re.compile(_ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER)
 #: Mainland mobile numbers, with an optional +86 / 86 prefix and separators (138 1234 5678).
 _MOBILE = re.compile(
-    r"(?<![\d*])((?:\+?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?![\d*])"
+    r"(?<![0-9A-Za-z*+])((?:\+?86"
+    + _SEP
+    + r")?1[3-9]\d"
+    + _SEP
+    + r"\d{4}"
+    + _SEP
+    + r"\d{4})"
+    + _ALONE_AFTER
+)
+#: Landlines: a 3- or 4-digit area code starting with 0 (021, (0571)), then 7 or 8 digits.
+_LANDLINE = re.compile(
+    r"(?<![0-9A-Za-z*(])(\(?0\d{2,3}\)?" + _SEP + r")(\d{3,4}" + _SEP + r"\d{4})" + _ALONE_AFTER
 )
 
 
@@ -114,13 +129,21 @@ def _mask_mobile(match: re.Match[str]) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
-def redact(text: str | None) -> str | None:
-    """Mask ID-card and bank-card numbers (all but the last 4) and mobile numbers (138****5678).
+def _mask_landline(match: re.Match[str]) -> str:
+    digits = [c for c in match.group(2) if c.isdigit()]
+    return match.group(1) + "*" * (len(digits) - 4) + "".join(digits[-4:])
 
-    Short service numbers (95188) and landlines are kept: they are the lenders', not the user's.
+
+def redact(text: str | None) -> str | None:
+    """Mask ID-card and bank-card numbers (all but the last 4), mobile numbers (138****5678) and
+    landlines (021-****5678).
+
+    Service numbers (95188, 400-820-8820) are kept: they are the lenders', not the user's; so are
+    numbers glued to letters or digits (a reference number is evidence).
     """
     if text is None:
         return None
     text = _ID_CARD.sub(_mask_keep_last, text)
     text = _BANK_CARD.sub(_mask_keep_last, text)
-    return _MOBILE.sub(_mask_mobile, text)
+    text = _MOBILE.sub(_mask_mobile, text)
+    return _LANDLINE.sub(_mask_landline, text)
