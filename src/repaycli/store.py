@@ -229,6 +229,10 @@ def check_file(path: Path) -> int:
             if result != "ok":
                 raise Failure("err.db_corrupt", path=str(path))
         return version
+    except sqlite3.OperationalError as exc:
+        # I/O error, no room for the -shm file, locked, read-only: the file may be fine, so
+        # do not call it damaged (SQLITE_CORRUPT / NOTADB arrive as plain DatabaseError).
+        raise Failure("err.db_unreadable", path=str(path), detail=str(exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise Failure("err.db_corrupt", path=str(path)) from exc
     finally:

@@ -152,6 +152,18 @@ def write_out(text: str) -> None:
     if buffer is None:
         sys.stdout.write(data)
         return
-    sys.stdout.flush()
-    buffer.write(data.encode("utf-8"))
-    buffer.flush()
+    try:
+        sys.stdout.flush()
+        buffer.write(data.encode("utf-8"))
+        buffer.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, and let nothing flush at exit.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+            pass
+        raise typer.Exit(1) from None
+    except OSError as exc:  # a full disk under `> file`, an I/O error
+        from repaycli.errors import Failure
+
+        raise Failure("err.file_write", path="<stdout>", detail=exc.strerror or str(exc)) from exc

@@ -45,7 +45,9 @@ def backup(
 
     with store.opened() as conn:
         store.backup(conn, target)
-    write_out(t("db.backup_done", path=str(target)))
+    from repaycli.render.safe import safe_text
+
+    write_out(t("db.backup_done", path=safe_text(str(target))))
 
 
 def register(app: typer.Typer) -> None:

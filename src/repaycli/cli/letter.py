@@ -188,10 +188,10 @@ def build_facts(
 
 
 def write_file(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BadInput("err.file_write", path=str(path), detail=exc.strerror or str(exc)) from None
+    """Write the letter in one step (a full disk never leaves half a letter)."""
+    from repaycli.files import write_private
+
+    write_private(path, text.encode("utf-8"), error=BadInput, mode=0o644)
 
 
 def letter(
@@ -281,7 +281,9 @@ def letter(
         write_out(text)
         return
     write_file(output, text)
-    typer.echo(t("letter.written", path=str(output)), err=True)
+    from repaycli.render.safe import safe_text
+
+    typer.echo(t("letter.written", path=safe_text(str(output))), err=True)
 
 
 def register(app: typer.Typer) -> None:

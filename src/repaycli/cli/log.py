@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -350,13 +349,11 @@ def done(
 
 
 def _write_file(target: Path, data: bytes) -> None:
-    """Write an export only the user can read (it holds personal details)."""
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise Failure("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
+    """Write an export only the user can read (it holds personal details), in one step: a full
+    disk leaves the previous export as it was, never half a new one."""
+    from repaycli.files import write_private
+
+    write_private(target, data)
 
 
 @log_app.command("export")
@@ -406,7 +403,10 @@ def export(
         return
     bom = b"\xef\xbb\xbf" if fmt is ExportFormat.CSV else b""  # spreadsheets then read UTF-8
     _write_file(output, bom + text.encode("utf-8"))
-    typer.echo(t("log.exported", count=len(entries), path=str(output)), err=True)
+    from repaycli.render.safe import safe_text
+
+    shown = safe_text(str(output))
+    typer.echo(t("log.exported", count=len(entries), path=shown), err=True)
 
 
 @log_app.command("verify")
@@ -460,7 +460,9 @@ def _check_export(path: Path, hashes: dict[int, str]) -> int | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data["entries"]
-        if not isinstance(entries, list):
+        if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and type(e.get("id", 0)) is int for e in entries
+        ):
             raise TypeError("entries")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
@@ -469,7 +471,10 @@ def _check_export(path: Path, hashes: dict[int, str]) -> int | None:
     for entry in entries:
         if hashes.get(int(entry.get("id", 0))) != entry.get("hash"):
             return int(entry.get("id", 0))
-    check = verify_chain(entries)
+    try:
+        check = verify_chain(entries)
+    except (KeyError, TypeError, ValueError) as exc:  # an entry without its fields
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=repr(exc)) from exc
     return None if check.intact else check.entry_id
 
 

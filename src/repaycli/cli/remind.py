@@ -151,7 +151,10 @@ def remind(
             ics, calendar_items(installments, follow_ups, as_of=day), stamp=now()
         )
         if sys.stderr.isatty():
-            typer.echo(t("remind.ics_written", count=count, path=str(ics)), err=True)
+            from repaycli.render.safe import safe_text
+
+            shown = safe_text(str(ics))
+            typer.echo(t("remind.ics_written", count=count, path=shown), err=True)
     if json_out:
         from repaycli.render.json import to_json
 

@@ -1,0 +1,47 @@
+"""Writing the files a command produces (log exports, letters) so that a full disk or a kill
+half-way never leaves half a file — nor destroys the previous one.
+
+A regular file (or a new one) is written beside the target, flushed to disk and renamed over it
+in one step; a device or a pipe (``/dev/stdout``, a FIFO) is written directly.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from repaycli.errors import Failure, RepayError
+
+
+def write_private(
+    target: Path, data: bytes, *, error: type[RepayError] = Failure, mode: int = 0o600
+) -> None:
+    """Write ``data`` to ``target``; a new file gets ``mode``, an existing one keeps its own.
+    Any ``OSError`` becomes one ``err.file_write`` line (``error``: its class)."""
+    tmp: str | None = None
+    try:
+        try:
+            info = target.stat()
+        except FileNotFoundError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            with target.open("wb") as handle:
+                handle.write(data)
+            return
+        real = target.resolve() if info is not None else target
+        keep = stat.S_IMODE(info.st_mode) if info is not None else mode
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name[:64]}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, keep)
+        os.replace(tmp, real)
+        tmp = None
+    except OSError as exc:
+        raise error("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
