@@ -442,3 +442,19 @@ def test_redaction_keeps_reference_numbers_and_masks_landlines() -> None:
         redact("座机 021-12345678，家 (0571) 8815 8090") == "座机 021-****5678，家 (0571) ****8090"
     )
     assert redact("客服 95188, 400-820-8820, 2026-11-21") == "客服 95188, 400-820-8820, 2026-11-21"
+
+
+def test_verify_notices_a_changed_sort_time() -> None:
+    add("--at", "2026-09-01 10:00")
+    add("--at", "2026-09-02 10:00", "--follow-up", "2026-09-05")
+    _tamper("UPDATE contacts SET at_utc = '2026-10-01T00:00:00+00:00' WHERE id = 2")
+    code, out, err = run("log", "verify")
+    assert (code, out, err) == (
+        1,
+        "",
+        "Error: entry #2's stored UTC time (used for ordering and reminders) does not match its "
+        "date and time: the log is not intact\n",
+    )
+    code, out, _ = run("log", "verify", "--json")
+    data = json.loads(out)
+    assert code == 1 and (data["problem"], data["entry_id"]) == ("time_changed", 2)

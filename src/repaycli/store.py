@@ -564,9 +564,11 @@ def all_contacts(conn: sqlite3.Connection) -> list[LogEntry]:
 
 
 def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
-    """Re-compute the hash chain over the rows as stored."""
+    """Re-compute the hash chain over the rows as stored; then check that each row's ``at_utc``
+    (not hashed, but what ordering and reminders use) is its hashed ``at`` in UTC (problem
+    ``time_changed``)."""
     rows = conn.execute(
-        "SELECT id, prev_hash, hash, "
+        "SELECT id, prev_hash, hash, at_utc, "
         + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
         + " FROM contacts ORDER BY id"
     ).fetchall()
@@ -574,7 +576,17 @@ def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     entries = [
         {**_hashed_view(row), "prev_hash": row["prev_hash"], "hash": row["hash"]} for row in rows
     ]
-    return evidence.verify_chain(entries, head_id=int(seq["seq"]) if seq else None)
+    check = evidence.verify_chain(entries, head_id=int(seq["seq"]) if seq else None)
+    if not check.intact:
+        return check
+    for row in rows:
+        try:
+            expected = _utc(datetime.fromisoformat(row["at"]))
+        except (TypeError, ValueError):
+            expected = None
+        if row["at_utc"] != expected:
+            return evidence.ChainCheck(check.count, check.head, "time_changed", int(row["id"]))
+    return check
 
 
 def close_follow_up(conn: sqlite3.Connection, entry_id: int, *, done_at: datetime) -> LogEntry:

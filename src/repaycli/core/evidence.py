@@ -53,7 +53,7 @@ def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
 class ChainCheck:
     """The result of re-computing the chain. ``problem`` is ``None`` when intact, else
     ``changed`` (entry ``entry_id`` is not what was hashed) or ``removed`` (entry ``entry_id`` is
-    missing)."""
+    missing); the store adds ``time_changed`` (its UTC sort time no longer matches ``at``)."""
 
     count: int
     head: str
