@@ -590,16 +590,26 @@ def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
 
 
 def close_follow_up(conn: sqlite3.Connection, entry_id: int, *, done_at: datetime) -> LogEntry:
-    """Mark an entry's follow-up as done (``repaycli log done ID``)."""
+    """Mark an entry's follow-up as done (``repaycli log done ID``) and return the entry closed.
+
+    A corrected entry's follow-up is the one its latest correction carries (that is what
+    ``remind`` shows), so that latest version is the one closed."""
     with transaction(conn):
         row = _contact_row(conn, entry_id)
+        while True:
+            later = conn.execute(
+                "SELECT id FROM contacts WHERE corrects = ?", (row["id"],)
+            ).fetchone()
+            if later is None:
+                break
+            row = _contact_row(conn, later["id"])
         if row["follow_up"] is None:
-            raise BadInput("err.log_no_follow_up", id=entry_id)
+            raise BadInput("err.log_no_follow_up", id=row["id"])
         conn.execute(
             "INSERT OR IGNORE INTO follow_ups_done (contact_id, done_at) VALUES (?, ?)",
-            (entry_id, done_at.isoformat(timespec="seconds")),
+            (row["id"], done_at.isoformat(timespec="seconds")),
         )
-    return get_contact(conn, entry_id)
+    return get_contact(conn, row["id"])
 
 
 def open_follow_ups(conn: sqlite3.Connection, *, until: date) -> list[OpenFollowUp]:

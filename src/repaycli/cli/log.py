@@ -6,7 +6,7 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -119,6 +119,40 @@ def _parser(
     return parse_text(field_name)
 
 
+#: A contact time this far ahead of the clock is still taken (another device's clock).
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+def _not_future(parse: Callable[[str], Any], clock: datetime) -> Callable[[str], Any]:
+    """A contact logged in the future would close that platform's open follow-ups early."""
+
+    def check(value: str) -> Any:
+        moment = parse(value)
+        if isinstance(moment, datetime) and moment > clock + FUTURE_SLACK:
+            raise BadInput("err.log_at_future", field="at", value=value)
+        return moment
+
+    return check
+
+
+def _not_before_contact(
+    parse: Callable[[str], Any], values: dict[str, Any]
+) -> Callable[[str], Any]:
+    def check(value: str) -> Any:
+        day = parse(value)
+        contact = values.get("at")
+        if isinstance(day, date) and isinstance(contact, datetime) and day < contact.date():
+            raise BadInput(
+                "err.log_follow_up_early",
+                field="follow_up",
+                value=value,
+                at=contact.date().isoformat(),
+            )
+        return day
+
+    return check
+
+
 def _as_default(value: object) -> str | None:
     if value is None or value == "":
         return None
@@ -137,6 +171,10 @@ def gather(
     values: dict[str, Any] = {}
     for spec in load_log_fields():
         parse = _parser(spec.name, spec.kind, spec.choices, clock)
+        if spec.name == "at":
+            parse = _not_future(parse, clock)
+        elif spec.name == "follow_up":
+            parse = _not_before_contact(parse, values)
         raw = given.get(spec.name)
         if raw is not None:
             values[spec.name] = parse(raw) if (raw.strip() or spec.required) else None
@@ -344,8 +382,11 @@ def done(
     from repaycli import store
 
     with store.opened() as conn:
-        store.close_follow_up(conn, entry_id, done_at=now())
-    write_out(t("log.done", id=entry_id))
+        closed = store.close_follow_up(conn, entry_id, done_at=now())
+    if closed.id != entry_id:  # entry_id was corrected: its latest version carries the follow-up
+        write_out(t("log.done_latest", id=closed.id, asked=entry_id))
+    else:
+        write_out(t("log.done", id=entry_id))
 
 
 def _write_file(target: Path, data: bytes) -> None:

@@ -1,0 +1,64 @@
+"""``repaycli log add``: what it refuses (a contact in the future, a follow-up before the
+contact) and how it keeps typed text exactly as typed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from repaycli.cli import app
+
+runner = CliRunner()
+BASE = ["log", "add", "--no-input", "--platform", "huabei", "--channel", "phone"]
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def add(*extra: str) -> str:
+    code, out, err = run(*BASE, "--outcome", "pending", *extra)
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--at", "+3d"], "Error: date and time: +3d is in the future; log a contact once it has "
+         "happened"),
+        (["--at", "2030-01-01"], "Error: date and time: 2030-01-01 is in the future; log a "
+         "contact once it has happened"),
+        (["--at", "2026-01-20 10:00", "--follow-up", "2026-01-10"], "Error: follow-up date: "
+         "2026-01-10 is before the contact (2026-01-20); give a later date"),
+    ],
+)  # fmt: skip
+def test_future_contact_and_follow_up_before_contact_are_refused(
+    args: list[str], line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", "2026-11-21")
+    code, out, err = run(*BASE, "--outcome", "pending", *args)
+    assert (code, out, err) == (2, "", line + "\n")
+    assert json.loads(run("log", "list", "--json")[1])["entries"] == []
+    # a contact a moment ago (clock skew between devices) and a follow-up that same day are fine
+    add("--at", "now", "--follow-up", "today")
+
+
+def test_done_on_a_corrected_entry_closes_its_latest_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", "2026-11-21")
+    add("--at", "2026-11-20 10:00", "--follow-up", "2026-11-22", "--follow-up-action", "call")
+    add("--platform", "jiebei", "--at", "2026-11-19 10:00")
+    code, _, err = run("log", "add", "--no-input", "--corrects", "1", "--follow-up", "2026-11-23")
+    assert code == 0, err
+    assert "call" in run("remind", "--as-of", "2026-11-23")[1]
+    assert run("log", "done", "1")[:2] == (
+        0,
+        "Follow-up of entry #3 closed (it is the latest version of entry #1).\n",
+    )
+    assert run("remind", "--as-of", "2026-11-23") == (0, "", "")
+    assert run("log", "done", "3")[:2] == (0, "Follow-up of entry #3 closed.\n")
