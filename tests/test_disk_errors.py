@@ -18,8 +18,10 @@ import os
 import resource
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -204,7 +206,7 @@ def test_stdout_closed_early_is_quiet(tmp_path: Path) -> None:
 def test_calendar_feed_disk_full_keeps_the_previous_feed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from repaycli.render import ics
+    from repaycli import files
 
     result = invoke(
         "agreement", "add", "--no-input", "--platform", "huabei", "--total", "900",
@@ -218,12 +220,27 @@ def test_calendar_feed_disk_full_keeps_the_previous_feed(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(ics.os, "fsync", full)
+    monkeypatch.setattr(files.os, "fsync", full)
     result = invoke("remind", "--ics", str(feed))
     assert result.exit_code == 1, result.output
     assert result.stderr == f"Error: cannot write {feed}: No space left on device\n"
     assert feed.read_bytes() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "repaycli.ics"]
+
+
+def test_calendar_feed_to_a_device_writes_it_and_never_replaces_it(tmp_path: Path) -> None:
+    """A feed written to a device (here a FIFO read by another process) is written to, not
+    replaced by a regular file."""
+    fifo = tmp_path / "feed.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = invoke("remind", "--ics", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and received[0].startswith(b"BEGIN:VCALENDAR")
 
 
 # --- a read-only data directory ---------------------------------------------------------------

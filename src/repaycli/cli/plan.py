@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -388,19 +387,19 @@ def _plan_debts(
 
 def _save(text: str) -> None:
     """Keep the latest plan (JSON) for ``offer`` and ``letter``; failing to is only a warning."""
+    from repaycli.errors import RepayError
+    from repaycli.files import write_private
     from repaycli.i18n import t
     from repaycli.paths import last_plan_path
 
     path = last_plan_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_private(path, text.encode("utf-8"))
     except OSError as exc:
         typer.echo(t("plan.err.save", detail=exc.strerror or str(exc)), err=True)
+    except RepayError as error:
+        typer.echo(t("plan.err.save", detail=str(error.params.get("detail", ""))), err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,6 @@ display alarm at 09:00 the day before (``TRIGGER:-PT15H`` from the start of the 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -20,7 +18,7 @@ from icalendar import Alarm, Calendar, Event
 
 from repaycli.core.money import format_money
 from repaycli.core.reminders import ItemKind, Reminder
-from repaycli.errors import Failure
+from repaycli.files import write_private
 from repaycli.i18n import t
 from repaycli.render.remind import PlatformName, platform_namer
 
@@ -85,36 +83,10 @@ def build_calendar(
     return cal
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace ``target`` in one step (a calendar reading it never sees half a file). A new file
-    is private (0600); an existing one keeps its mode."""
-    folder = target.parent
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o600
-    except OSError as exc:
-        raise Failure("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise Failure("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
 def write_calendar(
     target: Path, items: Sequence[Reminder], *, stamp: datetime, name: PlatformName | None = None
 ) -> int:
-    """Write the feed to ``target`` atomically; return the number of events."""
-    write_atomic(target, build_calendar(items, stamp=stamp, name=name).to_ical())
+    """Write the feed to ``target`` (atomically for a regular file; a device or pipe is written
+    to, never replaced); return the number of events."""
+    write_private(target, build_calendar(items, stamp=stamp, name=name).to_ical())
     return len(items)
