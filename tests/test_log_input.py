@@ -4,6 +4,7 @@ contact) and how it keeps typed text exactly as typed."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -62,3 +63,47 @@ def test_done_on_a_corrected_entry_closes_its_latest_version(
     )
     assert run("remind", "--as-of", "2026-11-23") == (0, "", "")
     assert run("log", "done", "3")[:2] == (0, "Follow-up of entry #3 closed.\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "out", "err"),
+    [
+        (["log", "list"], 0, "No log entries yet. Record one with 'repaycli log add'.\n", ""),
+        (["log", "list", "--json"], 0, '{\n  "schema_version": 1,\n  "entries": []\n}\n', ""),
+        (["log", "verify"], 0, "There is nothing to verify: no log entries yet.\n", ""),
+        (["log", "show", "1"], 2, "", "Error: there is no log entry 1; 'repaycli log list' "
+         "shows the ids\n"),
+        (["log", "done", "1"], 2, "", "Error: there is no log entry 1; 'repaycli log list' "
+         "shows the ids\n"),
+        (["agreement", "list"], 0, "No agreements yet. Record one with 'repaycli agreement "
+         "add'.\n", ""),
+        (["agreement", "show", "1"], 2, "", "Error: there is no agreement 1; 'repaycli agreement "
+         "list' shows the ids\n"),
+        (["pay", "1", "--amount", "5"], 2, "", "Error: there is no agreement 1; 'repaycli "
+         "agreement list' shows the ids\n"),
+        (["db", "backup", "copy.sqlite3"], 2, "", "Error: there is no database yet (nothing has "
+         "been recorded); nothing to back up\n"),
+    ],
+)  # fmt: skip
+def test_read_only_commands_do_not_create_a_database(
+    args: list[str], code: int, out: str, err: str, tmp_path: Path
+) -> None:
+    from repaycli.paths import db_path
+
+    args = [str(tmp_path / a) if a.endswith(".sqlite3") else a for a in args]
+    assert run(*args) == (code, out, err)
+    assert not db_path().exists() and not db_path().parent.exists()
+
+
+def test_export_without_a_database_is_empty(tmp_path: Path) -> None:
+    from repaycli.paths import db_path
+
+    code, out, _ = run("log", "export", "--format", "json")
+    assert code == 0 and json.loads(out)["entries"] == []
+    code, out, _ = run("log", "export", "--format", "csv")
+    assert code == 0 and out.startswith("#,Date and time,")
+    code, out, _ = run("log", "export")
+    assert code == 0 and "0 entries" in out
+    code, out, _ = run("log", "verify", "--json")
+    assert code == 0 and json.loads(out)["intact"] is True
+    assert not db_path().exists() and not db_path().parent.exists()

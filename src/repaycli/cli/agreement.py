@@ -18,6 +18,7 @@ from repaycli.cli.common import (
     NoInputOption,
     ask,
     command_lang,
+    have_database,
     now,
     today,
     write_out,
@@ -315,8 +316,10 @@ def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
     command_lang(lang)
     from repaycli import store
 
-    with store.opened() as conn:
-        views = store.list_agreements(conn, today=today())
+    views = []
+    if have_database():
+        with store.opened() as conn:
+            views = store.list_agreements(conn, today=today())
     if json_out:
         from repaycli.render.json import to_json
 
@@ -338,6 +341,8 @@ def show(
     command_lang(lang)
     from repaycli import store
 
+    if not have_database():
+        raise BadInput("err.agreement_unknown_id", id=agreement_id)
     with store.opened() as conn:
         view = store.get_agreement(conn, agreement_id, today=today())
     if json_out:
@@ -372,6 +377,8 @@ def pay(
     from repaycli.cli.log import parse_text
 
     day = today()
+    if not have_database():
+        raise BadInput("err.agreement_unknown_id", id=agreement_id)
     with store.opened() as conn:  # an unknown or finished agreement before asking anything
         before = store.get_agreement(conn, agreement_id, today=day)
     if before.finished:

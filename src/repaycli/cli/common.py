@@ -64,6 +64,14 @@ def now() -> datetime:
     return current
 
 
+def have_database() -> bool:
+    """Whether the database exists yet: commands that only read never create it (nor its
+    folder) — they show an empty result or an unknown id instead, as ``remind`` does."""
+    from repaycli.paths import db_path
+
+    return db_path().exists()
+
+
 def report_error(error: RepayError) -> None:
     """One line on stderr: what is wrong and how to fix it."""
     params = {k: safe_text(str(v)) if isinstance(v, str) else v for k, v in error.params.items()}

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from repaycli.cli.common import JsonOption, LangOption, command_lang, write_out
+from repaycli.errors import BadInput
 from repaycli.i18n import t
 
 db_app = typer.Typer(
@@ -42,7 +43,10 @@ def backup(
     """Write a consistent copy of the database (VACUUM INTO), readable only by you."""
     command_lang(lang)
     from repaycli import store
+    from repaycli.cli.common import have_database
 
+    if not have_database():  # a backup must not create the database it copies
+        raise BadInput("err.backup_no_database")
     with store.opened() as conn:
         store.backup(conn, target)
     from repaycli.render.safe import safe_text

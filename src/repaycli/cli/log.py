@@ -19,6 +19,7 @@ from repaycli.cli.common import (
     NoInputOption,
     ask,
     command_lang,
+    have_database,
     now,
     today,
     write_out,
@@ -329,10 +330,12 @@ def list_(
     if outcome is not None:
         spec = next(f for f in load_log_fields() if f.name == "outcome")
         outcome_id = parse_choice("outcome", spec.choices)(outcome)
-    with store.opened() as conn:
-        entries = store.list_contacts(
-            conn, platform=platform_id, since=since_day, until=until_day, outcome=outcome_id
-        )
+    entries = []
+    if have_database():
+        with store.opened() as conn:
+            entries = store.list_contacts(
+                conn, platform=platform_id, since=since_day, until=until_day, outcome=outcome_id
+            )
     if json_out:
         from repaycli.render.json import to_json
 
@@ -354,6 +357,8 @@ def show(
     command_lang(lang)
     from repaycli import store
 
+    if not have_database():
+        raise BadInput("err.log_unknown_id", id=entry_id)
     with store.opened() as conn:
         entry = store.get_contact(conn, entry_id)
         checks = store.offer_checks(conn, entry_id)
@@ -381,6 +386,8 @@ def done(
     command_lang(lang)
     from repaycli import store
 
+    if not have_database():
+        raise BadInput("err.log_unknown_id", id=entry_id)
     with store.opened() as conn:
         closed = store.close_follow_up(conn, entry_id, done_at=now())
     if closed.id != entry_id:  # entry_id was corrected: its latest version carries the follow-up
@@ -414,11 +421,14 @@ def export(
     """Export the whole log in order, with its hashes, ready to attach to a complaint."""
     command_lang(lang)
     from repaycli import store
+    from repaycli.core.evidence import GENESIS, ChainCheck
     from repaycli.render.log import export_csv, export_markdown, redacted
 
-    with store.opened() as conn:
-        entries = store.all_contacts(conn)
-        check = store.verify_log(conn)
+    entries, check = [], ChainCheck(0, GENESIS)
+    if have_database():
+        with store.opened() as conn:
+            entries = store.all_contacts(conn)
+            check = store.verify_log(conn)
     if redact_on:
         entries = [redacted(e) for e in entries]
     stamp = now().isoformat(timespec="seconds")
@@ -463,10 +473,13 @@ def verify(
     """Re-compute the hash chain; name the first entry changed or removed (exit 1)."""
     command_lang(lang)
     from repaycli import store
+    from repaycli.core.evidence import GENESIS, ChainCheck
 
-    with store.opened() as conn:
-        check = store.verify_log(conn)
-        hashes = {e.id: e.hash for e in store.all_contacts(conn)}
+    check, hashes = ChainCheck(0, GENESIS), {}
+    if have_database():
+        with store.opened() as conn:
+            check = store.verify_log(conn)
+            hashes = {e.id: e.hash for e in store.all_contacts(conn)}
     problem = None if check.intact else f"log.verify_{check.problem}"
     mismatch: int | None = None
     if problem is None and export_file is not None:
@@ -490,6 +503,9 @@ def verify(
         return
     if problem is not None:
         raise Failure(problem, id=check.entry_id if check.entry_id is not None else mismatch)
+    if check.count == 0 and export_file is None:
+        write_out(t("log.verify_nothing"))
+        return
     write_out(t("log.verify_ok", count=check.count, head=check.head))
 
 
