@@ -46,7 +46,9 @@ PARTS = {
         "what_when": "Since 2025-11-01, illness",
         "income": "monthly income is now about 6,000.00 yuan",
         "expenses": "about 4,200.00 yuan",
-        "disposable": "about 1,800.00 yuan a month",
+        "disposable": "which leaves about 1,800.00 yuan a month.",
+        "limit": "I can reliably keep up about 900.00 yuan a month in repayments",
+        "affordable": "This is what my budget allows me to keep up every month.",
         "plan": "12 monthly installments of 875.00 yuan, 10,500.00 yuan in total",
         "first_last": "the first on 2026-02-15 and the last on 2027-01-15",
         "penalty_waiver": "Waive the penalty interest",
@@ -71,7 +73,9 @@ PARTS = {
         "what_when": "自 2025-11-01 起，本人因病",
         "income": "每月收入约 6,000.00 元",
         "expenses": "必要支出（房租、水电、餐饮、交通、赡养等）约 4,200.00 元",
-        "disposable": "可用于还款的金额约 1,800.00 元",
+        "disposable": "收支相抵后每月结余约 1,800.00 元",
+        "limit": "其中每月能够稳定用于还款的金额约 900.00 元",
+        "affordable": "每期金额在本人按目前收支每月能够坚持偿还的范围之内",
         "plan": "分 12 期按月偿还，每期 875.00 元，合计 10,500.00 元",
         "first_last": "首期于 2026-02-15 还款，最后一期于 2027-01-15 还清",
         "penalty_waiver": "减免逾期以来产生的罚息、违约金",
@@ -198,14 +202,16 @@ def save_plan(data: dict[str, Any] | str) -> Path:
     return path
 
 
-def test_letter_from_saved_plan_uses_the_target() -> None:
+def test_letter_from_saved_plan_uses_the_opening() -> None:
+    """The ladder's opening is the user's ask (the letter asks for interest to be frozen)."""
     save_plan(PLAN)
     text = run("letter")
     for part in ("To: Huabei", "balance of 6,000.00 yuan", "about 5,600.00 yuan is principal",
                  "overdue for 35 days", "I have lost my job", "around 2026-04-01",
                  "about 5,000.00 yuan", "about 3,200.00 yuan", "about 1,800.00 yuan",
-                 "12 monthly installments of 500.00 yuan", "termination letter",
-                 "job-search record"):  # fmt: skip
+                 "keep up about 900.00 yuan a month",
+                 "repay the principal of 5,600.00 yuan in 12 monthly installments of 466.67",
+                 "termination letter", "job-search record"):  # fmt: skip
         assert part in text, part
     assert_filled(text)
     zh = run("letter", "--lang", "zh")
@@ -376,3 +382,105 @@ def test_real_subprocess(tmp_path: Path) -> None:
     out = done.stdout.decode("utf-8")
     assert "协商还款申请书" in out and "【姓名】" in out
     assert_filled(out)
+
+
+# --- review fixes ------------------------------------------------------------------------------
+
+
+def test_zero_income_is_accepted() -> None:
+    text = run("letter", "--overdue", "3000", "--periods", "6", "--income", "0")
+    assert "monthly income is now about 0.00 yuan" in text
+    assert_filled(text)
+
+
+def test_platform_is_resolved_through_the_catalogue() -> None:
+    args = ["letter", "--overdue", "3000", "--periods", "6"]
+    assert run_error(*args, "--platform", "hauebi") == (
+        "Error: unknown platform hauebi; did you mean: huabei, jiebei? ('repaycli platforms' "
+        "lists all)"
+    )
+    save_plan(PLAN)
+    assert run_error("letter", "--platform", "hauebi").startswith("Error: unknown platform")
+    assert "To: Huabei" in run(*args, "--platform", "花呗")
+    # 'other' names no lender: the placeholder is left for the user to fill in
+    assert "To: [lender's name]" in run(*args, "--platform", "other")
+
+
+def test_a_saved_plan_from_a_newer_repaycli_is_a_failure() -> None:
+    path = save_plan({"schema_version": 99})
+    assert run_error("letter", code=1) == (
+        f"Error: the saved plan {path} was written by a newer repaycli (schema 99); update "
+        "repaycli or run 'repaycli plan' again"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_plan_above_the_limit_is_never_called_affordable(lang: str) -> None:
+    args = ["letter", "--platform", "zhaohang", "--overdue", "10500", "--income", "6000",
+            "--expenses", "4200", "--periods", "2", "--lang", lang]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    claim = {"en": "This is what my budget allows", "zh": "能够坚持偿还的范围之内"}[lang]
+    assert claim not in text
+    honest = {
+        "en": "This is more than the 900.00 yuan a month I can reliably pay now, so I ask you to "
+        "agree a longer plan or a deferral",
+        "zh": "这一金额高于本人目前每月能够稳定偿还的 900.00 元，恳请贵司同意延长还款期限或先行延期",
+    }[lang]
+    assert honest in text
+    assert {"en": "about 900.00 yuan a month", "zh": "约 900.00 元"}[lang] in text
+    assert_filled(text)
+    warning = {
+        "en": "Warning: the letter proposes 5,250.00 a month, above the 900.00 you can keep up; "
+        "it says so and asks for a longer plan (--periods 12 would fit)\n",
+        "zh": "警告：申请书提出每月还 5,250.00 元，超过你每月能坚持的 900.00 元；申请书已如实说明"
+        "并请求延长期限（--periods 12 可在限额以内）\n",
+    }[lang]
+    assert result.stderr == warning
+
+
+def test_a_custom_plan_on_the_saved_plan_is_checked_against_its_limit() -> None:
+    save_plan({**PLAN, "affordability": {**PLAN["affordability"], "limit": "1250.00"}})
+    result = runner.invoke(app, ["letter", "--periods", "6"])  # 6,000 / 6 = 1,000: fits
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "This is what my budget allows" in result.stdout
+    result = runner.invoke(app, ["letter", "--periods", "4"])  # 1,500 > 1,250
+    assert result.exit_code == 0, result.output
+    assert "This is what my budget allows" not in result.stdout
+    assert "more than the 1,250.00 yuan a month" in result.stdout
+    assert result.stderr.startswith("Warning: the letter proposes 1,500.00 a month")
+    # income lower than the plan's: the limit is worked out again from the flags
+    result = runner.invoke(app, ["letter", "--periods", "6", "--income", "4000"])
+    assert "more than the 400.00 yuan a month" in result.stdout  # 50 % of (4,000 - 3,200)
+
+
+def test_without_income_no_budget_claim_is_made() -> None:
+    text = run("letter", "--overdue", "3000", "--periods", "6")
+    assert "This is what my budget allows" not in text
+    assert "[amount you can pay every month]" in text
+
+
+def test_chinese_lists_use_chinese_punctuation() -> None:
+    assert run_error(*FLAGS, "--lang", "zh", "--format", "pdf") == (
+        "错误：格式：pdf 不在可选项中：markdown、text"
+    )
+    save_plan(PLAN)
+    assert run_error("letter", "--lang", "zh", "--proposal", "inst-99") == (
+        "错误：保存的方案里没有 inst-99；可选：inst-12-free、principal-12、defer-2m-12、lump-sum、"
+        "card-24"
+    )
+
+
+def test_output_file_is_private_and_written_in_one_step(tmp_path: Path) -> None:
+    """The letter holds personal data: a new file is 0600, and no temporary file is left."""
+    target = tmp_path / "letter.md"
+    result = runner.invoke(app, [*FLAGS, "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.md"]
+    result = runner.invoke(app, [*FLAGS, "--lang", "zh", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "【姓名】" in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.md"]

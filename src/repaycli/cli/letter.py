@@ -34,20 +34,22 @@ def _saved_plan_of(proposal: SavedProposal) -> ProposedPlan:
         first_due=schedule[0].due if schedule else None,
         last_due=schedule[-1].due if schedule else None,
         last_amount=schedule[-1].amount if schedule else proposal.payment,
+        largest=max((row.amount for row in schedule), default=proposal.payment),
         deferral_months=proposal.deferral_months,
     )
 
 
 def choose_proposal(plan: SavedPlan, wanted: str | None) -> SavedProposal:
-    """``--proposal ID``; else the ladder's target, else its opening."""
+    """``--proposal ID``; else the ladder's opening (the user's ask: the letter asks for the
+    interest to be frozen), else its target."""
     if wanted is not None:
         found = plan.proposal(wanted.strip())
         if found is None:
-            ids = ", ".join(p.id for p in plan.proposals) or "—"
+            ids = t("list_sep").join(p.id for p in plan.proposals) or "—"
             raise BadInput("letter.err.proposal_unknown", value=wanted, ids=ids)
         return found
     if plan.ladder is not None:
-        for proposal_id in (plan.ladder.target, plan.ladder.opening):
+        for proposal_id in (plan.ladder.opening, plan.ladder.target):
             found = plan.proposal(proposal_id) if proposal_id else None
             if found is not None:
                 return found
@@ -74,6 +76,16 @@ def _platform_name(platform_id: str | None, fallback: str | None, lang: str) -> 
         return load_catalogue(user_platforms_file()).resolve(platform_id).name(lang)
     except BadInput:
         return fallback or platform_id
+
+
+def _given_platform(text: str, lang: str) -> str | None:
+    """``--platform`` resolved through the catalogue (an unknown name is refused with the close
+    ones, as in ``plan``); ``other`` names no lender, so the placeholder stays."""
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    found = load_catalogue(user_platforms_file()).resolve(text)
+    return None if found.id == "other" else found.name(lang)
 
 
 def _saved_reason(text: str | None) -> Reason | None:
@@ -135,7 +147,7 @@ def build_facts(
     name: str | None = None
     the_reason = own_reason
     the_recovery = None
-    the_income = None if income is None else parse_amount(income, field="income")
+    the_income = None if income is None else parse_amount(income, field="income", allow_zero=True)
     the_expenses = (
         None if expenses is None else parse_amount(expenses, field="expenses", allow_zero=True)
     )
@@ -147,7 +159,7 @@ def build_facts(
         amount, principal_value, days = debt.overdue, debt.principal, debt.days_overdue
         name = _platform_name(debt.platform, debt.platform_name, lang)
         if platform is not None:
-            name = _platform_name(platform, platform, lang)
+            name = _given_platform(platform, lang)
         proposed = (
             _saved_plan_of(chosen)
             if chosen is not None
@@ -162,8 +174,17 @@ def build_facts(
     else:
         assert overdue is not None
         amount = parse_amount(overdue, field="overdue")
-        name = None if platform is None else _platform_name(platform, platform, lang)
+        name = None if platform is None else _given_platform(platform, lang)
         proposed = custom_plan(amount, periods=n, payment=pay, first_due=first)
+    limit: Decimal | None = None
+    if plan is not None and plan.affordability is not None and income is None and expenses is None:
+        limit = plan.affordability.limit
+    elif the_income is not None:
+        from repaycli.core.models import Situation
+        from repaycli.core.situation import affordability
+
+        situation = Situation(today=day, start=day, income=the_income, expenses=the_expenses)
+        limit = affordability(situation).limit
     if principal is not None:
         principal_value = parse_amount(principal, field="principal")
     if days_overdue is not None:
@@ -182,23 +203,25 @@ def build_facts(
         recovery=the_recovery,
         income=the_income,
         expenses=the_expenses,
+        limit=limit,
         plan=proposed,
         documents=documents_for(load_checklist(), the_reason, lang),
     )
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write the letter in one step (a full disk never leaves half a letter)."""
+    """Write the letter in one step (a full disk never leaves half a letter), readable by the
+    user alone: it holds their name, debts, income and hardship (a new file is 0600)."""
     from repaycli.files import write_private
 
-    write_private(path, text.encode("utf-8"), error=BadInput, mode=0o644)
+    write_private(path, text.encode("utf-8"), error=BadInput, mode=0o600)
 
 
 def letter(
     *,
     proposal: Annotated[
         str | None,
-        typer.Option("--proposal", help="Proposal id from the saved plan (default: its target)."),
+        typer.Option("--proposal", help="Proposal id from the saved plan (default: its opening)."),
     ] = None,
     platform: Annotated[str | None, typer.Option("--platform", help="Lender or platform.")] = None,
     overdue: Annotated[
@@ -252,7 +275,7 @@ def letter(
     command_lang(lang)
     choices = [choice.value for choice in LetterFormat]
     if fmt.strip().lower() not in choices:
-        raise BadInput("err.choice", field="format", value=fmt, choices=", ".join(choices))
+        raise BadInput("err.choice", field="format", value=fmt, choices=t("list_sep").join(choices))
     style = LetterFormat(fmt.strip().lower())
     day = today()
     language = get_lang()
@@ -277,6 +300,19 @@ def letter(
     from repaycli.render.letter import compose
 
     text = compose(facts, lang=language, fmt=style)
+    if facts.fits is False and facts.limit is not None:
+        from repaycli.cli.offer import warn
+        from repaycli.core.money import format_money
+
+        fewer = facts.periods_to_fit()
+        warn(
+            BadInput(
+                "letter.warn.above_limit" if fewer else "letter.warn.above_limit_defer",
+                payment=format_money(facts.plan.largest),
+                limit=format_money(facts.limit),
+                periods=fewer or 0,
+            )
+        )
     if output is None:
         write_out(text)
         return

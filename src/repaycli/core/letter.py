@@ -38,6 +38,8 @@ class ProposedPlan(Model):
     first_due: date | None
     last_due: date | None
     last_amount: Money
+    #: The largest installment: what the affordability limit is checked against.
+    largest: Money
     deferral_months: int = 0
 
 
@@ -55,6 +57,9 @@ class LetterFacts(Model):
     recovery: date | None = None
     income: Money | None = None
     expenses: Money | None = None
+    #: What the user can keep up a month (``core.situation.affordability``: 50 % of disposable
+    #: income, 30 % of income without expenses — the same walk-away line as ``plan``).
+    limit: Money | None = None
     plan: ProposedPlan
     documents: list[str]
 
@@ -63,6 +68,21 @@ class LetterFacts(Model):
         if self.income is None or self.expenses is None:
             return None
         return max(self.income - self.expenses, ZERO)
+
+    @property
+    def fits(self) -> bool | None:
+        """Whether every installment is within the limit; ``None`` when that cannot be said
+        (no limit known, or a single payment, which comes from savings rather than income)."""
+        if self.limit is None or self.plan.periods == 1:
+            return None
+        return self.plan.largest <= self.limit
+
+    def periods_to_fit(self) -> int | None:
+        """The fewest even monthly installments of the total within the limit, if any."""
+        if self.limit is None or self.limit <= 0:
+            return None
+        count = int((self.plan.total / self.limit).to_integral_value(rounding=ROUND_CEILING))
+        return count if count <= MAX_PERIODS else None
 
 
 def check_details(text: str) -> str:
@@ -98,6 +118,7 @@ def custom_plan(
         first_due=dues[0],
         last_due=dues[-1],
         last_amount=amounts[-1],
+        largest=max(amounts),
     )
 
 

@@ -67,10 +67,14 @@ def _finances(facts: LetterFacts) -> str:
     )
     disposable = facts.disposable
     spare = _money(disposable) if disposable is not None else t("letter.finances.disposable_ph")
-    return t("letter.finances.text", income=income, expenses=expenses, disposable=spare)
+    text = t("letter.finances.text", income=income, expenses=expenses, disposable=spare)
+    # What can be kept up is the limit (the walk-away line), not all that is left: a letter that
+    # offers everything leaves nothing to negotiate with and nothing for the unexpected.
+    limit = _money(facts.limit) if facts.limit is not None else t("letter.finances.limit_ph")
+    return t("letter.sep").join([text, t("letter.finances.limit", limit=limit)])
 
 
-def plan_sentence(plan: ProposedPlan) -> str:
+def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
     kind = plan.kind if plan.kind in PLAN_KINDS else "installments"
     if plan.periods == 1 and kind != "lump_sum":
         kind = "single"
@@ -86,7 +90,12 @@ def plan_sentence(plan: ProposedPlan) -> str:
     parts = [text]
     if plan.periods > 1 and plan.last_amount != plan.payment:
         parts.append(t("letter.plan.last_amount", amount=_money(plan.last_amount)))
-    parts.append(t("letter.plan.affordable"))
+    fits = None if facts is None else facts.fits
+    if fits is True:
+        parts.append(t("letter.plan.affordable"))
+    elif fits is False and facts is not None and facts.limit is not None:
+        # Never claim a plan the budget cannot keep up: say so, and ask for one it can.
+        parts.append(t("letter.plan.above_limit", limit=_money(facts.limit)))
     return t("letter.sep").join(parts)
 
 
@@ -113,7 +122,7 @@ def compose(facts: LetterFacts, *, lang: str, fmt: LetterFormat) -> str:
         "debt": _debt(facts, platform),
         "hardship": _hardship(facts, details),
         "finances": _finances(facts),
-        "plan": plan_sentence(facts.plan),
+        "plan": plan_sentence(facts.plan, facts),
         "documents": _documents(facts),
     }
     text = fill_template(load_template(lang), values)
