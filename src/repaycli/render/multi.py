@@ -98,7 +98,7 @@ def _order(result: MultiPlanResult) -> Section:
         if entry.reason is OrderReason.CONSEQUENCE:
             values["kind"] = t(f"kind.{entry.kind.value}")
         reason = t(f"debts.reason.{entry.reason.value}", **values)
-        items.append(f"{names[entry.id]} ({entry.id}): {reason}")
+        items.append(t("debts.order_item", name=names[entry.id], id=entry.id, reason=reason))
     example = ",".join(reversed([e.id for e in result.order]))
     return Section(
         t("debts.section.order"),
