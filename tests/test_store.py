@@ -340,3 +340,29 @@ def test_backup_is_a_private_consistent_copy(tmp_path: Path) -> None:
     assert store.verify_log(copy).intact and len(store.all_contacts(copy)) == 3
     with pytest.raises(BadInput, match="err.backup_exists"):
         store.backup(conn, target)
+
+
+def _leftovers(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name != path.name)
+
+
+@pytest.mark.parametrize("damage", ["newer", "corrupt", "foreign"])
+def test_a_refused_wal_database_gets_no_wal_or_shm_files(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "db.sqlite3"
+    conn = store.connect(path)  # WAL mode, as every repaycli database is
+    for _ in range(50):
+        store.add_contact(conn, contact(notes="x" * 500), recorded_at=NOW)
+    if damage == "newer":
+        conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    if damage == "foreign":
+        conn.execute("PRAGMA application_id = 7")
+    conn.close()  # the last connection checkpoints and removes -wal / -shm
+    assert _leftovers(path) == []
+    if damage == "corrupt":
+        data = bytearray(path.read_bytes())
+        page = pragma(path, "page_size")
+        data[page * 2 : page * 2 + 200] = b"\xff" * 200
+        path.write_bytes(bytes(data))
+    key = {"newer": "err.db_newer", "corrupt": "err.db_corrupt", "foreign": "err.db_not_repaycli"}
+    _assert_refused(path, key[damage])
+    assert _leftovers(path) == []

@@ -190,8 +190,46 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # --- connecting and checking ------------------------------------------------------------------
 
 
-def _ro_uri(path: Path) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
+def _ro_uri(path: Path, *, immutable: bool = False) -> str:
+    """A read-only URI. ``immutable=1`` also skips locking and the -wal / -shm files, so SQLite
+    creates nothing beside the file (it reads the main file only, as of the last checkpoint)."""
+    flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+    return f"file:{quote(str(path.resolve()))}?{flags}"
+
+
+def _check_header(path: Path) -> None:
+    """Refuse another program's database or a newer repaycli's from the main file alone, opened
+    immutable so that refusing it leaves no -wal / -shm behind. Anything this cannot read is left
+    to the full check (a writer checkpointing at this moment is not damage)."""
+    try:
+        conn = sqlite3.connect(_ro_uri(path, immutable=True), uri=True)
+    except sqlite3.Error:
+        return
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+    if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables):
+        raise Failure("err.db_not_repaycli", path=str(path))
+    if version > SCHEMA_VERSION:
+        raise Failure("err.db_newer", path=str(path), version=version, ours=SCHEMA_VERSION)
+
+
+def _remove_new_sidecars(path: Path, existed: set[str]) -> None:
+    """After refusing a file: remove the -wal / -shm our read-only look created (an empty -wal
+    and its index), so the refused database's folder is as it was."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    try:
+        if "-wal" not in existed and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+        if "-shm" not in existed and "-wal" not in existed and not wal.exists():
+            shm.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def check_file(path: Path) -> int:
@@ -211,6 +249,17 @@ def check_file(path: Path) -> int:
         return 0
     if not header.startswith(_MAGIC) or len(header) < 100:
         raise Failure("err.db_not_repaycli", path=str(path))
+    _check_header(path)
+    existed = {s for s in ("-wal", "-shm") if Path(f"{path}{s}").exists()}
+    try:
+        return _check_open(path)
+    except Failure:
+        _remove_new_sidecars(path, existed)
+        raise
+
+
+def _check_open(path: Path) -> int:
+    """``check_file``'s full look, through SQLite with its locks (it sees a live -wal)."""
     try:
         conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
