@@ -144,7 +144,8 @@ def test_export_disk_full_keeps_the_previous_export(tmp_path: Path) -> None:
     previous = target.read_bytes()
     assert len(previous) > 60 * 1024
     seed(home, entries=1)
-    line = one_line_error(cli(home, "log", "export", "--output", str(target), fsize=40 * 1024))
+    replace = ["log", "export", "--output", str(target), "--force"]  # replacing needs --force
+    line = one_line_error(cli(home, *replace, fsize=40 * 1024))
     assert line == f"Error: cannot write {target}: File too large"
     assert target.read_bytes() == previous  # not truncated, not half-replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "log.md"]  # no temp file left

@@ -196,7 +196,8 @@ def test_csv_export_cannot_run_formulas() -> None:
     for cell in cells:
         assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t")), cell
     assert '\'=HYPERLINK("http://x","y")' in cells and "'@SUM(A1)" in cells
-    assert "'+1" in cells and "'-2" in cells and "'=1+1" in cells
+    assert "'+1" in cells and "'-2" in cells and "'  =1+1" in cells  # stored as typed
+    assert "'\t=cmd" in cells  # the tab is kept; the prefix makes it text
 
 
 def test_csv_cell() -> None:

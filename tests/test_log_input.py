@@ -107,3 +107,65 @@ def test_export_without_a_database_is_empty(tmp_path: Path) -> None:
     code, out, _ = run("log", "verify", "--json")
     assert code == 0 and json.loads(out)["intact"] is True
     assert not db_path().exists() and not db_path().parent.exists()
+
+
+def test_list_says_when_nothing_matches_the_filters() -> None:
+    add("--at", "2026-10-05 10:00")
+    code, out, _ = run("log", "list", "--since", "2026-10-10", "--until", "2026-10-01")
+    assert (code, out) == (0, "No log entries match these filters.\n")
+
+
+def test_verify_export_reads_a_bom_and_explains_that_only_json_can_be_checked(
+    tmp_path: Path,
+) -> None:
+    add()
+    code, out, _ = run("log", "export", "--format", "json")
+    with_bom = tmp_path / "e.json"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + out.encode("utf-8"))
+    assert run("log", "verify", "--export", str(with_bom))[0] == 0
+    for fmt in ("csv", "markdown"):
+        target = tmp_path / f"e.{fmt}"
+        assert run("log", "export", "--format", fmt, "-o", str(target))[0] == 0
+        code, out, err = run("log", "verify", "--export", str(target))
+        assert (code, out, err) == (
+            2,
+            "",
+            f"Error: {target} is not a JSON export; only an export made with "
+            "'repaycli log export --format json' can be checked\n",
+        )
+
+
+def test_export_does_not_overwrite_a_file_without_force(tmp_path: Path) -> None:
+    add()
+    target = tmp_path / "existing.json"
+    target.write_text("keep me", encoding="utf-8")
+    code, out, err = run("log", "export", "--format", "json", "-o", str(target))
+    assert (code, out, err) == (
+        2,
+        "",
+        f"Error: {target} already exists; choose another file or add --force to replace it\n",
+    )
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert run("log", "export", "--format", "json", "-o", str(target), "--force")[0] == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["entries"][0]["id"] == 1
+
+
+def test_help_examples_are_accepted() -> None:
+    code, out, _ = run("log", "add", "--help")
+    assert "95188" not in out
+    add("--platform", "花呗")
+
+
+def test_typed_text_is_stored_exactly_and_csv_keeps_tabs() -> None:
+    import csv
+    import io
+
+    add("--notes", "  two spaces\n\tline2  ", "--agent", "   ", "--ref", "\tTK1")
+    entry = json.loads(run("log", "show", "1", "--json")[1])["entry"]
+    assert entry["notes"] == "  two spaces\n\tline2  "
+    assert entry["agent"] is None  # all whitespace: nothing given
+    assert entry["ref"] == "\tTK1"
+    code, out, _ = run("log", "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["Notes"] == "  two spaces\n\tline2  "
+    assert rows[0]["Reference number"] == "'\tTK1"  # formula-safe by the prefix, tab kept

@@ -54,10 +54,12 @@ def flag_of(name: str) -> str:
 
 def parse_text(name: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
-        text = value.strip()
-        if len(text) > MAX_TEXT:
+        """The text exactly as typed (it is evidence); only all-whitespace counts as empty."""
+        if not value.strip():
+            return ""
+        if len(value) > MAX_TEXT:
             raise BadInput("err.text_too_long", field=name, limit=MAX_TEXT)
-        return text
+        return value
 
     return parse
 
@@ -211,7 +213,7 @@ def _text_opt(name: str, help_text: str) -> Any:
 def add(
     *,
     platform: Annotated[
-        str | None, _text_opt("platform", "Platform id or name (花呗, 95188 …).")
+        str | None, _text_opt("platform", "Platform id or name (huabei, 花呗, 借呗 …).")
     ] = None,
     channel: Annotated[
         str | None,
@@ -343,7 +345,8 @@ def list_(
         return
     from repaycli.render.log import print_list
 
-    print_list(entries)
+    filtered = any(v is not None for v in (platform, since, until, outcome))
+    print_list(entries, filtered=filtered)
 
 
 @log_app.command("show")
@@ -416,10 +419,15 @@ def export(
     redact_on: Annotated[
         bool, typer.Option("--redact", help="Mask phone, ID-card and bank-card numbers.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing --output file.")
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Export the whole log in order, with its hashes, ready to attach to a complaint."""
     command_lang(lang)
+    if output is not None and output.is_file() and not force:
+        raise BadInput("err.log_export_exists", path=str(output))
     from repaycli import store
     from repaycli.core.evidence import GENESIS, ChainCheck
     from repaycli.render.log import export_csv, export_markdown, redacted
@@ -515,7 +523,13 @@ def _check_export(path: Path, hashes: dict[int, str]) -> int | None:
     from repaycli.core.evidence import verify_chain
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")  # a BOM added by an editor is fine
+    except (OSError, ValueError) as exc:
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
+    if not text.lstrip().startswith("{"):  # a CSV or markdown export has no hashes to compare
+        raise BadInput("err.log_export_not_json", path=str(path))
+    try:
+        data = json.loads(text)
         entries = data["entries"]
         if not isinstance(entries, list) or not all(
             isinstance(e, dict) and type(e.get("id", 0)) is int for e in entries

@@ -108,10 +108,10 @@ def _label(name: str) -> str:
 _LOGFIELDS = {"at", "platform", "channel", "outcome", *DETAIL_FIELDS}
 
 
-def print_list(entries: Sequence[LogEntry]) -> None:
+def print_list(entries: Sequence[LogEntry], *, filtered: bool = False) -> None:
     console = make_console()
     if not entries:
-        console.print(t("log.empty"))
+        console.print(t("log.no_match") if filtered else t("log.empty"))
         return
     table = Table(title=t("log.list_title"))
     for column in ("id", "at", "platform", "channel", "outcome", "offered", "follow_up", "notes"):
@@ -184,7 +184,7 @@ def export_csv(entries: Sequence[LogEntry]) -> str:
     for entry in entries:
         writer.writerow(
             [
-                csv_cell(safe_text(field_value(entry, name), keep_newlines=True))
+                csv_cell(safe_text(field_value(entry, name), keep_newlines=True, keep_tabs=True))
                 for name in EXPORT_FIELDS
             ]
         )
