@@ -56,17 +56,6 @@ QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024
 
 CHANNELS = ("phone", "app_chat", "online_chat", "email", "letter", "in_person")
 OUTCOMES = ("no_answer", "refused", "pending", "callback_promised", "agreed")
-TEXT_FIELDS = (
-    "number",
-    "agent",
-    "ref",
-    "asked",
-    "offered",
-    "agreed_terms",
-    "confirmation",
-    "follow_up_action",
-    "notes",
-)
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -519,7 +508,7 @@ def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datet
             "follow_up": new.follow_up.isoformat() if new.follow_up else None,
             "corrects": new.corrects,
         }
-        for name in TEXT_FIELDS:
+        for name in evidence.TEXT_FIELDS:
             if name not in row:
                 row[name] = getattr(new, name)
         attachments = [a.model_dump() for a in new.attachments]

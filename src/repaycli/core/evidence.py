@@ -13,6 +13,19 @@ from typing import Any
 #: The ``prev_hash`` of the first entry.
 GENESIS = "0" * 64
 
+#: The free-text fields a user types into an entry (stored as typed; masked by ``--redact``).
+TEXT_FIELDS = (
+    "number",
+    "agent",
+    "ref",
+    "asked",
+    "offered",
+    "agreed_terms",
+    "confirmation",
+    "follow_up_action",
+    "notes",
+)
+
 #: The fields an entry's hash covers, in this order (the JSON is also key-sorted).
 HASHED_FIELDS = (
     "id",

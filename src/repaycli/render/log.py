@@ -15,7 +15,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from repaycli.core.evidence import redact
+from repaycli.core.evidence import TEXT_FIELDS, redact
 from repaycli.core.export import csv_cell
 from repaycli.core.records import LogEntry
 from repaycli.i18n import get_lang, t
@@ -49,17 +49,6 @@ EXPORT_FIELDS = (
     "prev_hash",
     "hash",
 )
-REDACTED_FIELDS = (
-    "number",
-    "agent",
-    "ref",
-    "asked",
-    "offered",
-    "agreed_terms",
-    "confirmation",
-    "follow_up_action",
-    "notes",
-)
 
 
 def platform_name(platform_id: str) -> str:
@@ -78,7 +67,7 @@ def when(stamp: str) -> str:
 
 
 def redacted(entry: LogEntry) -> LogEntry:
-    changes: dict[str, object] = {name: redact(getattr(entry, name)) for name in REDACTED_FIELDS}
+    changes: dict[str, object] = {name: redact(getattr(entry, name)) for name in TEXT_FIELDS}
     changes["attachments"] = [
         a.model_copy(update={"path": redact(a.path)}) for a in entry.attachments
     ]
