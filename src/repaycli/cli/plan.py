@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -22,6 +22,9 @@ from repaycli.cli.common import (
     write_out,
 )
 from repaycli.errors import BadInput
+
+if TYPE_CHECKING:
+    from repaycli.render.document import Document
 
 T = TypeVar("T")
 
@@ -270,19 +273,9 @@ def plan(
 
     if save:
         _save(to_json(result))
-    if output is OutputFormat.JSON:
-        write_out(to_json(result))
-        return
-    from repaycli.render.document import print_document, to_markdown
     from repaycli.render.plan import plan_document
 
-    document = plan_document(result)
-    if output is OutputFormat.MARKDOWN:
-        write_out(to_markdown(document))
-        return
-    from repaycli.render.console import make_console
-
-    print_document(document, make_console())
+    _show(result, output, lambda: plan_document(result))
 
 
 def _plan_debts(
@@ -368,21 +361,26 @@ def _plan_debts(
         first=first,
         strategies=strategies,
     )
+    from repaycli.render.multi import multi_document
+
+    _show(result, output, lambda: multi_document(result))
+
+
+def _show(result: object, output: OutputFormat, document: Callable[[], Document]) -> None:
+    """One result, three views: JSON, markdown, or the terminal (plain text when piped)."""
     if output is OutputFormat.JSON:
         from repaycli.render.json import to_json
 
         write_out(to_json(result))
         return
     from repaycli.render.document import print_document, to_markdown
-    from repaycli.render.multi import multi_document
 
-    document = multi_document(result)
     if output is OutputFormat.MARKDOWN:
-        write_out(to_markdown(document))
+        write_out(to_markdown(document()))
         return
     from repaycli.render.console import make_console
 
-    print_document(document, make_console())
+    print_document(document(), make_console())
 
 
 def _save(text: str) -> None:
