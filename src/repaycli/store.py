@@ -25,7 +25,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -663,6 +663,10 @@ WHERE c.follow_up IS NOT NULL AND c.follow_up <= ?
 ORDER BY c.follow_up, c.id""",
         (until.isoformat(),),
     )
+    return _follow_ups(rows)
+
+
+def _follow_ups(rows: Iterable[sqlite3.Row]) -> list[OpenFollowUp]:
     return [
         OpenFollowUp(
             entry_id=r["id"],
@@ -945,12 +949,4 @@ WHERE c.follow_up IS NOT NULL AND c.follow_up <= ?
 ORDER BY c.follow_up, c.id""",
         (until.isoformat(),),
     )
-    return [
-        OpenFollowUp(
-            entry_id=r["id"],
-            platform=r["platform"],
-            follow_up=date.fromisoformat(r["follow_up"]),
-            action=r["follow_up_action"],
-        )
-        for r in rows
-    ]
+    return _follow_ups(rows)
