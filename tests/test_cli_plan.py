@@ -321,3 +321,23 @@ def test_limit_share_forms(share: str, limit: str) -> None:
     result = invoke(*FULL, "--limit-share", share, "--json", "--no-save", env=PINNED)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["affordability"]["limit"] == limit
+
+
+def test_toml_numbers_never_pass_through_a_float(_isolated: Path) -> None:
+    _isolated.mkdir(parents=True, exist_ok=True)
+    (_isolated / "platforms.toml").write_text(
+        "[huabei]\npenalty_rate_daily = 0.0003\nannual_rate = 0.1\n", encoding="utf-8"
+    )
+    result = invoke(*BASE, "--json", "--no-save", env=PINNED)
+    data = json.loads(result.stdout)
+    assert data["debts"][0]["penalty_rate_daily_percent"] == "0.03"
+    assert data["debts"][0]["annual_rate_percent"] == "10"
+    debts = _isolated / "debts.toml"
+    debts.write_text(
+        'income = 6000.10\n[[debt]]\nplatform = "huabei"\noverdue = 1234.56\n', encoding="utf-8"
+    )
+    result = invoke("plan", "--debts", str(debts), "--json", "--no-input", env=PINNED)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["debts"][0]["overdue"] == "1234.56"
+    assert data["affordability"]["income"] == "6000.10"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,7 @@ USER_PLATFORMS_FILE = "platforms.toml"
 
 def _read(name: str) -> dict[str, Any]:
     text = resources.files("repaycli.catalog").joinpath(name).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return tomllib.loads(text, parse_float=Decimal)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def load_catalogue(user_file: Path | None = None) -> Catalogue:
     tables = _read("platforms.toml")
     if user_file is not None and user_file.is_file():
         try:
-            user = tomllib.loads(user_file.read_text(encoding="utf-8"))
+            user = tomllib.loads(user_file.read_text(encoding="utf-8"), parse_float=Decimal)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             raise BadInput("err.user_catalogue", path=str(user_file), detail=str(exc)) from exc
         for key, value in user.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from repaycli.i18n import t
 
 def _shipped() -> dict[str, Any]:
     text = resources.files("repaycli.catalog").joinpath("lpr.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return tomllib.loads(text, parse_float=Decimal)
 
 
 def _problem(error: Mapping[str, Any], where: str) -> str:
@@ -61,7 +62,7 @@ def load_lpr_table(user_file: Path | None = None) -> LprTable:
         return BadInput("offer.err.lpr_file", path=str(user_file), detail=detail)
 
     try:
-        user = tomllib.loads(user_file.read_text(encoding="utf-8"))
+        user = tomllib.loads(user_file.read_text(encoding="utf-8"), parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise bad(

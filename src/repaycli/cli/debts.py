@@ -38,10 +38,11 @@ class DebtsFile:
 
 
 def _text(value: Any) -> str | None:
-    """A TOML value as the text a flag would carry (numbers are accepted as well as strings)."""
+    """A TOML value as the text a flag would carry (numbers are accepted as well as strings;
+    the file is read with ``parse_float=Decimal``, so no amount passes through a float)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
     return None
 
@@ -112,7 +113,7 @@ def load_debts(path: Path, catalogue: Catalogue) -> DebtsFile:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BadInput("err.file_read", path=str(path), detail=detail) from None
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput("debts.err.toml", path=str(path), detail=str(exc)) from None
     for key in data:
