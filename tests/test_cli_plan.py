@@ -341,3 +341,14 @@ def test_toml_numbers_never_pass_through_a_float(_isolated: Path) -> None:
     data = json.loads(result.stdout)
     assert data["debts"][0]["overdue"] == "1234.56"
     assert data["affordability"]["income"] == "6000.10"
+
+
+def test_a_figure_from_the_user_file_is_credited_to_it(_isolated: Path) -> None:
+    _isolated.mkdir(parents=True, exist_ok=True)
+    user_file = _isolated / "platforms.toml"
+    user_file.write_text('[huabei]\npenalty_rate_daily = "0.0003"\n', encoding="utf-8")
+    data = json.loads(invoke("platforms", "--json").stdout)
+    huabei = next(p for p in data["platforms"] if p["id"] == "huabei")
+    assert huabei["sources"]["penalty_rate_daily"] == f"your file {user_file}"
+    assert "penalty_rate_daily" not in huabei["unconfirmed"]
+    assert "annual_rate" in huabei["unconfirmed"]

@@ -33,6 +33,23 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+#: The figures a platform carries a source for.
+FIGURES = ("hotline", "periods", "max_deferral_months", "annual_rate", "penalty_rate_daily")
+
+
+def _credit_user(merged: dict[str, Any], table: dict[str, Any], user_file: Path) -> None:
+    """A figure the user sets is theirs: its source becomes their file (unless they name one)
+    and it is no longer an unconfirmed default (unless they list it)."""
+    given = [name for name in FIGURES if name in table]
+    own = dict(table.get("sources", {}))
+    merged["sources"] = {
+        **merged.get("sources", {}),
+        **{name: f"your file {user_file}" for name in given if name not in own},
+    }
+    if "unconfirmed" not in table:
+        merged["unconfirmed"] = [n for n in merged.get("unconfirmed", []) if n not in given]
+
+
 def load_catalogue(user_file: Path | None = None) -> Catalogue:
     """The shipped catalogue; the user's file (if any) overrides fields or adds platforms."""
     from pydantic import ValidationError
@@ -48,7 +65,9 @@ def load_catalogue(user_file: Path | None = None) -> Catalogue:
         for key, value in user.items():
             if not isinstance(value, dict):
                 raise BadInput("err.user_catalogue", path=str(user_file), detail=key)
-            tables[key] = _merge(tables.get(key, {}), value)
+            merged = _merge(tables.get(key, {}), value)
+            _credit_user(merged, value, user_file)
+            tables[key] = merged
     try:
         return Catalogue(platforms=[Platform(id=key, **fields) for key, fields in tables.items()])
     except (ValidationError, TypeError) as exc:
