@@ -591,3 +591,18 @@ def test_terminal_view_has_the_same_items(leap: Path, capsys: pytest.CaptureFixt
     assert "30 days overdue" in out
     assert "Ask for the waiver in writing" in out
     assert "\x1b" not in out
+
+
+def test_ics_feed_carries_no_raw_control_characters(_isolated: Path, tmp_path: Path) -> None:
+    """Text the user typed reaches the calendar with its control characters made visible."""
+    result = invoke(
+        "log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+        "--outcome", "callback_promised", "--follow-up", "+2d",
+        "--follow-up-action", "call \x1b[31mback\x07 \u202eok",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    feed = tmp_path / "feed.ics"
+    assert invoke("remind", "--ics", str(feed)).exit_code == 0
+    data = feed.read_bytes()
+    assert b"\x1b" not in data and b"\x07" not in data and "\u202e".encode() not in data
+    assert b"call \\\\x1b[31mback" in data.replace(b"\r\n ", b"")

@@ -11,37 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
-from repaycli.core.money import format_money
 from repaycli.core.reminders import ItemKind, Reminder
 from repaycli.files import write_private
 from repaycli.i18n import t
-from repaycli.render.remind import PlatformName, platform_namer
+from repaycli.render.remind import PlatformName, describe, platform_namer
 
 PRODID = "-//repaycli//remind//EN"
 #: The alarm fires this long before the (all-day) event starts: 09:00 the day before.
 ALARM_BEFORE = timedelta(hours=15)
 #: How often a subscribed calendar should fetch the feed again.
 REFRESH = timedelta(hours=12)  # also X-PUBLISHED-TTL:PT12H below
-
-
-def _summary(item: Reminder, name: PlatformName) -> str:
-    platform = name(item.platform)
-    if item.kind is ItemKind.INSTALLMENT:
-        return t(
-            "remind.ics_installment",
-            amount=format_money(item.amount if item.amount is not None else Decimal(0)),
-            platform=platform,
-            n=item.installment,
-            agreement=item.agreement_id,
-        )
-    if item.action:
-        return t("remind.ics_follow_up_action", platform=platform, action=item.action)
-    return t("remind.ics_follow_up", platform=platform, entry=item.entry_id)
 
 
 def _description(item: Reminder) -> str:
@@ -64,7 +47,7 @@ def build_calendar(
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT12H")
     for item in items:
-        summary = _summary(item, name)
+        summary = describe(item, name, calendar=True)
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)

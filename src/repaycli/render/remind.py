@@ -49,25 +49,30 @@ def status(item: Reminder) -> str:
     return t("remind.due_in", days=item.days_left)
 
 
-def describe(item: Reminder, name: PlatformName) -> str:
-    """What to do, for which platform, how much (or the action the user wrote down)."""
+#: Message keys (installment, follow-up with action, follow-up without) for a report line and
+#: for the shorter calendar summary.
+_KEYS = {
+    False: ("remind.installment", "remind.follow_up", "remind.follow_up_plain"),
+    True: ("remind.ics_installment", "remind.ics_follow_up_action", "remind.ics_follow_up"),
+}
+
+
+def describe(item: Reminder, name: PlatformName, *, calendar: bool = False) -> str:
+    """What to do, for which platform, how much (or the action the user wrote down), with any
+    control characters in that text made visible."""
+    installment, with_action, plain = _KEYS[calendar]
     platform = name(item.platform)
     if item.kind is ItemKind.INSTALLMENT:
         return t(
-            "remind.installment",
+            installment,
             amount=format_money(item.amount if item.amount is not None else Decimal(0)),
             platform=platform,
             n=item.installment,
             agreement=item.agreement_id,
         )
     if item.action:
-        return t(
-            "remind.follow_up",
-            platform=platform,
-            entry=item.entry_id,
-            action=safe_text(item.action),
-        )
-    return t("remind.follow_up_plain", platform=platform, entry=item.entry_id)
+        return t(with_action, platform=platform, entry=item.entry_id, action=safe_text(item.action))
+    return t(plain, platform=platform, entry=item.entry_id)
 
 
 def _width(text: str) -> int:
