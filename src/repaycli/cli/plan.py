@@ -150,7 +150,6 @@ def plan(
     command_lang(lang)
     output = choose_format(json_out, fmt)
     from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
-    from repaycli.core.dates import add_months, parse_date
     from repaycli.core.inputs import parse_int, parse_reason, parse_share
     from repaycli.core.models import Debt, Situation
     from repaycli.core.money import parse_amount
@@ -224,18 +223,8 @@ def plan(
     )
     why = _get(reason, "reason", parse_reason, optional=True, **opts)
 
-    def future(text: str) -> date:
-        parsed = parse_date(text, today=day, field="recovery")
-        if parsed <= day:
-            raise BadInput("plan.err.recovery_past", value=text)
-        return parsed
-
-    back = _get(recovery, "recovery", future, optional=True, **opts)
-    first_due = add_months(day, 1)
-    if start is not None:
-        first_due = parse_date(start, today=day, field="start")
-        if first_due < day:
-            raise BadInput("plan.err.start_past", value=start)
+    back = _get(recovery, "recovery", lambda text: _recovery(text, day), optional=True, **opts)
+    first_due = _first_due(start, day)
     debt = Debt(
         platform=chosen,
         overdue=owed,
@@ -297,7 +286,6 @@ def _plan_debts(
     one debt."""
     from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
     from repaycli.cli.debts import load_debts
-    from repaycli.core.dates import add_months, parse_date
     from repaycli.core.inputs import parse_reason, parse_share
     from repaycli.core.models import Situation
     from repaycli.core.money import parse_amount
@@ -330,16 +318,8 @@ def _plan_debts(
     spent = loaded.expenses if expenses is None else amount("expenses")(expenses)
     why = loaded.reason if reason is None else parse_reason(reason)
     share = loaded.limit_share if limit_share is None else parse_share(limit_share)
-    back = None
-    if recovery is not None:
-        back = parse_date(recovery, today=day, field="recovery")
-        if back <= day:
-            raise BadInput("plan.err.recovery_past", value=recovery)
-    first_due = add_months(day, 1)
-    if start is not None:
-        first_due = parse_date(start, today=day, field="start")
-        if first_due < day:
-            raise BadInput("plan.err.start_past", value=start)
+    back = None if recovery is None else _recovery(recovery, day)
+    first_due = _first_due(start, day)
     situation = Situation(
         today=day,
         income=earned,
@@ -364,6 +344,28 @@ def _plan_debts(
     from repaycli.render.multi import multi_document
 
     _show(result, output, lambda: multi_document(result))
+
+
+def _recovery(text: str, day: date) -> date:
+    """The expected recovery date: after today."""
+    from repaycli.core.dates import parse_date
+
+    parsed = parse_date(text, today=day, field="recovery")
+    if parsed <= day:
+        raise BadInput("plan.err.recovery_past", value=text)
+    return parsed
+
+
+def _first_due(start: str | None, day: date) -> date:
+    """The first due date: ``--start`` (today or later), else one month from today."""
+    from repaycli.core.dates import add_months, parse_date
+
+    if start is None:
+        return add_months(day, 1)
+    first_due = parse_date(start, today=day, field="start")
+    if first_due < day:
+        raise BadInput("plan.err.start_past", value=start)
+    return first_due
 
 
 def _show(result: object, output: OutputFormat, document: Callable[[], Document]) -> None:
