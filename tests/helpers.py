@@ -43,3 +43,20 @@ def run(
         timeout=timeout,
         check=False,
     )
+
+
+#: ``repaycli log add`` with the flags every log test needs.
+LOG_ADD = ["log", "add", "--no-input", "--platform", "huabei", "--channel", "phone"]
+
+
+def run_in_process(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of one in-process run."""
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def add_entry(*extra: str) -> str:
+    """Log one pending phone contact with Huabei (plus ``extra`` flags); its stdout."""
+    code, out, err = run_in_process(*LOG_ADD, "--outcome", "pending", *extra)
+    assert code == 0, err
+    return out

@@ -16,28 +16,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import LOG_ADD, add_entry, run_in_process
 from repaycli import store
-from repaycli.cli import app
 from repaycli.core.evidence import redact, verify_chain
 from repaycli.core.export import csv_cell
 from repaycli.paths import db_path
 
-runner = CliRunner()
 REPAYCLI = str(Path(sys.executable).parent / "repaycli")
-BASE = ["log", "add", "--no-input", "--platform", "huabei", "--channel", "phone"]
-
-
-def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), input=input)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def add(*extra: str) -> str:
-    code, out, err = run(*BASE, "--outcome", "pending", *extra)
-    assert code == 0, err
-    return out
+BASE = LOG_ADD
+run = run_in_process
+add = add_entry
 
 
 def test_add_with_flags_prints_the_id_and_json_shape() -> None:

@@ -7,23 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from repaycli.cli import app
+from helpers import LOG_ADD, add_entry, run_in_process
 
-runner = CliRunner()
-BASE = ["log", "add", "--no-input", "--platform", "huabei", "--channel", "phone"]
-
-
-def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), input=input)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def add(*extra: str) -> str:
-    code, out, err = run(*BASE, "--outcome", "pending", *extra)
-    assert code == 0, err
-    return out
+BASE = LOG_ADD
+run = run_in_process
+add = add_entry
 
 
 @pytest.mark.parametrize(
