@@ -276,35 +276,46 @@ def _schedule_of(saved: Path, debt: str, proposal: str) -> list[tuple[str, str]]
     return [(r["due"], r["amount"]) for r in found["schedule"]]
 
 
+def _ids(saved: Path) -> dict[str, list[str]]:
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    return {d["id"]: [p["id"] for p in d["proposals"]] for d in data["debts"]}
+
+
 def test_from_multi_debt_plan_takes_the_named_debts_proposal(tmp_path: Path) -> None:
     saved = _multi_plan(tmp_path)
-    want = _schedule_of(saved, "huabei", "inst-12")
-    qualified = add("--from-plan", str(saved), "--proposal", "huabei:inst-12")
-    by_platform = add("--from-plan", str(saved), "--proposal", "inst-12", "--platform", "花呗")
+    pid = next(p for p in _ids(saved)["huabei"] if "-" in p and p.split("-")[-1].isdigit())
+    want = _schedule_of(saved, "huabei", pid)
+    qualified = add("--from-plan", str(saved), "--proposal", f"huabei:{pid}")
+    by_platform = add("--from-plan", str(saved), "--proposal", pid, "--platform", "花呗")
     for a in (qualified, by_platform):
-        assert a["platform"] == "huabei" and a["source"] == "plan:huabei:inst-12"
+        assert a["platform"] == "huabei" and a["source"] == f"plan:huabei:{pid}"
         assert [(s["due"], s["amount"]) for s in a["schedule"]] == want  # type: ignore[index]
 
 
 def test_from_multi_debt_plan_refuses_an_ambiguous_or_mismatched_proposal(tmp_path: Path) -> None:
     saved = _multi_plan(tmp_path)
-    code, out, err = run("agreement", "add", "--from-plan", str(saved), "--proposal", "inst-12")
+    ids = _ids(saved)
+    every = [p for debt_ids in ids.values() for p in debt_ids]
+    shared = next(p for p in every if every.count(p) > 1)
+    owners = ", ".join(f"{debt}:{shared}" for debt, debt_ids in ids.items() if shared in debt_ids)
+    code, out, err = run("agreement", "add", "--from-plan", str(saved), "--proposal", shared)
     assert (code, out) == (2, "")
     assert err == (
-        "Error: proposal inst-12 is in several debts of the plan file; name one: "
-        "zhaohang:inst-12, jiebei:inst-12, huabei:inst-12\n"
+        f"Error: proposal {shared} is in several debts of the plan file; name one: {owners}\n"
     )
+    jiebei = ids["jiebei"][0]
     code, out, err = run(
-        "agreement", "add", "--from-plan", str(saved), "--proposal", "jiebei:inst-12",
+        "agreement", "add", "--from-plan", str(saved), "--proposal", f"jiebei:{jiebei}",
         "--platform", "huabei",
     )  # fmt: skip
     assert (code, out) == (2, "")
     assert err == (
-        "Error: --platform huabei differs from the platform of proposal jiebei:inst-12 "
+        f"Error: --platform huabei differs from the platform of proposal jiebei:{jiebei} "
         "(jiebei); one debt's schedule cannot be recorded under another platform\n"
     )
+    only_weilidai = next(p for p in ids["weilidai"] if p not in ids["huabei"])
     code, _, err = run(
-        "agreement", "add", "--from-plan", str(saved), "--proposal", "inst-5", "--platform",
+        "agreement", "add", "--from-plan", str(saved), "--proposal", only_weilidai, "--platform",
         "huabei",
     )  # fmt: skip
     assert code == 2 and "(weilidai)" in err

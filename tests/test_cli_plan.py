@@ -1,7 +1,9 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
+
 from helpers import invoke, run
 
 BASE = ["plan", "--platform", "huabei", "--overdue", "8000", "--income", "6000"]
@@ -30,6 +32,11 @@ def test_json_shape_is_stable() -> None:
         "income": "6000.00",
         "expenses": "3500.00",
         "disposable": "2500.00",
+        "deficit": None,
+        "income_after": None,
+        "disposable_after": None,
+        "limit_after": None,
+        "limit_after_from": None,
     }
     assert set(data["cost_of_waiting"]) >= {"per_day", "next_30_days", "next_90_days"}
     proposal = data["proposals"][0]
@@ -43,16 +50,25 @@ def test_json_shape_is_stable() -> None:
         "apr_percent",
         "apr_compound_percent",
         "affordable",
+        "standard",
+        "needs_negotiation",
+        "basis",
+        "balance",
+        "waived",
         "schedule",
     } <= set(proposal)
-    assert proposal["schedule"][0] == {"n": 1, "due": "2026-12-21", "amount": "2666.67"}
+    assert proposal["schedule"][0] == {"n": 1, "due": "2026-12-21", "amount": "1125.97"}
     assert data["ladder"] == {
-        "opening": "principal-9",
-        "target": "inst-9",
+        "opening": "principal-7",
+        "target": "waive-7",
         "walk_away_monthly": "1250.00",
+        "walk_away_after": None,
+        "walk_away_after_from": None,
         "nothing_affordable": False,
         "needed_payment": None,
+        "hardship": None,
     }
+    assert data["schema_version"] == 2
     assert [s["id"] for s in data["checklist"]["stages"]] == [
         "before",
         "during",
@@ -102,7 +118,7 @@ def test_markdown_format() -> None:
     result = invoke(*FULL, "--format", "markdown", env=PINNED)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Repayment plan: Huabei (Alipay)\n")
-    assert "| inst-9 |" in result.stdout
+    assert "| inst-7 |" in result.stdout
     assert "## Negotiation ladder" in result.stdout
 
 
@@ -261,7 +277,7 @@ def test_overrides_and_user_catalogue(tmp_path: Path, _isolated: Path) -> None:
     )
     result = invoke(*BASE, "--json", env=PINNED)
     ids = [p["id"] for p in json.loads(result.stdout)["proposals"]]
-    assert ids == ["inst-4-free"]
+    assert ids == ["inst-5-free"]
     custom = invoke(
         "plan",
         "--platform",
@@ -292,7 +308,7 @@ def test_plan_is_saved_for_later_commands(_isolated: Path) -> None:
     result = invoke(*FULL, env=PINNED)
     assert result.exit_code == 0
     saved = json.loads((_isolated / "last-plan.json").read_text(encoding="utf-8"))
-    assert saved["ladder"]["target"] == "inst-9"
+    assert saved["ladder"]["target"] == "waive-7"
     assert (_isolated / "last-plan.json").stat().st_mode & 0o777 == 0o600
 
 
@@ -352,3 +368,90 @@ def test_a_figure_from_the_user_file_is_credited_to_it(_isolated: Path) -> None:
     assert huabei["sources"]["penalty_rate_daily"] == f"your file {user_file}"
     assert "penalty_rate_daily" not in huabei["unconfirmed"]
     assert "annual_rate" in huabei["unconfirmed"]
+
+
+# --- the capacity-first engine end to end ---------------------------------------------------
+
+
+def test_zero_income_is_the_hardship_route_end_to_end() -> None:
+    args = ["plan", "--platform", "huabei", "--overdue", "8000", "--income", "0",
+            "--reason", "unemployment", "--no-save"]  # fmt: skip
+    result = invoke(*args, "--json", env=PINNED)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 2
+    ladder = data["ladder"]
+    assert (ladder["opening"], ladder["target"]) == (None, None)
+    assert ladder["walk_away_monthly"] == "0.00"
+    assert ladder["hardship"] == {
+        "pause_months": 3,
+        "write_again": "2027-02-21",
+        "needed_payment": "190.32",
+        "needed_periods": 60,
+        "deficit": None,
+        "legal_aid": "12348",
+        "bankruptcy": "shenzhen",
+    }
+    assert {p["standard"] for p in data["proposals"]} == {False}
+    done = run(*args, env={**PINNED, "REPAYCLI_LANG": "zh", "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    for text in ("现在没有方案在你的承受范围内", "申请暂停还款 3 个月", "2027-02-21 前再联系",
+                 "每月需要 190.32 元", "12348", "深圳经济特区"):  # fmt: skip
+        assert text in done.stdout, text
+    assert "这样说" not in done.stdout  # no payment is asked for
+
+
+def test_deficit_and_breakdown_flags() -> None:
+    result = invoke(
+        "plan", "--platform", "jiebei", "--overdue", "10000", "--principal", "9000",
+        "--penalty", "600", "--income", "3000", "--expenses", "3500", "--no-save", env=PINNED,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Monthly deficit     ¥500.00" in out
+    assert "Your essential expenses are ¥500.00 a month more than your income" in out
+    # worked out from the given parts: no "(estimated)" label
+    assert re.search(r"^Interest due +¥400\.00 *$", out, re.M)
+    assert re.search(r"^Penalty and fees +¥600\.00 *$", out, re.M)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--income-after", "6000"],
+         "Error: --income-after needs --recovery (the date the income comes back)"),
+        (["--interest", "9000", "--penalty", "2000"],
+         "Error: the parts given add up to 11,000.00, more than the overdue amount 8,000.00; "
+         "check the figures in the app"),
+        (["--principal", "7000", "--interest", "500", "--penalty", "100"],
+         "Error: principal, interest and penalty add up to 7,600.00, not the overdue amount "
+         "8,000.00; leave one of them out and it is worked out"),
+        (["--interest", "3000", "--penalty", "5000"],
+         "Error: the interest and penalty given leave no principal in the overdue amount "
+         "8,000.00; check the figures in the app"),
+    ],
+)  # fmt: skip
+def test_bad_breakdown_and_recovery_flags(args: list[str], message: str) -> None:
+    result = invoke(*BASE, "--no-input", *args, env=PINNED)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == message + "\n"
+
+
+def test_recovery_with_income_after_gives_a_second_limit_and_a_deferral() -> None:
+    result = invoke(
+        "plan", "--platform", "jiebei", "--overdue", "10000", "--income", "0", "--expenses",
+        "3000", "--recovery", "2026-12-25", "--income-after", "6000", "--days-overdue", "20",
+        "--reason", "medical", "--json", "--no-save", env=PINNED,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["affordability"]["limit_after"] == "1500.00"
+    assert data["affordability"]["limit_after_from"] == "2026-12-25"
+    assert data["ladder"]["opening"] == data["ladder"]["target"] == "defer-1m-8"
+    text = invoke(
+        "plan", "--platform", "jiebei", "--overdue", "10000", "--income", "0", "--expenses",
+        "3000", "--recovery", "2026-12-25", "--income-after", "6000", "--days-overdue", "20",
+        "--no-save", env=PINNED,
+    ).stdout  # fmt: skip
+    assert 'Say: "I need a pause of 1 month(s); then I can pay ¥1,322.61 a month' in text
+    assert "from 2026-12-25: at most ¥1,500.00 a month" in text

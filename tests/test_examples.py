@@ -10,7 +10,7 @@ from helpers import invoke
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-@pytest.mark.parametrize("name", ["plan-huabei.md"])
+@pytest.mark.parametrize("name", ["plan-huabei.md", "plan-hardship-zh.md"])
 def test_worked_example_is_current(name: str) -> None:
     path = EXAMPLES / name
     first, _, recorded = path.read_text(encoding="utf-8").partition("\n")

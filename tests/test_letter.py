@@ -223,7 +223,7 @@ def test_letter_from_saved_plan_uses_the_opening() -> None:
     ("pid", "en", "zh"),
     [
         ("principal-12", "repay the principal of 5,600.00 yuan in 12", "仅偿还本金 5,600.00 元"),
-        ("defer-2m-12", "a deferral of 2 months, then 12", "延期 2 个月还款"),
+        ("defer-2m-12", "a deferral of 2 month(s), then 12", "延期 2 个月还款"),
         ("lump-sum", "single payment of 5,600.00 yuan on 2026-02-15", "一次性偿还 5,600.00 元"),
         ("card-24", "article 70", "第七十条"),
     ],
@@ -251,7 +251,7 @@ def test_saved_plan_problems() -> None:
     )
     save_plan(PLAN)
     assert run_error("letter", "--proposal", "inst-99") == (
-        "Error: the saved plan has no proposal inst-99; choose one of: inst-12-free, "
+        "Error: the plan has no proposal inst-99; choose one of: inst-12-free, "
         "principal-12, defer-2m-12, lump-sum, card-24"
     )
     path = save_plan('{"debts": "oops"}')
@@ -324,13 +324,13 @@ def test_bad_flag_only_input() -> None:
         "Error: --payment 1.00 would take more than 360 months; propose a larger payment"
     )
     assert run_error("letter", "--overdue", "1000") == (
-        "Error: say what you propose: give --periods, --payment or both (or --proposal ID from "
-        "your saved plan)"
+        "Error: to work out a plan from --overdue, give --income (and --expenses); or say what "
+        "you propose with --periods or --payment"
     )
     zh = run_error("letter", "--lang", "zh", "--overdue", "1000")
     assert zh.endswith(
-        "请说明你提出的方案：给出 --periods、--payment 或两者"
-        "（或用 --proposal 指定已保存方案中的编号）"
+        "要按 --overdue 算出方案，请给出 --income（和 --expenses）；或者用 --periods 或 --payment "
+        "说明你的方案"
     )
 
 
@@ -387,10 +387,42 @@ def test_real_subprocess(tmp_path: Path) -> None:
 # --- review fixes ------------------------------------------------------------------------------
 
 
-def test_zero_income_is_accepted() -> None:
-    text = run("letter", "--overdue", "3000", "--periods", "6", "--income", "0")
+def test_zero_income_asks_for_a_pause_not_a_payment() -> None:
+    """With no capacity the letter asks for a pause and says when the user will write again;
+    it never asks for payments of 0.00 (or any payment)."""
+    text = run("letter", "--overdue", "3000", "--income", "0", "--format", "text")
     assert "monthly income is now about 0.00 yuan" in text
+    assert "I have nothing left each month to repay with at present." in text
+    assert (
+        "I cannot pay anything at present. I ask you to pause repayments, penalties and "
+        "collection for 3 month(s); I will write to you again by 2026-04-15"
+    ) in text
+    assert "0.00 yuan a month" not in text and "installments of" not in text
     assert_filled(text)
+    zh = run("letter", "--lang", "zh", "--overdue", "3000", "--income", "0")
+    assert "恳请贵司暂停还款、罚息和催收 3 个月；本人将在 2026-04-15 前再次书面联系贵司" in zh
+    # a payment the user cannot make is refused, naming the way out
+    assert run_error("letter", "--overdue", "3000", "--periods", "6", "--income", "0") == (
+        "Error: that plan asks for 500.00 a month, above the 0.00 you can keep up; leave out "
+        "--periods, --payment and --proposal and the letter asks for a pause instead"
+    )
+
+
+def test_situation_flags_work_out_the_plan() -> None:
+    """--overdue with --income (no saved plan): the engine's opening is the letter's plan, and
+    --proposal picks another of its proposals."""
+    args = ["letter", "--platform", "jiebei", "--overdue", "10000", "--income", "3000",
+            "--expenses", "2000", "--format", "text"]  # fmt: skip
+    text = run(*args)
+    assert (
+        "I propose to repay in 20 monthly installments of 500.00 yuan, 10,000.00 yuan in total, "
+        "the first on 2026-02-15 and the last on 2027-09-15."
+    ) in text
+    text = run(*args, "--proposal", "inst-24")
+    assert "24 monthly installments of 499.24 yuan, 11,981.78 yuan in total" in text
+    assert run_error(*args, "--proposal", "inst-12").startswith(
+        "Error: the plan has no proposal inst-12; choose one of: "
+    )
 
 
 def test_platform_is_resolved_through_the_catalogue() -> None:
@@ -415,29 +447,22 @@ def test_a_saved_plan_from_a_newer_repaycli_is_a_failure() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_plan_above_the_limit_is_never_called_affordable(lang: str) -> None:
+def test_a_plan_above_the_limit_is_refused(lang: str) -> None:
+    """A letter never asks for a payment the user cannot make: it names a length that fits."""
     args = ["letter", "--platform", "zhaohang", "--overdue", "10500", "--income", "6000",
             "--expenses", "4200", "--periods", "2", "--lang", lang]  # fmt: skip
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    text = result.stdout
+    message = {
+        "en": "Error: that plan asks for 5,250.00 a month, above the 900.00 you can keep up; a "
+        "letter never asks for more than you can pay: --periods 12 would fit, or leave out "
+        "--periods and --payment and it is worked out",
+        "zh": "错误：这个方案每月要还 5,250.00 元，超过你每月能坚持的 900.00 元；申请书不会提出你还不起的"
+        "金额：--periods 12 可以在限额以内，或者不填 --periods 和 --payment，让程序算出方案",
+    }[lang]
+    assert run_error(*args) == message
+    text = run(*args[:-4], "--periods", "12", "--lang", lang)
     claim = {"en": "This is what my budget allows", "zh": "能够坚持偿还的范围之内"}[lang]
-    assert claim not in text
-    honest = {
-        "en": "This is more than the 900.00 yuan a month I can reliably pay now, so I ask you to "
-        "agree a longer plan or a deferral",
-        "zh": "这一金额高于本人目前每月能够稳定偿还的 900.00 元，恳请贵司同意延长还款期限或先行延期",
-    }[lang]
-    assert honest in text
-    assert {"en": "about 900.00 yuan a month", "zh": "约 900.00 元"}[lang] in text
+    assert claim in text
     assert_filled(text)
-    warning = {
-        "en": "Warning: the letter proposes 5,250.00 a month, above the 900.00 you can keep up; "
-        "it says so and asks for a longer plan (--periods 12 would fit)\n",
-        "zh": "警告：申请书提出每月还 5,250.00 元，超过你每月能坚持的 900.00 元；申请书已如实说明"
-        "并请求延长期限（--periods 12 可在限额以内）\n",
-    }[lang]
-    assert result.stderr == warning
 
 
 def test_a_custom_plan_on_the_saved_plan_is_checked_against_its_limit() -> None:
@@ -445,14 +470,13 @@ def test_a_custom_plan_on_the_saved_plan_is_checked_against_its_limit() -> None:
     result = runner.invoke(app, ["letter", "--periods", "6"])  # 6,000 / 6 = 1,000: fits
     assert result.exit_code == 0 and result.stderr == ""
     assert "This is what my budget allows" in result.stdout
-    result = runner.invoke(app, ["letter", "--periods", "4"])  # 1,500 > 1,250
-    assert result.exit_code == 0, result.output
-    assert "This is what my budget allows" not in result.stdout
-    assert "more than the 1,250.00 yuan a month" in result.stdout
-    assert result.stderr.startswith("Warning: the letter proposes 1,500.00 a month")
+    assert run_error("letter", "--periods", "4").startswith(  # 1,500 > 1,250
+        "Error: that plan asks for 1,500.00 a month, above the 1,250.00 you can keep up"
+    )
     # income lower than the plan's: the limit is worked out again from the flags
-    result = runner.invoke(app, ["letter", "--periods", "6", "--income", "4000"])
-    assert "more than the 400.00 yuan a month" in result.stdout  # 50 % of (4,000 - 3,200)
+    assert run_error("letter", "--periods", "6", "--income", "4000").startswith(
+        "Error: that plan asks for 1,000.00 a month, above the 400.00 you can keep up"
+    )  # 50 % of (4,000 - 3,200)
 
 
 def test_without_income_no_budget_claim_is_made() -> None:
@@ -467,7 +491,7 @@ def test_chinese_lists_use_chinese_punctuation() -> None:
     )
     save_plan(PLAN)
     assert run_error("letter", "--lang", "zh", "--proposal", "inst-99") == (
-        "错误：保存的方案里没有 inst-99；可选：inst-12-free、principal-12、defer-2m-12、lump-sum、"
+        "错误：方案里没有 inst-99；可选：inst-12-free、principal-12、defer-2m-12、lump-sum、"
         "card-24"
     )
 

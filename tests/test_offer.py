@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from helpers import invoke
 from repaycli.catalog.lpr import load_lpr_table
 from repaycli.cli import app
 from repaycli.core.offer import Budget, OfferInput, Terms, evaluate
@@ -43,6 +43,8 @@ OFFER_KEYS = {
     "annual_rate_percent",
     "payment",
     "total",
+    "waived",
+    "ladder_position",
     "cost",
     "cost_percent",
     "monthly_irr_percent",
@@ -370,11 +372,11 @@ def test_corrupt_saved_plan_is_a_warning() -> None:
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line(args: list[str], message: str) -> None:
-    assert run_error("offer", *args) == message
+    assert run_error("offer", "--no-input", *args) == message
 
 
 def test_bad_input_in_chinese() -> None:
-    line = run_error("offer", "--lang", "zh", "--amount", "10000", "--periods", "12")
+    line = run_error("offer", "--lang", "zh", "--no-input", "--amount", "10000", "--periods", "12")
     assert line.endswith("请只给出 --fee-rate（每期费率）、--annual-rate 或 --payment 中的一个")
 
 
@@ -494,13 +496,14 @@ def test_zero_income_is_accepted() -> None:
     assert data["affordable"] is False
 
 
-@pytest.mark.parametrize("payment", ["500", "833.20"])
-def test_payments_below_the_amount_are_refused(payment: str) -> None:
-    line = run_error("offer", "--amount", "10000", "--periods", "12", "--payment", payment)
-    assert line == (
-        f"Error: 12 payments of {Decimal(payment):,.2f} add up to less than the amount of "
-        "10,000.00; check the figures you heard"
-    )
+@pytest.mark.parametrize(("payment", "waived"), [("800", "400.00"), ("500", "4000.00")])
+def test_payments_below_the_amount_are_a_waiver(payment: str, waived: str) -> None:
+    """12 × 800 on 10,000 is a settlement that waives 400, not a mistake."""
+    data = run_json("offer", "--amount", "10000", "--periods", "12", "--payment", payment)
+    assert data["waived"] == waived
+    assert Decimal(data["total"]) == Decimal("10000") - Decimal(waived)
+    assert Decimal(data["cost"]) == -Decimal(waived)
+    assert Decimal(data["apr_percent"]) < 0
 
 
 def test_a_rounded_interest_free_payment_is_not_a_negative_rate() -> None:
@@ -616,3 +619,58 @@ def test_the_verdict_mentions_a_crossed_court_line_above_the_walk_away(lang: str
     }[lang]  # fmt: skip
     for part in expected:
         assert part in verdict, verdict
+
+
+# --- the capacity-first rules ---------------------------------------------------------------
+
+
+def test_apr_follows_the_dated_cash_flows() -> None:
+    """A first payment three months out is cheaper money than one next month: the APR is the
+    IRR of the payments on their dates (numpy-financial's irr as the oracle)."""
+    import numpy_financial as npf
+
+    base = ["offer", "--amount", "10000", "--periods", "12", "--payment", "900"]
+    soon = run_json(*base, "--first-due", "2026-02-15")
+    late = run_json(*base, "--first-due", "2026-04-15")
+    flows = [10000.0, 0.0, 0.0] + [-900.0] * 12
+    expected = Decimal(str(round(float(npf.irr(flows)) * 12 * 100, 2)))
+    assert Decimal(late["apr_percent"]) == expected
+    assert Decimal(late["apr_percent"]) < Decimal(soon["apr_percent"])
+
+
+@pytest.mark.parametrize(
+    ("payment", "position"),
+    [
+        ("480", "better_than_target"),
+        ("499.90", "between_target_and_walk_away"),
+        ("600", "above_walk_away"),
+    ],
+)
+def test_where_the_offer_sits_on_the_ladder(payment: str, position: str) -> None:
+    """Against the saved plan: target 24 × 499.24 (11,981.78) at 18 %, walk-away 500."""
+    result = runner.invoke(app, ["plan", "--platform", "jiebei", "--overdue", "10000",
+                                 "--income", "3000", "--expenses", "2000"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = run_json("offer", "--amount", "10000", "--periods", "24", "--payment", payment)
+    assert data["compared_with_plan"]["id"] == "inst-24"
+    assert data["ladder_position"] == position
+    text = runner.invoke(app, ["offer", "--amount", "10000", "--periods", "24",
+                               "--payment", payment]).stdout  # fmt: skip
+    assert "On your ladder" in text
+
+
+def test_absurd_figures_are_one_line() -> None:
+    line = run_error("offer", "--amount", "1", "--periods", "2", "--payment", "90000000")
+    assert line == (
+        "Error: these figures imply a rate beyond 1,000 % a month; check the amount, periods and "
+        "payment you heard"
+    )
+
+
+def test_missing_values_are_asked_for_and_bad_answers_asked_again() -> None:
+    result = runner.invoke(app, ["offer", "--ignore-plan", "--json"],
+                           input="ten thousand\n10000\n0\n12\nabc\n900\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["principal"], data["periods"], data["payment"]) == ("10000.00", 12, "900.00")
+    assert result.stderr.count("Error:") == 3  # one line for each bad answer, then asked again

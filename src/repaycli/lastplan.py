@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from repaycli.errors import Failure
 
 #: The newest ``schema_version`` of the plan JSON this version can read (``PlanResult``).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class _Lenient(BaseModel):
@@ -38,6 +38,8 @@ class SavedProposal(_Lenient):
     payment: Decimal = Field(ge=0)
     total: Decimal = Field(ge=0)
     deferral_months: int = 0
+    basis: str | None = None
+    down_payment: Decimal = Decimal(0)
     interest_free: bool | None = None
     apr_percent: Decimal | None = None
     apr_compound_percent: Decimal | None = None
@@ -61,10 +63,18 @@ class SavedAffordability(_Lenient):
     disposable: Decimal | None = None
 
 
+class SavedHardship(_Lenient):
+    pause_months: int = Field(ge=1)
+    write_again: date
+
+
 class SavedLadder(_Lenient):
     opening: str | None = None
     target: str | None = None
     walk_away_monthly: Decimal | None = None
+    walk_away_after: Decimal | None = None
+    walk_away_after_from: date | None = None
+    hardship: SavedHardship | None = None
 
 
 class SavedPlan(_Lenient):

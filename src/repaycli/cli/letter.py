@@ -16,26 +16,39 @@ from repaycli.i18n import get_lang, t
 from repaycli.render.letter import LetterFormat
 
 if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
-    from repaycli.core.letter import LetterFacts, ProposedPlan
-    from repaycli.core.models import Reason
+    from repaycli.core.letter import LetterFacts, PauseRequest, ProposedPlan
+    from repaycli.core.models import Proposal, Reason
+    from repaycli.core.plan import Worked
     from repaycli.lastplan import SavedDebt, SavedPlan, SavedProposal
 
 
 def _saved_plan_of(proposal: SavedProposal) -> ProposedPlan:
-    from repaycli.core.letter import ProposedPlan
+    from repaycli.core.letter import proposed_from
 
-    schedule = proposal.schedule
-    return ProposedPlan(
+    return proposed_from(
         kind=proposal.kind,
-        id=proposal.id,
-        periods=proposal.periods,
+        pid=proposal.id,
         payment=proposal.payment,
         total=proposal.total,
-        first_due=schedule[0].due if schedule else None,
-        last_due=schedule[-1].due if schedule else None,
-        last_amount=schedule[-1].amount if schedule else proposal.payment,
-        largest=max((row.amount for row in schedule), default=proposal.payment),
+        schedule=[(row.due, row.amount) for row in proposal.schedule],
         deferral_months=proposal.deferral_months,
+        down_payment=proposal.down_payment,
+    )
+
+
+def _fresh_plan_of(proposal: Proposal) -> ProposedPlan:
+    from repaycli.core.letter import proposed_from
+
+    return proposed_from(
+        kind=proposal.kind.value,
+        pid=proposal.id,
+        payment=proposal.payment,
+        total=proposal.total,
+        schedule=[(row.due, row.amount) for row in proposal.schedule],
+        deferral_months=proposal.deferral_months,
+        down_payment=proposal.down_payment,
+        payment_after=proposal.payment_after,
+        waived=proposal.waived,
     )
 
 
@@ -54,6 +67,12 @@ def choose_proposal(plan: SavedPlan, wanted: str | None) -> SavedProposal:
             if found is not None:
                 return found
     raise BadInput("letter.err.no_proposal")
+
+
+def _pause(months: int, write_again: date) -> PauseRequest:
+    from repaycli.core.letter import PauseRequest
+
+    return PauseRequest(months=months, write_again=write_again)
 
 
 def _debt_for(plan: SavedPlan, proposal: SavedProposal | None) -> SavedDebt:
@@ -151,35 +170,68 @@ def build_facts(
     the_expenses = (
         None if expenses is None else parse_amount(expenses, field="expenses", allow_zero=True)
     )
+    proposed: ProposedPlan | None = None
+    pause: PauseRequest | None = None
+    limit: Decimal | None = None
     if plan is not None:
         chosen: SavedProposal | None = None
-        if proposal is not None or (n is None and pay is None):
+        hardship = plan.ladder.hardship if plan.ladder is not None else None
+        if proposal is not None or (n is None and pay is None and hardship is None):
             chosen = choose_proposal(plan, proposal)
         debt = _debt_for(plan, chosen)
         amount, principal_value, days = debt.overdue, debt.principal, debt.days_overdue
         name = _platform_name(debt.platform, debt.platform_name, lang)
         if platform is not None:
             name = _given_platform(platform, lang)
-        proposed = (
-            _saved_plan_of(chosen)
-            if chosen is not None
-            else custom_plan(amount, periods=n, payment=pay, first_due=first)
-        )
+        if chosen is not None:
+            proposed = _saved_plan_of(chosen)
+        elif n is not None or pay is not None:
+            proposed = custom_plan(amount, periods=n, payment=pay, first_due=first)
+        elif hardship is not None:
+            pause = _pause(hardship.pause_months, hardship.write_again)
         the_reason = the_reason or _saved_reason(plan.reason)
         the_recovery = plan.recovery
         budget = plan.affordability
         if budget is not None:
             the_income = the_income if the_income is not None else budget.income
             the_expenses = the_expenses if the_expenses is not None else budget.expenses
+        if budget is not None and income is None and expenses is None:
+            limit = budget.limit
     else:
         assert overdue is not None
         amount = parse_amount(overdue, field="overdue")
         name = None if platform is None else _given_platform(platform, lang)
-        proposed = custom_plan(amount, periods=n, payment=pay, first_due=first)
-    limit: Decimal | None = None
-    if plan is not None and plan.affordability is not None and income is None and expenses is None:
-        limit = plan.affordability.limit
-    elif the_income is not None:
+        if n is not None or pay is not None:
+            proposed = custom_plan(amount, periods=n, payment=pay, first_due=first)
+        else:
+            if the_income is None:
+                raise BadInput("letter.err.no_income")
+            worked = _work_out(
+                day=day,
+                platform=platform,
+                amount=amount,
+                principal=principal,
+                days_overdue=days_overdue,
+                income=the_income,
+                expenses=the_expenses,
+                reason=own_reason,
+                recovery=recovery,
+                first=first,
+            )
+            limit = worked.budget.limit
+            route = worked.ladder.hardship
+            wanted = proposal.strip() if proposal is not None else worked.ladder.opening
+            fresh = worked.proposal(wanted)
+            if proposal is not None and fresh is None:
+                ids = t("list_sep").join(p.id for p in worked.proposals) or "—"
+                raise BadInput("letter.err.proposal_unknown", value=proposal, ids=ids)
+            if fresh is not None:
+                proposed = _fresh_plan_of(fresh)
+            elif route is not None:
+                pause = _pause(route.pause_months, route.write_again)
+            else:  # pragma: no cover - the ladder opens with a plan or the hardship route
+                raise BadInput("letter.err.no_proposal")
+    if limit is None and the_income is not None:
         from repaycli.core.models import Situation
         from repaycli.core.situation import affordability
 
@@ -205,8 +257,52 @@ def build_facts(
         expenses=the_expenses,
         limit=limit,
         plan=proposed,
+        pause=pause,
         documents=documents_for(load_checklist(), the_reason, lang),
     )
+
+
+def _work_out(
+    *,
+    day: date,
+    platform: str | None,
+    amount: Decimal,
+    principal: str | None,
+    days_overdue: str | None,
+    income: Decimal,
+    expenses: Decimal | None,
+    reason: Reason | None,
+    recovery: str | None,
+    first: date,
+) -> Worked:
+    """The capacity-first plan from the letter's situation flags (as ``plan`` would make it)."""
+    from repaycli.catalog import load_catalogue
+    from repaycli.core.dates import parse_date
+    from repaycli.core.models import Debt, Situation
+    from repaycli.core.money import parse_amount
+    from repaycli.core.plan import work_out
+    from repaycli.paths import user_platforms_file
+
+    catalogue = load_catalogue(user_platforms_file())
+    lender = catalogue.resolve(platform) if platform is not None else catalogue.get("other")
+    debt = Debt(
+        platform=lender,
+        overdue=amount,
+        principal=None if principal is None else parse_amount(principal, field="principal"),
+        days_overdue=0
+        if days_overdue is None
+        else parse_periods(days_overdue, field="days_overdue", low=0, high=3650),
+    )
+    back = None if recovery is None else parse_date(recovery, today=day, field="recovery")
+    situation = Situation(
+        today=day,
+        income=income,
+        expenses=expenses,
+        reason=reason,
+        recovery=back if back is not None and back > day else None,
+        start=first,
+    )
+    return work_out(debt, situation)
 
 
 def write_file(path: Path, text: str) -> None:
@@ -297,22 +393,10 @@ def letter(
         payment=payment,
         first_due=first_due,
     )
+    from repaycli.core.letter import check_fits
     from repaycli.render.letter import compose
 
-    text = compose(facts, lang=language, fmt=style)
-    if facts.fits is False and facts.limit is not None:
-        from repaycli.cli.offer import warn
-        from repaycli.core.money import format_money
-
-        fewer = facts.periods_to_fit()
-        warn(
-            BadInput(
-                "letter.warn.above_limit" if fewer else "letter.warn.above_limit_defer",
-                payment=format_money(facts.plan.largest),
-                limit=format_money(facts.limit),
-                periods=fewer or 0,
-            )
-        )
+    text = compose(check_fits(facts), lang=language, fmt=style)
     if output is None:
         write_out(text)
         return

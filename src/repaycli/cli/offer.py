@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from repaycli.cli.common import JsonOption, LangOption, command_lang, today, write_out
+from repaycli.cli.common import (
+    JsonOption,
+    LangOption,
+    NoInputOption,
+    command_lang,
+    today,
+    write_out,
+)
 from repaycli.errors import BadInput, RepayError
 from repaycli.i18n import t
 
@@ -55,12 +62,6 @@ def warn(error: RepayError) -> None:
 
     params = {k: safe_text(v) if isinstance(v, str) else v for k, v in error.params.items()}
     typer.echo(f"{t('warn.prefix')}{t(error.key, **params)}", err=True)
-
-
-def _required(value: str | None, flag: str) -> str:
-    if value is None:
-        raise BadInput("err.missing_value", flag=flag)
-    return value
 
 
 #: The plan's proposal is compared with the offer only when the offer covers about the same debt.
@@ -169,15 +170,42 @@ def build_offer(
     upfront_fee: str | None,
     first_due: str | None,
     day: date,
+    no_input: bool = True,
 ) -> OfferInput:
+    """The offer from its flags; a missing amount, number of periods or price is asked for
+    (the payment quoted, the way an offer is usually heard) unless ``no_input``."""
+    from repaycli.cli.common import ask
     from repaycli.core.dates import add_months, parse_date
     from repaycli.core.money import ZERO, parse_amount
     from repaycli.core.offer import OfferInput, check_terms
     from repaycli.core.rates import RateUnit, parse_rate
 
+    if fee_rate is not None or annual_rate is not None or payment is not None:
+        check_terms(fee_rate=fee_rate, annual_rate=annual_rate, payment=payment)
+    principal = (
+        parse_amount(amount, field="amount")
+        if amount is not None
+        else ask(
+            t("offer.prompt.amount"),
+            lambda s: parse_amount(s, field="amount"),
+            flag="--amount",
+            no_input=no_input,
+        )
+    )
+    count = (
+        parse_periods(periods)
+        if periods is not None
+        else ask(t("offer.prompt.periods"), parse_periods, flag="--periods", no_input=no_input)
+    )
+    if fee_rate is None and annual_rate is None and payment is None and not no_input:
+        payment = ask(
+            t("offer.prompt.payment"),
+            lambda s: (parse_amount(s, field="payment"), s)[1],
+            flag="--payment",
+            no_input=no_input,
+        )
     terms = check_terms(fee_rate=fee_rate, annual_rate=annual_rate, payment=payment)
-    principal = parse_amount(_required(amount, "--amount"), field="amount")
-    count = parse_periods(_required(periods, "--periods"))
+    assert principal is not None and count is not None  # ask() raises rather than skip
     return OfferInput(
         amount=principal,
         periods=count,
@@ -238,12 +266,14 @@ def offer(
         int | None,
         typer.Option("--log", metavar="ENTRY_ID", help="Attach this evaluation to a log entry."),
     ] = None,
+    no_input: NoInputOption = False,
     json_out: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
     """Evaluate an offer heard on the phone: payment, total, APR, affordability, reference lines.
 
-    Give --amount, --periods and exactly one of --fee-rate, --annual-rate or --payment.
+    Give --amount, --periods and exactly one of --fee-rate, --annual-rate or --payment; what is
+    missing is asked for (the payment quoted), unless --no-input.
     """
     command_lang(lang)
     day = today()
@@ -256,6 +286,7 @@ def offer(
         upfront_fee=upfront_fee,
         first_due=first_due,
         day=day,
+        no_input=no_input,
     )
     budget, reference = budget_and_plan(
         day=day,

@@ -96,6 +96,20 @@ def plan(
             "--principal", help="Principal part of the overdue amount (default: estimated)."
         ),
     ] = None,
+    interest: Annotated[
+        str | None,
+        typer.Option("--interest", help="Interest due, as the app shows it (default: estimated)."),
+    ] = None,
+    penalty: Annotated[
+        str | None,
+        typer.Option(
+            "--penalty", help="Penalty and fees, as the app shows it (default: estimated)."
+        ),
+    ] = None,
+    income_after: Annotated[
+        str | None,
+        typer.Option("--income-after", help="Monthly income from the recovery date on."),
+    ] = None,
     start: Annotated[
         str | None, typer.Option("--start", help="First due date (default: one month from today).")
     ] = None,
@@ -168,6 +182,8 @@ def plan(
             "--platform": platform,
             "--overdue": overdue,
             "--principal": principal,
+            "--interest": interest,
+            "--penalty": penalty,
             "--days-overdue": days_overdue,
             "--annual-rate": annual_rate,
             "--penalty-rate": penalty_rate,
@@ -183,6 +199,7 @@ def plan(
             expenses=expenses,
             reason=reason,
             recovery=recovery,
+            income_after=income_after,
             start=start,
             limit_share=limit_share,
             strategy=strategy,
@@ -224,11 +241,18 @@ def plan(
     why = _get(reason, "reason", parse_reason, optional=True, **opts)
 
     back = _get(recovery, "recovery", lambda text: _recovery(text, day), optional=True, **opts)
+    later = _income_after(income_after, back, interview=interview, no_input=no_input)
     first_due = _first_due(start, day)
+
+    def part(text: str | None, name: str) -> Decimal | None:
+        return None if text is None else parse_amount(text, field=name, allow_zero=True)
+
     debt = Debt(
         platform=chosen,
         overdue=owed,
         principal=None if principal is None else parse_amount(principal, field="principal"),
+        interest_due=part(interest, "interest"),
+        penalty=part(penalty, "penalty"),
         days_overdue=days or 0,
         annual_rate=None
         if annual_rate is None
@@ -245,6 +269,7 @@ def plan(
         cash=cash_now,
         reason=why,
         recovery=back,
+        income_after=later,
         start=first_due,
         share_of_disposable=share or Decimal(50),
         share_of_income=share or Decimal(30),
@@ -275,6 +300,7 @@ def _plan_debts(
     expenses: str | None,
     reason: str | None,
     recovery: str | None,
+    income_after: str | None,
     start: str | None,
     limit_share: str | None,
     strategy: str | None,
@@ -319,6 +345,7 @@ def _plan_debts(
     why = loaded.reason if reason is None else parse_reason(reason)
     share = loaded.limit_share if limit_share is None else parse_share(limit_share)
     back = None if recovery is None else _recovery(recovery, day)
+    later = _income_after(income_after, back, interview=False, no_input=True)
     first_due = _first_due(start, day)
     situation = Situation(
         today=day,
@@ -326,6 +353,7 @@ def _plan_debts(
         expenses=spent,
         reason=why,
         recovery=back,
+        income_after=later,
         start=first_due,
         share_of_disposable=share or Decimal(50),
         share_of_income=share or Decimal(30),
@@ -354,6 +382,27 @@ def _recovery(text: str, day: date) -> date:
     if parsed <= day:
         raise BadInput("plan.err.recovery_past", value=text)
     return parsed
+
+
+def _income_after(
+    text: str | None, recovery: date | None, *, interview: bool, no_input: bool
+) -> Decimal | None:
+    """The income after recovery: only with a recovery date (asked in an interview once the
+    recovery date is known)."""
+    from repaycli.core.money import parse_amount
+
+    if recovery is None:
+        if text is not None:
+            raise BadInput("plan.err.income_after_needs_recovery")
+        return None
+    return _get(
+        text,
+        "income_after",
+        lambda s: parse_amount(s, field="income_after", allow_zero=True),
+        interview=interview,
+        no_input=no_input,
+        optional=True,
+    )
 
 
 def _first_due(start: str | None, day: date) -> date:

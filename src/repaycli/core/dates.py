@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -40,6 +41,23 @@ def monthly_due_dates(first_due: date, periods: int, *, skip: int = 0) -> list[d
 
 def add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
+
+
+def months_from(start: date, day: date) -> Decimal:
+    """Months from ``start`` to ``day`` (``day`` not before ``start``): whole months counted as
+    ``monthly_due_dates`` counts them (31 Jan → 28 Feb is one), then the part month as days over
+    that month's length."""
+    whole = relativedelta(day, start)
+    months = max(whole.years * 12 + whole.months, 0)
+    while start + relativedelta(months=months + 1) <= day:
+        months += 1
+    while months > 0 and start + relativedelta(months=months) > day:
+        months -= 1
+    anchor = start + relativedelta(months=months)
+    if anchor == day:
+        return Decimal(months)
+    length = (start + relativedelta(months=months + 1) - anchor).days
+    return Decimal(months) + Decimal((day - anchor).days) / Decimal(length)
 
 
 def months_between(start: date, end: date) -> int:

@@ -7,6 +7,7 @@ the wording comes from the message catalogue and the template text from ``catalo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from string import Template
@@ -16,6 +17,7 @@ from pydantic import Field
 from repaycli.core.dates import monthly_due_dates
 from repaycli.core.models import Model, Money, Reason
 from repaycli.core.money import ZERO, split_evenly
+from repaycli.core.schedules import MAX_TERM
 from repaycli.errors import BadInput, Failure
 
 #: The longest plan a letter proposes (card personalised plans stop at 60 months).
@@ -41,6 +43,18 @@ class ProposedPlan(Model):
     #: The largest installment: what the affordability limit is checked against.
     largest: Money
     deferral_months: int = 0
+    #: Paid now from cash before the installments (a lump sum or part of one).
+    down_payment: Money = ZERO
+    #: A stepped plan's payment after recovery.
+    payment_after: Money | None = None
+    waived: Money = ZERO
+
+
+class PauseRequest(Model):
+    """What a letter asks for when nothing can be paid now: a pause, and a date to write again."""
+
+    months: int = Field(ge=1)
+    write_again: date
 
 
 class LetterFacts(Model):
@@ -60,7 +74,9 @@ class LetterFacts(Model):
     #: What the user can keep up a month (``core.situation.affordability``: 50 % of disposable
     #: income, 30 % of income without expenses — the same walk-away line as ``plan``).
     limit: Money | None = None
-    plan: ProposedPlan
+    #: The plan asked for; ``None`` with a ``pause`` (the hardship route).
+    plan: ProposedPlan | None
+    pause: PauseRequest | None = None
     documents: list[str]
 
     @property
@@ -70,19 +86,73 @@ class LetterFacts(Model):
         return max(self.income - self.expenses, ZERO)
 
     @property
+    def deficit(self) -> Money | None:
+        if self.income is None or self.expenses is None or self.expenses <= self.income:
+            return None
+        return self.expenses - self.income
+
+    @property
     def fits(self) -> bool | None:
         """Whether every installment is within the limit; ``None`` when that cannot be said
-        (no limit known, or a single payment, which comes from savings rather than income)."""
-        if self.limit is None or self.plan.periods == 1:
+        (no plan or no limit known, or a single payment, which comes from savings rather than
+        income)."""
+        if self.plan is None or self.limit is None or self.plan.periods == 1:
             return None
         return self.plan.largest <= self.limit
 
     def periods_to_fit(self) -> int | None:
         """The fewest even monthly installments of the total within the limit, if any."""
-        if self.limit is None or self.limit <= 0:
+        if self.plan is None or self.limit is None or self.limit <= 0:
             return None
         count = int((self.plan.total / self.limit).to_integral_value(rounding=ROUND_CEILING))
-        return count if count <= MAX_PERIODS else None
+        return count if count <= MAX_TERM else None
+
+
+def check_fits(facts: LetterFacts) -> LetterFacts:
+    """A letter never asks for a payment the user cannot make: a plan above the limit is
+    refused, naming a length that fits or the pause letter."""
+    if facts.fits is False and facts.plan is not None and facts.limit is not None:
+        fewer = facts.periods_to_fit()
+        raise BadInput(
+            "letter.err.above_limit" if fewer else "letter.err.above_limit_pause",
+            payment=f"{facts.plan.largest:,.2f}",
+            limit=f"{facts.limit:,.2f}",
+            periods=fewer or 0,
+        )
+    return facts
+
+
+def proposed_from(
+    *,
+    kind: str,
+    pid: str | None,
+    payment: Decimal,
+    total: Decimal,
+    schedule: Sequence[tuple[date, Decimal]],
+    deferral_months: int = 0,
+    down_payment: Decimal = ZERO,
+    payment_after: Decimal | None = None,
+    waived: Decimal = ZERO,
+) -> ProposedPlan:
+    """The letter's plan from a plan proposal (a fresh one or one read from the saved plan);
+    ``schedule`` holds every payment, a down payment first."""
+    later = list(schedule[1:] if down_payment > 0 else schedule)
+    amounts = [amount for _, amount in later] or [payment]
+    return ProposedPlan(
+        kind=kind,
+        id=pid,
+        periods=max(len(later), 1),
+        payment=amounts[0],
+        total=total,
+        first_due=later[0][0] if later else None,
+        last_due=later[-1][0] if later else None,
+        last_amount=amounts[-1],
+        largest=max(amounts),
+        deferral_months=deferral_months,
+        down_payment=down_payment,
+        payment_after=payment_after,
+        waived=waived,
+    )
 
 
 def check_details(text: str) -> str:

@@ -128,11 +128,14 @@ class Catalogue(Model):
 
 
 class Debt(Model):
-    """One overdue debt as the user describes it."""
+    """One overdue debt as the user describes it. ``overdue`` = principal + interest due +
+    penalty/fees; any part the user gives is used as given (``core.balance`` estimates the rest)."""
 
     platform: Platform
     overdue: Money = Field(gt=0)
     principal: Money | None = None
+    interest_due: Money | None = Field(default=None, ge=0)
+    penalty: Money | None = Field(default=None, ge=0)
     days_overdue: int = Field(default=0, ge=0)
     annual_rate: Rate | None = None
     penalty_rate_daily: Rate | None = None
@@ -160,6 +163,8 @@ class Situation(Model):
     start: date
     share_of_disposable: Percent = Decimal(50)
     share_of_income: Percent = Decimal(30)
+    #: Monthly income from the recovery date on (a second limit applies from then).
+    income_after: Money | None = Field(default=None, ge=0)
 
 
 class Installment(Model):
@@ -169,11 +174,28 @@ class Installment(Model):
 
 
 class ProposalKind(StrEnum):
-    INSTALLMENTS = "installments"
-    PRINCIPAL_ONLY = "principal_only"
-    DEFERRAL = "deferral"
+    """The kinds of proposal, most favourable to the user first."""
+
+    PAY_NOW = "pay_now"
     LUMP_SUM = "lump_sum"
+    PARTIAL_LUMP_SUM = "partial_lump_sum"
+    PRINCIPAL_ONLY = "principal_only"
+    PENALTY_WAIVED = "penalty_waived"
+    INSTALLMENTS = "installments"
     CARD_PERSONALISED = "card_personalised"
+    STEPPED = "stepped"
+    DEFERRAL = "deferral"
+
+
+class Basis(StrEnum):
+    """Which part of the overdue balance a proposal repays."""
+
+    #: principal + interest due + penalty/fees: nothing waived.
+    FULL_BALANCE = "full_balance"
+    #: principal + interest due: the penalty and fees waived.
+    WITHOUT_PENALTY = "without_penalty"
+    #: the principal alone: interest due, penalty and fees waived.
+    PRINCIPAL = "principal"
 
 
 class Proposal(Model):
@@ -184,14 +206,27 @@ class Proposal(Model):
     interest_free: bool
     annual_rate_percent: Percent
     deferral_months: int = 0
-    principal: Money
+    basis: Basis
+    #: The part of the overdue balance this proposal repays (before any future interest).
+    balance: Money
+    #: The part of ``balance`` that bears contract interest in this plan (0 when interest-free).
+    interest_bearing: Money
+    #: What the lender is asked to give up: overdue − balance.
+    waived: Money
+    #: Paid now from cash, before the installments (a lump sum, or part of one).
+    down_payment: Money
     payment: Money
+    #: A stepped plan's payment once the limit after recovery applies.
+    payment_after: Money | None = None
     total: Money
     cost: Money
     apr_percent: Percent
     apr_compound_percent: Percent
     share_percent: Percent | None
     affordable: bool
+    #: Within the platform's standard periods (and deferral limit); else it needs negotiation.
+    standard: bool
+    needs_negotiation: bool
     schedule: list[Installment]
 
 
@@ -201,7 +236,21 @@ class Affordability(Model):
     share_percent: Percent
     income: Money
     expenses: Money | None
+    #: income − expenses, never below 0 (``deficit`` says by how much expenses exceed income).
     disposable: Money
+    deficit: Money | None = None
+    income_after: Money | None = None
+    disposable_after: Money | None = None
+    #: The second limit, in force from ``limit_after_from`` (the recovery date).
+    limit_after: Money | None = None
+    limit_after_from: date | None = None
+
+    def limit_on(self, day: date) -> Decimal:
+        """The monthly limit in force on ``day``."""
+        if self.limit_after is not None and self.limit_after_from is not None:
+            if day >= self.limit_after_from:
+                return self.limit_after
+        return self.limit
 
 
 class CostOfWaiting(Model):
@@ -211,12 +260,30 @@ class CostOfWaiting(Model):
     next_90_days: Money
 
 
+class HardshipRoute(Model):
+    """What to do when no plan fits: ask for a pause, write, and get help."""
+
+    #: Months of no payments to ask for; the user writes again on ``write_again``.
+    pause_months: int
+    write_again: date
+    #: The payment that would be needed to clear the debt over ``needed_periods`` months.
+    needed_payment: Money
+    needed_periods: int
+    deficit: Money | None
+    legal_aid: str = "12348"
+    #: Personal bankruptcy exists only in the Shenzhen SEZ (for its residents): a pointer.
+    bankruptcy: str = "shenzhen"
+
+
 class Ladder(Model):
     opening: str | None
     target: str | None
     walk_away_monthly: Money
+    walk_away_after: Money | None = None
+    walk_away_after_from: date | None = None
     nothing_affordable: bool
     needed_payment: Money | None
+    hardship: HardshipRoute | None = None
 
 
 class ChecklistItem(Model):
@@ -255,6 +322,10 @@ class DebtSummary(Model):
     overdue: Money
     principal: Money
     principal_estimated: bool
+    interest_due: Money
+    interest_estimated: bool
+    penalty: Money
+    penalty_estimated: bool
     days_overdue: int
     annual_rate_percent: Rate
     penalty_rate_daily_percent: Rate
@@ -262,7 +333,7 @@ class DebtSummary(Model):
 
 
 class PlanResult(Model):
-    schema_version: int = 1
+    schema_version: int = 2
     as_of: date
     lang: str
     reason: Reason | None

@@ -15,11 +15,18 @@ from pydantic import Field
 
 from repaycli.core.dates import monthly_due_dates
 from repaycli.core.models import Installment, Model, Money, Percent, Rate
-from repaycli.core.money import ZERO, format_money
-from repaycli.core.rates import HUNDRED, annualise, annuity_schedule, fee_schedule, monthly_irr
+from repaycli.core.money import ZERO
+from repaycli.core.rates import (
+    HUNDRED,
+    RateOutOfRange,
+    annualise,
+    annuity_schedule,
+    dated_irr,
+    fee_schedule,
+)
 from repaycli.errors import BadInput
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Longest offer accepted (30 years of monthly payments); card plans stop at 60 months.
 MAX_PERIODS = 360
 PLACES = Decimal("0.01")
@@ -99,6 +106,19 @@ class PlanReference(Model):
     apr_percent: Percent | None
 
 
+class LadderPosition(StrEnum):
+    """Where an offer sits on the user's ladder."""
+
+    #: Costs no more than the plan's target and fits the walk-away line.
+    BETTER_THAN_TARGET = "better_than_target"
+    #: Fits the walk-away line but costs more than the target.
+    BETWEEN_TARGET_AND_WALK_AWAY = "between_target_and_walk_away"
+    #: Fits the walk-away line (no target known to compare with).
+    WITHIN_WALK_AWAY = "within_walk_away"
+    #: Some installment is above the walk-away line in force on its date.
+    ABOVE_WALK_AWAY = "above_walk_away"
+
+
 class Comparison(Model):
     id: str
     payment: Money
@@ -130,6 +150,8 @@ class OfferResult(Model):
     annual_rate_percent: Rate | None
     payment: Money
     total: Money
+    #: Part of the amount the offer does not ask to be repaid (a settlement or reduction).
+    waived: Money
     cost: Money
     cost_percent: Percent
     monthly_irr_percent: Rate
@@ -139,6 +161,7 @@ class OfferResult(Model):
     walk_away_monthly: Money | None
     affordable: bool | None
     above_walk_away: bool | None
+    ladder_position: LadderPosition | None
     budget_source: str | None
     lpr_percent: Rate
     lpr_effective: date
@@ -181,9 +204,26 @@ def installments(offer: OfferInput) -> list[Decimal]:
     assert offer.payment is not None
     amounts = [offer.payment] * offer.periods
     short = offer.amount - offer.payment * offer.periods
-    if short > 0:  # a rounded-down interest-free split: the last installment absorbs it
+    if 0 < short < FEN * offer.periods:
+        # A rounded-down interest-free split (12 × 833.33 for 10,000): the last makes it up.
+        # More than that short is a waiver (12 × 800 on 10,000 waives 400), not a mistake.
         amounts[-1] += short
     return amounts
+
+
+def ladder_position(
+    above_walk_away: bool | None, total: Decimal, plan: PlanReference | None
+) -> LadderPosition | None:
+    """Better than the target, between the target and the walk-away line, or above the line."""
+    if above_walk_away is None:
+        return None
+    if above_walk_away:
+        return LadderPosition.ABOVE_WALK_AWAY
+    if plan is None:
+        return LadderPosition.WITHIN_WALK_AWAY
+    if total <= plan.total:
+        return LadderPosition.BETTER_THAN_TARGET
+    return LadderPosition.BETWEEN_TARGET_AND_WALK_AWAY
 
 
 def _unsigned_zero(value: Decimal) -> Decimal:
@@ -200,18 +240,6 @@ def evaluate(
     plan: PlanReference | None = None,
 ) -> OfferResult:
     """The offer's schedule and cost, its APR, and where it sits against the budget and lines."""
-    if offer.payment is not None and offer.payment * offer.periods <= offer.amount - FEN * (
-        offer.periods
-    ):
-        # Repaying less than is owed is not an offer a lender makes: the figures were misheard
-        # (and its negative "APR" would mean nothing). Less than a fen a period short is an
-        # interest-free split rounded down (12 × 833.33 for 10,000): the last one makes it up.
-        raise BadInput(
-            "offer.err.payment_below_amount",
-            periods=offer.periods,
-            payment=format_money(offer.payment),
-            amount=format_money(offer.amount),
-        )
     amounts = installments(offer)
     received = offer.amount - offer.upfront_fee
     if received <= 0:
@@ -224,9 +252,13 @@ def evaluate(
     total = sum(amounts, ZERO)
     payment = amounts[0]  # the level payment quoted; the last installment absorbs rounding
     largest = max(amounts)
-    monthly = _unsigned_zero(monthly_irr(received, amounts, offset=1))
+    try:
+        monthly = _unsigned_zero(dated_irr(today, received, list(zip(dues, amounts, strict=True))))
+    except RateOutOfRange as exc:
+        raise BadInput("offer.err.rate_absurd") from exc
     apr, apr_compound = (_unsigned_zero(rate) for rate in annualise(monthly))
     cost = total - received
+    waived = max(offer.amount - total, ZERO)
 
     share: Decimal | None = None
     if budget.disposable is not None and budget.disposable > 0:
@@ -234,6 +266,7 @@ def evaluate(
     above_walk_away: bool | None = None
     if budget.walk_away_monthly is not None:
         above_walk_away = largest > budget.walk_away_monthly
+    position = ladder_position(above_walk_away, total, plan)
 
     lpr_row = lpr.rate_on(today)
     lpr_line = (lpr_row.rate_percent * lpr.multiplier).quantize(PLACES)
@@ -265,6 +298,7 @@ def evaluate(
         annual_rate_percent=None if offer.annual_rate is None else offer.annual_rate * HUNDRED,
         payment=payment,
         total=total,
+        waived=waived,
         cost=cost,
         cost_percent=_unsigned_zero((cost / received * HUNDRED).quantize(PLACES)),
         monthly_irr_percent=_unsigned_zero((monthly * HUNDRED).quantize(Decimal("0.0001"))),
@@ -274,6 +308,7 @@ def evaluate(
         walk_away_monthly=budget.walk_away_monthly,
         affordable=None if above_walk_away is None else not above_walk_away,
         above_walk_away=above_walk_away,
+        ladder_position=position,
         budget_source=budget.source,
         lpr_percent=lpr_row.rate_percent,
         lpr_effective=lpr_row.effective,

@@ -3,34 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
+from repaycli.core.balance import breakdown_of
 from repaycli.core.checklist import ChecklistSource, compose_checklist
+from repaycli.core.ladder import ladder_for
 from repaycli.core.models import (
     Affordability,
     Debt,
     DebtSummary,
+    Ladder,
     LogField,
     LogTemplate,
     PlanResult,
     Proposal,
     Situation,
 )
-from repaycli.core.proposals import ladder_for, proposals_for
+from repaycli.core.proposals import proposals_for
 from repaycli.core.rates import HUNDRED
-from repaycli.core.situation import affordability, cost_of_waiting, principal_of
+from repaycli.core.situation import affordability, cost_of_waiting
 
 
 def summarise(debt: Debt, lang: str) -> DebtSummary:
-    principal, estimated = principal_of(debt)
+    parts = breakdown_of(debt)
     return DebtSummary(
         platform=debt.platform.id,
         platform_name=debt.platform.name(lang),
         kind=debt.platform.kind,
         hotline=debt.platform.hotline,
         overdue=debt.overdue,
-        principal=principal,
-        principal_estimated=estimated,
+        principal=parts.principal,
+        principal_estimated=parts.principal_estimated,
+        interest_due=parts.interest,
+        interest_estimated=parts.interest_estimated,
+        penalty=parts.penalty,
+        penalty_estimated=parts.penalty_estimated,
         days_overdue=debt.days_overdue,
         annual_rate_percent=(debt.contract_rate * HUNDRED).quantize(Decimal("0.01")),
         penalty_rate_daily_percent=(debt.penalty_rate * HUNDRED).quantize(Decimal("0.0001")),
@@ -41,6 +49,26 @@ def summarise(debt: Debt, lang: str) -> DebtSummary:
             and not (name == "penalty_rate_daily" and debt.penalty_rate_daily is not None)
         ],
     )
+
+
+@dataclass(frozen=True)
+class Worked:
+    """The engine's answer for one debt: the limits, the proposals and the ladder."""
+
+    budget: Affordability
+    proposals: list[Proposal]
+    ladder: Ladder
+
+    def proposal(self, proposal_id: str | None) -> Proposal | None:
+        return next((p for p in self.proposals if p.id == proposal_id), None)
+
+
+def work_out(debt: Debt, situation: Situation, budget: Affordability | None = None) -> Worked:
+    """Proposals and ladder for one debt: the one rule ``plan``, ``letter`` and ``offer`` share."""
+    if budget is None:
+        budget = affordability(situation)
+    proposals = proposals_for(debt, situation, budget)
+    return Worked(budget, proposals, ladder_for(proposals, budget, debt, situation))
 
 
 def build_plan(
@@ -57,16 +85,14 @@ def build_plan(
     """The whole plan. ``describe`` and ``money`` word a proposal and an amount for the checklist
     (they live with the renderers, which own the wording). ``budget`` replaces the affordability
     worked out from the situation (a several-debt plan gives each debt its share)."""
-    if budget is None:
-        budget = affordability(situation)
-    proposals = proposals_for(debt, situation, budget)
-    ladder = ladder_for(proposals, budget)
+    worked = work_out(debt, situation, budget)
+    budget, proposals, ladder = worked.budget, worked.proposals, worked.ladder
     by_id = {p.id: p for p in proposals}
     summary = summarise(debt, lang)
     none = "—"
     conditions = {
         "has_hotline" if debt.platform.hotline else "no_hotline",
-        "nothing_affordable" if ladder.nothing_affordable else "affordable",
+        "hardship" if ladder.nothing_affordable else "affordable",
     }
     if situation.cash is not None:
         conditions.add("has_cash")
@@ -74,13 +100,20 @@ def build_plan(
         conditions.add("has_recovery")
     if summary.principal_estimated and debt.days_overdue > 0:
         conditions.add("estimated_principal")
+    hardship = ladder.hardship
+    if budget.deficit is not None:
+        conditions.add("deficit")
     values = {
         "platform": debt.platform.name(lang),
         "hotline": debt.platform.hotline or none,
         "opening": describe(by_id[ladder.opening]) if ladder.opening else none,
         "target": describe(by_id[ladder.target]) if ladder.target else none,
         "walk_away": money(ladder.walk_away_monthly),
-        "needed": money(ladder.needed_payment) if ladder.needed_payment else none,
+        "needed": money(hardship.needed_payment) if hardship else none,
+        "needed_periods": str(hardship.needed_periods) if hardship else none,
+        "pause": str(hardship.pause_months) if hardship else none,
+        "write_again": hardship.write_again.isoformat() if hardship else none,
+        "deficit": money(budget.deficit) if budget.deficit is not None else none,
     }
     return PlanResult(
         as_of=situation.today,

@@ -1,231 +1,267 @@
-"""The proposal engine: what to ask a lender for, and the negotiation ladder."""
+"""The proposal engine: what to ask a lender for, sized to what the user can pay.
+
+Capacity first (SPEC "How proposals are made"): every proposal's length is the fewest whole
+months whose installments fit the limit in force on their due dates, up to ``MAX_TERM``; when
+even that does not fit, the proposal is kept at ``MAX_TERM`` months, unaffordable, and its
+payment is the payment that would be needed. One proposal per kind, most favourable first:
+
+- ``pay_now``: the whole balance now, when cash or one month's limit covers it;
+- ``lump_sum``: the principal now, the rest waived, when cash or one month's limit covers it;
+- ``partial_lump_sum``: the cash now, the rest of the principal in interest-free installments;
+- ``principal_only``: the principal in interest-free installments;
+- ``penalty_waived``: principal + interest due at the contract rate, the penalty waived;
+- ``installments``: the full balance, at the contract rate (interest on principal and interest
+  due only) and interest-free (an ask);
+- ``card_personalised`` (cards, art. 70): up to 60 months, interest-free (best case) and at the
+  contract rate (realistic: stopping interest is negotiated, not a right);
+- ``stepped``: the limit now until recovery, then the rest within the limit after recovery;
+- ``deferral``: a pause until recovery (no interest asked for during it), then principal +
+  interest due at the contract rate within the limit then in force.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
-from functools import partial
 
-from repaycli.core.dates import monthly_due_dates, months_between
+from repaycli.core.balance import Breakdown, breakdown_of
+from repaycli.core.dates import months_between
 from repaycli.core.models import (
     Affordability,
+    Basis,
     Debt,
     Installment,
-    Ladder,
     PlatformKind,
     Proposal,
     ProposalKind,
     Situation,
 )
-from repaycli.core.money import ZERO, split_evenly
-from repaycli.core.rates import HUNDRED, annualise, annuity_schedule, monthly_irr
-from repaycli.core.situation import principal_of, share_of_disposable
+from repaycli.core.money import ZERO
+from repaycli.core.rates import HUNDRED, annualise, dated_irr
+from repaycli.core.schedules import MAX_TERM, Part, Sized, level, sized_level, sized_stepped
+from repaycli.core.situation import share_of_disposable
 
-#: Plan lengths tried for a credit card's personalised plan (art. 70 allows up to 60 months).
-CARD_PLAN_MONTHS = (12, 24, 36, 48, 60)
-#: A deferral asks for one to three months without payments.
-MAX_DEFERRAL_MONTHS = 3
+#: A deferral without a recovery date asks for this many months, then the user writes again.
+DEFAULT_PAUSE_MONTHS = 3
+#: The longest pause asked for.
+MAX_PAUSE_MONTHS = 12
 
-_KIND_ORDER = {kind: i for i, kind in enumerate(ProposalKind)}
-
-
-def make_proposal(
-    *,
-    proposal_id: str,
-    kind: ProposalKind,
-    debt: Debt,
-    advance: Decimal,
-    amounts: Sequence[Decimal],
-    first_due: date,
-    month_offset: int,
-    annual_rate: Decimal,
-    budget: Affordability,
-    deferral_months: int = 0,
-) -> Proposal:
-    """A proposal from its installments, monthly from ``first_due`` after ``deferral_months``;
-    ``month_offset`` is when the first one falls due, in months from now, for the APR.
-
-    ``payment`` is the regular installment (the last may differ by the rounding); a plan is
-    affordable when every installment fits the monthly limit. A lump sum is paid from cash in
-    hand, so only proposed when the cash covers it, and is not measured against income.
-    """
-    principal, _ = principal_of(debt)
-    dues = monthly_due_dates(first_due, len(amounts), skip=deferral_months)
-    schedule = [
-        Installment(n=i + 1, due=due, amount=amount)
-        for i, (due, amount) in enumerate(zip(dues, amounts, strict=True))
-    ]
-    total = sum(amounts, ZERO)
-    payment = amounts[0]
-    lump = kind is ProposalKind.LUMP_SUM
-    monthly = monthly_irr(advance, amounts, offset=month_offset)
-    apr, apr_compound = annualise(monthly)
-    return Proposal(
-        id=proposal_id,
-        kind=kind,
-        platform=debt.platform.id,
-        periods=len(amounts),
-        interest_free=annual_rate == 0,
-        annual_rate_percent=(annual_rate * HUNDRED).quantize(Decimal("0.01")),
-        deferral_months=deferral_months,
-        principal=advance,
-        payment=payment,
-        total=total,
-        cost=total - principal,
-        apr_percent=apr,
-        apr_compound_percent=apr_compound,
-        share_percent=None if lump else share_of_disposable(payment, budget),
-        affordable=lump or max(amounts) <= budget.limit,
-        schedule=schedule,
-    )
+KIND_ORDER = {kind: i for i, kind in enumerate(ProposalKind)}
 
 
-def _shortest_affordable(amount: Decimal, options: Sequence[int], limit: Decimal) -> int:
-    """The fewest periods whose even split fits the limit, else the most periods offered."""
-    for periods in sorted(options):
-        if max(split_evenly(amount, periods)) <= limit:
-            return periods
-    return max(options)
-
-
-def deferral_months(debt: Debt, situation: Situation) -> int:
-    """How long a deferral to ask for: until the recovery date, one to three months, within the
-    platform's limit; 0 when no deferral applies."""
-    allowed = min(MAX_DEFERRAL_MONTHS, debt.platform.max_deferral_months)
+def pause_months(debt: Debt, situation: Situation, budget: Affordability) -> int:
+    """How long a deferral asks for: until the first due date on or after recovery (at least
+    one month); without a recovery date, ``DEFAULT_PAUSE_MONTHS`` for a hardship that passes or
+    when nothing can be paid now; else 0 (no deferral)."""
+    if situation.recovery is not None:
+        months = max(1, months_between(situation.start, situation.recovery))
+        return min(months, MAX_PAUSE_MONTHS)
     temporary = situation.reason is not None and situation.reason.temporary
-    if allowed == 0 or (situation.recovery is None and not temporary):
-        return 0
-    if situation.recovery is None:
-        return allowed
-    return max(1, min(allowed, months_between(situation.today, situation.recovery)))
+    if temporary or budget.limit <= 0:
+        return DEFAULT_PAUSE_MONTHS
+    return 0
+
+
+class _Builder:
+    """Turns schedules into proposals for one debt (shared facts held once)."""
+
+    def __init__(self, debt: Debt, situation: Situation, budget: Affordability) -> None:
+        self.debt = debt
+        self.situation = situation
+        self.budget = budget
+        self.parts: Breakdown = breakdown_of(debt)
+        self.longest_standard = max(debt.platform.periods, default=0)
+
+    def make(
+        self,
+        *,
+        pid: str,
+        kind: ProposalKind,
+        basis: Basis,
+        part: Part,
+        sized: Sized,
+        down_payment: Decimal = ZERO,
+        deferral: int = 0,
+        payment_after: Decimal | None = None,
+    ) -> Proposal:
+        situation, budget, debt = self.situation, self.budget, self.debt
+        balance = part.amount + down_payment
+        flows = [(d, a) for d, a in zip(sized.dues, sized.amounts, strict=True)]
+        if down_payment > 0:
+            flows.insert(0, (situation.today, down_payment))
+        monthly = dated_irr(situation.today, balance, flows)
+        apr, apr_compound = annualise(monthly)
+        total = sum(sized.amounts, ZERO) + down_payment
+        regular = [a for a in sized.amounts if a > 0]
+        payment = regular[0] if regular else down_payment
+        standard = sized.periods <= self.longest_standard and (
+            deferral <= debt.platform.max_deferral_months
+        )
+        if kind in (ProposalKind.PAY_NOW, ProposalKind.LUMP_SUM) and sized.periods == 1:
+            standard = True
+        schedule = [
+            Installment(n=i + 1, due=due, amount=amount) for i, (due, amount) in enumerate(flows)
+        ]
+        return Proposal(
+            id=pid,
+            kind=kind,
+            platform=debt.platform.id,
+            periods=len(schedule),
+            interest_free=part.rate == 0 or part.bearing == 0,
+            annual_rate_percent=(part.rate * HUNDRED).quantize(Decimal("0.01")),
+            deferral_months=deferral,
+            basis=basis,
+            balance=balance,
+            interest_bearing=part.bearing if part.rate > 0 else ZERO,
+            waived=debt.overdue - balance,
+            down_payment=down_payment,
+            payment=payment,
+            payment_after=payment_after,
+            total=total,
+            cost=total - self.parts.principal,
+            apr_percent=apr,
+            apr_compound_percent=apr_compound,
+            share_percent=share_of_disposable(payment, budget) if sized.periods else None,
+            affordable=sized.fits,
+            standard=standard,
+            needs_negotiation=not standard,
+            schedule=schedule,
+        )
+
+
+def _now_from_cash(amount: Decimal, situation: Situation) -> bool:
+    return situation.cash is not None and situation.cash >= amount
+
+
+def _single(
+    build: _Builder, amount: Decimal, *, pid: str, kind: ProposalKind, basis: Basis
+) -> Proposal | None:
+    """One payment of ``amount``: today from cash, else on the first due date from that
+    month's limit; ``None`` when neither covers it."""
+    situation, budget = build.situation, build.budget
+    part = Part(ZERO, amount, ZERO)
+    if _now_from_cash(amount, situation):
+        return build.make(
+            pid=pid, kind=kind, basis=basis, part=part,
+            sized=Sized([amount], [situation.today], True),
+        )  # fmt: skip
+    if budget.limit_on(situation.start) >= amount:
+        return build.make(
+            pid=pid, kind=kind, basis=basis, part=part,
+            sized=Sized([amount], [situation.start], True),
+        )  # fmt: skip
+    return None
 
 
 def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> list[Proposal]:
-    """Every candidate proposal for one debt, in a stable order."""
-    principal, _ = principal_of(debt)
-    balance = debt.overdue
-    limit = budget.limit
+    """Every candidate proposal for one debt, most favourable kind first."""
+    build = _Builder(debt, situation, budget)
+    parts = build.parts
     rate = debt.contract_rate
-    periods = sorted(set(debt.platform.periods))
     start = situation.start
     result: list[Proposal] = []
-    add = partial(make_proposal, debt=debt, budget=budget)
 
-    for n in periods:
-        if rate > 0:
-            result.append(
-                add(
-                    proposal_id=f"inst-{n}",
-                    kind=ProposalKind.INSTALLMENTS,
-                    advance=balance,
-                    amounts=annuity_schedule(balance, rate, n),
-                    first_due=start,
-                    month_offset=1,
-                    annual_rate=rate,
-                )
-            )
-        result.append(
-            add(
-                proposal_id=f"inst-{n}-free",
-                kind=ProposalKind.INSTALLMENTS,
-                advance=balance,
-                amounts=split_evenly(balance, n),
-                first_due=start,
-                month_offset=1,
-                annual_rate=ZERO,
+    def add(proposal: Proposal | None) -> None:
+        if proposal is not None:
+            result.append(proposal)
+
+    def level_plan(
+        prefix: str, kind: ProposalKind, basis: Basis, part: Part, *, free: bool = False
+    ) -> Proposal:
+        sized = sized_level(part, start, budget)
+        suffix = "-free" if free else ""
+        return build.make(
+            pid=f"{prefix}-{sized.periods}{suffix}", kind=kind, basis=basis, part=part, sized=sized
+        )
+
+    add(_single(build, debt.overdue, pid="pay-now", kind=ProposalKind.PAY_NOW,
+                basis=Basis.FULL_BALANCE))  # fmt: skip
+    has_extras = parts.principal < debt.overdue
+    if has_extras:
+        add(_single(build, parts.principal, pid="lump-sum", kind=ProposalKind.LUMP_SUM,
+                    basis=Basis.PRINCIPAL))  # fmt: skip
+    cash = situation.cash or ZERO
+    if ZERO < cash < parts.principal and not any(p.kind is ProposalKind.LUMP_SUM for p in result):
+        part = Part(ZERO, parts.principal - cash, ZERO)
+        sized = sized_level(part, start, budget)
+        add(
+            build.make(
+                pid=f"partial-{sized.periods}",
+                kind=ProposalKind.PARTIAL_LUMP_SUM,
+                basis=Basis.PRINCIPAL,
+                part=part,
+                sized=sized,
+                down_payment=cash,
             )
         )
-    if principal < balance:
-        n = _shortest_affordable(principal, periods, limit)
-        result.append(
-            add(
-                proposal_id=f"principal-{n}",
-                kind=ProposalKind.PRINCIPAL_ONLY,
-                advance=principal,
-                amounts=split_evenly(principal, n),
-                first_due=start,
-                month_offset=1,
-                annual_rate=ZERO,
-            )
+    if has_extras:
+        add(level_plan("principal", ProposalKind.PRINCIPAL_ONLY, Basis.PRINCIPAL,
+                  Part(ZERO, parts.principal, ZERO)))  # fmt: skip
+    without_penalty = Part(parts.bearing, ZERO, rate)
+    if parts.penalty > 0:
+        add(
+            level_plan("waive", ProposalKind.PENALTY_WAIVED, Basis.WITHOUT_PENALTY, without_penalty)
         )
-    months = deferral_months(debt, situation)
-    if months:
-        n = _shortest_affordable(balance, periods, limit)
-        result.append(
-            add(
-                proposal_id=f"defer-{months}m-{n}",
-                kind=ProposalKind.DEFERRAL,
-                advance=balance,
-                amounts=split_evenly(balance, n),
-                first_due=start,
-                month_offset=1 + months,
-                annual_rate=ZERO,
-                deferral_months=months,
-            )
-        )
-    if situation.cash is not None and situation.cash >= principal:
-        result.append(
-            add(
-                proposal_id="lump-sum",
-                kind=ProposalKind.LUMP_SUM,
-                advance=principal,
-                amounts=[principal],
-                first_due=situation.today,
-                month_offset=0,
-                annual_rate=ZERO,
-            )
-        )
+    full = Part(parts.bearing, parts.penalty, rate)
+    interest_free = Part(ZERO, debt.overdue, ZERO)
     if debt.platform.kind is PlatformKind.CREDIT_CARD:
-        n = _shortest_affordable(balance, CARD_PLAN_MONTHS, limit)
-        result.append(
-            add(
-                proposal_id=f"card-{n}",
-                kind=ProposalKind.CARD_PERSONALISED,
-                advance=balance,
-                amounts=split_evenly(balance, n),
-                first_due=start,
-                month_offset=1,
-                annual_rate=ZERO,
+        # A card's installments beyond a bill plan are the personalised plan of art. 70.
+        add(_card(build, interest_free, free=True))
+        if rate > 0:
+            add(_card(build, full, free=False))
+    else:
+        if rate > 0:
+            add(level_plan("inst", ProposalKind.INSTALLMENTS, Basis.FULL_BALANCE, full))
+        add(level_plan("inst", ProposalKind.INSTALLMENTS, Basis.FULL_BALANCE, interest_free,
+                       free=True))  # fmt: skip
+    stepped_part = without_penalty if parts.penalty > 0 else full
+    stepped_basis = Basis.WITHOUT_PENALTY if parts.penalty > 0 else Basis.FULL_BALANCE
+    sized_step = sized_stepped(stepped_part, start, budget)
+    if sized_step is not None:
+        after = sized_step.amounts[-1] if sized_step.periods else None
+        for amount, due in zip(sized_step.amounts, sized_step.dues, strict=True):
+            if budget.limit_after_from is not None and due >= budget.limit_after_from:
+                after = amount
+                break
+        add(
+            build.make(
+                pid=f"step-{sized_step.periods}",
+                kind=ProposalKind.STEPPED,
+                basis=stepped_basis,
+                part=stepped_part,
+                sized=sized_step,
+                payment_after=after,
             )
         )
-    return sorted(result, key=lambda p: (_KIND_ORDER[p.kind], p.periods, not p.interest_free))
+    months = pause_months(debt, situation, budget)
+    if months:
+        sized = sized_level(stepped_part, start, budget, skip=months)
+        add(
+            build.make(
+                pid=f"defer-{months}m-{sized.periods}",
+                kind=ProposalKind.DEFERRAL,
+                basis=stepped_basis,
+                part=stepped_part,
+                sized=sized,
+                deferral=months,
+            )
+        )
+    return sorted(result, key=lambda p: (KIND_ORDER[p.kind], not p.interest_free, p.periods))
 
 
-def ladder_for(proposals: Sequence[Proposal], budget: Affordability) -> Ladder:
-    """Opening ask, target and walk-away line.
-
-    - opening: the cheapest affordable concession (fewest periods on a tie); when nothing is
-      affordable, a deferral (time to recover), else a card's personalised plan, else the
-      concession with the lowest payment;
-    - target: the shortest affordable plan at the contract rate (interest-free when the contract
-      has no interest);
-    - walk-away: the affordability limit itself.
-    """
-    asks = [p for p in proposals if p.interest_free]
-    affordable_asks = [p for p in asks if p.affordable]
-    opening: Proposal | None = None
-    if affordable_asks:
-        opening = min(affordable_asks, key=lambda p: (p.total, p.periods))
-    elif asks:
-        fallback = {ProposalKind.DEFERRAL: 0, ProposalKind.CARD_PERSONALISED: 1}
-        opening = min(asks, key=lambda p: (fallback.get(p.kind, 2), p.payment, p.total))
-    contract = [
-        p
-        for p in proposals
-        if p.kind is ProposalKind.INSTALLMENTS and p.affordable and not p.interest_free
-    ]
-    if not contract and not any(
-        p.kind is ProposalKind.INSTALLMENTS and not p.interest_free for p in proposals
-    ):
-        contract = [p for p in proposals if p.kind is ProposalKind.INSTALLMENTS and p.affordable]
-    target = min(contract, key=lambda p: p.periods) if contract else None
-    nothing = not any(p.affordable for p in proposals)
-    needed = min((p.payment for p in proposals), default=None) if nothing else None
-    return Ladder(
-        opening=opening.id if opening else None,
-        target=target.id if target else None,
-        walk_away_monthly=budget.limit,
-        nothing_affordable=nothing,
-        needed_payment=needed,
+def _card(build: _Builder, part: Part, *, free: bool) -> Proposal:
+    """A credit card's personalised plan (art. 70, at most 60 months)."""
+    sized = sized_level(part, build.situation.start, build.budget)
+    return build.make(
+        pid=f"card-{sized.periods}{'-free' if free else ''}",
+        kind=ProposalKind.CARD_PERSONALISED,
+        basis=Basis.FULL_BALANCE,
+        part=part,
+        sized=sized,
     )
+
+
+def needed_payment(debt: Debt) -> Decimal:
+    """The monthly payment that would clear the debt (the penalty waived, at the contract rate)
+    over ``MAX_TERM`` months: what the hardship route says would be needed."""
+    parts = breakdown_of(debt)
+    return level(Part(parts.bearing, ZERO, debt.contract_rate), MAX_TERM)[0]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 
+from repaycli.core.dates import months_from
 from repaycli.core.money import ZERO, level_schedule, round_fen
 from repaycli.errors import BadInput
 
@@ -145,34 +147,64 @@ def fee_schedule(principal: Decimal, fee_per_period: Decimal, periods: int) -> l
     return level_schedule(exact, round_fen(exact * periods), periods)
 
 
-def _npv(rate: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
+def _npv(rate: Decimal, flows: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
     base = ONE + rate
-    return sum((amount / base**t for t, amount in flows), ZERO)
+    total = ZERO
+    for t, amount in flows:
+        exponent: Decimal | int = int(t) if t == t.to_integral_value() else t
+        total += amount / base**exponent
+    return total
 
 
-def monthly_irr(advance: Decimal, payments: Sequence[Decimal], offset: int = 1) -> Decimal:
-    """The monthly rate at which ``advance`` now equals ``payments`` at months offset, offset+1, …
+class RateOutOfRange(ValueError):
+    """The cash flows imply a rate beyond any a lender could charge (typing mistakes)."""
 
-    Found by bisection on the net present value, which is monotonic here (one sign change).
-    Returns a negative rate when the payments add up to less than the advance.
-    """
-    if advance <= 0 or not payments:
-        raise ValueError("an IRR needs a positive advance and at least one payment")
-    flows = [(0, advance)] + [(offset + k, -amount) for k, amount in enumerate(payments)]
+
+#: Monthly rates searched for an IRR: from −99 % to this (1,000 % a month).
+MAX_MONTHLY_IRR = Decimal(10)
+
+
+def irr_of_flows(flows: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
+    """The monthly rate at which the flows (time in months, amount: money received positive,
+    paid negative) are worth nothing now. Bisection on the net present value, which is
+    monotonic for one advance followed by payments. Raises ``RateOutOfRange`` beyond ±1,000 %
+    a month."""
     with localcontext() as ctx:
         ctx.prec = 34
-        if sum(payments, ZERO) == advance:
+        if sum((amount for _, amount in flows), ZERO) == 0:
             return ZERO
-        low, high = Decimal("-0.99"), Decimal("1")
-        while _npv(high, flows) < 0 and high < 1000:
-            high *= 2
-        for _ in range(120):
+        low, high = Decimal("-0.99"), MAX_MONTHLY_IRR
+        if _npv(high, flows) < 0 or _npv(low, flows) > 0:
+            raise RateOutOfRange("no rate between -99 % and 1,000 % a month")
+        for _ in range(72):
             mid = (low + high) / 2
             if _npv(mid, flows) < 0:
                 low = mid
             else:
                 high = mid
         return (low + high) / 2
+
+
+def monthly_irr(advance: Decimal, payments: Sequence[Decimal], offset: int = 1) -> Decimal:
+    """The monthly rate at which ``advance`` now equals ``payments`` at months offset, offset+1, …
+
+    Returns a negative rate when the payments add up to less than the advance.
+    """
+    if advance <= 0 or not payments:
+        raise ValueError("an IRR needs a positive advance and at least one payment")
+    flows = [(ZERO, advance)] + [
+        (Decimal(offset + k), -amount) for k, amount in enumerate(payments)
+    ]
+    return irr_of_flows(flows)
+
+
+def dated_irr(today: date, advance: Decimal, payments: Sequence[tuple[date, Decimal]]) -> Decimal:
+    """The monthly IRR of ``advance`` received ``today`` and payments on their dates (time in
+    months: ``core.dates.months_from``), so a deferral or a late first payment changes it."""
+    if advance <= 0 or not payments:
+        raise ValueError("an IRR needs a positive advance and at least one payment")
+    flows = [(ZERO, advance)] + [(months_from(today, day), -amount) for day, amount in payments]
+    return irr_of_flows(flows)
 
 
 def annualise(monthly: Decimal) -> tuple[Decimal, Decimal]:

@@ -14,9 +14,19 @@ from repaycli.i18n import t
 from repaycli.render.safe import markdown_text, safe_text
 
 if TYPE_CHECKING:  # pydantic-backed; ``cli.letter`` loads this module at start-up for LetterFormat
-    from repaycli.core.letter import LetterFacts, ProposedPlan
+    from repaycli.core.letter import LetterFacts, PauseRequest, ProposedPlan
 
-PLAN_KINDS = ("installments", "principal_only", "deferral", "lump_sum", "card_personalised")
+PLAN_KINDS = (
+    "pay_now",
+    "lump_sum",
+    "partial_lump_sum",
+    "principal_only",
+    "penalty_waived",
+    "installments",
+    "card_personalised",
+    "stepped",
+    "deferral",
+)
 
 
 class LetterFormat(StrEnum):
@@ -67,22 +77,37 @@ def _finances(facts: LetterFacts) -> str:
     )
     disposable = facts.disposable
     spare = _money(disposable) if disposable is not None else t("letter.finances.disposable_ph")
-    text = t("letter.finances.text", income=income, expenses=expenses, disposable=spare)
+    deficit = facts.deficit
+    if deficit is not None:
+        text = t(
+            "letter.finances.deficit", income=income, expenses=expenses, deficit=_money(deficit)
+        )
+    else:
+        text = t("letter.finances.text", income=income, expenses=expenses, disposable=spare)
     # What can be kept up is the limit (the walk-away line), not all that is left: a letter that
     # offers everything leaves nothing to negotiate with and nothing for the unexpected.
+    if facts.limit is not None and facts.limit <= 0:
+        return t("letter.sep").join([text, t("letter.finances.no_capacity")])
     limit = _money(facts.limit) if facts.limit is not None else t("letter.finances.limit_ph")
     return t("letter.sep").join([text, t("letter.finances.limit", limit=limit)])
 
 
+def pause_sentence(pause: PauseRequest) -> str:
+    return t("letter.plan.pause", months=pause.months, date=pause.write_again.isoformat())
+
+
 def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
     kind = plan.kind if plan.kind in PLAN_KINDS else "installments"
-    if plan.periods == 1 and kind != "lump_sum":
+    if plan.periods == 1 and kind not in ("lump_sum", "pay_now", "partial_lump_sum"):
         kind = "single"
     text = t(
         f"letter.plan.{kind}",
         periods=plan.periods,
         payment=_money(plan.payment),
+        payment_after=_money(plan.payment_after or plan.payment),
         total=_money(plan.total),
+        down=_money(plan.down_payment),
+        waived=_money(plan.waived),
         first=_day(plan.first_due, "letter.plan.date_ph"),
         last=_day(plan.last_due, "letter.plan.date_ph"),
         months=plan.deferral_months,
@@ -122,7 +147,11 @@ def compose(facts: LetterFacts, *, lang: str, fmt: LetterFormat) -> str:
         "debt": _debt(facts, platform),
         "hardship": _hardship(facts, details),
         "finances": _finances(facts),
-        "plan": plan_sentence(facts.plan, facts),
+        "plan": plan_sentence(facts.plan, facts)
+        if facts.plan is not None
+        else pause_sentence(facts.pause)
+        if facts.pause is not None
+        else t("letter.plan.none"),
         "documents": _documents(facts),
     }
     text = fill_template(load_template(lang), values)

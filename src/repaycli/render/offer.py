@@ -88,6 +88,8 @@ def print_offer(result: OfferResult) -> None:
             ),
         )
     table.add_row(t("offer.row.total"), _yuan(result.total))
+    if result.waived:
+        table.add_row(t("offer.row.waived"), t("offer.waived", amount=format_money(result.waived)))
     table.add_row(
         t("offer.row.cost"),
         t("offer.cost", amount=format_money(result.cost), percent=_pct(result.cost_percent)),
@@ -104,6 +106,8 @@ def print_offer(result: OfferResult) -> None:
         )
     else:
         table.add_row(t("offer.row.walk_away"), t("offer.walk_away.unknown"))
+    if result.ladder_position is not None:
+        table.add_row(t("offer.row.position"), t(f"offer.position.{result.ladder_position.value}"))
     table.add_row(
         t("offer.row.lpr_multiple", line=_pct(result.lpr_multiple_percent)),
         _yes_no(result.above_lpr_multiple),

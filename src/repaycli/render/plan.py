@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from repaycli.core.models import Checklist, Ladder, LogTemplate, PlanResult, Proposal, ProposalKind
+from repaycli.core.models import (
+    Checklist,
+    HardshipRoute,
+    Ladder,
+    LogTemplate,
+    PlanResult,
+    Proposal,
+    ProposalKind,
+)
 from repaycli.core.money import format_money
 from repaycli.i18n import t
 from repaycli.render.document import Block, Bullets, Document, Pairs, Para, Section, Table
@@ -22,30 +30,49 @@ def yes_no(value: bool) -> str:
     return t("yes") if value else t("no")
 
 
+def _key(proposal: Proposal) -> str:
+    free = proposal.interest_free and proposal.kind in (
+        ProposalKind.INSTALLMENTS,
+        ProposalKind.CARD_PERSONALISED,
+    )
+    return proposal.kind.value + ("_free" if free else "")
+
+
 def describe(proposal: Proposal) -> str:
-    """A short phrase for a proposal, used in the ladder and the checklist."""
+    """A short phrase for a proposal, used in the ladder, the checklist and the letter."""
+    after_from = next(
+        (i.due for i in proposal.schedule if i.amount == proposal.payment_after), None
+    )
     values = {
-        "periods": proposal.periods,
+        "periods": proposal.periods - (1 if proposal.down_payment > 0 else 0),
         "payment": money(proposal.payment),
+        "payment_after": money(proposal.payment_after or proposal.payment),
+        "after_from": after_from.isoformat() if after_from else "—",
         "total": money(proposal.total),
+        "balance": money(proposal.balance),
+        "waived": money(proposal.waived),
+        "down": money(proposal.down_payment),
         "rate": percent(proposal.annual_rate_percent),
         "months": proposal.deferral_months,
     }
-    if proposal.kind is ProposalKind.INSTALLMENTS:
-        key = "describe.installments_free" if proposal.interest_free else "describe.installments"
-        return t(key, **values)
-    return t(f"describe.{proposal.kind.value}", **values)
+    if proposal.kind is ProposalKind.PARTIAL_LUMP_SUM:
+        later = [i.amount for i in proposal.schedule[1:]]
+        values["payment"] = money(later[0] if later else proposal.payment)
+    return t(f"describe.{_key(proposal)}", **values)
 
 
 def short_kind(proposal: Proposal) -> str:
     """The kind of a proposal in a word or two, for tables."""
-    if proposal.kind is ProposalKind.INSTALLMENTS and proposal.interest_free:
-        return t("short.installments_free")
-    return t(f"short.{proposal.kind.value}")
+    return t(f"short.{_key(proposal)}")
+
+
+def _part(amount: Decimal, estimated: bool) -> str:
+    return money(amount) + (t("plan.estimated_part") if estimated else "")
 
 
 def _situation(result: PlanResult) -> Section:
     debt = result.debts[0]
+    budget = result.affordability
     rows = [
         (t("plan.platform"), debt.platform_name),
         (t("plan.overdue"), money(debt.overdue)),
@@ -53,18 +80,26 @@ def _situation(result: PlanResult) -> Section:
             t("plan.principal"),
             money(debt.principal) + (t("plan.estimated") if debt.principal_estimated else ""),
         ),
-        (t("plan.days_overdue"), str(debt.days_overdue)),
-        (t("plan.income"), money(result.affordability.income)),
     ]
-    if result.affordability.expenses is not None:
-        rows.append((t("plan.expenses"), money(result.affordability.expenses)))
-        rows.append((t("plan.disposable"), money(result.affordability.disposable)))
+    if debt.interest_due or not debt.interest_estimated:
+        rows.append((t("plan.interest_due"), _part(debt.interest_due, debt.interest_estimated)))
+    rows.append((t("plan.penalty"), _part(debt.penalty, debt.penalty_estimated)))
+    rows.append((t("plan.days_overdue"), str(debt.days_overdue)))
+    rows.append((t("plan.income"), money(budget.income)))
+    if budget.expenses is not None:
+        rows.append((t("plan.expenses"), money(budget.expenses)))
+        if budget.deficit is not None:
+            rows.append((t("plan.deficit_row"), money(budget.deficit)))
+        else:
+            rows.append((t("plan.disposable"), money(budget.disposable)))
     if result.cash is not None:
         rows.append((t("plan.cash"), money(result.cash)))
     if result.reason is not None:
         rows.append((t("plan.reason"), t(f"reason.{result.reason.value}")))
     if result.recovery is not None:
         rows.append((t("plan.recovery"), result.recovery.isoformat()))
+    if budget.income_after is not None:
+        rows.append((t("plan.income_after"), money(budget.income_after)))
     rows.append(
         (
             t("plan.rates"),
@@ -75,8 +110,9 @@ def _situation(result: PlanResult) -> Section:
             ),
         )
     )
-    budget = result.affordability
     blocks: list[Para | Pairs] = [Pairs(rows)]
+    if budget.deficit is not None:
+        blocks.append(Para(t("plan.deficit", deficit=money(budget.deficit)), "bad"))
     blocks.append(
         Para(
             t(
@@ -87,6 +123,18 @@ def _situation(result: PlanResult) -> Section:
             "good" if budget.limit > 0 else "warn",
         )
     )
+    if budget.limit_after is not None and budget.limit_after_from is not None:
+        blocks.append(
+            Para(
+                t(
+                    "plan.limit_after",
+                    date=budget.limit_after_from.isoformat(),
+                    income=money(budget.income_after or Decimal(0)),
+                    limit=money(budget.limit_after),
+                ),
+                "good" if budget.limit_after > 0 else "warn",
+            )
+        )
     if debt.unconfirmed:
         names = t("list_sep").join(t(f"plan.figure.{name}") for name in debt.unconfirmed)
         blocks.append(Para(t("plan.unconfirmed", names=names), "muted"))
@@ -118,30 +166,32 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
     """The proposals table and its note."""
     headers = [
         t("plan.col.id"),
-        t("plan.col.periods"),
+        t("plan.col.kind"),
         t("plan.col.payment"),
         t("plan.col.total"),
         t("plan.col.cost"),
         t("plan.col.apr"),
         t("plan.col.share"),
         t("plan.col.affordable"),
+        t("plan.col.standard"),
     ]
     rows = [
         [
             p.id,
-            str(p.periods),
+            short_kind(p),
             format_money(p.payment),
             format_money(p.total),
             format_money(p.cost),
             f"{percent(p.apr_percent)}\n({percent(p.apr_compound_percent)})",
             percent(p.share_percent),
             yes_no(p.affordable),
+            yes_no(p.standard),
         ]
         for p in proposals
     ]
     flagged = {i for i, p in enumerate(proposals) if not p.affordable}
     return [
-        Table(headers, rows, right={1, 2, 3, 4, 5, 6}, flagged=flagged),
+        Table(headers, rows, right={2, 3, 4, 5, 6}, flagged=flagged),
         Para(t("plan.ids_note"), "muted"),
         Para(t("plan.apr_note"), "muted"),
     ]
@@ -151,8 +201,43 @@ def _ladder(result: PlanResult) -> Section:
     return Section(t("plan.section.ladder"), ladder_blocks(result.ladder, result.proposals))
 
 
+def say_line(proposal: Proposal) -> str:
+    """What to say for the opening ask, in the user's own voice."""
+    if proposal.deferral_months:
+        return t(
+            "plan.say_defer",
+            months=proposal.deferral_months,
+            payment=money(proposal.payment),
+            periods=proposal.periods,
+        )
+    if proposal.periods == 1:
+        return t(
+            "plan.say_one", total=money(proposal.total), date=proposal.schedule[0].due.isoformat()
+        )
+    return t("plan.say", payment=money(proposal.payment), periods=proposal.periods)
+
+
+def hardship_blocks(hardship: HardshipRoute, nothing_affordable: bool) -> list[Block]:
+    """The hardship route: with nothing affordable, the pause, the letter, the payment that
+    would be needed and where to get help; with only the limit now at zero, the pause first."""
+    pause = t(
+        "plan.hardship_pause", months=hardship.pause_months, date=hardship.write_again.isoformat()
+    )
+    if not nothing_affordable:
+        return [Para(t("plan.pause_title"), "warn"), Bullets([pause])]
+    needed = t(
+        "plan.hardship_needed",
+        periods=hardship.needed_periods,
+        needed=money(hardship.needed_payment),
+    )
+    return [
+        Para(t("plan.hardship_title"), "bad"),
+        Bullets([pause, needed, t("plan.hardship_legal_aid"), t("plan.hardship_bankruptcy")]),
+    ]
+
+
 def ladder_blocks(ladder: Ladder, proposals: list[Proposal]) -> list[Block]:
-    """Opening, target and walk-away, the nothing-affordable warning, and the schedules."""
+    """Opening, target and walk-away, the hardship route, and the schedules."""
     by_id = {p.id: p for p in proposals}
     none = t("plan.none")
     rows = [
@@ -160,14 +245,22 @@ def ladder_blocks(ladder: Ladder, proposals: list[Proposal]) -> list[Block]:
         (t("plan.target"), describe(by_id[ladder.target]) if ladder.target else none),
         (t("plan.walk_away"), t("plan.walk_away_value", amount=money(ladder.walk_away_monthly))),
     ]
-    blocks: list[Block] = [Pairs(rows)]
-    if ladder.nothing_affordable:
-        blocks.append(
-            Para(
-                t("plan.nothing_affordable", needed=money(ladder.needed_payment or Decimal(0))),
-                "bad",
+    if ladder.walk_away_after is not None and ladder.walk_away_after_from is not None:
+        rows.append(
+            (
+                "",
+                t(
+                    "plan.walk_away_after_value",
+                    date=ladder.walk_away_after_from.isoformat(),
+                    amount=money(ladder.walk_away_after),
+                ),
             )
         )
+    blocks: list[Block] = [Pairs(rows)]
+    if ladder.opening:
+        blocks.append(Para(say_line(by_id[ladder.opening]), "good"))
+    if ladder.hardship is not None:
+        blocks.extend(hardship_blocks(ladder.hardship, ladder.nothing_affordable))
     for pid in dict.fromkeys(x for x in (ladder.opening, ladder.target) if x):
         proposal = by_id[pid]
         if len(proposal.schedule) > 1:

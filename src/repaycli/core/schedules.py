@@ -1,0 +1,122 @@
+"""Schedules sized to what the user can pay: the fewest months whose installments fit.
+
+A *part* of a balance is repaid as a level plan: the interest-bearing amount as a 等额本息
+annuity at the contract rate, the rest (penalty, fees, or anything interest-free) split evenly;
+installments add up to the total exactly. A schedule fits when every installment is within the
+limit in force on its due date (``Affordability.limit_on``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+
+from repaycli.core.dates import monthly_due_dates
+from repaycli.core.models import Affordability
+from repaycli.core.money import ZERO, round_fen, split_evenly
+from repaycli.core.rates import MONTHS_PER_YEAR, annuity_schedule
+
+#: The longest plan a negotiation can reach: art. 70's five years for cards, and in practice the
+#: longest any lender agrees.
+MAX_TERM = 60
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a plan repays: ``bearing`` at ``rate`` a year, and ``flat`` bearing no interest."""
+
+    bearing: Decimal
+    flat: Decimal
+    rate: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.bearing + self.flat
+
+
+@dataclass(frozen=True)
+class Sized:
+    """A schedule: its amounts, due dates, and whether every installment fits."""
+
+    amounts: list[Decimal]
+    dues: list[date]
+    fits: bool
+
+    @property
+    def periods(self) -> int:
+        return len(self.amounts)
+
+
+def level(part: Part, periods: int) -> list[Decimal]:
+    """``periods`` installments of ``part``; they add up to its total exactly."""
+    if part.bearing > 0 and part.rate > 0:
+        bearing = annuity_schedule(part.bearing, part.rate, periods)
+    else:
+        bearing = split_evenly(part.bearing, periods)
+    flat = split_evenly(part.flat, periods)
+    return [a + b for a, b in zip(bearing, flat, strict=True)]
+
+
+def fits(amounts: Sequence[Decimal], dues: Sequence[date], budget: Affordability) -> bool:
+    return all(a <= budget.limit_on(d) for a, d in zip(amounts, dues, strict=True))
+
+
+def _fewest_from(amount: Decimal, budget: Affordability) -> int:
+    """No plan shorter than the balance over the highest limit can fit."""
+    highest = max(budget.limit, budget.limit_after or ZERO)
+    if highest <= 0:
+        return MAX_TERM
+    return max(1, min(MAX_TERM, int((amount / highest).to_integral_value(ROUND_CEILING))))
+
+
+def sized_level(part: Part, first_due: date, budget: Affordability, *, skip: int = 0) -> Sized:
+    """The fewest monthly installments (1 … ``MAX_TERM``) from ``first_due`` (after ``skip``
+    months' pause) that fit; when none does, ``MAX_TERM`` of them, marked as not fitting."""
+    for n in range(_fewest_from(part.amount, budget), MAX_TERM + 1):
+        dues = monthly_due_dates(first_due, n, skip=skip)
+        amounts = level(part, n)
+        if fits(amounts, dues, budget):
+            return Sized(amounts, dues, True)
+    dues = monthly_due_dates(first_due, MAX_TERM, skip=skip)
+    return Sized(level(part, MAX_TERM), dues, False)
+
+
+def sized_stepped(part: Part, first_due: date, budget: Affordability) -> Sized | None:
+    """Pay the limit now on every due date before recovery, then the rest as the fewest level
+    installments within the limit after recovery. ``None`` when no step applies (no second
+    limit, no due date before recovery, or nothing to pay before it), or when the limit now
+    alone clears the balance (a level plan does that)."""
+    after_from, after = budget.limit_after_from, budget.limit_after
+    now = budget.limit
+    if after_from is None or after is None or after <= now or now <= 0:
+        return None
+    bearing, flat = part.bearing, part.flat
+    monthly_rate = part.rate / MONTHS_PER_YEAR
+    amounts: list[Decimal] = []
+    due = first_due
+    while due < after_from and len(amounts) < MAX_TERM:
+        interest = round_fen(bearing * monthly_rate)
+        # A payment goes to the interest, then the interest-bearing part, then the flat part.
+        pay = min(now, bearing + interest + flat)
+        to_bearing = min(pay, bearing + interest)
+        bearing = bearing + interest - to_bearing
+        flat -= pay - to_bearing
+        amounts.append(pay)
+        if bearing + flat == 0:
+            return None
+        due = monthly_due_dates(first_due, len(amounts) + 1)[-1]
+    if not amounts:
+        return None
+    rest = Part(bearing, flat, part.rate)
+    left = MAX_TERM - len(amounts)
+    if left < 1:
+        return None
+    for n in range(1, left + 1):
+        tail = level(rest, n)
+        dues = monthly_due_dates(first_due, len(amounts) + n)
+        if fits([*amounts, *tail], dues, budget):
+            return Sized([*amounts, *tail], dues, True)
+    tail = level(rest, left)
+    return Sized([*amounts, *tail], monthly_due_dates(first_due, MAX_TERM), False)
