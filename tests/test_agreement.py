@@ -254,14 +254,29 @@ def test_status() -> None:
         apply_payment([], 0)
 
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+#: Two equal debts share a proposal id (share-16); the third's (share-15) is its own.
+THREE_DEBTS = """income = 3000
+[[debt]]
+platform = "huabei"
+overdue = 6000
+annual_rate = "15%"
+[[debt]]
+platform = "jiebei"
+overdue = 6000
+annual_rate = "15%"
+[[debt]]
+platform = "weilidai"
+overdue = 1000
+annual_rate = "0%"
+"""
 
 
 def _multi_plan(tmp_path: Path) -> Path:
-    code, out, err = run(
-        "plan", "--no-input", "--debts", str(EXAMPLES / "debts.toml"), "--income", "15000",
-        "--json",
-    )  # fmt: skip
+    debts = tmp_path / "debts.toml"
+    debts.write_text(THREE_DEBTS, encoding="utf-8")
+    code, out, err = run("plan", "--no-input", "--debts", str(debts), "--json")
     assert code == 0, err
     saved = tmp_path / "p.json"
     saved.write_text(out, encoding="utf-8")

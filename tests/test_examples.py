@@ -10,8 +10,11 @@ from helpers import invoke
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-@pytest.mark.parametrize("name", ["plan-huabei.md", "plan-hardship-zh.md"])
-def test_worked_example_is_current(name: str) -> None:
+@pytest.mark.parametrize(
+    "name", ["plan-huabei.md", "plan-hardship-zh.md", "debts-tight-en.md", "debts-tight-zh.md"]
+)
+def test_worked_example_is_current(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES.parent)  # commands name files from the repository's top
     path = EXAMPLES / name
     first, _, recorded = path.read_text(encoding="utf-8").partition("\n")
     assert first.startswith("<!-- $ "), "the first line must hold the command"

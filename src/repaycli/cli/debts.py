@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from repaycli.core.balance import breakdown_of
 from repaycli.core.inputs import parse_int, parse_reason, parse_share
 from repaycli.core.models import Catalogue, Debt, Reason
 from repaycli.core.money import parse_amount
@@ -23,7 +24,16 @@ from repaycli.i18n import t
 T = TypeVar("T")
 
 TOP_KEYS = ("income", "expenses", "limit_share", "reason", "debt")
-DEBT_KEYS = ("platform", "overdue", "principal", "days_overdue", "annual_rate", "penalty_rate")
+DEBT_KEYS = (
+    "platform",
+    "overdue",
+    "principal",
+    "interest",
+    "penalty",
+    "days_overdue",
+    "annual_rate",
+    "penalty_rate",
+)
 #: More debts than this in one file is treated as a mistake.
 MAX_DEBTS = 50
 
@@ -81,6 +91,8 @@ def _debt(path: Path, n: int, table: Any, catalogue: Catalogue) -> Debt:
     platform = get("platform", catalogue.resolve)
     overdue = get("overdue", lambda s: parse_amount(s, field="overdue"))
     principal = get("principal", lambda s: parse_amount(s, field="principal"))
+    interest = get("interest", lambda s: parse_amount(s, field="interest", allow_zero=True))
+    fees = get("penalty", lambda s: parse_amount(s, field="penalty", allow_zero=True))
     days = get("days_overdue", lambda s: parse_int(s, field="days_overdue", low=0, high=3650))
     annual = get("annual_rate", lambda s: parse_rate(s, unit=RateUnit.YEAR, field="annual_rate"))
     penalty = get("penalty_rate", parse_penalty_rate)
@@ -93,14 +105,22 @@ def _debt(path: Path, n: int, table: Any, catalogue: Catalogue) -> Debt:
             principal=str(table["principal"]),
             overdue=str(table["overdue"]),
         )
-    return Debt(
+    debt = Debt(
         platform=platform,
         overdue=overdue,
         principal=principal,
+        interest_due=interest,
+        penalty=fees,
         days_overdue=days or 0,
         annual_rate=annual,
         penalty_rate_daily=penalty,
     )
+    try:
+        breakdown_of(debt)  # the parts given must fit inside the overdue amount
+    except BadInput as error:
+        detail = t(error.key, **error.params)
+        raise BadInput("debts.err.debt_parts", path=str(path), n=n, detail=detail) from None
+    return debt
 
 
 def load_debts(path: Path, catalogue: Catalogue) -> DebtsFile:

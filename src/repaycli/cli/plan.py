@@ -135,7 +135,29 @@ def plan(
         str | None,
         typer.Option(
             "--strategy",
-            help="With --debts: compare avalanche, snowball or both (default both).",
+            help="With --debts: prorata (default: each lender in proportion to its balance), "
+            "avalanche (dearest first), snowball (smallest first) or priority (most serious "
+            "consequence first).",
+        ),
+    ] = None,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="With --debts: the four strategies side by side.")
+    ] = False,
+    details: Annotated[
+        bool,
+        typer.Option("--details", help="With --debts: month by month, each lender's schedule."),
+    ] = False,
+    extra: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--extra",
+            help="With --debts: a one-off payment AMOUNT@DATE (5000@2027-02-01); repeatable.",
+        ),
+    ] = None,
+    limit_from: Annotated[
+        str | None,
+        typer.Option(
+            "--limit-from", help="With --debts: the monthly limit from a date, AMOUNT@DATE."
         ),
     ] = None,
     order: Annotated[
@@ -174,7 +196,15 @@ def plan(
     from repaycli.render.plan import describe, money
 
     if debts is None:
-        for flag, value in (("--strategy", strategy), ("--order", order)):
+        several_only = {
+            "--strategy": strategy,
+            "--order": order,
+            "--extra": extra or None,
+            "--limit-from": limit_from,
+            "--compare": compare or None,
+            "--details": details or None,
+        }
+        for flag, value in several_only.items():
             if value is not None:
                 raise BadInput("debts.err.needs_debts", flag=flag)
     else:
@@ -204,6 +234,10 @@ def plan(
             limit_share=limit_share,
             strategy=strategy,
             order=order,
+            extra=extra or [],
+            limit_from=limit_from,
+            compare=compare,
+            details=details,
             no_input=no_input,
         )
         return
@@ -305,6 +339,10 @@ def _plan_debts(
     limit_share: str | None,
     strategy: str | None,
     order: str | None,
+    extra: list[str],
+    limit_from: str | None,
+    compare: bool,
+    details: bool,
     no_input: bool,
 ) -> None:
     """``plan --debts FILE``: several debts sharing one affordability limit. Flags override the
@@ -312,24 +350,28 @@ def _plan_debts(
     one debt."""
     from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
     from repaycli.cli.debts import load_debts
+    from repaycli.core.allocate import Strategy
     from repaycli.core.inputs import parse_reason, parse_share
     from repaycli.core.models import Situation
     from repaycli.core.money import parse_amount
-    from repaycli.core.multi import build_multi_plan
-    from repaycli.core.strategies import Strategy
+    from repaycli.core.multi import LimitChange, build_multi_plan
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
     from repaycli.render.plan import describe, money
 
-    strategies = list(Strategy)
+    chosen = Strategy.PRORATA
     if strategy is not None:
-        wanted = strategy.strip().lower()
-        if wanted not in ("both", *Strategy):
+        wanted = strategy.strip().lower().replace("-", "").replace("_", "")
+        if wanted not in tuple(Strategy):
             raise BadInput("debts.err.strategy", value=strategy)
-        if wanted != "both":
-            strategies = [Strategy(wanted)]
+        chosen = Strategy(wanted)
     first = [] if order is None else [x.strip() for x in order.split(",") if x.strip()]
     day = today()
+    extras = [_amount_at(text, day, "--extra") for text in extra]
+    change = None
+    if limit_from is not None:
+        steady, since = _amount_at(limit_from, day, "--limit-from", allow_zero=True)
+        change = LimitChange(amount=steady, start=since)
     catalogue = load_catalogue(user_platforms_file())
     loaded = load_debts(path, catalogue)
 
@@ -366,12 +408,31 @@ def _plan_debts(
         log_fields=load_log_fields(),
         describe=describe,
         money=money,
+        strategy=chosen,
         first=first,
-        strategies=strategies,
+        extras=extras,
+        limit_change=change,
     )
     from repaycli.render.multi import multi_document
 
-    _show(result, output, lambda: multi_document(result))
+    _show(result, output, lambda: multi_document(result, details=details, compare=compare))
+
+
+def _amount_at(
+    text: str, day: date, flag: str, *, allow_zero: bool = False
+) -> tuple[Decimal, date]:
+    """``AMOUNT@DATE`` (``5000@2027-02-01``, ``3千@+2m``): the date today or later."""
+    from repaycli.core.dates import parse_date
+    from repaycli.core.money import parse_amount
+
+    amount, at, when = text.partition("@")
+    if not at or not amount.strip() or not when.strip():
+        raise BadInput("debts.err.extra", flag=flag, value=text)
+    value = parse_amount(amount, field=flag.lstrip("-"), allow_zero=allow_zero)
+    since = parse_date(when, today=day, field=flag.lstrip("-"))
+    if since < day:
+        raise BadInput("plan.err.start_past", value=when)
+    return value, since
 
 
 def _recovery(text: str, day: date) -> date:

@@ -1,99 +1,77 @@
-"""Several debts at once: one affordability limit shared across them.
+"""Several debts at once: one budget shared by a month-by-month allocation (``core.allocate``).
 
-1. **Order.** Debts are ranked by the cost of waiting per yuan (the daily penalty rate, highest
-   first), then by consequence (credit cards, then bank and consumer loans, then other credit,
-   then small buy-now-pay-later credit), then as listed. The user may put any of them first.
-2. **Split.** Each debt's *smallest plan* is its longest installment plan at the contract rate.
-   When the smallest plans together fit the limit, each debt in order gets the shortest plan that
-   still leaves room for the smallest plans of the debts after it (all ``covered``). Otherwise
-   debts are covered in order by their smallest plan while it fits (``negotiate_first``); the
-   others ``need_deferral``, and the shortfall is what the smallest plans need beyond the limit.
-3. **Plans.** Each debt gets its own proposals, ladder and checklist with its share as its limit,
-   and a month-by-month table adds up the chosen plans (never above the limit).
-4. **Strategies.** Avalanche and snowball are simulated with the whole limit each month.
+The chosen strategy's allocation is the plan: each lender's ask is its column — its share of the
+limit, rising when another debt is cleared, with a pause until its turn when it gets nothing at
+first — and its walk-away line is the most it gets in any month. Every strategy is simulated for
+the comparison; what-ifs (one-off extra payments, a changed limit from a date) are compared with
+the same strategy without them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Literal
 
+from repaycli.core.allocate import Account, Outcome, Strategy, limit_for_term, simulate
+from repaycli.core.balance import breakdown_of
 from repaycli.core.checklist import ChecklistSource
 from repaycli.core.dates import add_months
+from repaycli.core.ladder import ladder_for
 from repaycli.core.models import (
     Affordability,
+    Basis,
     Checklist,
     CostOfWaiting,
     Debt,
     DebtSummary,
+    HardshipRoute,
     Ladder,
     LogField,
     LogTemplate,
     Model,
     Money,
-    PlatformKind,
     Proposal,
-    Rate,
+    ProposalKind,
     Reason,
     Situation,
 )
-from repaycli.core.money import ZERO, split_evenly
-from repaycli.core.plan import build_plan
-from repaycli.core.rates import HUNDRED, annuity_schedule
-from repaycli.core.situation import affordability, principal_of
-from repaycli.core.strategies import Account, Strategy, simulate
+from repaycli.core.money import ZERO
+from repaycli.core.plan import Worked, checklist_for, summarise
+from repaycli.core.proposals import ProposalBuilder
+from repaycli.core.schedules import MAX_TERM, Part, Sized
+from repaycli.core.situation import affordability, cost_of_waiting
 from repaycli.errors import BadInput
 
-#: Consequence of not paying, most serious first (used when penalty rates tie).
-CONSEQUENCE = {
-    PlatformKind.CREDIT_CARD: 0,
-    PlatformKind.CONSUMER_LOAN: 1,
-    PlatformKind.OTHER: 2,
-    PlatformKind.BNPL: 3,
-}
+SCHEMA_VERSION = 2
 
 
-class DebtStatus(StrEnum):
-    COVERED = "covered"
-    NEGOTIATE_FIRST = "negotiate_first"
-    NEEDS_DEFERRAL = "needs_deferral"
+class LenderAsk(Model):
+    """What to ask one lender for: its column of the allocation."""
 
-
-class OrderReason(StrEnum):
-    #: Placed by the user (``--order``).
-    USER = "user"
-    #: A higher daily penalty than the next debt.
-    PENALTY = "penalty"
-    #: The same penalty as the next debt, but a more serious kind of credit.
-    CONSEQUENCE = "consequence"
-    #: Tied with the next debt on both; kept in the order of the file.
-    LISTED = "listed"
-    #: The last debt.
-    LAST = "last"
-
-
-class OrderEntry(Model):
-    id: str
-    platform: str
-    kind: PlatformKind
-    penalty_rate_daily_percent: Rate
-    reason: OrderReason
+    #: No payments to this lender before this date (a pause asked for), else ``None``.
+    pause_until: date | None
+    first_due: date | None
+    payment: Money
+    #: The highest payment, when the share rises (another debt cleared), from ``rises_from``.
+    payment_later: Money | None
+    rises_from: date | None
+    #: The most this lender gets in any month: its walk-away line.
+    walk_away: Money
+    months: int
+    payoff: date | None
 
 
 class DebtPlan(DebtSummary):
-    """One debt's part of a several-debt plan (its summary fields plus its own plan)."""
+    """One lender's part of a several-debt plan (its summary plus its ask and checklist)."""
 
     id: str
-    status: DebtStatus
-    share: Money
-    smallest_payment: Money
-    smallest_periods: int
-    chosen_periods: int | None
     cost_of_waiting: CostOfWaiting
+    ask: LenderAsk
+    paid: Money
+    #: The ask as a proposal (schedule, APR …); empty when nothing can be paid to it.
     proposals: list[Proposal]
     ladder: Ladder
     checklist: Checklist
@@ -102,36 +80,68 @@ class DebtPlan(DebtSummary):
 class MonthRow(Model):
     month: int
     due: date
+    capacity: Money
     amounts: dict[str, Money]
     total: Money
+    unused: Money
 
 
 class StrategyResult(Model):
     name: Strategy
-    feasible: bool
+    #: Months to debt-free; ``None`` when not cleared within the simulation's horizon.
+    months: int | None
+    within_term: bool
+    finish: date | None
     total_paid: Money | None
     total_cost: Money | None
-    months: int | None
-    finish: date | None
+    #: The steady monthly limit that would clear everything in 60 months (when it is beyond).
+    limit_for_term: Money | None
+    payoff: dict[str, date | None]
+
+
+class Extra(Model):
+    """A one-off payment (a bonus, a relative's help) and the due date it goes to."""
+
+    amount: Money
+    on: date
+    due: date
+
+
+class LimitChange(Model):
+    """The monthly limit from a date on (a what-if: a new job, a pay cut)."""
+
+    amount: Money
+    start: date
+
+
+class WhatIf(Model):
+    extras: list[Extra]
+    limit_change: LimitChange | None
+    #: The same strategy without the what-ifs.
+    baseline: StrategyResult
+    months_saved: int | None
+    money_saved: Money | None
 
 
 class MultiPlanResult(Model):
-    schema_version: int = 1
+    schema_version: int = SCHEMA_VERSION
     kind: Literal["several_debts"] = "several_debts"
     as_of: date
     lang: str
     reason: Reason | None
     recovery: date | None
     affordability: Affordability
-    order: list[OrderEntry]
+    strategy: Strategy
+    total_overdue: Money
+    total_principal: Money
+    plan: StrategyResult
     debts: list[DebtPlan]
     monthly: list[MonthRow]
-    shortfall: Money | None
-    strategies: list[StrategyResult]
+    compare: list[StrategyResult]
+    what_if: WhatIf | None
+    #: When nothing can be paid at all (a zero limit with no extras): pause, letter, help.
+    hardship: HardshipRoute | None
     log_template: LogTemplate
-
-
-# --- ids and order -------------------------------------------------------------------------
 
 
 def debt_ids(debts: Sequence[Debt]) -> list[str]:
@@ -145,171 +155,159 @@ def debt_ids(debts: Sequence[Debt]) -> list[str]:
     return ids
 
 
-def _rank(debt: Debt) -> tuple[Decimal, int]:
-    return (-debt.penalty_rate, CONSEQUENCE[debt.platform.kind])
-
-
-def order_debts(
-    debts: Sequence[Debt], ids: Sequence[str], first: Sequence[str] = ()
-) -> list[tuple[int, OrderReason]]:
-    """Indexes of ``debts`` in priority order, each with the reason it comes before the next.
-
-    ``first`` names debts (by id) the user wants first, in that order; the rest follow the rule.
-    """
-    position = {debt_id: i for i, debt_id in enumerate(ids)}
-    chosen: list[int] = []
-    for name in first:
-        if name not in position:
-            raise BadInput("debts.err.order_unknown", value=name, ids=", ".join(ids))
-        if position[name] in chosen:
-            raise BadInput("debts.err.order_repeated", value=name)
-        chosen.append(position[name])
-    rest = sorted(
-        (i for i in range(len(debts)) if i not in chosen), key=lambda i: (_rank(debts[i]), i)
-    )
-    result = [(i, OrderReason.USER) for i in chosen]
-    for k, i in enumerate(rest):
-        if k + 1 == len(rest):
-            reason = OrderReason.LAST
-        else:
-            this, after = debts[i], debts[rest[k + 1]]
-            if this.penalty_rate > after.penalty_rate:
-                reason = OrderReason.PENALTY
-            elif _rank(this) < _rank(after):
-                reason = OrderReason.CONSEQUENCE
-            else:
-                reason = OrderReason.LISTED
-        result.append((i, reason))
-    return result
-
-
-# --- the split -----------------------------------------------------------------------------
-
-
-def contract_plans(debt: Debt) -> list[tuple[int, list[Decimal]]]:
-    """The debt's installment plans at its contract rate, fewest periods first."""
-    plans = []
-    for n in sorted(set(debt.platform.periods)):
-        if debt.contract_rate > 0:
-            amounts = annuity_schedule(debt.overdue, debt.contract_rate, n)
-        else:
-            amounts = split_evenly(debt.overdue, n)
-        plans.append((n, amounts))
-    return plans
-
-
-def smallest_plan(plans: Sequence[tuple[int, list[Decimal]]]) -> tuple[int, list[Decimal]]:
-    """The plan with the lowest highest installment (the longest, at a positive rate); on a tie
-    (tiny balances) the fewest periods, as the single-debt ladder would choose."""
-    return min(plans, key=lambda plan: (max(plan[1]), plan[0]))
+def accounts_of(debts: Sequence[Debt], ids: Sequence[str]) -> list[Account]:
+    accounts = []
+    for debt_id, debt in zip(ids, debts, strict=True):
+        parts = breakdown_of(debt)
+        accounts.append(
+            Account(
+                id=debt_id,
+                bearing=parts.bearing,
+                flat=parts.penalty,
+                annual_rate=debt.contract_rate,
+                kind=debt.platform.kind,
+                overdue=debt.overdue,
+            )
+        )
+    return accounts
 
 
 @dataclass(frozen=True)
-class Allocation:
-    status: DebtStatus
-    #: The most this debt's plan takes in any month (0 when it needs a deferral).
-    share: Decimal
-    #: The chosen plan: (periods, installments), or ``None`` when it needs a deferral.
-    plan: tuple[int, list[Decimal]] | None
+class Scenario:
+    """The what-ifs: extra payments by month index, and a changed limit."""
+
+    extras: dict[int, Decimal]
+    limit_change: LimitChange | None
+
+    def limit_on(self, budget: Affordability) -> Callable[[date], Decimal]:
+        change = self.limit_change
+
+        def limit(day: date) -> Decimal:
+            if change is not None and day >= change.start:
+                return change.amount
+            return budget.limit_on(day)
+
+        return limit
 
 
-def split_limit(
-    plans: Sequence[Sequence[tuple[int, list[Decimal]]]], limit: Decimal
-) -> tuple[list[Allocation], Decimal | None]:
-    """Share ``limit`` between debts given (in priority order) by their contract plans.
-
-    Returns one allocation per debt and the shortfall (``None`` when every debt is covered).
-    """
-    smallest = [smallest_plan(options) for options in plans]
-    minima = [max(amounts) for _, amounts in smallest]
-    need = sum(minima, ZERO)
-    result: list[Allocation] = []
-    if need <= limit:
-        used = ZERO
-        for i, options in enumerate(plans):
-            room = limit - used - sum(minima[i + 1 :], ZERO)
-            chosen = next((plan for plan in options if max(plan[1]) <= room), smallest[i])
-            share = max(chosen[1])
-            used += share
-            result.append(Allocation(DebtStatus.COVERED, share, chosen))
-        return result, None
-    room = limit
-    for plan, minimum in zip(smallest, minima, strict=True):
-        if minimum <= room:
-            room -= minimum
-            result.append(Allocation(DebtStatus.NEGOTIATE_FIRST, minimum, plan))
-        else:
-            result.append(Allocation(DebtStatus.NEEDS_DEFERRAL, ZERO, None))
-    return result, need - limit
+def extras_by_month(
+    extras: Sequence[tuple[Decimal, date]], start: date
+) -> tuple[list[Extra], dict[int, Decimal]]:
+    """Each extra goes to the first due date on or after its day: the extras as placed, and the
+    amount added to each month (by index from ``start``)."""
+    placed: list[Extra] = []
+    by_month: dict[int, Decimal] = {}
+    for amount, day in extras:
+        month = 0
+        while add_months(start, month) < day:
+            month += 1
+        placed.append(Extra(amount=amount, on=day, due=add_months(start, month)))
+        by_month[month] = by_month.get(month, ZERO) + amount
+    return placed, by_month
 
 
-def monthly_table(
-    ids: Sequence[str], allocations: Sequence[Allocation], start: date
-) -> list[MonthRow]:
-    """What is paid to whom each month under the chosen plans (all starting on ``start``)."""
-    months = max((len(a.plan[1]) for a in allocations if a.plan), default=0)
-    rows = []
-    for m in range(months):
-        amounts = {
-            debt_id: (a.plan[1][m] if a.plan and m < len(a.plan[1]) else ZERO)
-            for debt_id, a in zip(ids, allocations, strict=True)
-        }
-        rows.append(
-            MonthRow(
-                month=m + 1,
-                due=add_months(start, m),
-                amounts=amounts,
-                total=sum(amounts.values(), ZERO),
-            )
+def summarise_outcome(
+    outcome: Outcome,
+    accounts: Sequence[Account],
+    principal: Decimal,
+    *,
+    start: date,
+    first: Sequence[str],
+) -> StrategyResult:
+    months = outcome.months
+    within = months is not None and months <= MAX_TERM
+    return StrategyResult(
+        name=outcome.strategy,
+        months=months,
+        within_term=within,
+        finish=outcome.dues[months - 1] if months is not None else None,
+        total_paid=outcome.total_paid if months is not None else None,
+        total_cost=outcome.total_paid - principal if months is not None else None,
+        limit_for_term=None
+        if within
+        else limit_for_term(accounts, outcome.strategy, start=start, first=first),
+        payoff={
+            a.id: outcome.dues[outcome.payoff[a.id]] if a.id in outcome.payoff else None
+            for a in accounts
+        },
+    )
+
+
+def _ask(
+    column: Sequence[Decimal],
+    dues: Sequence[date],
+    payoff: date | None,
+    one_off: Collection[int] = (),
+) -> LenderAsk:
+    """The lender's ask from its column; months holding a one-off extra (``one_off``) do not set
+    its monthly payment or its walk-away line."""
+    paying = [(d, a) for d, a in zip(dues, column, strict=True) if a > 0]
+    if not paying:
+        return LenderAsk(
+            pause_until=None,
+            first_due=None,
+            payment=ZERO,
+            payment_later=None,
+            rises_from=None,
+            walk_away=ZERO,
+            months=0,
+            payoff=None,
         )
-    return rows
+    regular = [
+        (d, a)
+        for i, (d, a) in enumerate(zip(dues, column, strict=True))
+        if a > 0 and i not in one_off
+    ] or paying
+    first_due = paying[0][0]
+    payment = regular[0][1]
+    highest = max(a for _, a in regular)
+    rises = next((d for d, a in regular if a > payment), None)
+    return LenderAsk(
+        pause_until=first_due if first_due > dues[0] else None,
+        first_due=first_due,
+        payment=payment,
+        payment_later=highest if rises is not None else None,
+        rises_from=rises,
+        walk_away=highest,
+        months=len(paying),
+        payoff=payoff,
+    )
 
 
-def compare_strategies(debts: Sequence[Debt], limit: Decimal, start: date) -> list[StrategyResult]:
-    """Avalanche and snowball with the whole limit each month, from the overdue balances."""
-    accounts = [
-        Account(
-            balance=debt.overdue,
-            annual_rate=debt.contract_rate,
-            minimum=max(smallest_plan(contract_plans(debt))[1]),
-        )
-        for debt in debts
-    ]
-    principal = sum((principal_of(debt)[0] for debt in debts), ZERO)
-    results = []
-    for strategy in Strategy:
-        outcome = simulate(accounts, limit, strategy)
-        if not outcome.feasible or outcome.paid is None or outcome.months is None:
-            results.append(
-                StrategyResult(
-                    name=strategy,
-                    feasible=False,
-                    total_paid=None,
-                    total_cost=None,
-                    months=None,
-                    finish=None,
-                )
-            )
-            continue
-        results.append(
-            StrategyResult(
-                name=strategy,
-                feasible=True,
-                total_paid=outcome.paid,
-                total_cost=outcome.paid - principal,
-                months=outcome.months,
-                finish=add_months(start, outcome.months - 1),
-            )
-        )
-    return results
-
-
-# --- the whole plan ------------------------------------------------------------------------
-
-
-def share_budget(shared: Affordability, share: Decimal) -> Affordability:
-    """A debt's own affordability: the shared one with its share as the limit."""
-    return shared.model_copy(update={"limit": share})
+def _proposal(
+    debt: Debt,
+    situation: Situation,
+    budget: Affordability,
+    column: Sequence[Decimal],
+    dues: Sequence[date],
+    ask: LenderAsk,
+) -> Proposal | None:
+    """The lender's column as a proposal: a pause until its turn (deferral), a rising share
+    (stepped) or a level one (installments)."""
+    if ask.first_due is None:
+        return None
+    start = dues.index(ask.first_due)
+    end = max(i for i, a in enumerate(column) if a > 0)
+    amounts = list(column[start : end + 1])
+    dates = list(dues[start : end + 1])
+    parts = breakdown_of(debt)
+    if start > 0:
+        kind = ProposalKind.DEFERRAL
+    elif ask.payment_later is not None:
+        kind = ProposalKind.STEPPED
+    else:
+        kind = ProposalKind.INSTALLMENTS
+    builder = ProposalBuilder(debt, situation, budget)
+    part = Part(parts.bearing, parts.penalty, debt.contract_rate)
+    return builder.make(
+        pid=f"share-{len(amounts)}",
+        kind=kind,
+        basis=Basis.FULL_BALANCE,
+        part=part,
+        sized=Sized(amounts, dates, True),
+        deferral=start,
+        payment_after=ask.payment_later,
+    )
 
 
 def build_multi_plan(
@@ -321,75 +319,128 @@ def build_multi_plan(
     log_fields: Sequence[LogField],
     describe: Callable[[Proposal], str],
     money: Callable[[Decimal], str],
+    strategy: Strategy = Strategy.PRORATA,
     first: Sequence[str] = (),
-    strategies: Sequence[Strategy] = tuple(Strategy),
+    extras: Sequence[tuple[Decimal, date]] = (),
+    limit_change: LimitChange | None = None,
 ) -> MultiPlanResult:
-    """The several-debt plan; ``first`` is the user's order (ids), ``strategies`` those to
-    compare."""
+    """The several-debt plan under ``strategy``; ``first`` names debts (by id) to pay first."""
     if not debts:
         raise ValueError("a several-debt plan needs at least one debt")
     shared = affordability(situation)
     ids = debt_ids(debts)
-    order = order_debts(debts, ids, first)
-    ranked = [debts[i] for i, _ in order]
-    ranked_ids = [ids[i] for i, _ in order]
-    options = [contract_plans(debt) for debt in ranked]
-    allocations, shortfall = split_limit(options, shared.limit)
-    # Lump sums are paid from cash, which one debt cannot count on when there are several.
-    each_situation = situation.model_copy(update={"cash": None})
-    plans = []
-    for debt_id, debt, plan_options, allocation in zip(
-        ranked_ids, ranked, options, allocations, strict=True
-    ):
-        single = build_plan(
-            debt,
-            each_situation,
-            lang=lang,
-            checklist=checklist,
-            log_fields=log_fields,
-            describe=describe,
-            money=money,
-            budget=share_budget(shared, allocation.share),
+    for name in first:
+        if name not in ids:
+            raise BadInput("debts.err.order_unknown", value=name, ids=", ".join(ids))
+        if first.count(name) > 1:
+            raise BadInput("debts.err.order_repeated", value=name)
+    accounts = accounts_of(debts, ids)
+    principal = sum((breakdown_of(d).principal for d in debts), ZERO)
+    start = situation.start
+    placed, by_month = extras_by_month(extras, start)
+    scenario = Scenario(extras=by_month, limit_change=limit_change)
+    limit_on = scenario.limit_on(shared)
+
+    def run(name: Strategy, *, what_if: bool = True) -> Outcome:
+        return simulate(
+            accounts,
+            name,
+            start=start,
+            limit_on=limit_on if what_if else shared.limit_on,
+            extras=scenario.extras if what_if else None,
+            first=first,
         )
-        smallest_n, smallest_amounts = smallest_plan(plan_options)
+
+    outcomes = {name: run(name) for name in Strategy}
+    chosen = outcomes[strategy]
+    results = {
+        name: summarise_outcome(o, accounts, principal, start=start, first=first)
+        for name, o in outcomes.items()
+    }
+    what: WhatIf | None = None
+    if placed or limit_change is not None:
+        base = summarise_outcome(
+            run(strategy, what_if=False), accounts, principal, start=start, first=first
+        )
+        now = results[strategy]
+        what = WhatIf(
+            extras=placed,
+            limit_change=limit_change,
+            baseline=base,
+            months_saved=None
+            if base.months is None or now.months is None
+            else base.months - now.months,
+            money_saved=None
+            if base.total_cost is None or now.total_cost is None
+            else base.total_cost - now.total_cost,
+        )
+    plans = []
+    for debt_id, debt in zip(ids, debts, strict=True):
+        column = chosen.payments[debt_id]
+        payoff = chosen.dues[chosen.payoff[debt_id]] if debt_id in chosen.payoff else None
+        ask = _ask(column, chosen.dues, payoff, by_month)
+        own = shared.model_copy(
+            update={"limit": ask.walk_away, "limit_after": None, "limit_after_from": None}
+        )
+        proposal = _proposal(debt, situation, own, column, chosen.dues, ask)
+        proposals = [proposal] if proposal is not None else []
+        ladder = ladder_for(proposals, own, debt, situation)
+        summary = summarise(debt, lang)
         plans.append(
             DebtPlan(
-                **single.debts[0].model_dump(),
+                **summary.model_dump(),
                 id=debt_id,
-                status=allocation.status,
-                share=allocation.share,
-                smallest_payment=max(smallest_amounts),
-                smallest_periods=smallest_n,
-                chosen_periods=allocation.plan[0] if allocation.plan else None,
-                cost_of_waiting=single.cost_of_waiting,
-                proposals=single.proposals,
-                ladder=single.ladder,
-                checklist=single.checklist,
+                cost_of_waiting=cost_of_waiting(debt),
+                ask=ask,
+                paid=chosen.paid_to(debt_id),
+                proposals=proposals,
+                ladder=ladder,
+                checklist=checklist_for(
+                    debt,
+                    situation,
+                    Worked(own, proposals, ladder),
+                    lang=lang,
+                    source=checklist,
+                    describe=describe,
+                    money=money,
+                ),
             )
         )
+    monthly = [
+        MonthRow(
+            month=m + 1,
+            due=due,
+            capacity=chosen.capacity[m],
+            amounts={a.id: chosen.payments[a.id][m] for a in accounts},
+            total=sum((chosen.payments[a.id][m] for a in accounts), ZERO),
+            unused=chosen.capacity[m] - sum((chosen.payments[a.id][m] for a in accounts), ZERO),
+        )
+        for m, due in enumerate(chosen.dues)
+    ]
+    hardship: HardshipRoute | None = None
+    if chosen.total_paid == 0:
+        ladders = [p.ladder.hardship for p in plans if p.ladder.hardship is not None]
+        if ladders:
+            hardship = ladders[0].model_copy(
+                update={
+                    "needed_payment": results[strategy].limit_for_term or ZERO,
+                    "needed_periods": MAX_TERM,
+                }
+            )
     return MultiPlanResult(
         as_of=situation.today,
         lang=lang,
         reason=situation.reason,
         recovery=situation.recovery,
         affordability=shared,
-        order=[
-            OrderEntry(
-                id=ids[i],
-                platform=debts[i].platform.id,
-                kind=debts[i].platform.kind,
-                penalty_rate_daily_percent=debts[i].penalty_rate * HUNDRED,
-                reason=reason,
-            )
-            for i, reason in order
-        ],
+        strategy=strategy,
+        total_overdue=sum((d.overdue for d in debts), ZERO),
+        total_principal=principal,
+        plan=results[strategy],
         debts=plans,
-        monthly=monthly_table(ranked_ids, allocations, situation.start),
-        shortfall=shortfall,
-        strategies=[
-            s
-            for s in compare_strategies(ranked, shared.limit, situation.start)
-            if s.name in strategies
-        ],
+        monthly=monthly,
+        compare=[results[name] for name in Strategy],
+        what_if=what,
+        hardship=hardship,
         log_template=LogTemplate(fields=list(log_fields)),
     )

@@ -11,6 +11,7 @@ from repaycli.core.checklist import ChecklistSource, compose_checklist
 from repaycli.core.ladder import ladder_for
 from repaycli.core.models import (
     Affordability,
+    Checklist,
     Debt,
     DebtSummary,
     Ladder,
@@ -87,8 +88,45 @@ def build_plan(
     worked out from the situation (a several-debt plan gives each debt its share)."""
     worked = work_out(debt, situation, budget)
     budget, proposals, ladder = worked.budget, worked.proposals, worked.ladder
-    by_id = {p.id: p for p in proposals}
     summary = summarise(debt, lang)
+    return PlanResult(
+        as_of=situation.today,
+        lang=lang,
+        reason=situation.reason,
+        recovery=situation.recovery,
+        cash=situation.cash,
+        debts=[summary],
+        affordability=budget,
+        cost_of_waiting=cost_of_waiting(debt),
+        proposals=proposals,
+        ladder=ladder,
+        checklist=checklist_for(
+            debt,
+            situation,
+            worked,
+            lang=lang,
+            source=checklist,
+            describe=describe,
+            money=money,
+        ),
+        log_template=LogTemplate(fields=list(log_fields)),
+    )
+
+
+def checklist_for(
+    debt: Debt,
+    situation: Situation,
+    worked: Worked,
+    *,
+    lang: str,
+    source: ChecklistSource,
+    describe: Callable[[Proposal], str],
+    money: Callable[[Decimal], str],
+) -> Checklist:
+    """The call checklist for one debt and its ladder (one lender's part of a several-debt
+    plan too)."""
+    budget, ladder = worked.budget, worked.ladder
+    by_id = {p.id: p for p in worked.proposals}
     none = "—"
     conditions = {
         "has_hotline" if debt.platform.hotline else "no_hotline",
@@ -98,7 +136,8 @@ def build_plan(
         conditions.add("has_cash")
     if situation.recovery is not None:
         conditions.add("has_recovery")
-    if summary.principal_estimated and debt.days_overdue > 0:
+    parts = breakdown_of(debt)
+    if parts.principal_estimated and debt.days_overdue > 0:
         conditions.add("estimated_principal")
     hardship = ladder.hardship
     if budget.deficit is not None:
@@ -115,24 +154,11 @@ def build_plan(
         "write_again": hardship.write_again.isoformat() if hardship else none,
         "deficit": money(budget.deficit) if budget.deficit is not None else none,
     }
-    return PlanResult(
-        as_of=situation.today,
+    return compose_checklist(
+        source,
         lang=lang,
+        kind=debt.platform.kind,
         reason=situation.reason,
-        recovery=situation.recovery,
-        cash=situation.cash,
-        debts=[summary],
-        affordability=budget,
-        cost_of_waiting=cost_of_waiting(debt),
-        proposals=proposals,
-        ladder=ladder,
-        checklist=compose_checklist(
-            checklist,
-            lang=lang,
-            kind=debt.platform.kind,
-            reason=situation.reason,
-            conditions=conditions,
-            values=values,
-        ),
-        log_template=LogTemplate(fields=list(log_fields)),
+        conditions=conditions,
+        values=values,
     )

@@ -61,7 +61,7 @@ def pause_months(debt: Debt, situation: Situation, budget: Affordability) -> int
     return 0
 
 
-class _Builder:
+class ProposalBuilder:
     """Turns schedules into proposals for one debt (shared facts held once)."""
 
     def __init__(self, debt: Debt, situation: Situation, budget: Affordability) -> None:
@@ -133,7 +133,7 @@ def _now_from_cash(amount: Decimal, situation: Situation) -> bool:
 
 
 def _single(
-    build: _Builder, amount: Decimal, *, pid: str, kind: ProposalKind, basis: Basis
+    build: ProposalBuilder, amount: Decimal, *, pid: str, kind: ProposalKind, basis: Basis
 ) -> Proposal | None:
     """One payment of ``amount``: today from cash, else on the first due date from that
     month's limit; ``None`` when neither covers it."""
@@ -154,7 +154,7 @@ def _single(
 
 def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> list[Proposal]:
     """Every candidate proposal for one debt, most favourable kind first."""
-    build = _Builder(debt, situation, budget)
+    build = ProposalBuilder(debt, situation, budget)
     parts = build.parts
     rate = debt.contract_rate
     start = situation.start
@@ -248,7 +248,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
     return sorted(result, key=lambda p: (KIND_ORDER[p.kind], not p.interest_free, p.periods))
 
 
-def _card(build: _Builder, part: Part, *, free: bool) -> Proposal:
+def _card(build: ProposalBuilder, part: Part, *, free: bool) -> Proposal:
     """A credit card's personalised plan (art. 70, at most 60 months)."""
     sized = sized_level(part, build.situation.start, build.budget)
     return build.make(

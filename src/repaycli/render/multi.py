@@ -1,84 +1,202 @@
-"""The several-debt plan as a document: debts, order, split, month by month, strategies, and each
-debt's own proposals, ladder and checklist."""
+"""The several-debt plan as a document: a short answer first — what you owe, what you can pay,
+when you are clear, one line per lender — and the full tables only when asked for."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from repaycli.core.models import ProposalKind
 from repaycli.core.money import ZERO, format_money
-from repaycli.core.multi import DebtPlan, DebtStatus, MonthRow, MultiPlanResult, OrderReason
+from repaycli.core.multi import DebtPlan, MonthRow, MultiPlanResult, StrategyResult
 from repaycli.i18n import t
-from repaycli.render.document import Block, Bullets, Document, Pairs, Para, Section, Table
+from repaycli.render.document import Block, Bullets, Document, Para, Section, Table
 from repaycli.render.plan import (
     checklist_sections,
+    hardship_blocks,
     ladder_blocks,
     log_template_section,
     money,
-    proposal_blocks,
 )
 
 
-def _rate(value: Decimal, places: int) -> str:
-    return f"{value:.{places}f}%"
+def _month(day: object) -> str:
+    return str(day)[:7]
 
 
-def _situation(result: MultiPlanResult) -> Section:
+def _strategy(result: StrategyResult) -> str:
+    return t(f"debts.strategy.{result.name.value}")
+
+
+def ask_line(debt: DebtPlan) -> str:
+    """One lender's ask in one line."""
+    ask = debt.ask
+    values = {"name": debt.platform_name, "id": debt.id}
+    if ask.first_due is None:
+        return t("debts.ask_nothing", **values)
+    key = "debts.ask_pause" if ask.pause_until is not None else "debts.ask"
+    text = t(
+        key,
+        first=_month(ask.first_due),
+        payment=money(ask.payment),
+        months=ask.months,
+        **values,
+    )
+    if ask.payment_later is not None and ask.rises_from is not None:
+        text += t("debts.ask_rise", later=money(ask.payment_later), rises=_month(ask.rises_from))
+    return text + t("debts.ask_end", walk_away=money(ask.walk_away))
+
+
+def _headline(result: MultiPlanResult) -> list[Block]:
     budget = result.affordability
-    rows = [(t("plan.income"), money(budget.income))]
-    if budget.expenses is not None:
-        rows.append((t("plan.expenses"), money(budget.expenses)))
-        rows.append((t("plan.disposable"), money(budget.disposable)))
-    if result.reason is not None:
-        rows.append((t("plan.reason"), t(f"reason.{result.reason.value}")))
-    if result.recovery is not None:
-        rows.append((t("plan.recovery"), result.recovery.isoformat()))
+    plan = result.plan
+    strategy = t(f"debts.strategy.{result.strategy.value}")
+    per_day = sum((d.cost_of_waiting.per_day for d in result.debts), ZERO)
+    lines = [
+        t(
+            "debts.owe",
+            overdue=money(result.total_overdue),
+            count=len(result.debts),
+            principal=money(result.total_principal),
+            per_day=money(per_day),
+        ),
+        t("debts.can_pay", limit=money(budget.limit)),
+    ]
+    if budget.limit_after is not None and budget.limit_after_from is not None:
+        lines.append(
+            t(
+                "debts.can_pay_after",
+                date=budget.limit_after_from.isoformat(),
+                limit=money(budget.limit_after),
+            )
+        )
+    blocks: list[Block] = [Para(" ".join(lines) if result.lang == "en" else "".join(lines))]
+    needed = money(plan.limit_for_term or Decimal(0))
+    if result.hardship is not None:
+        blocks.append(Para(t("debts.nothing", needed=needed), "bad"))
+        blocks.extend(hardship_blocks(result.hardship, True))
+    elif plan.months is None:
+        blocks.append(Para(t("debts.never", limit=money(budget.limit), needed=needed), "bad"))
+    elif not plan.within_term:
+        blocks.append(
+            Para(
+                t("debts.beyond", limit=money(budget.limit), strategy=strategy, needed=needed),
+                "warn",
+            )
+        )
+    if plan.months is not None and plan.finish is not None:
+        blocks.append(
+            Para(
+                t(
+                    "debts.clear",
+                    strategy=strategy,
+                    finish=_month(plan.finish),
+                    months=plan.months,
+                    paid=money(plan.total_paid or ZERO),
+                    cost=money(plan.total_cost or ZERO),
+                ),
+                "good" if plan.within_term else "warn",
+            )
+        )
+    return blocks
+
+
+def _what_if(result: MultiPlanResult) -> list[Block]:
+    what = result.what_if
+    if what is None:
+        return []
+    lines = [
+        t("debts.extra_line", amount=money(e.amount), on=e.on.isoformat(), due=e.due.isoformat())
+        for e in what.extras
+    ]
+    if what.limit_change is not None:
+        lines.append(
+            t(
+                "debts.limit_change_line",
+                start=what.limit_change.start.isoformat(),
+                amount=money(what.limit_change.amount),
+            )
+        )
+    blocks: list[Block] = [Bullets(lines)]
+    base = what.baseline
+    if what.months_saved is not None and what.money_saved is not None:
+        better = what.months_saved >= 0 and what.money_saved >= 0
+        key = "debts.what_if" if better else "debts.what_if_worse"
+        blocks.append(
+            Para(
+                t(
+                    key,
+                    months=abs(what.months_saved),
+                    money=money(abs(what.money_saved)),
+                    base_months=base.months,
+                    base_cost=money(base.total_cost or ZERO),
+                ),
+                "good" if better else "warn",
+            )
+        )
+    return blocks
+
+
+def _others(result: MultiPlanResult) -> Para:
+    items = []
+    for other in result.compare:
+        if other.name is result.strategy:
+            continue
+        if other.months is not None and other.within_term:
+            items.append(
+                t(
+                    "debts.other_item",
+                    strategy=_strategy(other),
+                    months=other.months,
+                    cost=money(other.total_cost or ZERO),
+                )
+            )
+        else:
+            items.append(t("debts.other_never", strategy=_strategy(other)))
+    return Para(t("debts.others", items=t("debts.others_sep").join(items)), "muted")
+
+
+def _summary(result: MultiPlanResult) -> list[Section]:
+    sections = [Section(t("debts.section.summary"), _headline(result))]
+    sections.append(
+        Section(
+            t("debts.lenders"),
+            [
+                Bullets([ask_line(d) for d in result.debts]),
+                Para(t(f"debts.strategy_long.{result.strategy.value}"), "muted"),
+                _others(result),
+            ],
+        )
+    )
+    if result.what_if is not None:
+        sections.append(Section(t("debts.section.what_if"), _what_if(result)))
+    return sections
+
+
+def _debts_table(result: MultiPlanResult) -> Section:
     headers = [
         t("debts.col.id"),
         t("debts.col.platform"),
-        t("debts.col.kind"),
         t("debts.col.overdue"),
         t("debts.col.principal"),
-        t("debts.col.days"),
         t("debts.col.annual"),
         t("debts.col.penalty"),
-        t("debts.col.waiting"),
+        t("debts.col.walk_away"),
+        t("debts.col.payoff"),
     ]
-    table = [
+    rows = [
         [
             d.id,
             d.platform_name,
-            t(f"kind.{d.kind.value}"),
             format_money(d.overdue),
             format_money(d.principal) + ("*" if d.principal_estimated else ""),
-            str(d.days_overdue),
-            _rate(d.annual_rate_percent, 2),
-            _rate(d.penalty_rate_daily_percent, 3),
-            format_money(d.cost_of_waiting.per_day),
+            f"{d.annual_rate_percent:.2f}%",
+            f"{d.penalty_rate_daily_percent:.3f}%",
+            format_money(d.ask.walk_away),
+            _month(d.ask.payoff) if d.ask.payoff else "—",
         ]
         for d in result.debts
     ]
-    blocks: list[Block] = [
-        Pairs(rows),
-        Para(
-            t(
-                f"plan.limit_{budget.basis}",
-                limit=money(budget.limit),
-                share=f"{budget.share_percent:g}",
-            ),
-            "good" if budget.limit > 0 else "warn",
-        ),
-        Table(headers, table, right={3, 4, 5, 6, 7, 8}),
-        Para(
-            t(
-                "debts.total_line",
-                overdue=money(sum((d.overdue for d in result.debts), ZERO)),
-                per_day=money(sum((d.cost_of_waiting.per_day for d in result.debts), ZERO)),
-            )
-        ),
-    ]
-    estimated = [d for d in result.debts if d.principal_estimated]
-    if estimated:
+    blocks: list[Block] = [Table(headers, rows, right={2, 3, 4, 5, 6})]
+    if any(d.principal_estimated for d in result.debts):
         blocks.append(Para("* " + t("plan.estimated").strip(" ()（）"), "muted"))
     unconfirmed = [
         d.id for d in result.debts if {"annual_rate", "penalty_rate_daily"} & set(d.unconfirmed)
@@ -88,76 +206,7 @@ def _situation(result: MultiPlanResult) -> Section:
     return Section(t("debts.section.situation"), blocks)
 
 
-def _order(result: MultiPlanResult) -> Section:
-    names = {d.id: d.platform_name for d in result.debts}
-    items = []
-    for entry in result.order:
-        values: dict[str, object] = {}
-        if entry.reason is OrderReason.PENALTY:
-            values["rate"] = _rate(entry.penalty_rate_daily_percent, 3)
-        if entry.reason is OrderReason.CONSEQUENCE:
-            values["kind"] = t(f"kind.{entry.kind.value}")
-        reason = t(f"debts.reason.{entry.reason.value}", **values)
-        items.append(t("debts.order_item", name=names[entry.id], id=entry.id, reason=reason))
-    example = ",".join(reversed([e.id for e in result.order]))
-    return Section(
-        t("debts.section.order"),
-        [Bullets(items, numbered=True), Para(t("debts.order_note", example=example), "muted")],
-    )
-
-
-def _chosen(debt: DebtPlan) -> str:
-    if debt.chosen_periods is None:
-        return "—"
-    contract = [
-        p
-        for p in debt.proposals
-        if p.kind is ProposalKind.INSTALLMENTS
-        and p.periods == debt.chosen_periods
-        and p.interest_free == (debt.annual_rate_percent == 0)
-    ]
-    return contract[0].id if contract else str(debt.chosen_periods)
-
-
-def _split(result: MultiPlanResult) -> Section:
-    headers = [
-        t("debts.col.rank"),
-        t("debts.col.id"),
-        t("debts.col.platform"),
-        t("debts.col.smallest"),
-        t("debts.col.share"),
-        t("debts.col.chosen"),
-        t("debts.col.status"),
-    ]
-    rows = [
-        [
-            str(n),
-            d.id,
-            d.platform_name,
-            f"{format_money(d.smallest_payment)} × {d.smallest_periods}",
-            format_money(d.share),
-            _chosen(d),
-            t(f"debts.status.{d.status.value}"),
-        ]
-        for n, d in enumerate(result.debts, start=1)
-    ]
-    flagged = {i for i, d in enumerate(result.debts) if d.status is DebtStatus.NEEDS_DEFERRAL}
-    limit = result.affordability.limit
-    blocks: list[Block] = [Table(headers, rows, right={0, 3, 4}, flagged=flagged)]
-    if result.shortfall is None:
-        used = sum((d.share for d in result.debts), ZERO)
-        blocks.append(Para(t("debts.all_covered", used=money(used), limit=money(limit)), "good"))
-    else:
-        blocks.append(
-            Para(t("debts.shortfall", limit=money(limit), extra=money(result.shortfall)), "bad")
-        )
-    return Section(t("debts.section.split"), blocks)
-
-
 def _monthly(result: MultiPlanResult) -> Section:
-    limit = money(result.affordability.limit)
-    if not result.monthly:
-        return Section(t("debts.section.monthly"), [Para(t("debts.monthly_none"), "warn")])
     ids = [d.id for d in result.debts]
     headers = [t("debts.col.month"), t("debts.col.due"), *ids, t("debts.col.total")]
     # Consecutive months paying the same amounts share one row ("1–11").
@@ -179,88 +228,64 @@ def _monthly(result: MultiPlanResult) -> Section:
     right = {0, *range(2, len(headers))}
     return Section(
         t("debts.section.monthly"),
-        [Table(headers, rows, right=right), Para(t("debts.monthly_note", limit=limit), "muted")],
+        [Table(headers, rows, right=right), Para(t("debts.monthly_note"), "muted")],
     )
 
 
-def _strategies(result: MultiPlanResult) -> Section:
-    limit = money(result.affordability.limit)
-    needed = money(sum((d.smallest_payment for d in result.debts), ZERO))
+def _compare(result: MultiPlanResult) -> Section:
     headers = [
         t("debts.col.strategy"),
-        t("debts.col.feasible"),
         t("debts.col.months"),
         t("debts.col.finish"),
         t("debts.col.paid"),
         t("debts.col.cost"),
+        t("debts.col.limit_needed"),
     ]
-    rows = []
-    blocks: list[Block] = []
-    for s in result.strategies:
-        name = t(f"debts.strategy.{s.name.value}")
-        rows.append(
-            [
-                name,
-                t("yes") if s.feasible else t("no"),
-                "—" if s.months is None else str(s.months),
-                "—" if s.finish is None else s.finish.isoformat(),
-                "—" if s.total_paid is None else format_money(s.total_paid),
-                "—" if s.total_cost is None else format_money(s.total_cost),
-            ]
-        )
-    flagged = {i for i, s in enumerate(result.strategies) if not s.feasible}
-    if flagged:
-        blocks.append(Para(t("debts.strategy_infeasible", limit=limit, needed=needed), "warn"))
-    return Section(
-        t("debts.section.strategies"),
+    rows = [
         [
-            Table(headers, rows, right={2, 4, 5}, flagged=flagged),
-            *blocks,
-            Para(t("debts.strategy_note", limit=limit), "muted"),
+            _strategy(s),
+            "—" if s.months is None else str(s.months),
+            "—" if s.finish is None else _month(s.finish),
+            "—" if s.total_paid is None else format_money(s.total_paid),
+            "—" if s.total_cost is None else format_money(s.total_cost),
+            "—" if s.limit_for_term is None else format_money(s.limit_for_term),
+        ]
+        for s in result.compare
+    ]
+    flagged = {i for i, s in enumerate(result.compare) if not s.within_term}
+    return Section(
+        t("debts.section.compare"),
+        [
+            Table(headers, rows, right={1, 3, 4, 5}, flagged=flagged),
+            Para(t("debts.compare_note"), "muted"),
         ],
     )
 
 
 def _debt(n: int, debt: DebtPlan) -> list[Section]:
-    facts = Pairs(
-        [
-            (t("debts.label.hotline"), debt.hotline or t("plan.none")),
-            (t("debts.label.status"), t(f"debts.status.{debt.status.value}")),
-            (t("debts.label.share"), t("debts.share_value", amount=money(debt.share))),
-            (
-                t("debts.label.smallest"),
-                t(
-                    "debts.smallest_value",
-                    payment=money(debt.smallest_payment),
-                    periods=debt.smallest_periods,
-                ),
-            ),
-            (
-                t("debts.label.waiting"),
-                t("debts.per_day", amount=money(debt.cost_of_waiting.per_day)),
-            ),
-        ]
-    )
     title = t("debts.debt_title", n=n, platform=debt.platform_name, id=debt.id)
     return [
-        Section(title, [facts]),
-        Section(f"{title}: {t('plan.section.proposals')}", proposal_blocks(debt.proposals)),
         Section(f"{title}: {t('plan.section.ladder')}", ladder_blocks(debt.ladder, debt.proposals)),
         *checklist_sections(debt.checklist, prefix=f"{title}: "),
     ]
 
 
-def multi_document(result: MultiPlanResult) -> Document:
-    sections = [
-        _situation(result),
-        _order(result),
-        _split(result),
-        _monthly(result),
-        _strategies(result),
-    ]
-    for n, debt in enumerate(result.debts, start=1):
-        sections += _debt(n, debt)
-    sections.append(log_template_section(result.log_template))
+def multi_document(
+    result: MultiPlanResult, *, details: bool = False, compare: bool = False
+) -> Document:
+    sections = _summary(result)
+    if compare or details:
+        sections.append(_compare(result))
+    if details:
+        sections.append(_debts_table(result))
+        if result.monthly and result.plan.total_paid != 0:
+            sections.append(_monthly(result))
+        for n, debt in enumerate(result.debts, start=1):
+            sections += _debt(n, debt)
+        sections.append(log_template_section(result.log_template))
+    else:
+        hints = [t("debts.more")] + ([] if compare else [t("debts.more_compare")])
+        sections[-1].blocks.append(Para(" ".join(hints), "muted"))
     return Document(
         title=t("debts.title", count=len(result.debts)),
         subtitle=t("plan.subtitle", date=result.as_of.isoformat()),
