@@ -453,5 +453,31 @@ def test_recovery_with_income_after_gives_a_second_limit_and_a_deferral() -> Non
         "3000", "--recovery", "2026-12-25", "--income-after", "6000", "--days-overdue", "20",
         "--no-save", env=PINNED,
     ).stdout  # fmt: skip
-    assert 'Say: "I need a pause of 1 month(s); then I can pay ¥1,322.61 a month' in text
-    assert "from 2026-12-25: at most ¥1,500.00 a month" in text
+    assert 'Say: "I need a pause of 1 month; then I can pay ¥1,342.45 a month' in text
+    assert "at most ¥0.00 (from 2026-12-25: ¥1,500.00) a month; never agree above it" in text
+
+
+def test_first_due_today_and_odd_situations_never_trace_back() -> None:
+    for extra in (["--start", "today"], ["--start", "2035-01-01"], ["--cash", "100000"],
+                  ["--overdue", "0.01"]):  # fmt: skip
+        result = invoke(*BASE, *extra, "--no-save", "--json", env=PINNED)
+        assert result.exit_code == 0, (extra, result.output)
+        ladder = json.loads(result.stdout)["ladder"]
+        assert ladder["opening"] is not None
+
+
+def test_income_after_lower_than_now_offers_no_pause() -> None:
+    result = invoke(*BASE, "--expenses", "1800", "--recovery", "+3m", "--income-after", "1000",
+                    "--no-save", "--json", env=PINNED)  # fmt: skip
+    data = json.loads(result.stdout)
+    assert not any(p["kind"] == "deferral" for p in data["proposals"])
+    assert data["affordability"]["limit_after"] == "0.00"
+
+
+def test_a_target_even_when_nothing_at_the_contract_rate_fits() -> None:
+    """借呗 25,000 with a 500 limit: 60 months at 18 % would need ~625, but 50 interest-free
+    months of 500 fit — the lender's best affordable plan is the target."""
+    result = invoke("plan", "--platform", "jiebei", "--overdue", "25000", "--income", "2000",
+                    "--expenses", "1000", "--no-save", "--json", env=PINNED)  # fmt: skip
+    ladder = json.loads(result.stdout)["ladder"]
+    assert (ladder["opening"], ladder["target"]) == ("inst-50-free", "inst-50-free")

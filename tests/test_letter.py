@@ -223,7 +223,7 @@ def test_letter_from_saved_plan_uses_the_opening() -> None:
     ("pid", "en", "zh"),
     [
         ("principal-12", "repay the principal of 5,600.00 yuan in 12", "仅偿还本金 5,600.00 元"),
-        ("defer-2m-12", "a deferral of 2 month(s), then 12", "延期 2 个月还款"),
+        ("defer-2m-12", "a deferral of 2 months, then 12", "延期 2 个月还款"),
         ("lump-sum", "single payment of 5,600.00 yuan on 2026-02-15", "一次性偿还 5,600.00 元"),
         ("card-24", "article 70", "第七十条"),
     ],
@@ -307,7 +307,7 @@ def test_output_file_that_cannot_be_written(tmp_path: Path) -> None:
         (["--format", "pdf"], "Error: format: pdf is not one of: markdown, text"),
         (["--reason", "bored"], "Error: hardship reason: bored is not one of: medical, "
          "unemployment, income_drop, family_emergency, business_failure, oversight, other"),
-        (["--periods", "0"], "Error: periods: 0 must be between 1 and 360"),
+        (["--periods", "0"], "Error: periods: 0 must be between 1 and 60"),
         (["--since", "someday"], "Error: date the hardship began: someday is not a date; use "
          "YYYY-MM-DD (2026-12-01) or today, tomorrow, +3d, +2w, +1m"),
     ],
@@ -321,7 +321,7 @@ def test_bad_flag_only_input() -> None:
         "Error: overdue amount: -5 is negative; give the amount as a positive number such as 8000"
     )
     assert run_error("letter", "--overdue", "100000", "--payment", "1") == (
-        "Error: --payment 1.00 would take more than 360 months; propose a larger payment"
+        "Error: --payment 1.00 would take more than 60 months; propose a larger payment"
     )
     assert run_error("letter", "--overdue", "1000") == (
         "Error: to work out a plan from --overdue, give --income (and --expenses); or say what "
@@ -340,7 +340,8 @@ def test_bad_flag_only_input() -> None:
 def test_templates_use_the_same_placeholders() -> None:
     from repaycli.core.letter import template_names
 
-    names = {"title", "platform", "date", "debt", "hardship", "finances", "plan", "documents"}
+    names = {"title", "platform", "date", "debt", "hardship", "finances", "plan", "documents",
+             "asks", "commitment"}  # fmt: skip
     assert template_names(load_template("en")) == names
     assert template_names(load_template("zh")) == names
 
@@ -395,7 +396,7 @@ def test_zero_income_asks_for_a_pause_not_a_payment() -> None:
     assert "I have nothing left each month to repay with at present." in text
     assert (
         "I cannot pay anything at present. I ask you to pause repayments, penalties and "
-        "collection for 3 month(s); I will write to you again by 2026-04-15"
+        "collection for 3 months; I will write to you again by 2026-04-15"
     ) in text
     assert "0.00 yuan a month" not in text and "installments of" not in text
     assert_filled(text)
@@ -508,3 +509,33 @@ def test_output_file_is_private_and_written_in_one_step(tmp_path: Path) -> None:
     assert "【姓名】" in target.read_text(encoding="utf-8")
     assert target.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["letter.md"]
+
+
+def test_new_income_on_a_saved_plan_works_the_plan_out_again() -> None:
+    """A saved plan made at income 6,000; the letter written after losing that income asks for
+    a pause, not for the saved plan's payments."""
+    result = runner.invoke(app, ["plan", "--platform", "jiebei", "--overdue", "10000",
+                                 "--income", "6000", "--expenses", "2000"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = run("letter", "--income", "0", "--format", "text")
+    assert "I cannot pay anything at present." in text
+    assert "Pause repayments for 3 months" in text
+
+
+def test_a_saved_deferral_under_a_zero_limit_is_proposed_not_replaced_by_a_pause() -> None:
+    result = runner.invoke(app, ["plan", "--platform", "jiebei", "--overdue", "10000",
+                                 "--income", "0", "--expenses", "3000", "--recovery", "+6w",
+                                 "--income-after", "6000"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = run("letter", "--format", "text")
+    assert "I propose a deferral of 1 month, then" in text
+    assert "This is what my budget allows me to keep up every month." in text
+    flags = run("letter", "--overdue", "10000", "--income", "0", "--expenses", "3000",
+                "--recovery", "+6w", "--income-after", "6000", "--format", "text")  # fmt: skip
+    assert "I propose a deferral of 1 month, then" in flags
+
+
+def test_a_letter_never_proposes_more_than_60_months() -> None:
+    assert run_error("letter", "--overdue", "10000", "--payment", "100") == (
+        "Error: --payment 100.00 would take more than 60 months; propose a larger payment"
+    )

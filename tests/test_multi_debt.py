@@ -94,7 +94,9 @@ def oracle(debts: list[Debt], limit: Decimal, strategy: str, months: int = 600):
             pool = by_priority
             while left > 0 and pool:
                 total_weight = sum(weight[i] for i in pool)
-                share = {i: (left * weight[i] / total_weight).quantize(FEN, ROUND_DOWN) for i in pool}
+                share = {
+                    i: (left * weight[i] / total_weight).quantize(FEN, ROUND_DOWN) for i in pool
+                }
                 spare = left - sum(share.values())
                 for i in pool:
                     if spare > 0:
@@ -112,9 +114,9 @@ def oracle(debts: list[Debt], limit: Decimal, strategy: str, months: int = 600):
                 pool = [i for i in pool if i not in full]
         else:
             keys = {
-                "avalanche": lambda i: (-rate[i], owed[i], i),
-                "snowball": lambda i: (owed[i], -rate[i], i),
-                "priority": lambda i: (rank[i], -rate[i], owed[i], i),
+                "avalanche": lambda i, o=owed: (-rate[i], o[i], i),
+                "snowball": lambda i, o=owed: (o[i], -rate[i], i),
+                "priority": lambda i, o=owed: (rank[i], -rate[i], o[i], i),
             }
             for i in sorted(live, key=keys[strategy]):
                 give[i] = min(left, owed[i])
@@ -318,7 +320,7 @@ def test_example_file_json(_isolated: Path) -> None:
     assert [s["name"] for s in data["compare"]] == ["avalanche", "snowball", "prorata", "priority"]
     assert data["plan"]["months"] == 36 and data["plan"]["within_term"] is True
     assert data["monthly"][0]["amounts"] == {"huabei": "220.52", "jiebei": "711.39",
-                                             "zhaohang": "533.54", "weilidai": "284.55"}  # fmt: skip
+                                             "zhaohang": "533.54", "weilidai": "284.55"}  # noqa: E501
     debt = data["debts"][1]
     assert {"ask", "proposals", "ladder", "checklist", "paid", "cost_of_waiting"} <= set(debt)
     assert set(debt["ask"]) == {"pause_until", "first_due", "payment", "payment_later",
@@ -417,7 +419,8 @@ def test_real_subprocess() -> None:
             "{p}, field 'income': monthly income: lots is not an amount; type a number such as 8000, ¥8,000.50, 1.2万 or 3千",  # noqa: E501
         ),
         (
-            'income = 1\n[[debt]]\nplatform = "huabei"\noverdue = 100\ninterest = 60\npenalty = 50\n',
+            'income = 1\n[[debt]]\nplatform = "huabei"\noverdue = 100\n'
+            "interest = 60\npenalty = 50\n",
             "{p}, debt 1: the parts given add up to 110.00, more than the overdue amount 100.00; check the figures in the app",  # noqa: E501
         ),
         (

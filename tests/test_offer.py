@@ -52,6 +52,8 @@ OFFER_KEYS = {
     "apr_compound_percent",
     "share_percent",
     "walk_away_monthly",
+    "walk_away_after",
+    "walk_away_after_from",
     "affordable",
     "above_walk_away",
     "budget_source",

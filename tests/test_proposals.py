@@ -98,8 +98,10 @@ def test_a_deficit_is_shown_as_a_deficit() -> None:
     assert (budget.disposable, budget.deficit, budget.limit) == (0, D(500), 0)
     assert worked.ladder.hardship is not None
     assert worked.ladder.hardship.deficit == D(500)
-    # 10,000 × 0.015 / (1 − 1.015⁻⁶⁰) = 253.93
-    assert worked.ladder.hardship.needed_payment == D("253.93")
+    # 10,000 × 0.015 / (1 − 1.015⁻⁶⁰) = 253.9343…: 59 × 253.93 and a last installment of
+    # 15,236.06 − 14,981.87 = 254.19, the most any month would need.
+    assert pmt(D(10000), D("0.18"), 60) == D("253.93")
+    assert worked.ladder.hardship.needed_payment == D("254.19")
 
 
 def test_jiebei_10000_with_a_500_limit_fits_in_24_months() -> None:
@@ -144,7 +146,7 @@ def test_card_45000_ninety_days_overdue_with_a_1500_limit() -> None:
 def test_a_50_yuan_debt_is_paid_not_negotiated() -> None:
     worked = work("huabei", "50", "3000", "2000")
     pay = by_id(worked, "pay-now")
-    assert [(i.due, i.amount) for i in pay.schedule] == [(START, D(50))]
+    assert [(i.due, i.amount) for i in pay.schedule] == [(TODAY, D(50))]
     assert (worked.ladder.opening, worked.ladder.target) == ("pay-now", "pay-now")
 
 
@@ -178,15 +180,16 @@ def test_illness_with_recovery_in_a_month() -> None:
                   reason=Reason.MEDICAL, days_overdue=20)  # fmt: skip
     assert (worked.budget.limit, worked.budget.limit_after) == (0, D(1500))
     deferral = by_id(worked, "defer-1m-8")
-    # Principal 10,000 / 1.01 = 9,900.99; 7 months at 18 % would need more than 1,500.
-    assert pmt(D("9900.99"), D("0.18"), 7) > 1500
-    assert deferral.payment == pmt(D("9900.99"), D("0.18"), 8) == D("1322.61")
+    # Principal 10,000 / 1.01 = 9,900.99; a month of interest accrues during the pause
+    # (148.51), so 10,049.50 is repaid from 1 February; 7 months would need more than 1,500.
+    assert pmt(D("10049.50"), D("0.18"), 7) > 1500
+    assert deferral.payment == pmt(D("10049.50"), D("0.18"), 8) == D("1342.45")
     assert deferral.schedule[0].due == date(2027, 2, 1)
     assert deferral.deferral_months == 1 and deferral.affordable
-    # Dated APR: no payment in month 1, then 8 at months 2…9 (numpy-financial's irr).
+    # Dated APR: no payment in month 1, then 8 at months 2…9 (numpy-financial's irr): the
+    # contract rate, since interest ran during the pause.
     flows = [9900.99, 0.0] + [-float(i.amount) for i in deferral.schedule]
-    assert deferral.apr_percent == fen(float(npf.irr(flows)) * 12 * 100)
-    assert deferral.apr_percent < D(18)  # the pause is asked for without interest
+    assert deferral.apr_percent == fen(float(npf.irr(flows)) * 12 * 100) == D("18.00")
     level = [p for p in worked.proposals if p.kind is not ProposalKind.DEFERRAL]
     assert level and not any(p.affordable for p in level)
     assert (worked.ladder.opening, worked.ladder.target) == ("defer-1m-8", "defer-1m-8")
@@ -368,13 +371,16 @@ def test_apr_is_the_irr_of_the_dated_cash_flows(case: tuple[Debt, Situation]) ->
         assert abs(proposal.apr_percent - fen(monthly * 12 * 100)) <= D("0.01")
 
 
-def test_dated_apr_counts_a_late_first_payment() -> None:
-    """The same schedule falling due later costs less a year: the APR follows the dates."""
+def test_a_late_first_payment_accrues_interest_until_then() -> None:
+    """Starting three months out, contract interest runs from today: the plan costs more (and
+    takes a month longer within the limit), and its dated APR is still the contract rate."""
     debt = Debt(platform=CATALOGUE.resolve("jiebei"), overdue=D(10000))
     early = work_out(debt, Situation(today=TODAY, start=START, income=D(3000), expenses=D(2000)))
     late = work_out(
         debt,
         Situation(today=TODAY, start=add_months(START, 2), income=D(3000), expenses=D(2000)),
     )
-    assert by_id(early, "inst-24").total == by_id(late, "inst-24").total
-    assert by_id(late, "inst-24").apr_percent < by_id(early, "inst-24").apr_percent
+    # 10,000 grows by two months at 1.5 %: 10,150.00, then 10,302.25 owed when the plan begins.
+    assert by_id(late, "inst-25").payment == pmt(D("10302.25"), D("0.18"), 25)
+    assert by_id(late, "inst-25").total > by_id(early, "inst-24").total
+    assert by_id(late, "inst-25").apr_percent == by_id(early, "inst-24").apr_percent == D("18.00")

@@ -40,6 +40,7 @@ class SavedProposal(_Lenient):
     deferral_months: int = 0
     basis: str | None = None
     down_payment: Decimal = Decimal(0)
+    waived: Decimal = Decimal(0)
     interest_free: bool | None = None
     apr_percent: Decimal | None = None
     apr_compound_percent: Decimal | None = None

@@ -33,6 +33,7 @@ def _saved_plan_of(proposal: SavedProposal) -> ProposedPlan:
         schedule=[(row.due, row.amount) for row in proposal.schedule],
         deferral_months=proposal.deferral_months,
         down_payment=proposal.down_payment,
+        waived=proposal.waived,
     )
 
 
@@ -132,6 +133,7 @@ def build_facts(
     recovery: str | None,
     details: str | None,
     periods: str | None,
+    income_after: str | None,
     payment: str | None,
     first_due: str | None,
 ) -> LetterFacts:
@@ -170,13 +172,26 @@ def build_facts(
     the_expenses = (
         None if expenses is None else parse_amount(expenses, field="expenses", allow_zero=True)
     )
+    the_income_after = (
+        None
+        if income_after is None
+        else parse_amount(income_after, field="income_after", allow_zero=True)
+    )
+    situation_given = income is not None or expenses is not None or income_after is not None
     proposed: ProposedPlan | None = None
     pause: PauseRequest | None = None
     limit: Decimal | None = None
+    limit_after: Decimal | None = None
+    limit_after_from: date | None = None
     if plan is not None:
         chosen: SavedProposal | None = None
         hardship = plan.ladder.hardship if plan.ladder is not None else None
-        if proposal is not None or (n is None and pay is None and hardship is None):
+        has_ask = plan.ladder is not None and (plan.ladder.opening or plan.ladder.target)
+        # New income or expenses without a chosen plan: the plan is worked out again for them.
+        rework = situation_given and proposal is None and n is None and pay is None
+        if proposal is not None or (
+            n is None and pay is None and not rework and (has_ask or hardship is None)
+        ):
             chosen = choose_proposal(plan, proposal)
         debt = _debt_for(plan, chosen)
         amount, principal_value, days = debt.overdue, debt.principal, debt.days_overdue
@@ -187,7 +202,7 @@ def build_facts(
             proposed = _saved_plan_of(chosen)
         elif n is not None or pay is not None:
             proposed = custom_plan(amount, periods=n, payment=pay, first_due=first)
-        elif hardship is not None:
+        elif hardship is not None and not rework:
             pause = _pause(hardship.pause_months, hardship.write_again)
         the_reason = the_reason or _saved_reason(plan.reason)
         the_recovery = plan.recovery
@@ -195,8 +210,31 @@ def build_facts(
         if budget is not None:
             the_income = the_income if the_income is not None else budget.income
             the_expenses = the_expenses if the_expenses is not None else budget.expenses
-        if budget is not None and income is None and expenses is None:
+        if budget is not None and not situation_given:
             limit = budget.limit
+            if plan.ladder is not None:
+                limit_after = plan.ladder.walk_away_after
+                limit_after_from = plan.ladder.walk_away_after_from
+        if rework and the_income is not None:
+            back = the_recovery
+            if recovery is not None:
+                back = parse_date(recovery, today=day, field="recovery")
+            worked = _work_out(
+                day=day,
+                platform=debt.platform,
+                amount=amount,
+                principal=principal_value,
+                days=days or 0,
+                income=the_income,
+                expenses=the_expenses,
+                reason=the_reason,
+                recovery=back,
+                income_after=the_income_after,
+                first=first,
+            )
+            proposed, pause = _from_engine(worked, None)
+            limit, limit_after = worked.budget.limit, worked.budget.limit_after
+            limit_after_from = worked.budget.limit_after_from
     else:
         assert overdue is not None
         amount = parse_amount(overdue, field="overdue")
@@ -210,27 +248,20 @@ def build_facts(
                 day=day,
                 platform=platform,
                 amount=amount,
-                principal=principal,
-                days_overdue=days_overdue,
+                principal=None if principal is None else parse_amount(principal, field="principal"),
+                days=0 if days_overdue is None else _days(days_overdue),
                 income=the_income,
                 expenses=the_expenses,
                 reason=own_reason,
-                recovery=recovery,
+                recovery=None
+                if recovery is None
+                else parse_date(recovery, today=day, field="recovery"),
+                income_after=the_income_after,
                 first=first,
             )
-            limit = worked.budget.limit
-            route = worked.ladder.hardship
-            wanted = proposal.strip() if proposal is not None else worked.ladder.opening
-            fresh = worked.proposal(wanted)
-            if proposal is not None and fresh is None:
-                ids = t("list_sep").join(p.id for p in worked.proposals) or "—"
-                raise BadInput("letter.err.proposal_unknown", value=proposal, ids=ids)
-            if fresh is not None:
-                proposed = _fresh_plan_of(fresh)
-            elif route is not None:
-                pause = _pause(route.pause_months, route.write_again)
-            else:  # pragma: no cover - the ladder opens with a plan or the hardship route
-                raise BadInput("letter.err.no_proposal")
+            proposed, pause = _from_engine(worked, proposal)
+            limit, limit_after = worked.budget.limit, worked.budget.limit_after
+            limit_after_from = worked.budget.limit_after_from
     if limit is None and the_income is not None:
         from repaycli.core.models import Situation
         from repaycli.core.situation import affordability
@@ -256,10 +287,16 @@ def build_facts(
         income=the_income,
         expenses=the_expenses,
         limit=limit,
+        limit_after=limit_after,
+        limit_after_from=limit_after_from,
         plan=proposed,
         pause=pause,
         documents=documents_for(load_checklist(), the_reason, lang),
     )
+
+
+def _days(text: str) -> int:
+    return parse_periods(text, field="days_overdue", low=0, high=3650)
 
 
 def _work_out(
@@ -267,42 +304,52 @@ def _work_out(
     day: date,
     platform: str | None,
     amount: Decimal,
-    principal: str | None,
-    days_overdue: str | None,
+    principal: Decimal | None,
+    days: int,
     income: Decimal,
     expenses: Decimal | None,
     reason: Reason | None,
-    recovery: str | None,
+    recovery: date | None,
+    income_after: Decimal | None,
     first: date,
 ) -> Worked:
-    """The capacity-first plan from the letter's situation flags (as ``plan`` would make it)."""
+    """The capacity-first plan for the letter's situation (as ``plan`` would make it)."""
     from repaycli.catalog import load_catalogue
-    from repaycli.core.dates import parse_date
     from repaycli.core.models import Debt, Situation
-    from repaycli.core.money import parse_amount
     from repaycli.core.plan import work_out
     from repaycli.paths import user_platforms_file
 
     catalogue = load_catalogue(user_platforms_file())
     lender = catalogue.resolve(platform) if platform is not None else catalogue.get("other")
-    debt = Debt(
-        platform=lender,
-        overdue=amount,
-        principal=None if principal is None else parse_amount(principal, field="principal"),
-        days_overdue=0
-        if days_overdue is None
-        else parse_periods(days_overdue, field="days_overdue", low=0, high=3650),
-    )
-    back = None if recovery is None else parse_date(recovery, today=day, field="recovery")
+    debt = Debt(platform=lender, overdue=amount, principal=principal, days_overdue=days)
+    back = recovery if recovery is not None and recovery > day else None
     situation = Situation(
         today=day,
         income=income,
         expenses=expenses,
         reason=reason,
-        recovery=back if back is not None and back > day else None,
+        recovery=back,
+        income_after=income_after if back is not None else None,
         start=first,
     )
     return work_out(debt, situation)
+
+
+def _from_engine(
+    worked: Worked, wanted: str | None
+) -> tuple[ProposedPlan | None, PauseRequest | None]:
+    """The engine's opening (or ``--proposal``), else the hardship route's pause."""
+    pid = wanted.strip() if wanted is not None else worked.ladder.opening
+    fresh = worked.proposal(pid)
+    if wanted is not None and fresh is None:
+        ids = t("list_sep").join(p.id for p in worked.proposals) or "—"
+        raise BadInput("letter.err.proposal_unknown", value=wanted, ids=ids)
+    if fresh is not None:
+        return _fresh_plan_of(fresh), None
+    route = worked.ladder.hardship
+    if route is not None:
+        return None, _pause(route.pause_months, route.write_again)
+    raise BadInput("letter.err.no_proposal")  # pragma: no cover - a plan or the hardship route
 
 
 def write_file(path: Path, text: str) -> None:
@@ -345,6 +392,10 @@ def letter(
     ] = None,
     recovery: Annotated[
         str | None, typer.Option("--recovery", help="When income should recover.")
+    ] = None,
+    income_after: Annotated[
+        str | None,
+        typer.Option("--income-after", help="Monthly income from the recovery date on."),
     ] = None,
     details: Annotated[
         str | None, typer.Option("--details", help="One or two sentences on what happened.")
@@ -390,6 +441,7 @@ def letter(
         recovery=recovery,
         details=details,
         periods=periods,
+        income_after=income_after,
         payment=payment,
         first_due=first_due,
     )

@@ -107,6 +107,8 @@ def budget_and_plan(
     from repaycli.core.situation import affordability
 
     walk: Decimal | None = None
+    walk_after: Decimal | None = None
+    walk_after_from: date | None = None
     disposable: Decimal | None = None
     sources: list[str] = []
     if expenses is not None and income is None:
@@ -144,6 +146,9 @@ def budget_and_plan(
                     walk, used = plan.ladder.walk_away_monthly, True
                 elif plan.affordability is not None and plan.affordability.limit is not None:
                     walk, used = plan.affordability.limit, True
+            after = plan.ladder.walk_away_after if plan.ladder is not None else None
+            if used and after is not None and plan.ladder is not None:
+                walk_after, walk_after_from = after, plan.ladder.walk_away_after_from
             if disposable is None and plan.affordability is not None:
                 if plan.affordability.disposable is not None:
                     disposable, used = plan.affordability.disposable, True
@@ -153,6 +158,8 @@ def budget_and_plan(
     return (
         Budget(
             walk_away_monthly=walk,
+            walk_away_after=walk_after,
+            walk_away_after_from=walk_after_from,
             disposable=disposable,
             source="+".join(sources) if sources else None,
         ),

@@ -193,7 +193,7 @@ def plan(
     from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
-    from repaycli.render.plan import describe, money
+    from repaycli.render.plan import describe, money, walk_away_text
 
     if debts is None:
         several_only = {
@@ -316,6 +316,7 @@ def plan(
         log_fields=load_log_fields(),
         describe=describe,
         money=money,
+        walk_away=walk_away_text,
     )
     from repaycli.render.json import to_json
 

@@ -181,9 +181,8 @@ def simulate(
             break
         due = add_months(start, month)
         dues.append(due)
-        for debt in open_debts:
-            monthly = debt.account.annual_rate / MONTHS_PER_YEAR
-            debt.bearing += round_fen(debt.bearing * monthly)
+        for debt in open_debts:  # a month's interest, divided last so it rounds exactly
+            debt.bearing += round_fen(debt.bearing * debt.account.annual_rate / MONTHS_PER_YEAR)
         room = limit_on(due) + extras.get(month, ZERO)
         capacity.append(room)
         if strategy is Strategy.PRORATA:

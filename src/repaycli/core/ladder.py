@@ -57,11 +57,18 @@ def choose_target(proposals: Sequence[Proposal], rate: Decimal) -> Proposal | No
         found = [p for p in affordable if p.basis is basis]
         if found:
             return min(found, key=lambda p: (p.schedule[-1].due, p.total, KIND_ORDER[p.kind]))
-    return None
+    # Nothing at the contract rate fits: the affordable plan that gives the lender the most.
+    rest = [p for p in proposals if p.affordable]
+    return max(rest, key=lambda p: (p.total, -p.periods), default=None)
 
 
-def choose_opening(proposals: Sequence[Proposal], target: Proposal | None) -> Proposal | None:
-    """Paying now (when it is the target) wins a tie: a small debt is paid, not negotiated."""
+def choose_opening(
+    proposals: Sequence[Proposal], target: Proposal | None, limit: Decimal
+) -> Proposal | None:
+    """A debt this month's limit covers is paid, not negotiated: paying now is the opening too.
+    Paying now also wins a tie."""
+    if target is not None and target.kind is ProposalKind.PAY_NOW and target.total <= limit:
+        return target
     asks = [p for p in proposals if p.affordable and (target is None or p.total <= target.total)]
     if not asks:
         return target
@@ -72,7 +79,7 @@ def ladder_for(
     proposals: Sequence[Proposal], budget: Affordability, debt: Debt, situation: Situation
 ) -> Ladder:
     target = choose_target(proposals, debt.contract_rate)
-    opening = choose_opening(proposals, target)
+    opening = choose_opening(proposals, target, budget.limit)
     nothing = not any(p.affordable for p in proposals)
     needed = needed_payment(debt) if nothing or budget.limit <= 0 else None
     hardship: HardshipRoute | None = None

@@ -15,13 +15,13 @@ from string import Template
 from pydantic import Field
 
 from repaycli.core.dates import monthly_due_dates
-from repaycli.core.models import Model, Money, Reason
+from repaycli.core.models import Installment, Model, Money, Reason
 from repaycli.core.money import ZERO, split_evenly
 from repaycli.core.schedules import MAX_TERM
 from repaycli.errors import BadInput, Failure
 
-#: The longest plan a letter proposes (card personalised plans stop at 60 months).
-MAX_PERIODS = 360
+#: The longest plan a letter proposes: 60 months, the longest a negotiation reaches (art. 70).
+MAX_PERIODS = 60
 #: Free text the user adds about what happened.
 MAX_DETAILS = 1000
 
@@ -48,6 +48,9 @@ class ProposedPlan(Model):
     #: A stepped plan's payment after recovery.
     payment_after: Money | None = None
     waived: Money = ZERO
+    #: Every payment with its date (a down payment first), when known: checked against the
+    #: limit in force on each date.
+    schedule: list[Installment] = Field(default_factory=list)
 
 
 class PauseRequest(Model):
@@ -74,6 +77,9 @@ class LetterFacts(Model):
     #: What the user can keep up a month (``core.situation.affordability``: 50 % of disposable
     #: income, 30 % of income without expenses — the same walk-away line as ``plan``).
     limit: Money | None = None
+    #: The limit from the recovery date on (``plan --income-after``).
+    limit_after: Money | None = None
+    limit_after_from: date | None = None
     #: The plan asked for; ``None`` with a ``pause`` (the hardship route).
     plan: ProposedPlan | None
     pause: PauseRequest | None = None
@@ -98,7 +104,21 @@ class LetterFacts(Model):
         income)."""
         if self.plan is None or self.limit is None or self.plan.periods == 1:
             return None
-        return self.plan.largest <= self.limit
+        if not self.plan.schedule:
+            return self.plan.largest <= self.limit
+        paid_now = self.plan.down_payment > 0
+        return all(
+            row.amount <= self.limit_on(row.due)
+            for i, row in enumerate(self.plan.schedule)
+            if not (paid_now and i == 0)
+        )
+
+    def limit_on(self, day: date) -> Decimal:
+        assert self.limit is not None
+        if self.limit_after is not None and self.limit_after_from is not None:
+            if day >= self.limit_after_from:
+                return self.limit_after
+        return self.limit
 
     def periods_to_fit(self) -> int | None:
         """The fewest even monthly installments of the total within the limit, if any."""
@@ -152,6 +172,7 @@ def proposed_from(
         down_payment=down_payment,
         payment_after=payment_after,
         waived=waived,
+        schedule=[Installment(n=i + 1, due=d, amount=a) for i, (d, a) in enumerate(schedule)],
     )
 
 

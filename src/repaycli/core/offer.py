@@ -74,11 +74,20 @@ class LprTable(Model):
 
 
 class Budget(Model):
-    """What the offer is measured against; any part may be unknown."""
+    """What the offer is measured against; any part may be unknown. From
+    ``walk_away_after_from`` on (recovery), the line is ``walk_away_after``."""
 
     walk_away_monthly: Money | None = None
     disposable: Money | None = None
+    walk_away_after: Money | None = None
+    walk_away_after_from: date | None = None
     source: str | None = None
+
+    def line_on(self, day: date) -> Decimal | None:
+        after, since = self.walk_away_after, self.walk_away_after_from
+        if after is not None and since is not None and day >= since:
+            return after
+        return self.walk_away_monthly
 
 
 class OfferInput(Model):
@@ -159,6 +168,9 @@ class OfferResult(Model):
     apr_compound_percent: Percent
     share_percent: Percent | None
     walk_away_monthly: Money | None
+    #: The line from the recovery date on, when the saved plan has one.
+    walk_away_after: Money | None
+    walk_away_after_from: date | None
     affordable: bool | None
     above_walk_away: bool | None
     ladder_position: LadderPosition | None
@@ -251,7 +263,6 @@ def evaluate(
     ]
     total = sum(amounts, ZERO)
     payment = amounts[0]  # the level payment quoted; the last installment absorbs rounding
-    largest = max(amounts)
     try:
         monthly = _unsigned_zero(dated_irr(today, received, list(zip(dues, amounts, strict=True))))
     except RateOutOfRange as exc:
@@ -265,7 +276,12 @@ def evaluate(
         share = (payment / budget.disposable * HUNDRED).quantize(PLACES)
     above_walk_away: bool | None = None
     if budget.walk_away_monthly is not None:
-        above_walk_away = largest > budget.walk_away_monthly
+        # Each installment against the line in force on its due date (after recovery, the
+        # limit then).
+        above_walk_away = any(
+            amount > (budget.line_on(row.due) or ZERO)
+            for row, amount in zip(schedule, amounts, strict=True)
+        )
     position = ladder_position(above_walk_away, total, plan)
 
     lpr_row = lpr.rate_on(today)
@@ -306,6 +322,8 @@ def evaluate(
         apr_compound_percent=apr_compound,
         share_percent=share,
         walk_away_monthly=budget.walk_away_monthly,
+        walk_away_after=budget.walk_away_after,
+        walk_away_after_from=budget.walk_away_after_from,
         affordable=None if above_walk_away is None else not above_walk_away,
         above_walk_away=above_walk_away,
         ladder_position=position,

@@ -82,6 +82,7 @@ def build_plan(
     describe: Callable[[Proposal], str],
     money: Callable[[Decimal], str],
     budget: Affordability | None = None,
+    walk_away: Callable[[Ladder], str] | None = None,
 ) -> PlanResult:
     """The whole plan. ``describe`` and ``money`` word a proposal and an amount for the checklist
     (they live with the renderers, which own the wording). ``budget`` replaces the affordability
@@ -108,6 +109,7 @@ def build_plan(
             source=checklist,
             describe=describe,
             money=money,
+            walk_away=walk_away,
         ),
         log_template=LogTemplate(fields=list(log_fields)),
     )
@@ -122,6 +124,7 @@ def checklist_for(
     source: ChecklistSource,
     describe: Callable[[Proposal], str],
     money: Callable[[Decimal], str],
+    walk_away: Callable[[Ladder], str] | None = None,
 ) -> Checklist:
     """The call checklist for one debt and its ladder (one lender's part of a several-debt
     plan too)."""
@@ -147,7 +150,7 @@ def checklist_for(
         "hotline": debt.platform.hotline or none,
         "opening": describe(by_id[ladder.opening]) if ladder.opening else none,
         "target": describe(by_id[ladder.target]) if ladder.target else none,
-        "walk_away": money(ladder.walk_away_monthly),
+        "walk_away": walk_away(ladder) if walk_away else money(ladder.walk_away_monthly),
         "needed": money(hardship.needed_payment) if hardship else none,
         "needed_periods": str(hardship.needed_periods) if hardship else none,
         "pause": str(hardship.pause_months) if hardship else none,

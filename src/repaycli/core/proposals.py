@@ -15,8 +15,9 @@ payment is the payment that would be needed. One proposal per kind, most favoura
 - ``card_personalised`` (cards, art. 70): up to 60 months, interest-free (best case) and at the
   contract rate (realistic: stopping interest is negotiated, not a right);
 - ``stepped``: the limit now until recovery, then the rest within the limit after recovery;
-- ``deferral``: a pause until recovery (no interest asked for during it), then principal +
-  interest due at the contract rate within the limit then in force.
+- ``deferral``: a pause until recovery, then principal + interest due at the contract rate within
+  the limit then in force (contract interest accrues during the pause, as on any plan whose first
+  payment is more than a month away: ``schedules.grown``).
 """
 
 from __future__ import annotations
@@ -36,14 +37,12 @@ from repaycli.core.models import (
     Situation,
 )
 from repaycli.core.money import ZERO
-from repaycli.core.rates import HUNDRED, annualise, dated_irr
+from repaycli.core.rates import HUNDRED, RateOutOfRange, annualise, dated_irr, monthly_irr
 from repaycli.core.schedules import MAX_TERM, Part, Sized, level, sized_level, sized_stepped
 from repaycli.core.situation import share_of_disposable
 
 #: A deferral without a recovery date asks for this many months, then the user writes again.
 DEFAULT_PAUSE_MONTHS = 3
-#: The longest pause asked for.
-MAX_PAUSE_MONTHS = 12
 
 KIND_ORDER = {kind: i for i, kind in enumerate(ProposalKind)}
 
@@ -53,8 +52,15 @@ def pause_months(debt: Debt, situation: Situation, budget: Affordability) -> int
     one month); without a recovery date, ``DEFAULT_PAUSE_MONTHS`` for a hardship that passes or
     when nothing can be paid now; else 0 (no deferral)."""
     if situation.recovery is not None:
+        if (
+            budget.limit_after is not None
+            and 0 < budget.limit
+            and budget.limit_after <= budget.limit
+        ):
+            return 0  # the income "after" is no better: a pause would only postpone
         months = max(1, months_between(situation.start, situation.recovery))
-        return min(months, MAX_PAUSE_MONTHS)
+        # Until recovery, however long (a long pause needs negotiating), within the term.
+        return min(months, MAX_TERM - 1)
     temporary = situation.reason is not None and situation.reason.temporary
     if temporary or budget.limit <= 0:
         return DEFAULT_PAUSE_MONTHS
@@ -88,7 +94,10 @@ class ProposalBuilder:
         flows = [(d, a) for d, a in zip(sized.dues, sized.amounts, strict=True)]
         if down_payment > 0:
             flows.insert(0, (situation.today, down_payment))
-        monthly = dated_irr(situation.today, balance, flows)
+        try:
+            monthly = dated_irr(situation.today, balance, flows)
+        except RateOutOfRange:  # every payment today yet more than the balance (--start today)
+            monthly = monthly_irr(balance, [a for _, a in flows])
         apr, apr_compound = annualise(monthly)
         total = sum(sized.amounts, ZERO) + down_payment
         regular = [a for a in sized.amounts if a > 0]
@@ -105,7 +114,7 @@ class ProposalBuilder:
             id=pid,
             kind=kind,
             platform=debt.platform.id,
-            periods=len(schedule),
+            periods=sized.periods,
             interest_free=part.rate == 0 or part.bearing == 0,
             annual_rate_percent=(part.rate * HUNDRED).quantize(Decimal("0.01")),
             deferral_months=deferral,
@@ -120,7 +129,7 @@ class ProposalBuilder:
             cost=total - self.parts.principal,
             apr_percent=apr,
             apr_compound_percent=apr_compound,
-            share_percent=share_of_disposable(payment, budget) if sized.periods else None,
+            share_percent=share_of_disposable(payment, budget, flows[0][0]),
             affordable=sized.fits,
             standard=standard,
             needs_negotiation=not standard,
@@ -135,19 +144,14 @@ def _now_from_cash(amount: Decimal, situation: Situation) -> bool:
 def _single(
     build: ProposalBuilder, amount: Decimal, *, pid: str, kind: ProposalKind, basis: Basis
 ) -> Proposal | None:
-    """One payment of ``amount``: today from cash, else on the first due date from that
-    month's limit; ``None`` when neither covers it."""
+    """One payment of ``amount`` today, when the cash in hand or this month's limit covers it;
+    ``None`` when neither does."""
     situation, budget = build.situation, build.budget
-    part = Part(ZERO, amount, ZERO)
-    if _now_from_cash(amount, situation):
+    today = situation.today
+    if _now_from_cash(amount, situation) or budget.limit_on(today) >= amount:
         return build.make(
-            pid=pid, kind=kind, basis=basis, part=part,
-            sized=Sized([amount], [situation.today], True),
-        )  # fmt: skip
-    if budget.limit_on(situation.start) >= amount:
-        return build.make(
-            pid=pid, kind=kind, basis=basis, part=part,
-            sized=Sized([amount], [situation.start], True),
+            pid=pid, kind=kind, basis=basis, part=Part(ZERO, amount, ZERO),
+            sized=Sized([amount], [today], True),
         )  # fmt: skip
     return None
 
@@ -167,7 +171,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
     def level_plan(
         prefix: str, kind: ProposalKind, basis: Basis, part: Part, *, free: bool = False
     ) -> Proposal:
-        sized = sized_level(part, start, budget)
+        sized = sized_level(part, start, budget, today=situation.today)
         suffix = "-free" if free else ""
         return build.make(
             pid=f"{prefix}-{sized.periods}{suffix}", kind=kind, basis=basis, part=part, sized=sized
@@ -215,7 +219,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
                        free=True))  # fmt: skip
     stepped_part = without_penalty if parts.penalty > 0 else full
     stepped_basis = Basis.WITHOUT_PENALTY if parts.penalty > 0 else Basis.FULL_BALANCE
-    sized_step = sized_stepped(stepped_part, start, budget)
+    sized_step = sized_stepped(stepped_part, start, budget, today=situation.today)
     if sized_step is not None:
         after = sized_step.amounts[-1] if sized_step.periods else None
         for amount, due in zip(sized_step.amounts, sized_step.dues, strict=True):
@@ -234,7 +238,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
         )
     months = pause_months(debt, situation, budget)
     if months:
-        sized = sized_level(stepped_part, start, budget, skip=months)
+        sized = sized_level(stepped_part, start, budget, skip=months, today=situation.today)
         add(
             build.make(
                 pid=f"defer-{months}m-{sized.periods}",
@@ -250,7 +254,8 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
 
 def _card(build: ProposalBuilder, part: Part, *, free: bool) -> Proposal:
     """A credit card's personalised plan (art. 70, at most 60 months)."""
-    sized = sized_level(part, build.situation.start, build.budget)
+    situation = build.situation
+    sized = sized_level(part, situation.start, build.budget, today=situation.today)
     return build.make(
         pid=f"card-{sized.periods}{'-free' if free else ''}",
         kind=ProposalKind.CARD_PERSONALISED,
@@ -264,4 +269,4 @@ def needed_payment(debt: Debt) -> Decimal:
     """The monthly payment that would clear the debt (the penalty waived, at the contract rate)
     over ``MAX_TERM`` months: what the hardship route says would be needed."""
     parts = breakdown_of(debt)
-    return level(Part(parts.bearing, ZERO, debt.contract_rate), MAX_TERM)[0]
+    return max(level(Part(parts.bearing, ZERO, debt.contract_rate), MAX_TERM))

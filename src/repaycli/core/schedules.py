@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from repaycli.core.dates import monthly_due_dates
+from repaycli.core.dates import monthly_due_dates, months_from
 from repaycli.core.models import Affordability
 from repaycli.core.money import ZERO, round_fen, split_evenly
 from repaycli.core.rates import MONTHS_PER_YEAR, annuity_schedule
@@ -71,9 +71,35 @@ def _fewest_from(amount: Decimal, budget: Affordability) -> int:
     return max(1, min(MAX_TERM, int((amount / highest).to_integral_value(ROUND_CEILING))))
 
 
-def sized_level(part: Part, first_due: date, budget: Affordability, *, skip: int = 0) -> Sized:
+def grown(part: Part, today: date | None, first_due: date) -> Part:
+    """``part`` with the contract interest that accrues before the payments start: a 等额本息
+    plan's first payment falls a month after the money is lent, so a first due date further out
+    (a late start, a pause) adds a month of interest on the interest-bearing part for every month
+    beyond the first (compounded monthly, a part month pro rata)."""
+    if today is None or part.rate <= 0 or part.bearing <= 0:
+        return part
+    idle = months_from(today, first_due) - 1
+    bearing = part.bearing
+    while idle >= 1:
+        bearing += round_fen(bearing * part.rate / MONTHS_PER_YEAR)
+        idle -= 1
+    if idle > 0:
+        bearing += round_fen(bearing * part.rate * idle / MONTHS_PER_YEAR)
+    return Part(bearing, part.flat, part.rate)
+
+
+def sized_level(
+    part: Part,
+    first_due: date,
+    budget: Affordability,
+    *,
+    skip: int = 0,
+    today: date | None = None,
+) -> Sized:
     """The fewest monthly installments (1 … ``MAX_TERM``) from ``first_due`` (after ``skip``
-    months' pause) that fit; when none does, ``MAX_TERM`` of them, marked as not fitting."""
+    months' pause) that fit; when none does, ``MAX_TERM`` of them, marked as not fitting. With
+    ``today``, interest accrues until a month before the first payment (``grown``)."""
+    part = grown(part, today, monthly_due_dates(first_due, 1, skip=skip)[0])
     for n in range(_fewest_from(part.amount, budget), MAX_TERM + 1):
         dues = monthly_due_dates(first_due, n, skip=skip)
         amounts = level(part, n)
@@ -83,7 +109,9 @@ def sized_level(part: Part, first_due: date, budget: Affordability, *, skip: int
     return Sized(level(part, MAX_TERM), dues, False)
 
 
-def sized_stepped(part: Part, first_due: date, budget: Affordability) -> Sized | None:
+def sized_stepped(
+    part: Part, first_due: date, budget: Affordability, *, today: date | None = None
+) -> Sized | None:
     """Pay the limit now on every due date before recovery, then the rest as the fewest level
     installments within the limit after recovery. ``None`` when no step applies (no second
     limit, no due date before recovery, or nothing to pay before it), or when the limit now
@@ -92,12 +120,12 @@ def sized_stepped(part: Part, first_due: date, budget: Affordability) -> Sized |
     now = budget.limit
     if after_from is None or after is None or after <= now or now <= 0:
         return None
+    part = grown(part, today, first_due)
     bearing, flat = part.bearing, part.flat
-    monthly_rate = part.rate / MONTHS_PER_YEAR
     amounts: list[Decimal] = []
     due = first_due
     while due < after_from and len(amounts) < MAX_TERM:
-        interest = round_fen(bearing * monthly_rate)
+        interest = round_fen(bearing * part.rate / MONTHS_PER_YEAR)
         # A payment goes to the interest, then the interest-bearing part, then the flat part.
         pay = min(now, bearing + interest + flat)
         to_bearing = min(pay, bearing + interest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from repaycli.core.balance import breakdown_of
@@ -47,11 +48,18 @@ def affordability(situation: Situation) -> Affordability:
     )
 
 
-def share_of_disposable(payment: Decimal, budget: Affordability) -> Decimal | None:
-    """The payment as a percentage of disposable income (``None`` when there is none)."""
-    if budget.disposable <= 0:
+def share_of_disposable(
+    payment: Decimal, budget: Affordability, day: date | None = None
+) -> Decimal | None:
+    """The payment as a percentage of the disposable income in force on ``day`` (after recovery,
+    the income after it); ``None`` when there is none."""
+    disposable = budget.disposable
+    after = budget.limit_after_from
+    if day is not None and after is not None and day >= after:
+        disposable = budget.disposable_after or ZERO
+    if disposable <= 0:
         return None
-    return (payment / budget.disposable * HUNDRED).quantize(Decimal("0.01"))
+    return (payment / disposable * HUNDRED).quantize(Decimal("0.01"))
 
 
 def principal_of(debt: Debt) -> tuple[Decimal, bool]:

@@ -114,7 +114,8 @@ def table_renderable(block: Table, width: int) -> RenderableType:
     widths = [
         max(
             _longest([row[i] for row in cells] if whole[i] else _words(row[i] for row in cells)),
-            _longest(headers[i].split()),
+            # a column that never wraps cannot wrap its header either
+            _longest([headers[i]] if whole[i] else headers[i].split()),
         )
         for i in range(len(headers))
     ]

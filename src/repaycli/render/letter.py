@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from repaycli.core.money import format_money
 from repaycli.i18n import t
+from repaycli.render.plan import months_text
 from repaycli.render.safe import markdown_text, safe_text
 
 if TYPE_CHECKING:  # pydantic-backed; ``cli.letter`` loads this module at start-up for LetterFormat
@@ -93,7 +94,9 @@ def _finances(facts: LetterFacts) -> str:
 
 
 def pause_sentence(pause: PauseRequest) -> str:
-    return t("letter.plan.pause", months=pause.months, date=pause.write_again.isoformat())
+    return t(
+        "letter.plan.pause", months=months_text(pause.months), date=pause.write_again.isoformat()
+    )
 
 
 def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
@@ -110,7 +113,7 @@ def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
         waived=_money(plan.waived),
         first=_day(plan.first_due, "letter.plan.date_ph"),
         last=_day(plan.last_due, "letter.plan.date_ph"),
-        months=plan.deferral_months,
+        months=months_text(plan.deferral_months),
     )
     parts = [text]
     if plan.periods > 1 and plan.last_amount != plan.payment:
@@ -122,6 +125,22 @@ def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
         # Never claim a plan the budget cannot keep up: say so, and ask for one it can.
         parts.append(t("letter.plan.above_limit", limit=_money(facts.limit)))
     return t("letter.sep").join(parts)
+
+
+def _asks(facts: LetterFacts) -> str:
+    if facts.plan is None and facts.pause is not None:
+        return t(
+            "letter.asks.pause",
+            months=months_text(facts.pause.months),
+            date=facts.pause.write_again.isoformat(),
+        )
+    return t("letter.asks.plan")
+
+
+def _commitment(facts: LetterFacts) -> str:
+    if facts.plan is None and facts.pause is not None:
+        return t("letter.commitment.pause", date=facts.pause.write_again.isoformat())
+    return t("letter.commitment.plan")
 
 
 def _documents(facts: LetterFacts) -> str:
@@ -153,6 +172,8 @@ def compose(facts: LetterFacts, *, lang: str, fmt: LetterFormat) -> str:
         if facts.pause is not None
         else t("letter.plan.none"),
         "documents": _documents(facts),
+        "asks": _asks(facts),
+        "commitment": _commitment(facts),
     }
     text = fill_template(load_template(lang), values)
     if fmt is LetterFormat.TEXT:

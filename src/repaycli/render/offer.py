@@ -100,10 +100,14 @@ def print_offer(result: OfferResult) -> None:
         table.add_row(t("offer.row.share"), _pct(result.share_percent))
     if result.walk_away_monthly is not None and result.above_walk_away is not None:
         key = "offer.walk_away.above" if result.above_walk_away else "offer.walk_away.within"
-        table.add_row(
-            t("offer.row.walk_away"),
-            t(key, amount=format_money(result.walk_away_monthly)),
-        )
+        amount = format_money(result.walk_away_monthly)
+        if result.walk_away_after is not None and result.walk_away_after_from is not None:
+            amount += t(
+                "offer.walk_away.then",
+                date=result.walk_away_after_from.isoformat(),
+                amount=format_money(result.walk_away_after),
+            )
+        table.add_row(t("offer.row.walk_away"), t(key, amount=amount))
     else:
         table.add_row(t("offer.row.walk_away"), t("offer.walk_away.unknown"))
     if result.ladder_position is not None:

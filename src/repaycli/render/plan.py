@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from repaycli.core.models import (
     Checklist,
+    DebtSummary,
     HardshipRoute,
     Ladder,
     LogTemplate,
@@ -20,6 +21,11 @@ from repaycli.render.document import Block, Bullets, Document, Pairs, Para, Sect
 
 def money(amount: Decimal) -> str:
     return t("money", amount=format_money(amount))
+
+
+def months_text(count: int) -> str:
+    """``1 month``, ``3 months`` / ``3 个月``."""
+    return t("count.months_one") if count == 1 else t("count.months_many", n=count)
 
 
 def percent(value: Decimal | None) -> str:
@@ -44,7 +50,7 @@ def describe(proposal: Proposal) -> str:
         (i.due for i in proposal.schedule if i.amount == proposal.payment_after), None
     )
     values = {
-        "periods": proposal.periods - (1 if proposal.down_payment > 0 else 0),
+        "periods": proposal.periods,
         "payment": money(proposal.payment),
         "payment_after": money(proposal.payment_after or proposal.payment),
         "after_from": after_from.isoformat() if after_from else "—",
@@ -53,7 +59,7 @@ def describe(proposal: Proposal) -> str:
         "waived": money(proposal.waived),
         "down": money(proposal.down_payment),
         "rate": percent(proposal.annual_rate_percent),
-        "months": proposal.deferral_months,
+        "months": months_text(proposal.deferral_months),
     }
     if proposal.kind is ProposalKind.PARTIAL_LUMP_SUM:
         later = [i.amount for i in proposal.schedule[1:]]
@@ -66,6 +72,27 @@ def short_kind(proposal: Proposal) -> str:
     return t(f"short.{_key(proposal)}")
 
 
+def walk_away_text(ladder: Ladder) -> str:
+    """The walk-away line in words: the limit now and, after recovery, the limit then."""
+    text = money(ladder.walk_away_monthly)
+    if ladder.walk_away_after is not None and ladder.walk_away_after_from is not None:
+        text += t(
+            "plan.walk_away_then",
+            date=ladder.walk_away_after_from.isoformat(),
+            amount=money(ladder.walk_away_after),
+        )
+    return text
+
+
+def _principal(debt: DebtSummary) -> str:
+    """The principal, labelled when estimated: from the penalty rate only when the penalty was
+    estimated too (else it is what the given parts leave, with no interest due assumed)."""
+    if not debt.principal_estimated:
+        return money(debt.principal)
+    label = t("plan.estimated") if debt.penalty_estimated else t("plan.estimated_part")
+    return money(debt.principal) + label
+
+
 def _part(amount: Decimal, estimated: bool) -> str:
     return money(amount) + (t("plan.estimated_part") if estimated else "")
 
@@ -76,10 +103,7 @@ def _situation(result: PlanResult) -> Section:
     rows = [
         (t("plan.platform"), debt.platform_name),
         (t("plan.overdue"), money(debt.overdue)),
-        (
-            t("plan.principal"),
-            money(debt.principal) + (t("plan.estimated") if debt.principal_estimated else ""),
-        ),
+        (t("plan.principal"), _principal(debt)),
     ]
     if debt.interest_due or not debt.interest_estimated:
         rows.append((t("plan.interest_due"), _part(debt.interest_due, debt.interest_estimated)))
@@ -206,9 +230,17 @@ def say_line(proposal: Proposal) -> str:
     if proposal.deferral_months:
         return t(
             "plan.say_defer",
-            months=proposal.deferral_months,
+            months=months_text(proposal.deferral_months),
             payment=money(proposal.payment),
             periods=proposal.periods,
+        )
+    if proposal.down_payment > 0:
+        later = [i.amount for i in proposal.schedule[1:]]
+        return t(
+            "plan.say_partial",
+            down=money(proposal.down_payment),
+            payment=money(later[0] if later else proposal.payment),
+            periods=len(later),
         )
     if proposal.periods == 1:
         return t(
@@ -221,7 +253,9 @@ def hardship_blocks(hardship: HardshipRoute, nothing_affordable: bool) -> list[B
     """The hardship route: with nothing affordable, the pause, the letter, the payment that
     would be needed and where to get help; with only the limit now at zero, the pause first."""
     pause = t(
-        "plan.hardship_pause", months=hardship.pause_months, date=hardship.write_again.isoformat()
+        "plan.hardship_pause",
+        months=months_text(hardship.pause_months),
+        date=hardship.write_again.isoformat(),
     )
     if not nothing_affordable:
         return [Para(t("plan.pause_title"), "warn"), Bullets([pause])]
@@ -243,23 +277,14 @@ def ladder_blocks(ladder: Ladder, proposals: list[Proposal]) -> list[Block]:
     rows = [
         (t("plan.opening"), describe(by_id[ladder.opening]) if ladder.opening else none),
         (t("plan.target"), describe(by_id[ladder.target]) if ladder.target else none),
-        (t("plan.walk_away"), t("plan.walk_away_value", amount=money(ladder.walk_away_monthly))),
+        (t("plan.walk_away"), t("plan.walk_away_value", amount=walk_away_text(ladder))),
     ]
-    if ladder.walk_away_after is not None and ladder.walk_away_after_from is not None:
-        rows.append(
-            (
-                "",
-                t(
-                    "plan.walk_away_after_value",
-                    date=ladder.walk_away_after_from.isoformat(),
-                    amount=money(ladder.walk_away_after),
-                ),
-            )
-        )
     blocks: list[Block] = [Pairs(rows)]
     if ladder.opening:
         blocks.append(Para(say_line(by_id[ladder.opening]), "good"))
-    if ladder.hardship is not None:
+    opening = by_id.get(ladder.opening or "")
+    pause_first = opening is not None and opening.deferral_months > 0
+    if ladder.hardship is not None and (ladder.nothing_affordable or pause_first):
         blocks.extend(hardship_blocks(ladder.hardship, ladder.nothing_affordable))
     for pid in dict.fromkeys(x for x in (ladder.opening, ladder.target) if x):
         proposal = by_id[pid]
