@@ -664,9 +664,11 @@ def test_where_the_offer_sits_on_the_ladder(payment: str, position: str) -> None
 def test_absurd_figures_are_one_line() -> None:
     line = run_error("offer", "--amount", "1", "--periods", "2", "--payment", "90000000")
     assert line == (
-        "Error: these figures imply a rate beyond 1,000 % a month; check the amount, periods and "
-        "payment you heard"
+        "Error: these figures imply a rate no offer can have (below −99 % or above 1,000 % a "
+        "month); check the amount, periods, payment and first due date you heard"
     )
+    assert run_error("offer", "--amount", "100", "--periods", "2", "--first-due", "2020-01-01",
+                     "--payment", "60").startswith("Error: the first due date 2020-01-01 is before")  # noqa: E501
 
 
 def test_missing_values_are_asked_for_and_bad_answers_asked_again() -> None:

@@ -87,7 +87,11 @@ def plan_reference(plan: SavedPlan, amount: Decimal) -> PlanReference | None:
     if found is None:
         return None
     return PlanReference(
-        id=found.id, payment=found.payment, total=found.total, apr_percent=found.apr_percent
+        id=found.id,
+        payment=found.payment,
+        total=found.total,
+        apr_percent=found.apr_percent,
+        target=found.id == plan.ladder.target,
     )
 
 
@@ -225,10 +229,18 @@ def build_offer(
         upfront_fee=ZERO
         if upfront_fee is None
         else parse_amount(upfront_fee, field="upfront_fee", allow_zero=True),
-        first_due=add_months(day, 1)
-        if first_due is None
-        else parse_date(first_due, today=day, field="first_due"),
+        first_due=add_months(day, 1) if first_due is None else _first_due(first_due, day),
     )
+
+
+def _first_due(text: str, day: date) -> date:
+    """An offer heard today falls due today or later."""
+    from repaycli.core.dates import parse_date
+
+    parsed = parse_date(text, today=day, field="first_due")
+    if parsed < day:
+        raise BadInput("plan.err.start_past", value=text)
+    return parsed
 
 
 def offer(

@@ -113,6 +113,8 @@ class PlanReference(Model):
     payment: Money
     total: Money
     apr_percent: Percent | None
+    #: Whether this is the plan's target (else its opening: there was no target).
+    target: bool = True
 
 
 class LadderPosition(StrEnum):
@@ -231,7 +233,7 @@ def ladder_position(
         return None
     if above_walk_away:
         return LadderPosition.ABOVE_WALK_AWAY
-    if plan is None:
+    if plan is None or not plan.target:
         return LadderPosition.WITHIN_WALK_AWAY
     if total <= plan.total:
         return LadderPosition.BETTER_THAN_TARGET

@@ -56,6 +56,8 @@ def _yes_no(flag: bool) -> str:
 
 def verdict(result: OfferResult) -> str:
     line = _pct(result.court_line_percent)
+    if result.above_walk_away and result.walk_away_monthly == 0 and not result.walk_away_after:
+        return t("offer.verdict.no_capacity")
     if result.above_walk_away:
         text = t("offer.verdict.above_walk_away")
         if result.above_court_line:  # worth saying too: it is what to push back on
