@@ -41,6 +41,7 @@ class SavedProposal(_Lenient):
     basis: str | None = None
     down_payment: Decimal = Decimal(0)
     waived: Decimal = Decimal(0)
+    payment_after: Decimal | None = None
     interest_free: bool | None = None
     apr_percent: Decimal | None = None
     apr_compound_percent: Decimal | None = None

@@ -22,26 +22,12 @@ if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at sta
     from repaycli.lastplan import SavedDebt, SavedPlan, SavedProposal
 
 
-def _saved_plan_of(proposal: SavedProposal) -> ProposedPlan:
+def _plan_of(proposal: SavedProposal | Proposal) -> ProposedPlan:
+    """The letter's plan from a proposal: one read from the saved plan or a fresh one."""
     from repaycli.core.letter import proposed_from
 
     return proposed_from(
-        kind=proposal.kind,
-        pid=proposal.id,
-        payment=proposal.payment,
-        total=proposal.total,
-        schedule=[(row.due, row.amount) for row in proposal.schedule],
-        deferral_months=proposal.deferral_months,
-        down_payment=proposal.down_payment,
-        waived=proposal.waived,
-    )
-
-
-def _fresh_plan_of(proposal: Proposal) -> ProposedPlan:
-    from repaycli.core.letter import proposed_from
-
-    return proposed_from(
-        kind=proposal.kind.value,
+        kind=str(proposal.kind),
         pid=proposal.id,
         payment=proposal.payment,
         total=proposal.total,
@@ -199,7 +185,7 @@ def build_facts(
         if platform is not None:
             name = _given_platform(platform, lang)
         if chosen is not None:
-            proposed = _saved_plan_of(chosen)
+            proposed = _plan_of(chosen)
         elif n is not None or pay is not None:
             proposed = custom_plan(amount, periods=n, payment=pay, first_due=first)
         elif hardship is not None and not rework:
@@ -345,7 +331,7 @@ def _from_engine(
         ids = t("list_sep").join(p.id for p in worked.proposals) or "—"
         raise BadInput("letter.err.proposal_unknown", value=wanted, ids=ids)
     if fresh is not None:
-        return _fresh_plan_of(fresh), None
+        return _plan_of(fresh), None
     route = worked.ladder.hardship
     if route is not None:
         return None, _pause(route.pause_months, route.write_again)
