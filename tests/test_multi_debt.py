@@ -346,7 +346,7 @@ def test_short_answer_first_and_details_on_request() -> None:
     compare = invoke("plan", "--debts", str(EXAMPLE), "--compare", env=env).stdout
     assert "The four strategies side by side" in compare and "Month by month" not in compare
     chinese = invoke("--lang", "zh", "plan", "--debts", str(EXAMPLE), env=env)
-    for text in ("你共欠 4 家 49,200.00 元", "对每家怎么提", "按“按比例”方案", "借呗（jiebei）"):
+    for text in ("你共欠 4 家 49,200.00 元", "对每家怎么提", "采用“按比例”方案", "借呗（jiebei）"):
         assert text in chinese.stdout, text
 
 

@@ -285,7 +285,8 @@ def multi_document(
         sections.append(log_template_section(result.log_template))
     else:
         hints = [t("debts.more")] + ([] if compare else [t("debts.more_compare")])
-        sections[-1].blocks.append(Para(" ".join(hints), "muted"))
+        joiner = " " if result.lang == "en" else ""
+        sections[-1].blocks.append(Para(joiner.join(hints), "muted"))
     return Document(
         title=t("debts.title", count=len(result.debts)),
         subtitle=t("plan.subtitle", date=result.as_of.isoformat()),
