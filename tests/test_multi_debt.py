@@ -324,7 +324,7 @@ def test_example_file_json(_isolated: Path) -> None:
     debt = data["debts"][1]
     assert {"ask", "proposals", "ladder", "checklist", "paid", "cost_of_waiting"} <= set(debt)
     assert set(debt["ask"]) == {"pause_until", "first_due", "payment", "payment_later",
-                                "rises_from", "walk_away", "months", "payoff"}  # fmt: skip
+                                "changes_from", "walk_away", "months", "payoff"}  # fmt: skip
     assert debt["principal"] == "18500.00" and debt["annual_rate_percent"] == "18"
     assert not (_isolated / "last-plan.json").exists()  # offer/letter expect one debt
 

@@ -186,7 +186,7 @@ def build_offer(
     """The offer from its flags; a missing amount, number of periods or price is asked for
     (the payment quoted, the way an offer is usually heard) unless ``no_input``."""
     from repaycli.cli.common import ask
-    from repaycli.core.dates import add_months, parse_date
+    from repaycli.core.dates import add_months
     from repaycli.core.money import ZERO, parse_amount
     from repaycli.core.offer import OfferInput, check_terms
     from repaycli.core.rates import RateUnit, parse_rate

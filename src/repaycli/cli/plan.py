@@ -432,7 +432,7 @@ def _amount_at(
     value = parse_amount(amount, field=flag.lstrip("-"), allow_zero=allow_zero)
     since = parse_date(when, today=day, field=flag.lstrip("-"))
     if since < day:
-        raise BadInput("plan.err.start_past", value=when)
+        raise BadInput("debts.err.past", flag=flag, value=when)
     return value, since
 
 

@@ -55,9 +55,10 @@ class LenderAsk(Model):
     pause_until: date | None
     first_due: date | None
     payment: Money
-    #: The highest payment, when the share rises (another debt cleared), from ``rises_from``.
+    #: The payment from ``changes_from`` on, when the share changes (another debt cleared, the
+    #: limit changed); ``None`` when it stays the same.
     payment_later: Money | None
-    rises_from: date | None
+    changes_from: date | None
     #: The most this lender gets in any month: its walk-away line.
     walk_away: Money
     months: int
@@ -248,7 +249,7 @@ def _ask(
             first_due=None,
             payment=ZERO,
             payment_later=None,
-            rises_from=None,
+            changes_from=None,
             walk_away=ZERO,
             months=0,
             payoff=None,
@@ -261,13 +262,16 @@ def _ask(
     first_due = paying[0][0]
     payment = regular[0][1]
     highest = max(a for _, a in regular)
-    rises = next((d for d, a in regular if a > payment), None)
+    # The share changes when another debt is cleared or the limit changes; the last payment,
+    # what is left, is no change of share.
+    settled = regular[:-1] if payoff is not None and len(regular) > 1 else regular
+    change = next(((d, a) for d, a in settled if a != payment), None)
     return LenderAsk(
         pause_until=first_due if first_due > dues[0] else None,
         first_due=first_due,
         payment=payment,
-        payment_later=highest if rises is not None else None,
-        rises_from=rises,
+        payment_later=change[1] if change else None,
+        changes_from=change[0] if change else None,
         walk_away=highest,
         months=len(paying),
         payoff=payoff,
@@ -293,13 +297,13 @@ def _proposal(
     parts = breakdown_of(debt)
     if start > 0:
         kind = ProposalKind.DEFERRAL
-    elif ask.payment_later is not None:
+    elif ask.payment_later is not None and ask.payment_later > ask.payment:
         kind = ProposalKind.STEPPED
     else:
         kind = ProposalKind.INSTALLMENTS
     builder = ProposalBuilder(debt, situation, budget)
     part = Part(parts.bearing, parts.penalty, debt.contract_rate)
-    return builder.make(
+    proposal = builder.make(
         pid=f"share-{len(amounts)}",
         kind=kind,
         basis=Basis.FULL_BALANCE,
@@ -308,6 +312,9 @@ def _proposal(
         deferral=start,
         payment_after=ask.payment_later,
     )
+    if len(amounts) > MAX_TERM:  # longer than any lender agrees: to be negotiated down
+        proposal = proposal.model_copy(update={"standard": False, "needs_negotiation": True})
+    return proposal
 
 
 def build_multi_plan(

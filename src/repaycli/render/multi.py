@@ -7,14 +7,17 @@ from decimal import Decimal
 
 from repaycli.core.money import ZERO, format_money
 from repaycli.core.multi import DebtPlan, MonthRow, MultiPlanResult, StrategyResult
+from repaycli.core.schedules import MAX_TERM
 from repaycli.i18n import t
 from repaycli.render.document import Block, Bullets, Document, Para, Section, Table
 from repaycli.render.plan import (
     checklist_sections,
+    count_text,
     hardship_blocks,
     ladder_blocks,
     log_template_section,
     money,
+    months_text,
 )
 
 
@@ -37,11 +40,15 @@ def ask_line(debt: DebtPlan) -> str:
         key,
         first=_month(ask.first_due),
         payment=money(ask.payment),
-        months=ask.months,
+        months=months_text(ask.months),
         **values,
     )
-    if ask.payment_later is not None and ask.rises_from is not None:
-        text += t("debts.ask_rise", later=money(ask.payment_later), rises=_month(ask.rises_from))
+    if ask.payment_later is not None and ask.changes_from is not None:
+        text += t(
+            "debts.ask_change", later=money(ask.payment_later), since=_month(ask.changes_from)
+        )
+    if ask.months > MAX_TERM:
+        text += t("debts.ask_long")
     return text + t("debts.ask_end", walk_away=money(ask.walk_away))
 
 
@@ -54,7 +61,7 @@ def _headline(result: MultiPlanResult) -> list[Block]:
         t(
             "debts.owe",
             overdue=money(result.total_overdue),
-            count=len(result.debts),
+            lenders=count_text("lenders", len(result.debts)),
             principal=money(result.total_principal),
             per_day=money(per_day),
         ),
@@ -68,20 +75,22 @@ def _headline(result: MultiPlanResult) -> list[Block]:
                 limit=money(budget.limit_after),
             )
         )
+    change = result.what_if.limit_change if result.what_if is not None else None
+    if change is not None:
+        lines.append(
+            t("debts.can_pay_after", date=change.start.isoformat(), limit=money(change.amount))
+        )
+    if budget.deficit is not None:
+        lines.append(t("debts.deficit", deficit=money(budget.deficit)))
     blocks: list[Block] = [Para(" ".join(lines) if result.lang == "en" else "".join(lines))]
     needed = money(plan.limit_for_term or Decimal(0))
     if result.hardship is not None:
         blocks.append(Para(t("debts.nothing", needed=needed), "bad"))
         blocks.extend(hardship_blocks(result.hardship, True))
     elif plan.months is None:
-        blocks.append(Para(t("debts.never", limit=money(budget.limit), needed=needed), "bad"))
+        blocks.append(Para(t("debts.never", needed=needed), "bad"))
     elif not plan.within_term:
-        blocks.append(
-            Para(
-                t("debts.beyond", limit=money(budget.limit), strategy=strategy, needed=needed),
-                "warn",
-            )
-        )
+        blocks.append(Para(t("debts.beyond", strategy=strategy, needed=needed), "warn"))
     if plan.months is not None and plan.finish is not None:
         blocks.append(
             Para(
@@ -288,7 +297,7 @@ def multi_document(
         joiner = " " if result.lang == "en" else ""
         sections[-1].blocks.append(Para(joiner.join(hints), "muted"))
     return Document(
-        title=t("debts.title", count=len(result.debts)),
+        title=t("debts.title", debts=count_text("debts", len(result.debts))),
         subtitle=t("plan.subtitle", date=result.as_of.isoformat()),
         sections=sections,
     )

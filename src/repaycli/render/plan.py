@@ -23,9 +23,13 @@ def money(amount: Decimal) -> str:
     return t("money", amount=format_money(amount))
 
 
+def count_text(noun: str, count: int) -> str:
+    """``1 month``, ``3 months`` / ``3 个月`` (nouns in the ``count`` catalogue section)."""
+    return t(f"count.{noun}_one") if count == 1 else t(f"count.{noun}_many", n=count)
+
+
 def months_text(count: int) -> str:
-    """``1 month``, ``3 months`` / ``3 个月``."""
-    return t("count.months_one") if count == 1 else t("count.months_many", n=count)
+    return count_text("months", count)
 
 
 def percent(value: Decimal | None) -> str:
