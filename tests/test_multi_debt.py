@@ -20,6 +20,7 @@ from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
 from repaycli.cli.debts import load_debts
 from repaycli.core.allocate import Strategy, simulate
 from repaycli.core.balance import breakdown_of
+from repaycli.core.dates import add_months
 from repaycli.core.models import Debt, PlatformKind, Situation
 from repaycli.core.multi import accounts_of, build_multi_plan, debt_ids
 from repaycli.render.plan import describe, money
@@ -65,9 +66,11 @@ EXAMPLE_DEBTS = load_debts(EXAMPLE, CATALOGUE).debts
 RANK = {"credit_card": 1, "consumer_loan": 2, "other": 3, "bnpl": 4}
 
 
-def oracle(debts: list[Debt], limit: Decimal, strategy: str, months: int = 600):  # type: ignore[no-untyped-def]
-    """Pay ``limit`` a month: interest on principal + interest due, then the strategy's split;
-    returns (payments per debt id, payoff month index per id)."""
+def oracle(debts: list[Debt], limit: Decimal, strategy: str, months: int = 600,  # type: ignore[no-untyped-def]
+           later: tuple[int, Decimal] | None = None):  # fmt: skip
+    """Pay ``limit`` a month (``later`` = (month index, limit) from which it changes): interest
+    on principal + interest due, then the strategy's split; returns (payments per debt id,
+    payoff month index per id)."""
     ids = debt_ids(debts)
     bearing, flat, rate, rank, weight = {}, {}, {}, {}, {}
     for i, debt in zip(ids, debts, strict=True):
@@ -89,7 +92,7 @@ def oracle(debts: list[Debt], limit: Decimal, strategy: str, months: int = 600):
         owed = {i: bearing[i] + flat[i] for i in live}
         by_priority = sorted(live, key=lambda i: (rank[i], -rate[i], owed[i], i))
         give = {i: D(0) for i in live}
-        left = limit
+        left = later[1] if later is not None and month >= later[0] else limit
         if strategy == "prorata":
             pool = by_priority
             while left > 0 and pool:
@@ -286,6 +289,35 @@ def test_allocation_properties(debts: list[Debt], limit: int, strategy: Strategy
     # every debt is cleared when the limit allows it within 60 months
     if D(limit) >= sum(a.bearing + a.flat for a in accounts) * 2:
         assert outcome.cleared and (outcome.months or 0) <= 60
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    debt_sets(),
+    st.integers(min_value=0, max_value=20_000),
+    st.integers(min_value=0, max_value=20_000),
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from(list(Strategy)),
+)
+def test_a_limit_that_changes_on_a_date(
+    debts: list[Debt], now: int, then: int, switch: int, strategy: Strategy
+) -> None:
+    """A second limit from a date (recovery, a what-if): each month's total stays within the
+    limit in force, nothing is idle while a debt remains, and the oracle agrees."""
+    accounts = accounts_of(debts, debt_ids(debts))
+    change = add_months(START, switch)
+
+    def limit_on(day: date) -> Decimal:
+        return D(then) if day >= change else D(now)
+
+    outcome = simulate(accounts, strategy, start=START, limit_on=limit_on, horizon=90)
+    paid, payoff = oracle(debts, D(now), strategy.value, months=90, later=(switch, D(then)))
+    assert outcome.payments == paid and outcome.payoff == payoff
+    for m, due in enumerate(outcome.dues):
+        total = sum(outcome.payments[i][m] for i in outcome.payments)
+        assert total <= limit_on(due)
+        if not (outcome.cleared and m == len(outcome.dues) - 1):
+            assert total == limit_on(due)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

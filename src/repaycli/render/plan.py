@@ -297,14 +297,26 @@ def ladder_blocks(ladder: Ladder, proposals: list[Proposal]) -> list[Block]:
             blocks.append(
                 Table(
                     [t("plan.col.n"), t("plan.col.due"), t("plan.col.amount")],
-                    [
-                        [str(i.n), i.due.isoformat(), format_money(i.amount)]
-                        for i in proposal.schedule
-                    ],
+                    _schedule_rows(proposal),
                     right={0, 2},
                 )
             )
     return blocks
+
+
+#: Rows of a schedule shown as text; a longer one (a plan that runs for years) ends with "…".
+SHOWN_ROWS = 61
+
+
+def _schedule_rows(proposal: Proposal) -> list[list[str]]:
+    rows = [
+        [str(i.n), i.due.isoformat(), format_money(i.amount)]
+        for i in proposal.schedule[:SHOWN_ROWS]
+    ]
+    if len(proposal.schedule) > SHOWN_ROWS:
+        last = proposal.schedule[-1]
+        rows += [["…", "…", "…"], [str(last.n), last.due.isoformat(), format_money(last.amount)]]
+    return rows
 
 
 def _checklist(result: PlanResult) -> list[Section]:
