@@ -214,8 +214,10 @@ def test_export_json_markdown_redact_and_file(tmp_path: Path) -> None:
     code, out, _ = run("log", "export", "--format", "json")
     data = json.loads(out)
     assert sorted(data) == [
-        "entries", "exported_at", "head_hash", "intact", "redacted", "schema_version",
+        "count", "entries", "exported_at", "fingerprint", "head_hash", "intact", "redacted",
+        "schema_version", "seal", "unverifiable",
     ]  # fmt: skip
+    assert data["count"] == 2 and data["schema_version"] == 2
     assert data["intact"] is True and data["head_hash"] == data["entries"][-1]["hash"]
     assert verify_chain(data["entries"]).intact  # anyone can recompute the chain from a copy
     code, out, _ = run("log", "export", "--format", "markdown", "--redact")

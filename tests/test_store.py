@@ -82,13 +82,18 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 3
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 4
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
 def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
     conn = store.connect(tmp_path / "db.sqlite3", migrate_to=0)
-    assert store.migrate(conn) == ["m001_initial", "m002_reminders", "m003_offer_checks"]
+    assert store.migrate(conn) == [
+        "m001_initial",
+        "m002_reminders",
+        "m003_offer_checks",
+        "m004_salted_commitments",
+    ]
     assert store.migrate(conn) == []
     conn.close()
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import stat
 import time
@@ -172,7 +173,18 @@ BEGIN SELECT RAISE(ABORT, 'offer checks are append-only'); END"""
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_reminders, _m003_offer_checks)
+def _m004_salted_commitments(conn: sqlite3.Connection) -> None:
+    """Entries from now on commit each field with its own random salt (``core.evidence``), kept
+    in ``salts`` (JSON, field → hex); earlier entries keep ``salts`` NULL and their v1 hash."""
+    conn.execute("ALTER TABLE contacts ADD COLUMN salts TEXT")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _m001_initial,
+    _m002_reminders,
+    _m003_offer_checks,
+    _m004_salted_commitments,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -452,6 +464,18 @@ def _hashed_view(row: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _salts(text: str | None) -> dict[str, Any] | None:
+    """A row's salts (``None``: a v1 entry); unreadable salts read as none given (the entry then
+    fails its check instead of crashing it)."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True)
 class NewContact:
     """A contact to log; ``at`` must be aware (carry its UTC offset)."""
@@ -513,8 +537,14 @@ def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datet
                 row[name] = getattr(new, name)
         attachments = [a.model_dump() for a in new.attachments]
         row["attachments"] = json.dumps(attachments, ensure_ascii=False, sort_keys=True)
-        digest = evidence.entry_hash({**row, "attachments": attachments}, prev_hash)
-        row.update(at_utc=_utc(new.at), prev_hash=prev_hash, hash=digest)
+        salts = {name: secrets.token_hex(evidence.SALT_BYTES) for name in evidence.COMMITTED_FIELDS}
+        digest = evidence.entry_hash_v2({**row, "attachments": attachments}, prev_hash, salts)
+        row.update(
+            at_utc=_utc(new.at),
+            prev_hash=prev_hash,
+            hash=digest,
+            salts=json.dumps(salts, sort_keys=True),
+        )
         columns = ", ".join(row)
         marks = ", ".join(f":{name}" for name in row)
         conn.execute(f"INSERT INTO contacts ({columns}) VALUES ({marks})", row)
@@ -552,6 +582,8 @@ def _entry(row: sqlite3.Row) -> LogEntry:
 
     data = {key: row[key] for key in row.keys() if key != "at_utc"}
     data["attachments"] = json.loads(row["attachments"])
+    if "salts" in data:
+        data["salts"] = _salts(data["salts"])
     return LogEntry.model_validate(data)
 
 
@@ -601,18 +633,34 @@ def all_contacts(conn: sqlite3.Connection) -> list[LogEntry]:
     return [_entry(row) for row in conn.execute(f"{_ENTRY_SELECT} ORDER BY c.id")]
 
 
+def log_anchors(conn: sqlite3.Connection) -> list[tuple[str, str | None]]:
+    """Each entry's hash and follow-up closing time, in id order: what an export is compared
+    with (``core.proof.check_export``)."""
+    rows = conn.execute(
+        "SELECT c.hash, d.done_at FROM contacts c"
+        " LEFT JOIN follow_ups_done d ON d.contact_id = c.id ORDER BY c.id"
+    )
+    return [(str(r["hash"]), r["done_at"]) for r in rows]
+
+
 def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     """Re-compute the hash chain over the rows as stored; then check that each row's ``at_utc``
     (not hashed, but what ordering and reminders use) is its hashed ``at`` in UTC (problem
     ``time_changed``)."""
     rows = conn.execute(
-        "SELECT id, prev_hash, hash, at_utc, "
+        "SELECT id, prev_hash, hash, at_utc, salts, "
         + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
         + " FROM contacts ORDER BY id"
     ).fetchall()
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
     entries = [
-        {**_hashed_view(row), "prev_hash": row["prev_hash"], "hash": row["hash"]} for row in rows
+        {
+            **_hashed_view(row),
+            "prev_hash": row["prev_hash"],
+            "hash": row["hash"],
+            "salts": _salts(row["salts"]),
+        }
+        for row in rows
     ]
     check = evidence.verify_chain(entries, head_id=int(seq["seq"]) if seq else None)
     if not check.intact:

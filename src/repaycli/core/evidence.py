@@ -1,5 +1,18 @@
 """The call log as evidence: a SHA-256 hash chain over its entries, and redaction of personal
-numbers (mobile phones, ID cards, bank cards) for copies handed to others. Pure: no I/O."""
+numbers (mobile phones, ID cards, bank cards) for copies handed to others. Pure: no I/O.
+
+Two kinds of entry share the chain:
+
+- **v1** (written before salted commitments): the hash covers the fields themselves
+  (``canonical``). A copy that masks a field and keeps the hash gives the masked value away (a
+  masked mobile has only 10⁴ candidates), so such an entry is never shown both redacted and
+  verifiable.
+- **v2**: each field, ``prev_hash`` included, is committed with its own random salt
+  (``commitment``: SHA-256 over a domain tag, the salt and the field as JSON) and the entry's
+  hash covers the commitments only (``sealed_hash``), as selective-disclosure formats do. A
+  redacted copy keeps a masked field's commitment and drops its salt: the chain still
+  verifies, and without the 128-bit salt no candidate value can be tested.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +62,15 @@ HASHED_FIELDS = (
 )
 
 
+#: What a v2 entry commits to, each field with its own salt.
+COMMITTED_FIELDS = (*HASHED_FIELDS, "prev_hash")
+#: The fields a redacted copy may withhold (commitment without salt); ``prev_hash`` only after an
+#: entry that could not be shown.
+WITHHOLDABLE = frozenset((*TEXT_FIELDS, "attachments"))
+SALT_BYTES = 16
+_FIELD_TAG = b"repaycli.field.v2\x00"
+
+
 def canonical(entry: Mapping[str, Any], prev_hash: str) -> bytes:
     """The exact bytes hashed: the entry's fields and the previous hash as compact, key-sorted
     UTF-8 JSON (so anyone can recompute it from an export)."""
@@ -62,6 +84,67 @@ def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical(entry, prev_hash)).hexdigest()
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def commitment(name: str, value: Any, salt: str) -> str:
+    """The salted commitment to one field: without ``salt`` (hex) no guess can be checked."""
+    return hashlib.sha256(_FIELD_TAG + bytes.fromhex(salt) + _json([name, value])).hexdigest()
+
+
+def commitments(entry: Mapping[str, Any], salts: Mapping[str, str]) -> dict[str, str]:
+    """Every committed field's commitment (``entry`` carries ``prev_hash`` among its fields)."""
+    return {name: commitment(name, entry.get(name), salts[name]) for name in COMMITTED_FIELDS}
+
+
+def sealed_hash(commits: Mapping[str, str]) -> str:
+    """A v2 entry's hash: over its field commitments only, never over a value."""
+    body = {"v": 2, "commitments": {name: commits[name] for name in COMMITTED_FIELDS}}
+    return hashlib.sha256(_json(body)).hexdigest()
+
+
+def entry_hash_v2(entry: Mapping[str, Any], prev_hash: str, salts: Mapping[str, str]) -> str:
+    return sealed_hash(commitments({**entry, "prev_hash": prev_hash}, salts))
+
+
+class _Unreadable(Exception):
+    """An entry whose salts or commitments are not what the format allows."""
+
+
+def _v2_hash(entry: Mapping[str, Any], prev_known: bool) -> tuple[str, bool]:
+    """A v2 entry's hash recomputed from what it discloses, and whether its ``prev_hash`` is
+    disclosed. Raises ``_Unreadable`` for a field neither disclosed nor allowed to be withheld."""
+    salts, withheld = entry.get("salts"), entry.get("withheld") or {}
+    if not isinstance(salts, Mapping) or not isinstance(withheld, Mapping):
+        raise _Unreadable
+    commits: dict[str, str] = {}
+    for name in COMMITTED_FIELDS:
+        salt = salts.get(name)
+        if isinstance(salt, str):
+            try:
+                commits[name] = commitment(name, entry.get(name), salt)
+            except (ValueError, TypeError) as exc:
+                raise _Unreadable from exc
+            continue
+        kept = withheld.get(name)
+        allowed = name in WITHHOLDABLE or (name == "prev_hash" and not prev_known)
+        if not isinstance(kept, str) or not allowed:
+            raise _Unreadable
+        commits[name] = kept
+    return sealed_hash(commits), isinstance(salts.get("prev_hash"), str)
+
+
+def recompute(entry: Mapping[str, Any], prev_hash: str) -> str:
+    """An entry's hash from its fields (v1) or its salted commitments (v2), with ``prev_hash``."""
+    salts = entry.get("salts")
+    if salts is None:
+        return entry_hash(entry, prev_hash)
+    return entry_hash_v2(entry, prev_hash, salts)
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     """The result of re-computing the chain. ``problem`` is ``None`` when intact, else
@@ -72,6 +155,8 @@ class ChainCheck:
     head: str
     problem: str | None = None
     entry_id: int | None = None
+    #: Entries a redacted copy could not show verifiably (v1 entries with masked text).
+    unverified: int = 0
 
     @property
     def intact(self) -> bool:
@@ -79,27 +164,44 @@ class ChainCheck:
 
 
 def verify_chain(entries: Sequence[Mapping[str, Any]], *, head_id: int | None = None) -> ChainCheck:
-    """Re-compute the chain over ``entries`` (in id order, each with ``prev_hash`` and ``hash``).
+    """Re-compute the chain over ``entries`` (in id order, each with ``prev_hash`` and ``hash``;
+    a v2 entry also with ``salts``, and in a redacted copy ``withheld`` commitments).
 
     Ids run 1, 2, 3 … with no gap, so a removed entry is named by its id; ``head_id`` (the last
-    id the store remembers writing) names entries removed from the end.
+    id the store remembers writing) names entries removed from the end. An entry marked
+    ``unverifiable`` (a v1 entry a redacted copy had to mask) is counted, not checked, and the
+    link after it cannot be checked either.
     """
-    prev = GENESIS
+    prev: str | None = GENESIS
     expected = 1
+    unverified = 0
+    count = len(entries)
     for entry in entries:
-        entry_id = int(entry["id"])
-        if entry_id != expected:
-            return ChainCheck(len(entries), prev, "removed", expected)
-        if entry["prev_hash"] != prev:
-            # The previous entry was rewritten together with its own hash.
-            return ChainCheck(len(entries), prev, "changed", max(expected - 1, 1))
-        if entry_hash(entry, prev) != entry["hash"]:
-            return ChainCheck(len(entries), prev, "changed", entry_id)
+        entry_id = entry.get("id")
+        if type(entry_id) is not int or entry_id != expected:
+            return ChainCheck(count, prev or "", "removed", expected, unverified)
+        if entry.get("unverifiable") is True and entry.get("salts") is None:
+            unverified += 1
+            prev, expected = None, expected + 1
+            continue
+        try:
+            if entry.get("salts") is None:
+                own = entry_hash(entry, str(entry.get("prev_hash")))
+                shown_prev = True
+            else:
+                own, shown_prev = _v2_hash(entry, prev is not None)
+        except _Unreadable:
+            return ChainCheck(count, prev or "", "changed", entry_id, unverified)
+        if own != entry.get("hash"):
+            return ChainCheck(count, prev or "", "changed", entry_id, unverified)
+        if prev is not None and shown_prev and entry.get("prev_hash") != prev:
+            # This entry is as hashed, so the one before it was rewritten with its own hash.
+            return ChainCheck(count, prev, "changed", max(expected - 1, 1), unverified)
         prev = str(entry["hash"])
         expected += 1
     if head_id is not None and head_id >= expected:
-        return ChainCheck(len(entries), prev, "removed", expected)
-    return ChainCheck(len(entries), prev)
+        return ChainCheck(count, prev or "", "removed", expected, unverified)
+    return ChainCheck(count, prev or "", None, None, unverified)
 
 
 # --- redaction -------------------------------------------------------------------------------

@@ -58,6 +58,9 @@ class LogEntry(Model):
     follow_up_done_at: str | None = None
     prev_hash: str
     hash: str
+    #: Each field's salt (``core.evidence``; ``None`` for an entry written before salting).
+    #: Left out of ``model_dump``: only an export, which needs them to be checked, adds them.
+    salts: dict[str, str] | None = Field(default=None, exclude=True)
 
 
 class InstallmentView(Model):
