@@ -198,6 +198,19 @@ def _ro_uri(path: Path, *, immutable: bool = False) -> str:
     return f"file:{quote(str(path.resolve()))}?{flags}"
 
 
+def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """``application_id``, ``user_version`` and the number of schema objects, read in ONE
+    statement (one read transaction). Read one by one, a first run in another process could
+    commit between them: application_id 0 from before, version 1 from after — and a new
+    database was refused as "not a repaycli database"."""
+    row = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id),"
+        " (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 def _check_header(path: Path) -> None:
     """Refuse another program's database or a newer repaycli's from the main file alone, opened
     immutable so that refusing it leaves no -wal / -shm behind. Anything this cannot read is left
@@ -207,9 +220,7 @@ def _check_header(path: Path) -> None:
     except sqlite3.Error:
         return
     try:
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        app_id, version, tables = _identity(conn)
     except sqlite3.Error:
         return
     finally:
@@ -242,6 +253,8 @@ def check_file(path: Path) -> int:
     ``quick_check`` only when the file is small or about to be migrated.
     """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block every command
+            raise Failure("err.db_not_file", path=str(path))
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
@@ -266,9 +279,7 @@ def _check_open(path: Path) -> int:
     except sqlite3.Error as exc:
         raise Failure("err.db_unreadable", path=str(path), detail=str(exc)) from exc
     try:
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        app_id, version, tables = _identity(conn)
         if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables):
             raise Failure("err.db_not_repaycli", path=str(path))
         if version > SCHEMA_VERSION:
@@ -367,17 +378,50 @@ def connect(path: Path | None = None, *, migrate_to: int | None = None) -> sqlit
     return conn
 
 
+def _connect_read_only(path: Path, cause: Failure) -> sqlite3.Connection:
+    """A database on read-only media (or in a folder that refuses the -wal / -shm files): read
+    it without writing, when its schema is current; else re-raise ``cause``."""
+    for immutable in (False, True):
+        try:
+            conn = sqlite3.connect(_ro_uri(path, immutable=immutable), uri=True)
+        except sqlite3.Error:
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            version = schema_version(conn)
+            conn.execute("SELECT count(*) FROM contacts").fetchone()
+        except sqlite3.Error:
+            conn.close()
+            continue
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise cause
+        return conn
+    raise cause
+
+
 @contextmanager
-def opened(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+def opened(path: Path | None = None, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
     """``connect`` for one command: closes the connection after, and turns an SQLite error met
-    on the way (disk full, I/O error) into a one-line ``Failure``."""
-    conn = connect(path)
+    on the way (disk full, I/O error) into a one-line ``Failure``. ``read_only`` (commands that
+    only read): a database that cannot be opened for writing is read as it is."""
+    try:
+        conn = connect(path)
+    except Failure as failure:
+        where = path or _default_path()
+        if not read_only or failure.key not in _READ_ONLY_FALLBACK or not where.is_file():
+            raise
+        conn = _connect_read_only(where, failure)
     try:
         yield conn
     except sqlite3.Error as exc:
         raise Failure("err.db_failed", path=str(path or _default_path()), detail=str(exc)) from exc
     finally:
         conn.close()
+
+
+#: Refusals that may only mean "this medium is read-only" (not a foreign or damaged file).
+_READ_ONLY_FALLBACK = {"err.db_unreadable", "err.db_unwritable", "err.db_failed"}
 
 
 def _default_path() -> Path:
@@ -435,19 +479,32 @@ def migrate(
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of the whole database (``VACUUM INTO``), private to the user."""
+    """A consistent copy of the whole database (``VACUUM INTO``), private to the user.
+
+    The copy is written to a hidden temporary file beside ``target`` and linked to its name only
+    when complete (``os.link`` never replaces a file), so a backup killed half-way leaves no
+    broken file under the name — nothing that blocks the next backup."""
+    if os.path.lexists(target):
+        raise BadInput("err.backup_exists", path=str(target))
+    import tempfile
+
+    tmp: str | None = None
     try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd, tmp = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".partial"
+        )
         os.close(fd)
+        conn.execute("VACUUM INTO ?", (tmp,))
+        os.link(tmp, target)
     except FileExistsError:
         raise BadInput("err.backup_exists", path=str(target)) from None
     except OSError as exc:
         raise Failure("err.file_write", path=str(target), detail=exc.strerror or "") from exc
-    try:
-        conn.execute("VACUUM INTO ?", (str(target),))
     except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
         raise Failure("err.file_write", path=str(target), detail=str(exc)) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 # --- the call log -----------------------------------------------------------------------------

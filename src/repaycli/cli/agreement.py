@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -23,10 +22,11 @@ from repaycli.cli.common import (
     today,
     write_out,
 )
-from repaycli.core.dates import monthly_due_dates, parse_date
+from repaycli.core.dates import check_date_range, monthly_due_dates, parse_date
 from repaycli.core.money import check_amount, parse_amount, split_evenly, to_fen
 from repaycli.errors import BadInput
 from repaycli.i18n import t
+from repaycli.safeload import loads_json, read_text
 
 MAX_PERIODS = 120
 JSON_SCHEMA_VERSION = 1
@@ -124,12 +124,17 @@ def _choose_proposal(
 
 
 def schedule_from_plan(
-    path: Path, proposal_id: str | None, first_due: date | None, platform_id: str | None = None
+    path: Path,
+    proposal_id: str | None,
+    first_due: date | None,
+    platform_id: str | None = None,
+    *,
+    today: date | None = None,
 ) -> tuple[str, list[tuple[date, Decimal]], str]:
     """(platform, schedule, proposal label) of one proposal in a saved plan file; a
     ``platform_id`` (``--platform``) picks among debts and must match the proposal's platform."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_json(read_text(path, limit=64 * 1024 * 1024))
     except OSError as exc:
         raise BadInput("err.file_read", path=str(path), detail=exc.strerror or str(exc)) from exc
     except (ValueError, UnicodeDecodeError) as exc:
@@ -150,6 +155,13 @@ def schedule_from_plan(
         raise BadInput("err.agreement_plan_file", path=str(path)) from exc
     if not amounts or sum(amounts, Decimal(0)) != total:
         raise BadInput("err.agreement_plan_file", path=str(path))
+    if len(amounts) > MAX_PERIODS:  # a plan file edited by hand: 1,000 installments
+        raise BadInput(
+            "err.integer_range", field="installments", value=len(amounts), low=1, high=MAX_PERIODS
+        )
+    if today is not None and first_due is None:  # 9999-12-31 broke every later remind --ics
+        for due in dues:
+            check_date_range(due, today=today, field="due", text=due.isoformat())
     if first_due is not None:
         dues = monthly_due_dates(first_due, len(amounts))
     return platform, list(zip(dues, amounts, strict=True)), label
@@ -250,7 +262,7 @@ def add(
                 raise BadInput("err.agreement_conflicts_plan", flag=flag)
         wanted_platform = parse_platform(platform) if platform is not None else None
         plan_platform, schedule, pid = schedule_from_plan(
-            from_plan, proposal, given_first, wanted_platform
+            from_plan, proposal, given_first, wanted_platform, today=day
         )
         platform_id = wanted_platform or parse_platform(plan_platform)
         source = f"plan:{pid}"
@@ -318,7 +330,7 @@ def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
 
     views = []
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             views = store.list_agreements(conn, today=today())
     if json_out:
         from repaycli.render.json import to_json
@@ -343,7 +355,7 @@ def show(
 
     if not have_database():
         raise BadInput("err.agreement_unknown_id", id=agreement_id)
-    with store.opened() as conn:
+    with store.opened(read_only=True) as conn:
         view = store.get_agreement(conn, agreement_id, today=today())
     if json_out:
         from repaycli.render.json import to_json

@@ -12,6 +12,7 @@ import typer
 from repaycli.cli.common import LangOption, command_lang, today, write_out
 from repaycli.cli.offer import parse_periods
 from repaycli.errors import BadInput
+from repaycli.files import check_target
 from repaycli.i18n import get_lang, t
 from repaycli.render.letter import LetterFormat
 
@@ -266,6 +267,9 @@ def letter(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the letter to this file.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing --output file.")
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Write the application letter (协商还款申请书) from the saved plan or from flags.
@@ -316,6 +320,7 @@ def letter(
     if output is None:
         write_out(text)
         return
+    check_target(output, force=force)
     write_file(output, text)
     from repaycli.render.safe import safe_text
 

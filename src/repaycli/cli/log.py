@@ -334,7 +334,7 @@ def list_(
         outcome_id = parse_choice("outcome", spec.choices)(outcome)
     entries = []
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             entries = store.list_contacts(
                 conn, platform=platform_id, since=since_day, until=until_day, outcome=outcome_id
             )
@@ -362,7 +362,7 @@ def show(
 
     if not have_database():
         raise BadInput("err.log_unknown_id", id=entry_id)
-    with store.opened() as conn:
+    with store.opened(read_only=True) as conn:
         entry = store.get_contact(conn, entry_id)
         checks = store.offer_checks(conn, entry_id)
     if json_out:
@@ -426,8 +426,10 @@ def export(
 ) -> None:
     """Export the whole log in order, with its hashes, ready to attach to a complaint."""
     command_lang(lang)
-    if output is not None and output.is_file() and not force:
-        raise BadInput("err.log_export_exists", path=str(output))
+    if output is not None:
+        from repaycli.files import check_target
+
+        check_target(output, force=force)
     from repaycli import store
     from repaycli.core import proof
     from repaycli.core.evidence import GENESIS, ChainCheck
@@ -436,7 +438,7 @@ def export(
 
     models, check = [], ChainCheck(0, GENESIS)
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             models = store.all_contacts(conn)
             check = store.verify_log(conn)
     shown = proof.export_entries(
@@ -498,7 +500,7 @@ def verify(
     document = _read_export(export_file) if export_file is not None else None
     check, anchors = ChainCheck(0, GENESIS), None
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
             anchors = store.log_anchors(conn)
     body: dict[str, Any] = {
@@ -599,12 +601,10 @@ def _read_export(path: Path) -> Any:
         raise BadInput("err.log_export_unreadable", path=str(path), detail=detail[:200]) from exc
     if not text.lstrip().startswith("{"):  # a CSV or markdown export has no hashes to compare
         raise BadInput("err.log_export_not_json", path=str(path))
+    from repaycli.safeload import loads_json
+
     try:
-        return json.loads(text)
-    except RecursionError:
-        raise BadInput(
-            "err.log_export_unreadable", path=str(path), detail="nested too deeply"
-        ) from None
+        return loads_json(text)
     except ValueError as exc:
         raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)[:200]) from exc
 
@@ -633,7 +633,7 @@ def fingerprint(
 
     check = ChainCheck(0, GENESIS)
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
     if not check.intact:
         raise Failure(f"log.verify_{check.problem}", id=check.entry_id)
