@@ -364,3 +364,52 @@ def test_output_to_a_size_limited_file_is_complete_or_an_error(
         1,
         "Error: cannot write <stdout>: File too large\n",
     )
+
+
+# --- redaction, CSV cells, pay's error -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("１３８１２３４５６７８", "138****5678"),  # full-width digits
+        ("138.1234.5678", "138****5678"),
+        ("+86-21-12345678", "+86-21-****5678"),
+        ("110101-19900307-123X", "**************123X"),
+        ("6222\t0212\t3456\t7890", "************7890"),
+        ("6222.0212.3456.7890.123", "***************0123"),
+        ("（０２１）１２３４５６７８", "(021)****5678"),
+    ],
+)
+def test_redaction_covers_the_formats_that_slipped_through(typed: str, masked: str) -> None:
+    from repaycli.core.evidence import redact
+
+    assert redact(f"号码 {typed} 。") == f"号码 {masked} 。"
+
+
+@pytest.mark.parametrize("kept", ["客服 95188", "400-820-8820", "TK2026100112345678", "12000.00"])
+def test_redaction_keeps_service_and_reference_numbers(kept: str) -> None:
+    from repaycli.core.evidence import redact
+
+    assert redact(kept) == kept
+
+
+@pytest.mark.parametrize("blank", [" ", "\u00a0", "\u3000", "\t", "\u2003", "\u200b", "\ufeff"])
+def test_a_csv_cell_with_any_leading_blank_before_a_formula_is_defused(blank: str) -> None:
+    from repaycli.core.export import csv_cell
+
+    assert csv_cell(f'{blank}=HYPERLINK("http://x")') == f'\'{blank}=HYPERLINK("http://x")'
+    if blank != "\t":  # a leading tab is refused on its own (it can start a DDE payload)
+        assert csv_cell(f"{blank}plain") == f"{blank}plain"
+
+
+def test_pay_never_prints_none() -> None:
+    """Without --date, a payment far before the first due date named the date as 'None'."""
+    result = invoke(
+        "agreement", "add", "--no-input", "--platform", "huabei", "--total", "900",
+        "--periods", "3", "--first-due", "+2y",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    line = one_line(invoke("pay", "1", "--amount", "300"))
+    assert "None" not in line
+    assert line.startswith(f"Error: --date: {date.today().isoformat()} is more than a year before")

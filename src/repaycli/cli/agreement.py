@@ -400,7 +400,9 @@ def pay(
     if when > day:
         raise BadInput("err.pay_future", value=paid_on)
     if when < before.first_due - relativedelta(years=1):  # a typo, not a payment
-        raise BadInput("err.pay_too_early", value=paid_on, first_due=before.first_due.isoformat())
+        raise BadInput(  # value: the date meant, also when it is today's by default (not None)
+            "err.pay_too_early", value=when.isoformat(), first_due=before.first_due.isoformat()
+        )
     reference = parse_text("receipt")(receipt) or None if receipt is not None else None
     with store.opened() as conn:
         payment_id = store.add_payment(

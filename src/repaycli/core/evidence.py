@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,16 +206,22 @@ def verify_chain(entries: Sequence[Mapping[str, Any]], *, head_id: int | None = 
 
 # --- redaction -------------------------------------------------------------------------------
 
-_SEP = r"[ \-]?"
+#: Between groups of digits: a space, tab, hyphen or dot (138 1234 5678, 138.1234.5678).
+_SEP = r"[ \t\-.]?"
 #: A number counts only when it stands alone: glued to ASCII letters or digits it is part of a
 #: reference / ticket number (TK2026100112345678, card16), which is evidence and stays readable.
 _ALONE_BEFORE = r"(?<![0-9A-Za-z*])"
 _ALONE_AFTER = r"(?![0-9A-Za-z*])"
-#: 18-digit (or old 15-digit) resident ID-card numbers; the last character may be X.
+#: 18-digit (or old 15-digit) resident ID-card numbers, also grouped (110101-19900307-123X);
+#: the last character may be X.
 _ID_CARD = re.compile(
-    r"(?<![0-9A-Za-z])(\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(\d{6}"
+    + _SEP
+    + r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}"
+    + _SEP
+    + r"\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
 )
-#: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces or hyphens.
+#: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces, tabs, hyphens or dots.
 _BANK_CARD = re.compile(_ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER)
 #: Mainland mobile numbers, with an optional +86 / 86 prefix and separators (138 1234 5678).
 _MOBILE = re.compile(
@@ -228,9 +234,23 @@ _MOBILE = re.compile(
     + r"\d{4})"
     + _ALONE_AFTER
 )
-#: Landlines: a 3- or 4-digit area code starting with 0 (021, (0571)), then 7 or 8 digits.
+#: Landlines: a 3- or 4-digit area code starting with 0 (021, (0571)), or +86 and the area code
+#: without its 0 (+86-21), then 7 or 8 digits.
 _LANDLINE = re.compile(
-    r"(?<![0-9A-Za-z*(])(\(?0\d{2,3}\)?" + _SEP + r")(\d{3,4}" + _SEP + r"\d{4})" + _ALONE_AFTER
+    r"(?<![0-9A-Za-z*(+])((?:\+?86"
+    + _SEP
+    + r"\(?0?[1-9]\d{1,2}\)?|\(?0\d{2,3}\)?)"
+    + _SEP
+    + r")(\d{3,4}"
+    + _SEP
+    + r"\d{4})"
+    + _ALONE_AFTER
+)
+#: Full-width digits and signs (１３８…, ＋８６) read as their ASCII forms, one for one, so that a
+#: match found in the translated text masks the same span of the original.
+_WIDE = str.maketrans(
+    {chr(0xFF10 + n): str(n) for n in range(10)}
+    | {"＋": "+", "－": "-", "．": ".", "（": "(", "）": ")", "\u3000": " ", "Ｘ": "X", "ｘ": "x"}
 )
 
 
@@ -251,14 +271,32 @@ def _mask_landline(match: re.Match[str]) -> str:
 
 def redact(text: str | None) -> str | None:
     """Mask ID-card and bank-card numbers (all but the last 4), mobile numbers (138****5678) and
-    landlines (021-****5678).
+    landlines (021-****5678), typed with full-width digits or grouped with spaces, tabs, hyphens
+    or dots.
 
     Service numbers (95188, 400-820-8820) are kept: they are the lenders', not the user's; so are
     numbers glued to letters or digits (a reference number is evidence).
     """
     if text is None:
         return None
-    text = _ID_CARD.sub(_mask_keep_last, text)
-    text = _BANK_CARD.sub(_mask_keep_last, text)
-    text = _MOBILE.sub(_mask_mobile, text)
-    return _LANDLINE.sub(_mask_landline, text)
+    for pattern, mask in (
+        (_ID_CARD, _mask_keep_last),
+        (_BANK_CARD, _mask_keep_last),
+        (_MOBILE, _mask_mobile),
+        (_LANDLINE, _mask_landline),
+    ):
+        text = _masked_by(pattern, mask, text)
+    return text
+
+
+def _masked_by(pattern: re.Pattern[str], mask: Callable[[re.Match[str]], str], text: str) -> str:
+    """``pattern.sub(mask, text)``, matched on the text with full-width digits read as ASCII."""
+    plain = text.translate(_WIDE)
+    if plain == text:
+        return pattern.sub(mask, text)
+    out, last = [], 0
+    for match in pattern.finditer(plain):
+        out += [text[last : match.start()], mask(match)]
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
