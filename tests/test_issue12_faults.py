@@ -413,3 +413,71 @@ def test_pay_never_prints_none() -> None:
     line = one_line(invoke("pay", "1", "--amount", "300"))
     assert "None" not in line
     assert line.startswith(f"Error: --date: {date.today().isoformat()} is more than a year before")
+
+
+# --- void: mistakes put right by appending, never by editing ----------------------------------
+
+
+def _agreement(*extra: str) -> None:
+    result = invoke(
+        "agreement", "add", "--no-input", "--platform", "huabei", "--total", "12",
+        "--periods", "12", "--first-due", "2026-01-01", *extra,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_a_mistaken_agreement_is_voided_and_remind_stops_nagging() -> None:
+    """A total typed as 12 stayed 12 x 1 yuan forever and remind nagged about it."""
+    _agreement()
+    env = {"REPAYCLI_TODAY": "2026-06-15"}
+    assert invoke("remind", env=env).stdout != ""
+    assert one_line(invoke("agreement", "void", "1")) == (
+        "Error: say why it is void with --reason TEXT (the reason is kept with it as evidence)"
+    )
+    result = invoke("agreement", "void", "1", "--reason", "typed 12 for 12,000")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Agreement #1 is void; it stays on record with its reason, and reminders and payments"
+        " ignore it.\n",
+    )
+    result = invoke("remind", env=env)
+    assert (result.exit_code, result.stdout) == (0, "")
+    shown = json.loads(invoke("agreement", "show", "1", "--json").stdout)["agreement"]
+    assert shown["void_reason"] == "typed 12 for 12,000" and shown["total"] == "12.00"
+    assert one_line(invoke("pay", "1", "--amount", "1")) == (
+        "Error: agreement 1 is void; it takes no payments and is not reminded ('repaycli"
+        " agreement show 1' shows why)"
+    )
+    assert one_line(invoke("agreement", "void", "1", "--reason", "again")).startswith(
+        "Error: agreement 1 is void"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn = sqlite3.connect(db_path())
+        try:
+            conn.execute("DELETE FROM voids")
+        finally:
+            conn.close()
+
+
+def test_a_mistaken_payment_is_voided_and_owed_again() -> None:
+    _agreement()
+    env = {"REPAYCLI_TODAY": "2026-01-10"}
+    assert invoke("pay", "1", "--amount", "3", env=env).exit_code == 0
+    assert invoke("pay", "1", "--amount", "1", "--reason", "x").exit_code == 2
+    result = invoke("pay", "1", "--void", "1", "--reason", "paid to the wrong plan", env=env)
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Payment #1 of agreement #1 is void; what it paid is owed again.\n",
+    )
+    shown = json.loads(invoke("agreement", "show", "1", "--json", env=env).stdout)["agreement"]
+    assert shown["paid"] == "0.00" and shown["balance"] == "12.00"
+    assert shown["payments"][0]["void_reason"] == "paid to the wrong plan"
+    assert one_line(invoke("pay", "1", "--void", "1", "--reason", "again")) == (
+        "Error: payment 1 is already void"
+    )
+    assert one_line(invoke("pay", "1", "--void", "7", "--reason", "r")) == (
+        "Error: agreement 1 has no payment 7; 'repaycli agreement show 1' lists its payments"
+    )
+    assert one_line(invoke("pay", "1", "--void", "1")) == (
+        "Error: say why it is void with --reason TEXT (the reason is kept with it as evidence)"
+    )

@@ -60,9 +60,12 @@ FINAL_OBJECTS = [
     ("table", "installments"),
     ("table", "offer_checks"),
     ("table", "payments"),
+    ("table", "voids"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
     ("trigger", "offer_checks_no_update"),
+    ("trigger", "voids_no_delete"),
+    ("trigger", "voids_no_update"),
 ]
 
 
@@ -82,7 +85,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 4
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 5
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -93,6 +96,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m002_reminders",
         "m003_offer_checks",
         "m004_salted_commitments",
+        "m005_voids",
     ]
     assert store.migrate(conn) == []
     conn.close()

@@ -179,11 +179,32 @@ def _m004_salted_commitments(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE contacts ADD COLUMN salts TEXT")
 
 
+def _m005_voids(conn: sqlite3.Connection) -> None:
+    """Mistaken agreements and payments are put right by an appended void with its reason, never
+    by editing them (``agreement void``, ``pay --void``); a void is itself append-only."""
+    conn.execute(
+        """CREATE TABLE voids (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('agreement', 'payment')),
+    target_id INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (trim(reason) <> ''),
+    recorded_at TEXT NOT NULL,
+    UNIQUE (kind, target_id)
+)"""
+    )
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"""CREATE TRIGGER voids_no_{action.lower()} BEFORE {action} ON voids
+BEGIN SELECT RAISE(ABORT, 'voids are append-only'); END"""
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
     _m002_reminders,
     _m003_offer_checks,
     _m004_salted_commitments,
+    _m005_voids,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -868,6 +889,7 @@ def get_agreement(conn: sqlite3.Connection, agreement_id: int, *, today: date) -
                 receipt=p["receipt"],
                 recorded_at=p["recorded_at"],
                 allocations=mine,
+                void_reason=_void_of(conn, "payment", p["id"]),
             )
         )
     schedule = []
@@ -900,19 +922,14 @@ def get_agreement(conn: sqlite3.Connection, agreement_id: int, *, today: date) -
         source=head["source"],
         paid=from_fen(paid_fen),
         balance=from_fen(balance_fen),
-        overpaid=from_fen(sum(p["excess_fen"] for p in _payment_rows(conn, agreement_id))),
+        overpaid=sum((p.excess for p in payments if p.void_reason is None), from_fen(0)),
         finished=balance_fen == 0,
         next_due=unpaid[0].due if unpaid else None,
         overdue=sum(overdue, from_fen(0)),
         schedule=schedule,
         payments=payments,
+        void_reason=_void_of(conn, "agreement", agreement_id),
     )
-
-
-def _payment_rows(conn: sqlite3.Connection, agreement_id: int) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT excess_fen FROM payments WHERE agreement_id = ?", (agreement_id,)
-    ).fetchall()
 
 
 def list_agreements(conn: sqlite3.Connection, *, today: date) -> list[AgreementView]:
@@ -936,6 +953,8 @@ def add_payment(
         raise BadInput("err.amount_zero", field="amount")
     with transaction(conn):
         _agreement_row(conn, agreement_id)
+        if _void_of(conn, "agreement", agreement_id) is not None:
+            raise BadInput("err.agreement_voided", id=agreement_id)
         owed = [
             ledger.Owed(n=r["n"], amount_fen=r["amount_fen"], paid_fen=r["paid_fen"])
             for r in conn.execute(
@@ -972,6 +991,63 @@ def add_payment(
     return payment_id
 
 
+def _void_of(conn: sqlite3.Connection, kind: str, target_id: int) -> str | None:
+    """The reason ``kind`` ``target_id`` was voided, or ``None``."""
+    row = conn.execute(
+        "SELECT reason FROM voids WHERE kind = ? AND target_id = ?", (kind, target_id)
+    ).fetchone()
+    return None if row is None else str(row["reason"])
+
+
+def void_agreement(
+    conn: sqlite3.Connection, agreement_id: int, *, reason: str, recorded_at: datetime
+) -> None:
+    """Void a mistaken agreement: it stays on record, marked void with ``reason``; ``remind``
+    and ``pay`` ignore it from now on."""
+    with transaction(conn):
+        _agreement_row(conn, agreement_id)
+        if _void_of(conn, "agreement", agreement_id) is not None:
+            raise BadInput("err.agreement_voided", id=agreement_id)
+        conn.execute(
+            "INSERT INTO voids (kind, target_id, reason, recorded_at)"
+            " VALUES ('agreement', ?, ?, ?)",
+            (agreement_id, reason, recorded_at.isoformat(timespec="seconds")),
+        )
+
+
+def void_payment(
+    conn: sqlite3.Connection,
+    agreement_id: int,
+    payment_id: int,
+    *,
+    reason: str,
+    recorded_at: datetime,
+) -> None:
+    """Void a mistaken payment of ``agreement_id`` in one transaction: what it paid on each
+    installment is owed again, and the payment stays on record, marked void with ``reason``."""
+    with transaction(conn):
+        _agreement_row(conn, agreement_id)
+        found = conn.execute(
+            "SELECT id FROM payments WHERE id = ? AND agreement_id = ?",
+            (payment_id, agreement_id) if _is_rowid(payment_id) else (0, 0),
+        ).fetchone()
+        if found is None:
+            raise BadInput("err.payment_unknown_id", id=payment_id, agreement=agreement_id)
+        if _void_of(conn, "payment", payment_id) is not None:
+            raise BadInput("err.payment_voided", id=payment_id)
+        for a in conn.execute(
+            "SELECT n, amount_fen FROM allocations WHERE payment_id = ?", (payment_id,)
+        ).fetchall():
+            conn.execute(
+                "UPDATE installments SET paid_fen = paid_fen - ? WHERE agreement_id = ? AND n = ?",
+                (a["amount_fen"], agreement_id, a["n"]),
+            )
+        conn.execute(
+            "INSERT INTO voids (kind, target_id, reason, recorded_at) VALUES ('payment', ?, ?, ?)",
+            (payment_id, reason, recorded_at.isoformat(timespec="seconds")),
+        )
+
+
 def due_installments(conn: sqlite3.Connection, *, until: date) -> list[DueInstallment]:
     """Unpaid (or partly paid) installments due on or before ``until`` — overdue ones included —
     earliest first. Uses the partial index ``installments_unpaid_due``."""
@@ -979,6 +1055,7 @@ def due_installments(conn: sqlite3.Connection, *, until: date) -> list[DueInstal
         """SELECT i.agreement_id, a.platform, i.n, i.due, i.amount_fen - i.paid_fen AS left_fen
 FROM installments i JOIN agreements a ON a.id = i.agreement_id
 WHERE i.paid_fen < i.amount_fen AND i.due <= ?
+  AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.kind = 'agreement' AND v.target_id = a.id)
 ORDER BY i.due, i.agreement_id, i.n""",
         (until.isoformat(),),
     )

@@ -367,9 +367,49 @@ def show(
     print_agreement(view)
 
 
+def _reason(reason: str | None) -> str:
+    """A void's reason: required, one line of free text (it is evidence)."""
+    from repaycli.cli.log import parse_text
+
+    text = parse_text("reason")(reason) if reason is not None else ""
+    if not text:
+        raise BadInput("err.void_reason")
+    return text
+
+
+@agreement_app.command("void")
+def void(
+    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement to void.")],
+    *,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why it is void (kept with it).")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Void a mistaken agreement: it stays on record, marked void; remind and pay ignore it."""
+    command_lang(lang)
+    from repaycli import store
+
+    why = _reason(reason)
+    if not have_database():
+        raise BadInput("err.agreement_unknown_id", id=agreement_id)
+    with store.opened() as conn:
+        store.void_agreement(conn, agreement_id, reason=why, recorded_at=now())
+    write_out(t("void.agreement_done", id=agreement_id))
+
+
 def pay(
     agreement_id: Annotated[int, typer.Argument(metavar="AGREEMENT_ID", help="The agreement.")],
     *,
+    void_payment: Annotated[
+        int | None,
+        typer.Option(
+            "--void", metavar="PAYMENT_ID", help="Void a mistaken payment (with --reason)."
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="With --void: why it is void.")
+    ] = None,
     amount: Annotated[
         str | None, typer.Option("--amount", help="Amount paid (1500, ¥1,500).")
     ] = None,
@@ -389,10 +429,22 @@ def pay(
     from repaycli.cli.log import parse_text
 
     day = today()
+    if void_payment is not None:
+        why = _reason(reason)
+        if not have_database():
+            raise BadInput("err.agreement_unknown_id", id=agreement_id)
+        with store.opened() as conn:
+            store.void_payment(conn, agreement_id, void_payment, reason=why, recorded_at=now())
+        write_out(t("void.payment_done", id=void_payment, agreement=agreement_id))
+        return
+    if reason is not None:
+        raise BadInput("err.reason_without_void")
     if not have_database():
         raise BadInput("err.agreement_unknown_id", id=agreement_id)
     with store.opened() as conn:  # an unknown or finished agreement before asking anything
         before = store.get_agreement(conn, agreement_id, today=day)
+    if before.void_reason is not None:
+        raise BadInput("err.agreement_voided", id=agreement_id)
     if before.finished:
         raise BadInput("err.agreement_finished", id=agreement_id)
     value = _required(amount, "amount", lambda v: parse_amount(v, field="amount"), no_input)

@@ -87,6 +87,8 @@ class PaymentView(Model):
     receipt: str | None
     recorded_at: str
     allocations: list[Allocation]
+    #: Why it was voided (``pay --void``); ``None`` while it stands.
+    void_reason: str | None = None
 
 
 class AgreementView(Model):
@@ -106,3 +108,5 @@ class AgreementView(Model):
     overdue: Money
     schedule: list[InstallmentView]
     payments: list[PaymentView]
+    #: Why it was voided (``agreement void``); ``None`` while it stands.
+    void_reason: str | None = None
