@@ -270,6 +270,12 @@ def letter(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing --output file.")
     ] = False,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="hardship (default), complaint, dispute or collection (from the log)."
+        ),
+    ] = "hardship",
     lang: LangOption = None,
 ) -> None:
     """Write the application letter (协商还款申请书) from the saved plan or from flags.
@@ -281,6 +287,14 @@ def letter(
     if fmt.strip().lower() not in choices:
         raise BadInput("err.choice", field="format", value=fmt, choices=t("list_sep").join(choices))
     style = LetterFormat(fmt.strip().lower())
+    from repaycli.cli import evidence_letter
+
+    if evidence_letter.parse_kind(kind) != "hardship":  # built from the log: cli/evidence_letter
+        markdown = style is LetterFormat.MARKDOWN
+        return evidence_letter.write(
+            kind.strip().lower(), platform=platform, details=details, markdown=markdown,
+            output=output, force=force,
+        )  # fmt: skip
     day = today()
     language = get_lang()
     facts = build_facts(
