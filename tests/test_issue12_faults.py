@@ -481,3 +481,110 @@ def test_a_mistaken_payment_is_voided_and_owed_again() -> None:
     assert one_line(invoke("pay", "1", "--void", "1")) == (
         "Error: say why it is void with --reason TEXT (the reason is kept with it as evidence)"
     )
+
+
+# --- one chain for all evidence: agreements, payments, closures, offer checks, voids ----------
+
+
+def _tamper(sql: str, *drop: str) -> None:
+    conn = sqlite3.connect(db_path())
+    for trigger in drop:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+def _evidence() -> None:
+    """An agreement, a payment, a closed follow-up and a void: four kinds of event."""
+    _agreement()
+    env = {"REPAYCLI_TODAY": "2026-01-10"}
+    assert invoke("pay", "1", "--amount", "3", env=env).exit_code == 0
+    assert invoke("pay", "1", "--amount", "2", env=env).exit_code == 0
+    assert invoke("pay", "1", "--void", "2", "--reason", "typo", env=env).exit_code == 0
+    add_entry("--follow-up", "+3d")
+    assert invoke("log", "done", "1").exit_code == 0
+
+
+def test_verify_covers_agreements_payments_closures_and_voids() -> None:
+    _evidence()
+    result = invoke("log", "verify")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "Agreements, payments, closures, offer checks and voids: 5 events, each record as recorded."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sql", "drop", "message"),
+    [
+        (
+            "UPDATE agreements SET total_fen = 1200000",
+            (),
+            "agreement 1 is not what was recorded: it was changed behind repaycli's back",
+        ),
+        (
+            "UPDATE payments SET amount_fen = 30000 WHERE id = 1",
+            (),
+            "payment 1 is not what was recorded: it was changed behind repaycli's back",
+        ),
+        (
+            "UPDATE installments SET paid_fen = 0 WHERE n = 1",
+            (),
+            "agreement 1's paid amounts are not what its payments add up to: they were changed"
+            " behind repaycli's back",
+        ),
+        (
+            "DELETE FROM follow_ups_done",
+            (),
+            "the follow-up closing of entry 1 was recorded but is gone: it was removed behind"
+            " repaycli's back",
+        ),
+        (
+            "UPDATE voids SET reason = 'never paid'",
+            ("voids_no_update",),
+            "void 1 is not what was recorded: it was changed behind repaycli's back",
+        ),
+        (
+            "UPDATE events SET body = replace(body, '1200', '1300') WHERE kind = 'agreement'",
+            ("events_no_update",),
+            "event #1 (an agreement, payment, follow-up closure, offer check or void) was changed"
+            " after it was recorded: the evidence is not intact",
+        ),
+        (
+            "INSERT INTO payments (agreement_id, recorded_at, paid_on, amount_fen)"
+            " VALUES (1, '2026-01-10T10:00:00+08:00', '2026-01-10', 100)",
+            (),
+            "payment 3 was never recorded as an event: it was added behind repaycli's back",
+        ),
+    ],
+)
+def test_an_edit_to_any_record_shows_in_verify(
+    sql: str, drop: tuple[str, ...], message: str
+) -> None:
+    _evidence()
+    _tamper(sql, *drop)
+    result = invoke("log", "verify")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
+
+
+def test_records_from_before_the_events_are_entered_by_the_migration(tmp_path: Path) -> None:
+    path = db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = store.connect(path, migrate_to=5)
+    conn.execute(
+        "INSERT INTO agreements (recorded_at, platform, total_fen, periods, first_due)"
+        " VALUES ('2025-12-01T10:00:00+08:00', 'huabei', 1200, 2, '2026-01-01')"
+    )
+    conn.execute(
+        "INSERT INTO installments (agreement_id, n, due, amount_fen)"
+        " VALUES (1, 1, '2026-01-01', 500), (1, 2, '2026-02-01', 700)"
+    )
+    conn.close()
+    result = invoke("log", "verify")  # migrates to the current schema first
+    assert result.exit_code == 0, result.output
+    assert "1 events" in result.stdout
+    _tamper("UPDATE installments SET amount_fen = 1 WHERE n = 2")
+    assert one_line(invoke("log", "verify"), 1) == (
+        "Error: agreement 1 is not what was recorded: it was changed behind repaycli's back"
+    )

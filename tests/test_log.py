@@ -266,7 +266,11 @@ def test_verify_intact_then_changed_then_export_check(tmp_path: Path) -> None:
         "head_hash": None,
         "problem": "changed",
         "entry_id": 2,
-    }
+        "events": {
+            "intact": True, "count": 0, "problem": None, "event_id": None, "kind": None,
+            "ref": None,
+        },
+    }  # fmt: skip
 
 
 def test_verify_names_a_removed_entry() -> None:

@@ -56,6 +56,7 @@ FINAL_OBJECTS = [
     ("table", "agreements"),
     ("table", "allocations"),
     ("table", "contacts"),
+    ("table", "events"),
     ("table", "follow_ups_done"),
     ("table", "installments"),
     ("table", "offer_checks"),
@@ -63,6 +64,8 @@ FINAL_OBJECTS = [
     ("table", "voids"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
+    ("trigger", "events_no_delete"),
+    ("trigger", "events_no_update"),
     ("trigger", "offer_checks_no_update"),
     ("trigger", "voids_no_delete"),
     ("trigger", "voids_no_update"),
@@ -85,7 +88,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 5
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 6
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -97,6 +100,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m003_offer_checks",
         "m004_salted_commitments",
         "m005_voids",
+        "m006_evidence_events",
     ]
     assert store.migrate(conn) == []
     conn.close()

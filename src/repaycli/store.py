@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -199,12 +200,39 @@ BEGIN SELECT RAISE(ABORT, 'voids are append-only'); END"""
         )
 
 
+def _m006_evidence_events(conn: sqlite3.Connection) -> None:
+    """Agreements, payments, follow-up closures, offer checks and voids become events in a hash
+    chain of their own (append-only), so an edit to any of them shows in ``log verify``. Records
+    written before are entered as they stand now, in the order they were written."""
+    conn.execute(
+        """CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    ref INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    UNIQUE (kind, ref)
+)"""
+    )
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"""CREATE TRIGGER events_no_{action.lower()} BEFORE {action} ON events
+BEGIN SELECT RAISE(ABORT, 'the evidence events are append-only'); END"""
+        )
+    records = sorted(_records(conn), key=lambda r: (r[3], _KIND_ORDER.index(r[0]), r[1]))
+    for kind, ref, body, recorded_at in records:
+        _append_event(conn, kind, ref, body, recorded_at)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
     _m002_reminders,
     _m003_offer_checks,
     _m004_salted_commitments,
     _m005_voids,
+    _m006_evidence_events,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -769,10 +797,12 @@ def close_follow_up(conn: sqlite3.Connection, entry_id: int, *, done_at: datetim
             row = _contact_row(conn, later["id"])
         if row["follow_up"] is None:
             raise BadInput("err.log_no_follow_up", id=row["id"])
-        conn.execute(
+        added = conn.execute(
             "INSERT OR IGNORE INTO follow_ups_done (contact_id, done_at) VALUES (?, ?)",
             (row["id"], done_at.isoformat(timespec="seconds")),
         )
+        if added.rowcount:
+            _record_event(conn, "follow_up_done", int(row["id"]), done_at)
     return get_contact(conn, row["id"])
 
 
@@ -841,6 +871,7 @@ def add_agreement(
             "INSERT INTO installments (agreement_id, n, due, amount_fen) VALUES (?, ?, ?, ?)",
             [(agreement_id, n, due.isoformat(), fen) for n, (due, fen) in enumerate(schedule, 1)],
         )
+        _record_event(conn, "agreement", agreement_id, recorded_at)
     return agreement_id
 
 
@@ -988,6 +1019,7 @@ def add_payment(
                 "UPDATE installments SET paid_fen = paid_fen + ? WHERE agreement_id = ? AND n = ?",
                 (fen, agreement_id, n),
             )
+        _record_event(conn, "payment", payment_id, recorded_at)
     return payment_id
 
 
@@ -1008,11 +1040,12 @@ def void_agreement(
         _agreement_row(conn, agreement_id)
         if _void_of(conn, "agreement", agreement_id) is not None:
             raise BadInput("err.agreement_voided", id=agreement_id)
-        conn.execute(
+        cursor = conn.execute(
             "INSERT INTO voids (kind, target_id, reason, recorded_at)"
             " VALUES ('agreement', ?, ?, ?)",
             (agreement_id, reason, recorded_at.isoformat(timespec="seconds")),
         )
+        _record_event(conn, "void", int(cursor.lastrowid or 0), recorded_at)
 
 
 def void_payment(
@@ -1042,10 +1075,11 @@ def void_payment(
                 "UPDATE installments SET paid_fen = paid_fen - ? WHERE agreement_id = ? AND n = ?",
                 (a["amount_fen"], agreement_id, a["n"]),
             )
-        conn.execute(
+        cursor = conn.execute(
             "INSERT INTO voids (kind, target_id, reason, recorded_at) VALUES ('payment', ?, ?, ?)",
             (payment_id, reason, recorded_at.isoformat(timespec="seconds")),
         )
+        _record_event(conn, "void", int(cursor.lastrowid or 0), recorded_at)
 
 
 def due_installments(conn: sqlite3.Connection, *, until: date) -> list[DueInstallment]:
@@ -1084,6 +1118,7 @@ def add_offer_check(
             "INSERT INTO offer_checks (contact_id, checked_at, evaluation) VALUES (?, ?, ?)",
             (entry_id, checked_at.isoformat(timespec="seconds"), evaluation_json),
         )
+        _record_event(conn, "offer_check", int(cursor.lastrowid or 0), checked_at)
     return int(cursor.lastrowid or 0)
 
 
@@ -1132,3 +1167,173 @@ ORDER BY c.follow_up, c.id""",
         (until.isoformat(),),
     )
     return _follow_ups(rows)
+
+
+# --- evidence events: agreements, payments, closures, offer checks and voids in a chain --------
+
+#: Event kinds, in the order records of the same second were written.
+_KIND_ORDER = ("agreement", "payment", "follow_up_done", "offer_check", "void")
+
+
+def _agreement_body(conn: sqlite3.Connection, agreement_id: int) -> dict[str, Any]:
+    head = conn.execute("SELECT * FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
+    parts = conn.execute(
+        "SELECT n, due, amount_fen FROM installments WHERE agreement_id = ? ORDER BY n",
+        (agreement_id,),
+    ).fetchall()
+    body = {key: head[key] for key in head.keys()}
+    body["schedule"] = [[p["n"], p["due"], p["amount_fen"]] for p in parts]
+    return body
+
+
+def _payment_body(conn: sqlite3.Connection, payment_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
+    allocs = conn.execute(
+        "SELECT n, amount_fen FROM allocations WHERE payment_id = ? ORDER BY n", (payment_id,)
+    ).fetchall()
+    body = {key: row[key] for key in row.keys()}
+    body["allocations"] = [[a["n"], a["amount_fen"]] for a in allocs]
+    return body
+
+
+def _row_body(conn: sqlite3.Connection, table: str, key: str, ref: int) -> dict[str, Any]:
+    row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (ref,)).fetchone()
+    return {k: row[k] for k in row.keys()}
+
+
+def _body(conn: sqlite3.Connection, kind: str, ref: int) -> dict[str, Any]:
+    """A record as it stands now, as its event holds it."""
+    if kind == "agreement":
+        return _agreement_body(conn, ref)
+    if kind == "payment":
+        return _payment_body(conn, ref)
+    if kind == "follow_up_done":
+        return _row_body(conn, "follow_ups_done", "contact_id", ref)
+    if kind == "offer_check":
+        return _row_body(conn, "offer_checks", "id", ref)
+    return _row_body(conn, "voids", "id", ref)
+
+
+def _records(conn: sqlite3.Connection) -> Iterator[tuple[str, int, dict[str, Any], str]]:
+    """Every record as (kind, ref, body, recorded_at)."""
+    sources = (
+        ("agreement", "SELECT id AS ref, recorded_at FROM agreements"),
+        ("payment", "SELECT id AS ref, recorded_at FROM payments"),
+        ("follow_up_done", "SELECT contact_id AS ref, done_at AS recorded_at FROM follow_ups_done"),
+        ("offer_check", "SELECT id AS ref, checked_at AS recorded_at FROM offer_checks"),
+        ("void", "SELECT id AS ref, recorded_at FROM voids"),
+    )
+    for kind, sql in sources:
+        for row in conn.execute(sql).fetchall():
+            yield kind, int(row["ref"]), _body(conn, kind, int(row["ref"])), str(row["recorded_at"])
+
+
+def _event_hash(event: Mapping[str, Any]) -> str:
+    body = {k: event[k] for k in ("id", "kind", "ref", "recorded_at", "body", "prev_hash")}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _append_event(
+    conn: sqlite3.Connection, kind: str, ref: int, body: Mapping[str, Any], recorded_at: str
+) -> None:
+    """Chain one event to the last (inside the caller's transaction)."""
+    last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+    event: dict[str, Any] = {
+        "id": max(last["id"] if last else 0, seq["seq"] if seq else 0) + 1,
+        "kind": kind,
+        "ref": ref,
+        "recorded_at": recorded_at,
+        "body": dict(body),
+        "prev_hash": last["hash"] if last else evidence.GENESIS,
+    }
+    event["hash"] = _event_hash(event)
+    conn.execute(
+        "INSERT INTO events (id, kind, ref, recorded_at, body, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            event["id"],
+            kind,
+            ref,
+            recorded_at,
+            json.dumps(event["body"], ensure_ascii=False, sort_keys=True),
+            event["prev_hash"],
+            event["hash"],
+        ),
+    )
+
+
+def _record_event(conn: sqlite3.Connection, kind: str, ref: int, recorded_at: datetime) -> None:
+    _append_event(
+        conn, kind, ref, _body(conn, kind, ref), recorded_at.isoformat(timespec="seconds")
+    )
+
+
+@dataclass(frozen=True)
+class EventCheck:
+    """``problem``: ``None``; ``event_changed`` / ``event_removed`` (event ``event_id``);
+    ``record_changed`` (``kind`` ``ref`` is not what its event holds); ``record_removed`` (an
+    event's record is gone); ``record_unrecorded``
+    (a record with no event); ``paid_changed`` (an installment's paid amount is not what its
+    payments add up to; ``ref``: the agreement)."""
+
+    count: int
+    problem: str | None = None
+    event_id: int | None = None
+    kind: str | None = None
+    ref: int | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_events(conn: sqlite3.Connection) -> EventCheck:
+    """Re-compute the events chain, then check every record against its event."""
+    if "events" not in _tables(conn):
+        return EventCheck(0)
+    prev, expected, held = evidence.GENESIS, 1, {}
+    rows = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
+    for row in rows:
+        if row["id"] != expected:
+            return EventCheck(len(rows), "event_removed", expected)
+        try:
+            event = {k: row[k] for k in row.keys()}
+            event["body"] = json.loads(row["body"])
+        except ValueError:
+            return EventCheck(len(rows), "event_changed", row["id"])
+        if _event_hash(event) != row["hash"]:
+            return EventCheck(len(rows), "event_changed", row["id"])
+        if row["prev_hash"] != prev:
+            return EventCheck(len(rows), "event_changed", max(expected - 1, 1))
+        prev, expected = row["hash"], expected + 1
+        held[(row["kind"], row["ref"])] = event["body"]
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+    if seq is not None and seq["seq"] >= expected:
+        return EventCheck(len(rows), "event_removed", expected)
+    seen = set()
+    for kind, ref, body, _ in _records(conn):
+        if (kind, ref) not in held:
+            return EventCheck(len(rows), "record_unrecorded", kind=kind, ref=ref)
+        if held[(kind, ref)] != json.loads(json.dumps(body, ensure_ascii=False, sort_keys=True)):
+            return EventCheck(len(rows), "record_changed", kind=kind, ref=ref)
+        seen.add((kind, ref))
+    for kind, ref in held:
+        if (kind, ref) not in seen:
+            return EventCheck(len(rows), "record_removed", kind=kind, ref=ref)
+    paid = conn.execute(
+        """SELECT i.agreement_id FROM installments i
+WHERE i.paid_fen <> (SELECT coalesce(sum(a.amount_fen), 0) FROM allocations a
+    WHERE a.agreement_id = i.agreement_id AND a.n = i.n
+      AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.kind = 'payment'
+                      AND v.target_id = a.payment_id))
+LIMIT 1"""
+    ).fetchone()
+    if paid is not None:
+        return EventCheck(len(rows), "paid_changed", kind="agreement", ref=paid["agreement_id"])
+    return EventCheck(len(rows))
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -446,9 +446,7 @@ def export(
     )
     stamp = now().isoformat(timespec="seconds")
     if fmt is ExportFormat.JSON:
-        document = proof.export_document(
-            shown, exported_at=stamp, redact_on=redact_on, check=check
-        )
+        document = proof.export_document(shown, exported_at=stamp, redact_on=redact_on, check=check)
         text = json.dumps(document, ensure_ascii=False, indent=2)
     else:
         entries = [LogEntry.model_validate(_as_model(e)) for e in shown]
@@ -498,11 +496,12 @@ def verify(
         if wanted is None:
             raise BadInput("err.fingerprint_bad", value=fingerprint_code[:40])
     document = _read_export(export_file) if export_file is not None else None
-    check, anchors = ChainCheck(0, GENESIS), None
+    check, anchors, events = ChainCheck(0, GENESIS), None, store.EventCheck(0)
     if have_database():
         with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
             anchors = store.log_anchors(conn)
+            events = store.verify_events(conn)
     body: dict[str, Any] = {
         "schema_version": JSON_SCHEMA_VERSION,
         "intact": check.intact,
@@ -511,12 +510,27 @@ def verify(
         "problem": check.problem,
         "entry_id": check.entry_id,
     }
+    body["events"] = {
+        "intact": events.intact,
+        "count": events.count,
+        "problem": events.problem,
+        "event_id": events.event_id,
+        "kind": events.kind,
+        "ref": events.ref,
+    }
     lines: list[str] = []
     failure: Failure | None = None
     if not check.intact:
         failure = Failure(f"log.verify_{check.problem}", id=check.entry_id)
+    elif not events.intact:
+        what = t(f"evidence.kind.{events.kind}") if events.kind else ""
+        failure = Failure(
+            f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref
+        )
     elif check.count:
         lines.append(t("log.verify_ok", count=check.count, head=check.head))
+    if failure is None and events.count:
+        lines.append(t("evidence.events_ok", count=events.count))
     elif export_file is None and wanted is None:
         lines.append(t("log.verify_nothing"))
     if document is not None and export_file is not None:
