@@ -435,3 +435,21 @@ def test_any_redacted_export_of_salted_entries_verifies(fields: list[dict[str, A
                 assert name not in out["salts"]
                 if original[name] is not None and name in ("number", "notes"):
                     assert out[name] == evidence.redact(original[name])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(evidence.COMMITTED_FIELDS),
+    value=st.one_of(
+        st.none(),
+        st.text(),
+        st.integers(min_value=-(2**63), max_value=2**63),
+        st.lists(st.fixed_dictionaries({"path": st.text(), "size": st.integers(0, 10**9)})),
+    ),
+)
+def test_field_json_matches_the_encoder(name: str, value: Any) -> None:
+    """The fast path of a commitment's bytes is exactly the compact, key-sorted JSON."""
+    expected = json.dumps(
+        [name, value], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
+    assert evidence._field_json(name, value) == expected
