@@ -49,7 +49,7 @@ def test_even_split_keeps_month_ends_and_sums_exactly() -> None:
         [
             "id", "recorded_at", "platform", "total", "periods", "first_due", "log_entry",
             "source", "paid", "balance", "overpaid", "finished", "next_due", "overdue",
-            "schedule", "payments",
+            "schedule", "payments", "void_reason",
         ]
     )  # fmt: skip
 
@@ -121,6 +121,7 @@ def test_pay_partial_then_over_then_refused() -> None:
         "receipt": None,
         "recorded_at": data["payment"]["recorded_at"],
         "allocations": [{"n": 2, "amount": "166.66"}, {"n": 3, "amount": "333.34"}],
+        "void_reason": None,
     }
     assert data["agreement"]["finished"] is True and data["agreement"]["overpaid"] == "100.00"
     code, out, err = run("pay", "1", "--amount", "1")

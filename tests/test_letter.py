@@ -505,6 +505,11 @@ def test_output_file_is_private_and_written_in_one_step(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["letter.md"]
     result = runner.invoke(app, [*FLAGS, "--lang", "zh", "--output", str(target)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"错误：{target} 已存在；请换一个文件名，或加 --force 覆盖\n",
+    )  # issue 12: an existing letter is replaced only with --force
+    result = runner.invoke(app, [*FLAGS, "--lang", "zh", "--output", str(target), "--force"])
     assert result.exit_code == 0, result.output
     assert "【姓名】" in target.read_text(encoding="utf-8")
     assert target.stat().st_mode & 0o777 == 0o600

@@ -214,8 +214,10 @@ def test_export_json_markdown_redact_and_file(tmp_path: Path) -> None:
     code, out, _ = run("log", "export", "--format", "json")
     data = json.loads(out)
     assert sorted(data) == [
-        "entries", "exported_at", "head_hash", "intact", "redacted", "schema_version",
+        "count", "entries", "exported_at", "fingerprint", "head_hash", "intact", "redacted",
+        "schema_version", "seal", "unverifiable",
     ]  # fmt: skip
+    assert data["count"] == 2 and data["schema_version"] == 2
     assert data["intact"] is True and data["head_hash"] == data["entries"][-1]["hash"]
     assert verify_chain(data["entries"]).intact  # anyone can recompute the chain from a copy
     code, out, _ = run("log", "export", "--format", "markdown", "--redact")
@@ -264,7 +266,11 @@ def test_verify_intact_then_changed_then_export_check(tmp_path: Path) -> None:
         "head_hash": None,
         "problem": "changed",
         "entry_id": 2,
-    }
+        "events": {
+            "intact": True, "count": 0, "problem": None, "event_id": None, "kind": None,
+            "ref": None,
+        },
+    }  # fmt: skip
 
 
 def test_verify_names_a_removed_entry() -> None:

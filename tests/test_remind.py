@@ -403,7 +403,12 @@ def test_ics_keeps_the_mode_of_an_existing_file(leap: Path, tmp_path: Path) -> N
     feed = tmp_path / "shared.ics"
     feed.write_text("old")
     feed.chmod(0o644)
-    assert remind("--ics", str(feed)).exit_code == 0
+    refused = remind("--ics", str(feed))  # not a feed repaycli wrote: only with --force
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"Error: {feed} already exists; choose another file or add --force to replace it\n",
+    )
+    assert remind("--ics", str(feed), "--force").exit_code == 0
     assert oct(feed.stat().st_mode & 0o777) == "0o644"
     assert feed.read_bytes().startswith(b"BEGIN:VCALENDAR")
 

@@ -56,13 +56,19 @@ FINAL_OBJECTS = [
     ("table", "agreements"),
     ("table", "allocations"),
     ("table", "contacts"),
+    ("table", "events"),
     ("table", "follow_ups_done"),
     ("table", "installments"),
     ("table", "offer_checks"),
     ("table", "payments"),
+    ("table", "voids"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
+    ("trigger", "events_no_delete"),
+    ("trigger", "events_no_update"),
     ("trigger", "offer_checks_no_update"),
+    ("trigger", "voids_no_delete"),
+    ("trigger", "voids_no_update"),
 ]
 
 
@@ -82,13 +88,20 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 3
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 6
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
 def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
     conn = store.connect(tmp_path / "db.sqlite3", migrate_to=0)
-    assert store.migrate(conn) == ["m001_initial", "m002_reminders", "m003_offer_checks"]
+    assert store.migrate(conn) == [
+        "m001_initial",
+        "m002_reminders",
+        "m003_offer_checks",
+        "m004_salted_commitments",
+        "m005_voids",
+        "m006_evidence_events",
+    ]
     assert store.migrate(conn) == []
     conn.close()
 

@@ -12,7 +12,40 @@ import stat
 import tempfile
 from pathlib import Path
 
-from repaycli.errors import Failure, RepayError
+from repaycli.errors import BadInput, Failure, RepayError
+
+
+def _follows_to_file(target: Path) -> bool:
+    """Whether ``target`` is a symbolic link that leads to a regular file or to nothing (writing
+    through it would change or create a file somewhere else). A link to a device or a pipe
+    (``/dev/stdout``) is fine."""
+    try:
+        if not stat.S_ISLNK(os.lstat(target).st_mode):
+            return False
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def check_target(target: Path, *, force: bool) -> None:
+    """Before writing ``target``: refuse a symbolic link to a file (never written through), and
+    an existing file unless ``force``. A name the system refuses (too long, a missing folder)
+    is one line too."""
+    if _follows_to_file(target):
+        raise BadInput("err.file_symlink", path=str(target))
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise BadInput("err.file_write", path=str(target), detail=exc.strerror or str(exc)) from exc
+    if stat.S_ISREG(info.st_mode) and not force:
+        raise BadInput("err.file_exists", path=str(target))
 
 
 def write_private(
@@ -21,6 +54,8 @@ def write_private(
     """Write ``data`` to ``target``; a new file gets ``mode``, an existing one keeps its own.
     Any ``OSError`` becomes one ``err.file_write`` line (``error``: its class)."""
     tmp: str | None = None
+    if _follows_to_file(target):
+        raise BadInput("err.file_symlink", path=str(target))
     try:
         try:
             info = target.stat()
@@ -30,7 +65,7 @@ def write_private(
             with target.open("wb") as handle:
                 handle.write(data)
             return
-        real = target.resolve() if info is not None else target
+        real = target
         keep = stat.S_IMODE(info.st_mode) if info is not None else mode
         fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name[:64]}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:

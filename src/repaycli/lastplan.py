@@ -6,7 +6,6 @@ can grow. A missing file is ``None``; a file that cannot be used raises ``Failur
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from repaycli.errors import Failure
+from repaycli.safeload import loads_json, read_text
 
 #: The newest ``schema_version`` of the plan JSON this version can read (``PlanResult``).
 SCHEMA_VERSION = 2
@@ -103,13 +103,13 @@ def _ladder(value: Any) -> Any:
 def read_last_plan(path: Path) -> SavedPlan | None:
     """The saved plan, ``None`` when there is none; ``Failure`` when it cannot be used."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, limit=64 * 1024 * 1024)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise Failure("lastplan.err.unreadable", path=str(path), detail=str(exc)) from exc
     try:
-        data = json.loads(text)
+        data = loads_json(text)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         version = data.get("schema_version", SCHEMA_VERSION)

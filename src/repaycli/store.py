@@ -20,8 +20,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import stat
 import time
@@ -172,7 +174,66 @@ BEGIN SELECT RAISE(ABORT, 'offer checks are append-only'); END"""
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_m001_initial, _m002_reminders, _m003_offer_checks)
+def _m004_salted_commitments(conn: sqlite3.Connection) -> None:
+    """Entries from now on commit each field with its own random salt (``core.evidence``), kept
+    in ``salts`` (JSON, field → hex); earlier entries keep ``salts`` NULL and their v1 hash."""
+    conn.execute("ALTER TABLE contacts ADD COLUMN salts TEXT")
+
+
+def _m005_voids(conn: sqlite3.Connection) -> None:
+    """Mistaken agreements and payments are put right by an appended void with its reason, never
+    by editing them (``agreement void``, ``pay --void``); a void is itself append-only."""
+    conn.execute(
+        """CREATE TABLE voids (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('agreement', 'payment')),
+    target_id INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (trim(reason) <> ''),
+    recorded_at TEXT NOT NULL,
+    UNIQUE (kind, target_id)
+)"""
+    )
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"""CREATE TRIGGER voids_no_{action.lower()} BEFORE {action} ON voids
+BEGIN SELECT RAISE(ABORT, 'voids are append-only'); END"""
+        )
+
+
+def _m006_evidence_events(conn: sqlite3.Connection) -> None:
+    """Agreements, payments, follow-up closures, offer checks and voids become events in a hash
+    chain of their own (append-only), so an edit to any of them shows in ``log verify``. Records
+    written before are entered as they stand now, in the order they were written."""
+    conn.execute(
+        """CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    ref INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    UNIQUE (kind, ref)
+)"""
+    )
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"""CREATE TRIGGER events_no_{action.lower()} BEFORE {action} ON events
+BEGIN SELECT RAISE(ABORT, 'the evidence events are append-only'); END"""
+        )
+    records = sorted(_records(conn), key=lambda r: (r[3], _KIND_ORDER.index(r[0]), r[1]))
+    for kind, ref, body, recorded_at in records:
+        _append_event(conn, kind, ref, body, recorded_at)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _m001_initial,
+    _m002_reminders,
+    _m003_offer_checks,
+    _m004_salted_commitments,
+    _m005_voids,
+    _m006_evidence_events,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -186,6 +247,19 @@ def _ro_uri(path: Path, *, immutable: bool = False) -> str:
     return f"file:{quote(str(path.resolve()))}?{flags}"
 
 
+def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """``application_id``, ``user_version`` and the number of schema objects, read in ONE
+    statement (one read transaction). Read one by one, a first run in another process could
+    commit between them: application_id 0 from before, version 1 from after — and a new
+    database was refused as "not a repaycli database"."""
+    row = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id),"
+        " (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 def _check_header(path: Path) -> None:
     """Refuse another program's database or a newer repaycli's from the main file alone, opened
     immutable so that refusing it leaves no -wal / -shm behind. Anything this cannot read is left
@@ -195,9 +269,7 @@ def _check_header(path: Path) -> None:
     except sqlite3.Error:
         return
     try:
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        app_id, version, tables = _identity(conn)
     except sqlite3.Error:
         return
     finally:
@@ -230,6 +302,8 @@ def check_file(path: Path) -> int:
     ``quick_check`` only when the file is small or about to be migrated.
     """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block every command
+            raise Failure("err.db_not_file", path=str(path))
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
@@ -254,9 +328,7 @@ def _check_open(path: Path) -> int:
     except sqlite3.Error as exc:
         raise Failure("err.db_unreadable", path=str(path), detail=str(exc)) from exc
     try:
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        app_id, version, tables = _identity(conn)
         if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables):
             raise Failure("err.db_not_repaycli", path=str(path))
         if version > SCHEMA_VERSION:
@@ -355,17 +427,50 @@ def connect(path: Path | None = None, *, migrate_to: int | None = None) -> sqlit
     return conn
 
 
+def _connect_read_only(path: Path, cause: Failure) -> sqlite3.Connection:
+    """A database on read-only media (or in a folder that refuses the -wal / -shm files): read
+    it without writing, when its schema is current; else re-raise ``cause``."""
+    for immutable in (False, True):
+        try:
+            conn = sqlite3.connect(_ro_uri(path, immutable=immutable), uri=True)
+        except sqlite3.Error:
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            version = schema_version(conn)
+            conn.execute("SELECT count(*) FROM contacts").fetchone()
+        except sqlite3.Error:
+            conn.close()
+            continue
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise cause
+        return conn
+    raise cause
+
+
 @contextmanager
-def opened(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+def opened(path: Path | None = None, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
     """``connect`` for one command: closes the connection after, and turns an SQLite error met
-    on the way (disk full, I/O error) into a one-line ``Failure``."""
-    conn = connect(path)
+    on the way (disk full, I/O error) into a one-line ``Failure``. ``read_only`` (commands that
+    only read): a database that cannot be opened for writing is read as it is."""
+    try:
+        conn = connect(path)
+    except Failure as failure:
+        where = path or _default_path()
+        if not read_only or failure.key not in _READ_ONLY_FALLBACK or not where.is_file():
+            raise
+        conn = _connect_read_only(where, failure)
     try:
         yield conn
     except sqlite3.Error as exc:
         raise Failure("err.db_failed", path=str(path or _default_path()), detail=str(exc)) from exc
     finally:
         conn.close()
+
+
+#: Refusals that may only mean "this medium is read-only" (not a foreign or damaged file).
+_READ_ONLY_FALLBACK = {"err.db_unreadable", "err.db_unwritable", "err.db_failed"}
 
 
 def _default_path() -> Path:
@@ -423,19 +528,32 @@ def migrate(
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of the whole database (``VACUUM INTO``), private to the user."""
+    """A consistent copy of the whole database (``VACUUM INTO``), private to the user.
+
+    The copy is written to a hidden temporary file beside ``target`` and linked to its name only
+    when complete (``os.link`` never replaces a file), so a backup killed half-way leaves no
+    broken file under the name — nothing that blocks the next backup."""
+    if os.path.lexists(target):
+        raise BadInput("err.backup_exists", path=str(target))
+    import tempfile
+
+    tmp: str | None = None
     try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd, tmp = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".partial"
+        )
         os.close(fd)
+        conn.execute("VACUUM INTO ?", (tmp,))
+        os.link(tmp, target)
     except FileExistsError:
         raise BadInput("err.backup_exists", path=str(target)) from None
     except OSError as exc:
         raise Failure("err.file_write", path=str(target), detail=exc.strerror or "") from exc
-    try:
-        conn.execute("VACUUM INTO ?", (str(target),))
     except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
         raise Failure("err.file_write", path=str(target), detail=str(exc)) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 # --- the call log -----------------------------------------------------------------------------
@@ -450,6 +568,18 @@ def _hashed_view(row: Mapping[str, Any]) -> dict[str, Any]:
     data = {name: row[name] for name in evidence.HASHED_FIELDS if name != "attachments"}
     data["attachments"] = json.loads(row["attachments"])
     return data
+
+
+def _salts(text: str | None) -> dict[str, Any] | None:
+    """A row's salts (``None``: a v1 entry); unreadable salts read as none given (the entry then
+    fails its check instead of crashing it)."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -513,8 +643,14 @@ def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datet
                 row[name] = getattr(new, name)
         attachments = [a.model_dump() for a in new.attachments]
         row["attachments"] = json.dumps(attachments, ensure_ascii=False, sort_keys=True)
-        digest = evidence.entry_hash({**row, "attachments": attachments}, prev_hash)
-        row.update(at_utc=_utc(new.at), prev_hash=prev_hash, hash=digest)
+        salts = {name: secrets.token_hex(evidence.SALT_BYTES) for name in evidence.COMMITTED_FIELDS}
+        digest = evidence.entry_hash_v2({**row, "attachments": attachments}, prev_hash, salts)
+        row.update(
+            at_utc=_utc(new.at),
+            prev_hash=prev_hash,
+            hash=digest,
+            salts=json.dumps(salts, sort_keys=True),
+        )
         columns = ", ".join(row)
         marks = ", ".join(f":{name}" for name in row)
         conn.execute(f"INSERT INTO contacts ({columns}) VALUES ({marks})", row)
@@ -552,6 +688,8 @@ def _entry(row: sqlite3.Row) -> LogEntry:
 
     data = {key: row[key] for key in row.keys() if key != "at_utc"}
     data["attachments"] = json.loads(row["attachments"])
+    if "salts" in data:
+        data["salts"] = _salts(data["salts"])
     return LogEntry.model_validate(data)
 
 
@@ -601,18 +739,34 @@ def all_contacts(conn: sqlite3.Connection) -> list[LogEntry]:
     return [_entry(row) for row in conn.execute(f"{_ENTRY_SELECT} ORDER BY c.id")]
 
 
+def log_anchors(conn: sqlite3.Connection) -> list[tuple[str, str | None]]:
+    """Each entry's hash and follow-up closing time, in id order: what an export is compared
+    with (``core.proof.check_export``)."""
+    rows = conn.execute(
+        "SELECT c.hash, d.done_at FROM contacts c"
+        " LEFT JOIN follow_ups_done d ON d.contact_id = c.id ORDER BY c.id"
+    )
+    return [(str(r["hash"]), r["done_at"]) for r in rows]
+
+
 def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     """Re-compute the hash chain over the rows as stored; then check that each row's ``at_utc``
     (not hashed, but what ordering and reminders use) is its hashed ``at`` in UTC (problem
     ``time_changed``)."""
     rows = conn.execute(
-        "SELECT id, prev_hash, hash, at_utc, "
+        "SELECT id, prev_hash, hash, at_utc, salts, "
         + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
         + " FROM contacts ORDER BY id"
     ).fetchall()
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
     entries = [
-        {**_hashed_view(row), "prev_hash": row["prev_hash"], "hash": row["hash"]} for row in rows
+        {
+            **_hashed_view(row),
+            "prev_hash": row["prev_hash"],
+            "hash": row["hash"],
+            "salts": _salts(row["salts"]),
+        }
+        for row in rows
     ]
     check = evidence.verify_chain(entries, head_id=int(seq["seq"]) if seq else None)
     if not check.intact:
@@ -643,10 +797,12 @@ def close_follow_up(conn: sqlite3.Connection, entry_id: int, *, done_at: datetim
             row = _contact_row(conn, later["id"])
         if row["follow_up"] is None:
             raise BadInput("err.log_no_follow_up", id=row["id"])
-        conn.execute(
+        added = conn.execute(
             "INSERT OR IGNORE INTO follow_ups_done (contact_id, done_at) VALUES (?, ?)",
             (row["id"], done_at.isoformat(timespec="seconds")),
         )
+        if added.rowcount:
+            _record_event(conn, "follow_up_done", int(row["id"]), done_at)
     return get_contact(conn, row["id"])
 
 
@@ -715,6 +871,7 @@ def add_agreement(
             "INSERT INTO installments (agreement_id, n, due, amount_fen) VALUES (?, ?, ?, ?)",
             [(agreement_id, n, due.isoformat(), fen) for n, (due, fen) in enumerate(schedule, 1)],
         )
+        _record_event(conn, "agreement", agreement_id, recorded_at)
     return agreement_id
 
 
@@ -763,6 +920,7 @@ def get_agreement(conn: sqlite3.Connection, agreement_id: int, *, today: date) -
                 receipt=p["receipt"],
                 recorded_at=p["recorded_at"],
                 allocations=mine,
+                void_reason=_void_of(conn, "payment", p["id"]),
             )
         )
     schedule = []
@@ -795,19 +953,14 @@ def get_agreement(conn: sqlite3.Connection, agreement_id: int, *, today: date) -
         source=head["source"],
         paid=from_fen(paid_fen),
         balance=from_fen(balance_fen),
-        overpaid=from_fen(sum(p["excess_fen"] for p in _payment_rows(conn, agreement_id))),
+        overpaid=sum((p.excess for p in payments if p.void_reason is None), from_fen(0)),
         finished=balance_fen == 0,
         next_due=unpaid[0].due if unpaid else None,
         overdue=sum(overdue, from_fen(0)),
         schedule=schedule,
         payments=payments,
+        void_reason=_void_of(conn, "agreement", agreement_id),
     )
-
-
-def _payment_rows(conn: sqlite3.Connection, agreement_id: int) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT excess_fen FROM payments WHERE agreement_id = ?", (agreement_id,)
-    ).fetchall()
 
 
 def list_agreements(conn: sqlite3.Connection, *, today: date) -> list[AgreementView]:
@@ -831,6 +984,8 @@ def add_payment(
         raise BadInput("err.amount_zero", field="amount")
     with transaction(conn):
         _agreement_row(conn, agreement_id)
+        if _void_of(conn, "agreement", agreement_id) is not None:
+            raise BadInput("err.agreement_voided", id=agreement_id)
         owed = [
             ledger.Owed(n=r["n"], amount_fen=r["amount_fen"], paid_fen=r["paid_fen"])
             for r in conn.execute(
@@ -864,7 +1019,67 @@ def add_payment(
                 "UPDATE installments SET paid_fen = paid_fen + ? WHERE agreement_id = ? AND n = ?",
                 (fen, agreement_id, n),
             )
+        _record_event(conn, "payment", payment_id, recorded_at)
     return payment_id
+
+
+def _void_of(conn: sqlite3.Connection, kind: str, target_id: int) -> str | None:
+    """The reason ``kind`` ``target_id`` was voided, or ``None``."""
+    row = conn.execute(
+        "SELECT reason FROM voids WHERE kind = ? AND target_id = ?", (kind, target_id)
+    ).fetchone()
+    return None if row is None else str(row["reason"])
+
+
+def void_agreement(
+    conn: sqlite3.Connection, agreement_id: int, *, reason: str, recorded_at: datetime
+) -> None:
+    """Void a mistaken agreement: it stays on record, marked void with ``reason``; ``remind``
+    and ``pay`` ignore it from now on."""
+    with transaction(conn):
+        _agreement_row(conn, agreement_id)
+        if _void_of(conn, "agreement", agreement_id) is not None:
+            raise BadInput("err.agreement_voided", id=agreement_id)
+        cursor = conn.execute(
+            "INSERT INTO voids (kind, target_id, reason, recorded_at)"
+            " VALUES ('agreement', ?, ?, ?)",
+            (agreement_id, reason, recorded_at.isoformat(timespec="seconds")),
+        )
+        _record_event(conn, "void", int(cursor.lastrowid or 0), recorded_at)
+
+
+def void_payment(
+    conn: sqlite3.Connection,
+    agreement_id: int,
+    payment_id: int,
+    *,
+    reason: str,
+    recorded_at: datetime,
+) -> None:
+    """Void a mistaken payment of ``agreement_id`` in one transaction: what it paid on each
+    installment is owed again, and the payment stays on record, marked void with ``reason``."""
+    with transaction(conn):
+        _agreement_row(conn, agreement_id)
+        found = conn.execute(
+            "SELECT id FROM payments WHERE id = ? AND agreement_id = ?",
+            (payment_id, agreement_id) if _is_rowid(payment_id) else (0, 0),
+        ).fetchone()
+        if found is None:
+            raise BadInput("err.payment_unknown_id", id=payment_id, agreement=agreement_id)
+        if _void_of(conn, "payment", payment_id) is not None:
+            raise BadInput("err.payment_voided", id=payment_id)
+        for a in conn.execute(
+            "SELECT n, amount_fen FROM allocations WHERE payment_id = ?", (payment_id,)
+        ).fetchall():
+            conn.execute(
+                "UPDATE installments SET paid_fen = paid_fen - ? WHERE agreement_id = ? AND n = ?",
+                (a["amount_fen"], agreement_id, a["n"]),
+            )
+        cursor = conn.execute(
+            "INSERT INTO voids (kind, target_id, reason, recorded_at) VALUES ('payment', ?, ?, ?)",
+            (payment_id, reason, recorded_at.isoformat(timespec="seconds")),
+        )
+        _record_event(conn, "void", int(cursor.lastrowid or 0), recorded_at)
 
 
 def due_installments(conn: sqlite3.Connection, *, until: date) -> list[DueInstallment]:
@@ -874,6 +1089,7 @@ def due_installments(conn: sqlite3.Connection, *, until: date) -> list[DueInstal
         """SELECT i.agreement_id, a.platform, i.n, i.due, i.amount_fen - i.paid_fen AS left_fen
 FROM installments i JOIN agreements a ON a.id = i.agreement_id
 WHERE i.paid_fen < i.amount_fen AND i.due <= ?
+  AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.kind = 'agreement' AND v.target_id = a.id)
 ORDER BY i.due, i.agreement_id, i.n""",
         (until.isoformat(),),
     )
@@ -902,6 +1118,7 @@ def add_offer_check(
             "INSERT INTO offer_checks (contact_id, checked_at, evaluation) VALUES (?, ?, ?)",
             (entry_id, checked_at.isoformat(timespec="seconds"), evaluation_json),
         )
+        _record_event(conn, "offer_check", int(cursor.lastrowid or 0), checked_at)
     return int(cursor.lastrowid or 0)
 
 
@@ -950,3 +1167,173 @@ ORDER BY c.follow_up, c.id""",
         (until.isoformat(),),
     )
     return _follow_ups(rows)
+
+
+# --- evidence events: agreements, payments, closures, offer checks and voids in a chain --------
+
+#: Event kinds, in the order records of the same second were written.
+_KIND_ORDER = ("agreement", "payment", "follow_up_done", "offer_check", "void")
+
+
+def _agreement_body(conn: sqlite3.Connection, agreement_id: int) -> dict[str, Any]:
+    head = conn.execute("SELECT * FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
+    parts = conn.execute(
+        "SELECT n, due, amount_fen FROM installments WHERE agreement_id = ? ORDER BY n",
+        (agreement_id,),
+    ).fetchall()
+    body = {key: head[key] for key in head.keys()}
+    body["schedule"] = [[p["n"], p["due"], p["amount_fen"]] for p in parts]
+    return body
+
+
+def _payment_body(conn: sqlite3.Connection, payment_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
+    allocs = conn.execute(
+        "SELECT n, amount_fen FROM allocations WHERE payment_id = ? ORDER BY n", (payment_id,)
+    ).fetchall()
+    body = {key: row[key] for key in row.keys()}
+    body["allocations"] = [[a["n"], a["amount_fen"]] for a in allocs]
+    return body
+
+
+def _row_body(conn: sqlite3.Connection, table: str, key: str, ref: int) -> dict[str, Any]:
+    row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (ref,)).fetchone()
+    return {k: row[k] for k in row.keys()}
+
+
+def _body(conn: sqlite3.Connection, kind: str, ref: int) -> dict[str, Any]:
+    """A record as it stands now, as its event holds it."""
+    if kind == "agreement":
+        return _agreement_body(conn, ref)
+    if kind == "payment":
+        return _payment_body(conn, ref)
+    if kind == "follow_up_done":
+        return _row_body(conn, "follow_ups_done", "contact_id", ref)
+    if kind == "offer_check":
+        return _row_body(conn, "offer_checks", "id", ref)
+    return _row_body(conn, "voids", "id", ref)
+
+
+def _records(conn: sqlite3.Connection) -> Iterator[tuple[str, int, dict[str, Any], str]]:
+    """Every record as (kind, ref, body, recorded_at)."""
+    sources = (
+        ("agreement", "SELECT id AS ref, recorded_at FROM agreements"),
+        ("payment", "SELECT id AS ref, recorded_at FROM payments"),
+        ("follow_up_done", "SELECT contact_id AS ref, done_at AS recorded_at FROM follow_ups_done"),
+        ("offer_check", "SELECT id AS ref, checked_at AS recorded_at FROM offer_checks"),
+        ("void", "SELECT id AS ref, recorded_at FROM voids"),
+    )
+    for kind, sql in sources:
+        for row in conn.execute(sql).fetchall():
+            yield kind, int(row["ref"]), _body(conn, kind, int(row["ref"])), str(row["recorded_at"])
+
+
+def _event_hash(event: Mapping[str, Any]) -> str:
+    body = {k: event[k] for k in ("id", "kind", "ref", "recorded_at", "body", "prev_hash")}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _append_event(
+    conn: sqlite3.Connection, kind: str, ref: int, body: Mapping[str, Any], recorded_at: str
+) -> None:
+    """Chain one event to the last (inside the caller's transaction)."""
+    last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+    event: dict[str, Any] = {
+        "id": max(last["id"] if last else 0, seq["seq"] if seq else 0) + 1,
+        "kind": kind,
+        "ref": ref,
+        "recorded_at": recorded_at,
+        "body": dict(body),
+        "prev_hash": last["hash"] if last else evidence.GENESIS,
+    }
+    event["hash"] = _event_hash(event)
+    conn.execute(
+        "INSERT INTO events (id, kind, ref, recorded_at, body, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            event["id"],
+            kind,
+            ref,
+            recorded_at,
+            json.dumps(event["body"], ensure_ascii=False, sort_keys=True),
+            event["prev_hash"],
+            event["hash"],
+        ),
+    )
+
+
+def _record_event(conn: sqlite3.Connection, kind: str, ref: int, recorded_at: datetime) -> None:
+    _append_event(
+        conn, kind, ref, _body(conn, kind, ref), recorded_at.isoformat(timespec="seconds")
+    )
+
+
+@dataclass(frozen=True)
+class EventCheck:
+    """``problem``: ``None``; ``event_changed`` / ``event_removed`` (event ``event_id``);
+    ``record_changed`` (``kind`` ``ref`` is not what its event holds); ``record_removed`` (an
+    event's record is gone); ``record_unrecorded``
+    (a record with no event); ``paid_changed`` (an installment's paid amount is not what its
+    payments add up to; ``ref``: the agreement)."""
+
+    count: int
+    problem: str | None = None
+    event_id: int | None = None
+    kind: str | None = None
+    ref: int | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_events(conn: sqlite3.Connection) -> EventCheck:
+    """Re-compute the events chain, then check every record against its event."""
+    if "events" not in _tables(conn):
+        return EventCheck(0)
+    prev, expected, held = evidence.GENESIS, 1, {}
+    rows = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
+    for row in rows:
+        if row["id"] != expected:
+            return EventCheck(len(rows), "event_removed", expected)
+        try:
+            event = {k: row[k] for k in row.keys()}
+            event["body"] = json.loads(row["body"])
+        except ValueError:
+            return EventCheck(len(rows), "event_changed", row["id"])
+        if _event_hash(event) != row["hash"]:
+            return EventCheck(len(rows), "event_changed", row["id"])
+        if row["prev_hash"] != prev:
+            return EventCheck(len(rows), "event_changed", max(expected - 1, 1))
+        prev, expected = row["hash"], expected + 1
+        held[(row["kind"], row["ref"])] = event["body"]
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+    if seq is not None and seq["seq"] >= expected:
+        return EventCheck(len(rows), "event_removed", expected)
+    seen = set()
+    for kind, ref, body, _ in _records(conn):
+        if (kind, ref) not in held:
+            return EventCheck(len(rows), "record_unrecorded", kind=kind, ref=ref)
+        if held[(kind, ref)] != json.loads(json.dumps(body, ensure_ascii=False, sort_keys=True)):
+            return EventCheck(len(rows), "record_changed", kind=kind, ref=ref)
+        seen.add((kind, ref))
+    for kind, ref in held:
+        if (kind, ref) not in seen:
+            return EventCheck(len(rows), "record_removed", kind=kind, ref=ref)
+    paid = conn.execute(
+        """SELECT i.agreement_id FROM installments i
+WHERE i.paid_fen <> (SELECT coalesce(sum(a.amount_fen), 0) FROM allocations a
+    WHERE a.agreement_id = i.agreement_id AND a.n = i.n
+      AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.kind = 'payment'
+                      AND v.target_id = a.payment_id))
+LIMIT 1"""
+    ).fetchone()
+    if paid is not None:
+        return EventCheck(len(rows), "paid_changed", kind="agreement", ref=paid["agreement_id"])
+    return EventCheck(len(rows))
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from repaycli.errors import BadInput
+from repaycli.safeload import loads_toml, read_text
 
 if TYPE_CHECKING:  # pydantic models: imported when loaded (``platform_names`` needs none)
     from repaycli.core.checklist import ChecklistSource
@@ -59,7 +60,7 @@ def load_catalogue(user_file: Path | None = None) -> Catalogue:
     tables = _read("platforms.toml")
     if user_file is not None and user_file.is_file():
         try:
-            user = tomllib.loads(user_file.read_text(encoding="utf-8"), parse_float=Decimal)
+            user = loads_toml(read_text(user_file))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             raise BadInput("err.user_catalogue", path=str(user_file), detail=str(exc)) from exc
         for key, value in user.items():

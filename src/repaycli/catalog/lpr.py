@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from repaycli.core.offer import LprRate, LprTable
 from repaycli.errors import BadInput
 from repaycli.i18n import t
+from repaycli.safeload import loads_toml, read_text
 
 
 def _shipped() -> dict[str, Any]:
@@ -62,7 +63,7 @@ def load_lpr_table(user_file: Path | None = None) -> LprTable:
         return BadInput("offer.err.lpr_file", path=str(user_file), detail=detail)
 
     try:
-        user = tomllib.loads(user_file.read_text(encoding="utf-8"), parse_float=Decimal)
+        user = loads_toml(read_text(user_file))
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise bad(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -23,10 +22,11 @@ from repaycli.cli.common import (
     today,
     write_out,
 )
-from repaycli.core.dates import monthly_due_dates, parse_date
+from repaycli.core.dates import check_date_range, monthly_due_dates, parse_date
 from repaycli.core.money import check_amount, parse_amount, split_evenly, to_fen
 from repaycli.errors import BadInput
 from repaycli.i18n import t
+from repaycli.safeload import loads_json, read_text
 
 MAX_PERIODS = 120
 JSON_SCHEMA_VERSION = 1
@@ -124,12 +124,17 @@ def _choose_proposal(
 
 
 def schedule_from_plan(
-    path: Path, proposal_id: str | None, first_due: date | None, platform_id: str | None = None
+    path: Path,
+    proposal_id: str | None,
+    first_due: date | None,
+    platform_id: str | None = None,
+    *,
+    today: date | None = None,
 ) -> tuple[str, list[tuple[date, Decimal]], str]:
     """(platform, schedule, proposal label) of one proposal in a saved plan file; a
     ``platform_id`` (``--platform``) picks among debts and must match the proposal's platform."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads_json(read_text(path, limit=64 * 1024 * 1024))
     except OSError as exc:
         raise BadInput("err.file_read", path=str(path), detail=exc.strerror or str(exc)) from exc
     except (ValueError, UnicodeDecodeError) as exc:
@@ -150,6 +155,13 @@ def schedule_from_plan(
         raise BadInput("err.agreement_plan_file", path=str(path)) from exc
     if not amounts or sum(amounts, Decimal(0)) != total:
         raise BadInput("err.agreement_plan_file", path=str(path))
+    if len(amounts) > MAX_PERIODS:  # a plan file edited by hand: 1,000 installments
+        raise BadInput(
+            "err.integer_range", field="installments", value=len(amounts), low=1, high=MAX_PERIODS
+        )
+    if today is not None and first_due is None:  # 9999-12-31 broke every later remind --ics
+        for due in dues:
+            check_date_range(due, today=today, field="due", text=due.isoformat())
     if first_due is not None:
         dues = monthly_due_dates(first_due, len(amounts))
     return platform, list(zip(dues, amounts, strict=True)), label
@@ -250,7 +262,7 @@ def add(
                 raise BadInput("err.agreement_conflicts_plan", flag=flag)
         wanted_platform = parse_platform(platform) if platform is not None else None
         plan_platform, schedule, pid = schedule_from_plan(
-            from_plan, proposal, given_first, wanted_platform
+            from_plan, proposal, given_first, wanted_platform, today=day
         )
         platform_id = wanted_platform or parse_platform(plan_platform)
         source = f"plan:{pid}"
@@ -318,7 +330,7 @@ def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
 
     views = []
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             views = store.list_agreements(conn, today=today())
     if json_out:
         from repaycli.render.json import to_json
@@ -343,7 +355,7 @@ def show(
 
     if not have_database():
         raise BadInput("err.agreement_unknown_id", id=agreement_id)
-    with store.opened() as conn:
+    with store.opened(read_only=True) as conn:
         view = store.get_agreement(conn, agreement_id, today=today())
     if json_out:
         from repaycli.render.json import to_json
@@ -355,9 +367,49 @@ def show(
     print_agreement(view)
 
 
+def _reason(reason: str | None) -> str:
+    """A void's reason: required, one line of free text (it is evidence)."""
+    from repaycli.cli.log import parse_text
+
+    text = parse_text("reason")(reason) if reason is not None else ""
+    if not text:
+        raise BadInput("err.void_reason")
+    return text
+
+
+@agreement_app.command("void")
+def void(
+    agreement_id: Annotated[int, typer.Argument(metavar="ID", help="The agreement to void.")],
+    *,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why it is void (kept with it).")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Void a mistaken agreement: it stays on record, marked void; remind and pay ignore it."""
+    command_lang(lang)
+    from repaycli import store
+
+    why = _reason(reason)
+    if not have_database():
+        raise BadInput("err.agreement_unknown_id", id=agreement_id)
+    with store.opened() as conn:
+        store.void_agreement(conn, agreement_id, reason=why, recorded_at=now())
+    write_out(t("void.agreement_done", id=agreement_id))
+
+
 def pay(
     agreement_id: Annotated[int, typer.Argument(metavar="AGREEMENT_ID", help="The agreement.")],
     *,
+    void_payment: Annotated[
+        int | None,
+        typer.Option(
+            "--void", metavar="PAYMENT_ID", help="Void a mistaken payment (with --reason)."
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="With --void: why it is void.")
+    ] = None,
     amount: Annotated[
         str | None, typer.Option("--amount", help="Amount paid (1500, ¥1,500).")
     ] = None,
@@ -377,10 +429,22 @@ def pay(
     from repaycli.cli.log import parse_text
 
     day = today()
+    if void_payment is not None:
+        why = _reason(reason)
+        if not have_database():
+            raise BadInput("err.agreement_unknown_id", id=agreement_id)
+        with store.opened() as conn:
+            store.void_payment(conn, agreement_id, void_payment, reason=why, recorded_at=now())
+        write_out(t("void.payment_done", id=void_payment, agreement=agreement_id))
+        return
+    if reason is not None:
+        raise BadInput("err.reason_without_void")
     if not have_database():
         raise BadInput("err.agreement_unknown_id", id=agreement_id)
     with store.opened() as conn:  # an unknown or finished agreement before asking anything
         before = store.get_agreement(conn, agreement_id, today=day)
+    if before.void_reason is not None:
+        raise BadInput("err.agreement_voided", id=agreement_id)
     if before.finished:
         raise BadInput("err.agreement_finished", id=agreement_id)
     value = _required(amount, "amount", lambda v: parse_amount(v, field="amount"), no_input)
@@ -388,7 +452,9 @@ def pay(
     if when > day:
         raise BadInput("err.pay_future", value=paid_on)
     if when < before.first_due - relativedelta(years=1):  # a typo, not a payment
-        raise BadInput("err.pay_too_early", value=paid_on, first_due=before.first_due.isoformat())
+        raise BadInput(  # value: the date meant, also when it is today's by default (not None)
+            "err.pay_too_early", value=when.isoformat(), first_due=before.first_due.isoformat()
+        )
     reference = parse_text("receipt")(receipt) or None if receipt is not None else None
     with store.opened() as conn:
         payment_id = store.add_payment(

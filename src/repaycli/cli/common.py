@@ -14,6 +14,7 @@ import typer
 from repaycli.errors import BadInput, RepayError
 from repaycli.i18n import set_lang, t
 from repaycli.render.safe import safe_text
+from repaycli.render.stdout import write_all
 
 T = TypeVar("T")
 
@@ -49,9 +50,12 @@ def today() -> date:
     pinned = os.environ.get("REPAYCLI_TODAY")
     if pinned:
         try:
-            return date.fromisoformat(pinned)
+            day = date.fromisoformat(pinned)
         except ValueError:
             raise BadInput("err.env_today", value=pinned) from None
+        if not date(1970, 1, 1) <= day <= date(2999, 12, 31):  # dates computed from it must fit
+            raise BadInput("err.env_today_range", value=pinned)
+        return day
     return date.today()
 
 
@@ -72,9 +76,19 @@ def have_database() -> bool:
     return db_path().exists()
 
 
+#: The most of a bad value an error line quotes (a 1 MB paste must not become a 1 MB line).
+MAX_QUOTED = 200
+
+
+def shorten(text: str, limit: int = MAX_QUOTED) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
 def report_error(error: RepayError) -> None:
     """One line on stderr: what is wrong and how to fix it."""
-    params = {k: safe_text(str(v)) if isinstance(v, str) else v for k, v in error.params.items()}
+    params = {
+        k: shorten(safe_text(v)) if isinstance(v, str) else v for k, v in error.params.items()
+    }
     message = t(error.key, **params)
     typer.echo(f"{t('err.prefix')}{message}", err=True)
 
@@ -133,6 +147,13 @@ def ask(
             if default is not None:
                 return parse(default)
             raise BadInput("err.input_ended", flag=flag)
+        try:
+            answer.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+            raw = answer.encode("utf-8", "surrogateescape")  # the bytes as typed: \xff
+            shown = raw.decode("utf-8", "backslashreplace")
+            report_error(BadInput("err.not_utf8", value=shown))
+            continue
         answer = answer.strip() or (default or "")
         if not answer:
             if optional:
@@ -161,9 +182,7 @@ def write_out(text: str) -> None:
         sys.stdout.write(data)
         return
     try:
-        sys.stdout.flush()
-        buffer.write(data.encode("utf-8"))
-        buffer.flush()
+        write_all(sys.stdout, data, encoding="utf-8")
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, and let nothing flush at exit.
         try:

@@ -47,7 +47,7 @@ def backup(
 
     if not have_database():  # a backup must not create the database it copies
         raise BadInput("err.backup_no_database")
-    with store.opened() as conn:
+    with store.opened(read_only=True) as conn:
         store.backup(conn, target)
     from repaycli.render.safe import safe_text
 

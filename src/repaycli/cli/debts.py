@@ -20,6 +20,7 @@ from repaycli.core.money import parse_amount
 from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
 from repaycli.errors import BadInput
 from repaycli.i18n import t
+from repaycli.safeload import loads_toml, read_text
 
 T = TypeVar("T")
 
@@ -126,14 +127,14 @@ def _debt(path: Path, n: int, table: Any, catalogue: Catalogue) -> Debt:
 def load_debts(path: Path, catalogue: Catalogue) -> DebtsFile:
     """The debts and the optional shared values (income, expenses …) of a debts file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise BadInput("debts.err.missing", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BadInput("err.file_read", path=str(path), detail=detail) from None
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput("debts.err.toml", path=str(path), detail=str(exc)) from None
     for key in data:

@@ -12,6 +12,7 @@ import typer
 from repaycli.cli.common import LangOption, command_lang, today, write_out
 from repaycli.cli.offer import parse_periods
 from repaycli.errors import BadInput
+from repaycli.files import check_target
 from repaycli.i18n import get_lang, t
 from repaycli.render.letter import LetterFormat
 
@@ -399,6 +400,15 @@ def letter(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the letter to this file.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing --output file.")
+    ] = False,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="hardship (default), complaint, dispute or collection (from the log)."
+        ),
+    ] = "hardship",
     lang: LangOption = None,
 ) -> None:
     """Write the application letter (协商还款申请书) from the saved plan or from flags.
@@ -410,6 +420,14 @@ def letter(
     if fmt.strip().lower() not in choices:
         raise BadInput("err.choice", field="format", value=fmt, choices=t("list_sep").join(choices))
     style = LetterFormat(fmt.strip().lower())
+    from repaycli.cli import evidence_letter
+
+    if evidence_letter.parse_kind(kind) != "hardship":  # built from the log: cli/evidence_letter
+        markdown = style is LetterFormat.MARKDOWN
+        return evidence_letter.write(
+            kind.strip().lower(), platform=platform, details=details, markdown=markdown,
+            output=output, force=force,
+        )  # fmt: skip
     day = today()
     language = get_lang()
     facts = build_facts(
@@ -438,6 +456,7 @@ def letter(
     if output is None:
         write_out(text)
         return
+    check_target(output, force=force)
     write_file(output, text)
     from repaycli.render.safe import safe_text
 

@@ -334,7 +334,7 @@ def list_(
         outcome_id = parse_choice("outcome", spec.choices)(outcome)
     entries = []
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             entries = store.list_contacts(
                 conn, platform=platform_id, since=since_day, until=until_day, outcome=outcome_id
             )
@@ -362,7 +362,7 @@ def show(
 
     if not have_database():
         raise BadInput("err.log_unknown_id", id=entry_id)
-    with store.opened() as conn:
+    with store.opened(read_only=True) as conn:
         entry = store.get_contact(conn, entry_id)
         checks = store.offer_checks(conn, entry_id)
     if json_out:
@@ -426,37 +426,35 @@ def export(
 ) -> None:
     """Export the whole log in order, with its hashes, ready to attach to a complaint."""
     command_lang(lang)
-    if output is not None and output.is_file() and not force:
-        raise BadInput("err.log_export_exists", path=str(output))
+    if output is not None:
+        from repaycli.files import check_target
+
+        check_target(output, force=force)
     from repaycli import store
+    from repaycli.core import proof
     from repaycli.core.evidence import GENESIS, ChainCheck
-    from repaycli.render.log import export_csv, export_markdown, redacted
+    from repaycli.core.records import LogEntry
+    from repaycli.render.log import export_csv, export_markdown
 
-    entries, check = [], ChainCheck(0, GENESIS)
+    models, check = [], ChainCheck(0, GENESIS)
     if have_database():
-        with store.opened() as conn:
-            entries = store.all_contacts(conn)
+        with store.opened(read_only=True) as conn:
+            models = store.all_contacts(conn)
             check = store.verify_log(conn)
-    if redact_on:
-        entries = [redacted(e) for e in entries]
+    shown = proof.export_entries(
+        ({**e.model_dump(mode="json"), "salts": e.salts} for e in models), redact_on=redact_on
+    )
     stamp = now().isoformat(timespec="seconds")
-    if fmt is ExportFormat.CSV:
-        text = export_csv(entries)
-    elif fmt is ExportFormat.JSON:
-        from repaycli.render.json import to_json
-
-        text = to_json(
-            {
-                "schema_version": JSON_SCHEMA_VERSION,
-                "exported_at": stamp,
-                "redacted": redact_on,
-                "intact": check.intact,
-                "head_hash": check.head if check.intact else None,
-                "entries": entries,
-            }
-        )
+    if fmt is ExportFormat.JSON:
+        document = proof.export_document(shown, exported_at=stamp, redact_on=redact_on, check=check)
+        text = json.dumps(document, ensure_ascii=False, indent=2)
     else:
-        text = export_markdown(entries, exported_at=stamp, head=check.head, redact_on=redact_on)
+        entries = [LogEntry.model_validate(_as_model(e)) for e in shown]
+        if fmt is ExportFormat.CSV:
+            text = export_csv(entries)
+        else:
+            head = check.head if not any(e.get("unverifiable") for e in shown[-1:]) else ""
+            text = export_markdown(entries, exported_at=stamp, head=head, redact_on=redact_on)
     if output is None:
         write_out(text)
         return
@@ -464,8 +462,8 @@ def export(
     _write_file(output, bom + text.encode("utf-8"))
     from repaycli.render.safe import safe_text
 
-    shown = safe_text(str(output))
-    typer.echo(t("log.exported", count=len(entries), path=shown), err=True)
+    shown_entries, shown_path = shown, safe_text(str(output))
+    typer.echo(t("log.exported", count=len(shown_entries), path=shown_path), err=True)
 
 
 @log_app.command("verify")
@@ -473,7 +471,15 @@ def verify(
     *,
     export_file: Annotated[
         Path | None,
-        typer.Option("--export", help="Also check a JSON export against the database."),
+        typer.Option(
+            "--export", help="Also check a JSON export: on its own, and against the database."
+        ),
+    ] = None,
+    fingerprint_code: Annotated[
+        str | None,
+        typer.Option(
+            "--fingerprint", help="Check that the log a fingerprint was taken of is unchanged."
+        ),
     ] = None,
     json_out: JsonOption = False,
     lang: LangOption = None,
@@ -481,72 +487,185 @@ def verify(
     """Re-compute the hash chain; name the first entry changed or removed (exit 1)."""
     command_lang(lang)
     from repaycli import store
+    from repaycli.core import proof
     from repaycli.core.evidence import GENESIS, ChainCheck
 
-    check, hashes = ChainCheck(0, GENESIS), {}
+    wanted = None
+    if fingerprint_code is not None:
+        wanted = proof.parse_fingerprint(fingerprint_code)
+        if wanted is None:
+            raise BadInput("err.fingerprint_bad", value=fingerprint_code[:40])
+    document = _read_export(export_file) if export_file is not None else None
+    check, anchors, events = ChainCheck(0, GENESIS), None, store.EventCheck(0)
     if have_database():
-        with store.opened() as conn:
+        with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
-            hashes = {e.id: e.hash for e in store.all_contacts(conn)}
-    problem = None if check.intact else f"log.verify_{check.problem}"
-    mismatch: int | None = None
-    if problem is None and export_file is not None:
-        mismatch = _check_export(export_file, hashes)
-        if mismatch is not None:
-            problem = "log.verify_export_differs"
+            anchors = store.log_anchors(conn)
+            events = store.verify_events(conn)
+    body: dict[str, Any] = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "intact": check.intact,
+        "entries": check.count,
+        "head_hash": check.head if check.intact else None,
+        "problem": check.problem,
+        "entry_id": check.entry_id,
+    }
+    body["events"] = {
+        "intact": events.intact,
+        "count": events.count,
+        "problem": events.problem,
+        "event_id": events.event_id,
+        "kind": events.kind,
+        "ref": events.ref,
+    }
+    lines: list[str] = []
+    failure: Failure | None = None
+    if not check.intact:
+        failure = Failure(f"log.verify_{check.problem}", id=check.entry_id)
+    elif not events.intact:
+        what = t(f"evidence.kind.{events.kind}") if events.kind else ""
+        failure = Failure(
+            f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref
+        )
+    elif check.count:
+        lines.append(t("log.verify_ok", count=check.count, head=check.head))
+    if failure is None and events.count:
+        lines.append(t("evidence.events_ok", count=events.count))
+    elif export_file is None and wanted is None:
+        lines.append(t("log.verify_nothing"))
+    if document is not None and export_file is not None:
+        try:
+            found = proof.check_export(document, log=anchors if check.intact else None)
+        except proof.ExportUnreadable as exc:
+            raise BadInput(
+                "err.log_export_unreadable", path=str(export_file), detail=str(exc)
+            ) from exc
+        body["export"] = _export_body(found)
+        if not found.intact:
+            failure = failure or Failure(
+                f"evidence.export_{found.problem}",
+                id=found.entry_id,
+                count=found.count,
+                stated=found.stated,
+            )
+        else:
+            lines.append(_export_ok(found))
+    if wanted is not None and failure is None:
+        count, prefix = wanted
+        held = anchors[count - 1][0] if anchors is not None and 0 < count <= len(anchors) else None
+        matches = held is not None and held.startswith(prefix)
+        body["fingerprint"] = {"count": count, "matches": matches}
+        if count > check.count:
+            failure = Failure("evidence.fingerprint_longer", count=count, have=check.count)
+        elif not matches:
+            failure = Failure("evidence.fingerprint_differs", count=count)
+        else:
+            lines.append(t("evidence.fingerprint_ok", count=count, total=check.count))
+    if json_out:
+        from repaycli.render.json import to_json
+
+        body["intact"] = failure is None
+        write_out(to_json(body))
+        if failure is not None:
+            raise typer.Exit(1)
+        return
+    if failure is not None:
+        raise failure
+    write_out("\n".join(lines))
+
+
+def _export_body(found: Any) -> dict[str, Any]:
+    return {
+        "intact": found.intact,
+        "entries": found.count,
+        "problem": found.problem,
+        "entry_id": found.entry_id,
+        "stated_count": found.stated,
+        "log_entries": found.log_count,
+        "unverifiable": found.unverified,
+    }
+
+
+def _export_ok(found: Any) -> str:
+    text = t("evidence.export_ok", count=found.count)
+    if found.log_count is not None:
+        if found.log_count == found.count:
+            text += " " + t("evidence.export_whole_log")
+        else:
+            text += " " + t("evidence.export_prefix", count=found.count, total=found.log_count)
+    if found.unverified:
+        text += " " + t("evidence.export_unverified", count=found.unverified)
+    return text
+
+
+#: The largest export ``log verify --export`` reads (a log of 100,000 long entries fits).
+MAX_EXPORT_BYTES = 512 * 1024 * 1024
+
+
+def _read_export(path: Path) -> Any:
+    """A JSON export, read whole (bounded in size and depth); one line for anything else."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_EXPORT_BYTES + 1)
+        if len(data) > MAX_EXPORT_BYTES:
+            raise BadInput("err.file_too_large", path=str(path), limit=MAX_EXPORT_BYTES)
+        text = data.decode("utf-8-sig")  # a BOM added by an editor is fine
+    except (OSError, ValueError) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=detail[:200]) from exc
+    if not text.lstrip().startswith("{"):  # a CSV or markdown export has no hashes to compare
+        raise BadInput("err.log_export_not_json", path=str(path))
+    from repaycli.safeload import loads_json
+
+    try:
+        return loads_json(text)
+    except ValueError as exc:
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)[:200]) from exc
+
+
+def _as_model(entry: dict[str, Any]) -> dict[str, Any]:
+    """An export entry back as a ``LogEntry`` for the CSV and markdown views (an entry shown
+    without hashes has empty ones)."""
+    data = {k: v for k, v in entry.items() if k not in ("withheld", "unverifiable")}
+    data["hash"] = data.get("hash") or ""
+    data["prev_hash"] = data.get("prev_hash") or ""
+    return data
+
+
+@log_app.command("fingerprint")
+def fingerprint(
+    *,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """A short code for the log as it is now: keep it elsewhere, quote it in a letter; later,
+    'log verify --fingerprint CODE' shows that this log is still inside the log, unchanged."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.core import proof
+    from repaycli.core.evidence import GENESIS, ChainCheck
+
+    check = ChainCheck(0, GENESIS)
+    if have_database():
+        with store.opened(read_only=True) as conn:
+            check = store.verify_log(conn)
+    if not check.intact:
+        raise Failure(f"log.verify_{check.problem}", id=check.entry_id)
+    if check.count == 0:
+        raise BadInput("evidence.fingerprint_empty")
+    code = proof.fingerprint(check.count, check.head)
     if json_out:
         from repaycli.render.json import to_json
 
         body = {
             "schema_version": JSON_SCHEMA_VERSION,
-            "intact": problem is None,
+            "fingerprint": code,
             "entries": check.count,
-            "head_hash": check.head if check.intact else None,
-            "problem": check.problem or ("export_differs" if mismatch is not None else None),
-            "entry_id": check.entry_id if check.entry_id is not None else mismatch,
+            "head_hash": check.head,
         }
         write_out(to_json(body))
-        if problem is not None:
-            raise typer.Exit(1)
         return
-    if problem is not None:
-        raise Failure(problem, id=check.entry_id if check.entry_id is not None else mismatch)
-    if check.count == 0 and export_file is None:
-        write_out(t("log.verify_nothing"))
-        return
-    write_out(t("log.verify_ok", count=check.count, head=check.head))
-
-
-def _check_export(path: Path, hashes: dict[int, str]) -> int | None:
-    """The first entry id of a JSON export whose hash chain breaks or differs from the
-    database, or ``None`` when the export matches."""
-    from repaycli.core.evidence import verify_chain
-
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM added by an editor is fine
-    except (OSError, ValueError) as exc:
-        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
-    if not text.lstrip().startswith("{"):  # a CSV or markdown export has no hashes to compare
-        raise BadInput("err.log_export_not_json", path=str(path))
-    try:
-        data = json.loads(text)
-        entries = data["entries"]
-        if not isinstance(entries, list) or not all(
-            isinstance(e, dict) and type(e.get("id", 0)) is int for e in entries
-        ):
-            raise TypeError("entries")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
-    if data.get("redacted"):
-        raise BadInput("err.log_export_redacted", path=str(path))
-    for entry in entries:
-        if hashes.get(int(entry.get("id", 0))) != entry.get("hash"):
-            return int(entry.get("id", 0))
-    try:
-        check = verify_chain(entries)
-    except (KeyError, TypeError, ValueError) as exc:  # an entry without its fields
-        raise BadInput("err.log_export_unreadable", path=str(path), detail=repr(exc)) from exc
-    return None if check.intact else check.entry_id
+    write_out(t("evidence.fingerprint", code=code, count=check.count))
 
 
 def register(app: typer.Typer) -> None:

@@ -36,6 +36,8 @@ def parse_periods(
     raw = text.strip()
     if not raw.lstrip("+").isdecimal() or not raw.isascii():
         raise BadInput("err.integer", field=field, value=text)
+    if len(raw.lstrip("+0")) > 18:  # int() of 4,300+ digits raises; none is in range
+        raise BadInput("err.integer_range", field=field, value=text, low=low, high=high)
     value = int(raw)
     if not low <= value <= high:
         raise BadInput("err.integer_range", field=field, value=text, low=low, high=high)

@@ -108,7 +108,7 @@ def load_due(until: date) -> tuple[list[DueInstallment], list[OpenFollowUp]]:
         return [], []
     from repaycli import store
 
-    with store.opened(path) as conn:
+    with store.opened(path, read_only=True) as conn:
         return (
             store.due_installments(conn, until=until),
             store.open_follow_ups_latest(conn, until=until),
@@ -123,6 +123,9 @@ def remind(
     json_out: JsonOption = False,
     ics: IcsOption = None,
     crontab: CrontabOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --ics: replace a file that is not a feed.")
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """List installments and follow-ups due within --days, and everything overdue.
@@ -141,6 +144,11 @@ def remind(
         from repaycli.core.dates import parse_date
 
         day = parse_date(as_of, today=day, field="as_of")
+    if ics is not None:
+        from repaycli.files import check_target
+        from repaycli.render.ics import is_feed
+
+        check_target(ics, force=force or is_feed(ics))
     until = date.max if ics is not None else window_end(day, days)
     installments, follow_ups = load_due(until)
     result = build_reminders(installments, follow_ups, as_of=day, days=days)

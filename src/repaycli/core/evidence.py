@@ -1,12 +1,25 @@
 """The call log as evidence: a SHA-256 hash chain over its entries, and redaction of personal
-numbers (mobile phones, ID cards, bank cards) for copies handed to others. Pure: no I/O."""
+numbers (mobile phones, ID cards, bank cards) for copies handed to others. Pure: no I/O.
+
+Two kinds of entry share the chain:
+
+- **v1** (written before salted commitments): the hash covers the fields themselves
+  (``canonical``). A copy that masks a field and keeps the hash gives the masked value away (a
+  masked mobile has only 10⁴ candidates), so such an entry is never shown both redacted and
+  verifiable.
+- **v2**: each field, ``prev_hash`` included, is committed with its own random salt
+  (``commitment``: SHA-256 over a domain tag, the salt and the field as JSON) and the entry's
+  hash covers the commitments only (``sealed_hash``), as selective-disclosure formats do. A
+  redacted copy keeps a masked field's commitment and drops its salt: the chain still
+  verifies, and without the 128-bit salt no candidate value can be tested.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +62,15 @@ HASHED_FIELDS = (
 )
 
 
+#: What a v2 entry commits to, each field with its own salt.
+COMMITTED_FIELDS = (*HASHED_FIELDS, "prev_hash")
+#: The fields a redacted copy may withhold (commitment without salt); ``prev_hash`` only after an
+#: entry that could not be shown.
+WITHHOLDABLE = frozenset((*TEXT_FIELDS, "attachments"))
+SALT_BYTES = 16
+_FIELD_TAG = b"repaycli.field.v2\x00"
+
+
 def canonical(entry: Mapping[str, Any], prev_hash: str) -> bytes:
     """The exact bytes hashed: the entry's fields and the previous hash as compact, key-sorted
     UTF-8 JSON (so anyone can recompute it from an export)."""
@@ -62,6 +84,85 @@ def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical(entry, prev_hash)).hexdigest()
 
 
+#: One encoder for every commitment (``json.dumps`` with options builds a new one per call,
+#: which was most of the cost of verifying a long log).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_quote: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _json(value: Any) -> bytes:
+    return _ENCODER.encode(value).encode("utf-8")
+
+
+def _field_json(name: str, value: Any) -> bytes:
+    """``_json([name, value])``, built directly for text, whole numbers and null (the encoder's
+    own string escaping, so the bytes are the same; ``test_field_json_matches_the_encoder``)."""
+    if value is None:
+        tail = "null"
+    elif type(value) is str:
+        tail = _quote(value)
+    elif type(value) is int:
+        tail = int.__repr__(value)
+    else:
+        return _json([name, value])
+    return ("[" + _quote(name) + "," + tail + "]").encode("utf-8")
+
+
+def commitment(name: str, value: Any, salt: str) -> str:
+    """The salted commitment to one field: without ``salt`` (hex) no guess can be checked."""
+    return hashlib.sha256(_FIELD_TAG + bytes.fromhex(salt) + _field_json(name, value)).hexdigest()
+
+
+def commitments(entry: Mapping[str, Any], salts: Mapping[str, str]) -> dict[str, str]:
+    """Every committed field's commitment (``entry`` carries ``prev_hash`` among its fields)."""
+    return {name: commitment(name, entry.get(name), salts[name]) for name in COMMITTED_FIELDS}
+
+
+def sealed_hash(commits: Mapping[str, str]) -> str:
+    """A v2 entry's hash: over its field commitments only, never over a value."""
+    body = {"v": 2, "commitments": {name: commits[name] for name in COMMITTED_FIELDS}}
+    return hashlib.sha256(_json(body)).hexdigest()
+
+
+def entry_hash_v2(entry: Mapping[str, Any], prev_hash: str, salts: Mapping[str, str]) -> str:
+    return sealed_hash(commitments({**entry, "prev_hash": prev_hash}, salts))
+
+
+class _Unreadable(Exception):
+    """An entry whose salts or commitments are not what the format allows."""
+
+
+def _v2_hash(entry: Mapping[str, Any], prev_known: bool) -> tuple[str, bool]:
+    """A v2 entry's hash recomputed from what it discloses, and whether its ``prev_hash`` is
+    disclosed. Raises ``_Unreadable`` for a field neither disclosed nor allowed to be withheld."""
+    salts, withheld = entry.get("salts"), entry.get("withheld") or {}
+    if not isinstance(salts, Mapping) or not isinstance(withheld, Mapping):
+        raise _Unreadable
+    commits: dict[str, str] = {}
+    for name in COMMITTED_FIELDS:
+        salt = salts.get(name)
+        if isinstance(salt, str):
+            try:
+                commits[name] = commitment(name, entry.get(name), salt)
+            except (ValueError, TypeError) as exc:
+                raise _Unreadable from exc
+            continue
+        kept = withheld.get(name)
+        allowed = name in WITHHOLDABLE or (name == "prev_hash" and not prev_known)
+        if not isinstance(kept, str) or not allowed:
+            raise _Unreadable
+        commits[name] = kept
+    return sealed_hash(commits), isinstance(salts.get("prev_hash"), str)
+
+
+def recompute(entry: Mapping[str, Any], prev_hash: str) -> str:
+    """An entry's hash from its fields (v1) or its salted commitments (v2), with ``prev_hash``."""
+    salts = entry.get("salts")
+    if salts is None:
+        return entry_hash(entry, prev_hash)
+    return entry_hash_v2(entry, prev_hash, salts)
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     """The result of re-computing the chain. ``problem`` is ``None`` when intact, else
@@ -72,6 +173,8 @@ class ChainCheck:
     head: str
     problem: str | None = None
     entry_id: int | None = None
+    #: Entries a redacted copy could not show verifiably (v1 entries with masked text).
+    unverified: int = 0
 
     @property
     def intact(self) -> bool:
@@ -79,41 +182,64 @@ class ChainCheck:
 
 
 def verify_chain(entries: Sequence[Mapping[str, Any]], *, head_id: int | None = None) -> ChainCheck:
-    """Re-compute the chain over ``entries`` (in id order, each with ``prev_hash`` and ``hash``).
+    """Re-compute the chain over ``entries`` (in id order, each with ``prev_hash`` and ``hash``;
+    a v2 entry also with ``salts``, and in a redacted copy ``withheld`` commitments).
 
     Ids run 1, 2, 3 … with no gap, so a removed entry is named by its id; ``head_id`` (the last
-    id the store remembers writing) names entries removed from the end.
+    id the store remembers writing) names entries removed from the end. An entry marked
+    ``unverifiable`` (a v1 entry a redacted copy had to mask) is counted, not checked, and the
+    link after it cannot be checked either.
     """
-    prev = GENESIS
+    prev: str | None = GENESIS
     expected = 1
+    unverified = 0
+    count = len(entries)
     for entry in entries:
-        entry_id = int(entry["id"])
-        if entry_id != expected:
-            return ChainCheck(len(entries), prev, "removed", expected)
-        if entry["prev_hash"] != prev:
-            # The previous entry was rewritten together with its own hash.
-            return ChainCheck(len(entries), prev, "changed", max(expected - 1, 1))
-        if entry_hash(entry, prev) != entry["hash"]:
-            return ChainCheck(len(entries), prev, "changed", entry_id)
+        entry_id = entry.get("id")
+        if type(entry_id) is not int or entry_id != expected:
+            return ChainCheck(count, prev or "", "removed", expected, unverified)
+        if entry.get("unverifiable") is True and entry.get("salts") is None:
+            unverified += 1
+            prev, expected = None, expected + 1
+            continue
+        try:
+            if entry.get("salts") is None:
+                own = entry_hash(entry, str(entry.get("prev_hash")))
+                shown_prev = True
+            else:
+                own, shown_prev = _v2_hash(entry, prev is not None)
+        except _Unreadable:
+            return ChainCheck(count, prev or "", "changed", entry_id, unverified)
+        if own != entry.get("hash"):
+            return ChainCheck(count, prev or "", "changed", entry_id, unverified)
+        if prev is not None and shown_prev and entry.get("prev_hash") != prev:
+            # This entry is as hashed, so the one before it was rewritten with its own hash.
+            return ChainCheck(count, prev, "changed", max(expected - 1, 1), unverified)
         prev = str(entry["hash"])
         expected += 1
     if head_id is not None and head_id >= expected:
-        return ChainCheck(len(entries), prev, "removed", expected)
-    return ChainCheck(len(entries), prev)
+        return ChainCheck(count, prev or "", "removed", expected, unverified)
+    return ChainCheck(count, prev or "", None, None, unverified)
 
 
 # --- redaction -------------------------------------------------------------------------------
 
-_SEP = r"[ \-]?"
+#: Between groups of digits: a space, tab, hyphen or dot (138 1234 5678, 138.1234.5678).
+_SEP = r"[ \t\-.]?"
 #: A number counts only when it stands alone: glued to ASCII letters or digits it is part of a
 #: reference / ticket number (TK2026100112345678, card16), which is evidence and stays readable.
 _ALONE_BEFORE = r"(?<![0-9A-Za-z*])"
 _ALONE_AFTER = r"(?![0-9A-Za-z*])"
-#: 18-digit (or old 15-digit) resident ID-card numbers; the last character may be X.
+#: 18-digit (or old 15-digit) resident ID-card numbers, also grouped (110101-19900307-123X);
+#: the last character may be X.
 _ID_CARD = re.compile(
-    r"(?<![0-9A-Za-z])(\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(\d{6}"
+    + _SEP
+    + r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}"
+    + _SEP
+    + r"\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
 )
-#: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces or hyphens.
+#: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces, tabs, hyphens or dots.
 _BANK_CARD = re.compile(_ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER)
 #: Mainland mobile numbers, with an optional +86 / 86 prefix and separators (138 1234 5678).
 _MOBILE = re.compile(
@@ -126,9 +252,23 @@ _MOBILE = re.compile(
     + r"\d{4})"
     + _ALONE_AFTER
 )
-#: Landlines: a 3- or 4-digit area code starting with 0 (021, (0571)), then 7 or 8 digits.
+#: Landlines: a 3- or 4-digit area code starting with 0 (021, (0571)), or +86 and the area code
+#: without its 0 (+86-21), then 7 or 8 digits.
 _LANDLINE = re.compile(
-    r"(?<![0-9A-Za-z*(])(\(?0\d{2,3}\)?" + _SEP + r")(\d{3,4}" + _SEP + r"\d{4})" + _ALONE_AFTER
+    r"(?<![0-9A-Za-z*(+])((?:\+?86"
+    + _SEP
+    + r"\(?0?[1-9]\d{1,2}\)?|\(?0\d{2,3}\)?)"
+    + _SEP
+    + r")(\d{3,4}"
+    + _SEP
+    + r"\d{4})"
+    + _ALONE_AFTER
+)
+#: Full-width digits and signs (１３８…, ＋８６) read as their ASCII forms, one for one, so that a
+#: match found in the translated text masks the same span of the original.
+_WIDE = str.maketrans(
+    {chr(0xFF10 + n): str(n) for n in range(10)}
+    | {"＋": "+", "－": "-", "．": ".", "（": "(", "）": ")", "\u3000": " ", "Ｘ": "X", "ｘ": "x"}
 )
 
 
@@ -149,14 +289,32 @@ def _mask_landline(match: re.Match[str]) -> str:
 
 def redact(text: str | None) -> str | None:
     """Mask ID-card and bank-card numbers (all but the last 4), mobile numbers (138****5678) and
-    landlines (021-****5678).
+    landlines (021-****5678), typed with full-width digits or grouped with spaces, tabs, hyphens
+    or dots.
 
     Service numbers (95188, 400-820-8820) are kept: they are the lenders', not the user's; so are
     numbers glued to letters or digits (a reference number is evidence).
     """
     if text is None:
         return None
-    text = _ID_CARD.sub(_mask_keep_last, text)
-    text = _BANK_CARD.sub(_mask_keep_last, text)
-    text = _MOBILE.sub(_mask_mobile, text)
-    return _LANDLINE.sub(_mask_landline, text)
+    for pattern, mask in (
+        (_ID_CARD, _mask_keep_last),
+        (_BANK_CARD, _mask_keep_last),
+        (_MOBILE, _mask_mobile),
+        (_LANDLINE, _mask_landline),
+    ):
+        text = _masked_by(pattern, mask, text)
+    return text
+
+
+def _masked_by(pattern: re.Pattern[str], mask: Callable[[re.Match[str]], str], text: str) -> str:
+    """``pattern.sub(mask, text)``, matched on the text with full-width digits read as ASCII."""
+    plain = text.translate(_WIDE)
+    if plain == text:
+        return pattern.sub(mask, text)
+    out, last = [], 0
+    for match in pattern.finditer(plain):
+        out += [text[last : match.start()], mask(match)]
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)

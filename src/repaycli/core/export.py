@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 #: A cell starting with one of these (after any spaces) could be read as a formula or DDE call.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
@@ -12,6 +14,18 @@ def csv_cell(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
-    if text.lstrip(" ").startswith(_FORMULA_START) or text.startswith(_FORMULA_START):
+    if text.startswith(_FORMULA_START) or _after_blanks(text).startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+def _after_blanks(text: str) -> str:
+    """``text`` without its leading blanks of every kind: spaces (a no-break space U+00A0, an
+    ideographic space U+3000 …) and invisible format characters (U+200B, U+FEFF), which a
+    spreadsheet may skip before it reads ``=``."""
+    start = 0
+    while start < len(text) and (
+        text[start].isspace() or unicodedata.category(text[start]) in ("Zs", "Cf")
+    ):
+        start += 1
+    return text[start:]

@@ -25,6 +25,10 @@ _REASON_ALIASES = {
 }
 
 
+#: More digits than any whole number repaycli takes (days, periods, ids) can have.
+MAX_DIGITS = 18
+
+
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip()
 
@@ -35,6 +39,8 @@ def parse_int(text: str, *, field: str, low: int, high: int) -> int:
         raise BadInput("err.integer_negative", field=field, value=text)
     if not raw.lstrip("+").isdigit() or not raw.isascii():
         raise BadInput("err.integer", field=field, value=text)
+    if len(raw.lstrip("+0")) > MAX_DIGITS:  # int() of 4,300+ digits raises; none is in range
+        raise BadInput("err.integer_range", field=field, value=text, low=low, high=high)
     value = int(raw)
     if not low <= value <= high:
         raise BadInput("err.integer_range", field=field, value=text, low=low, high=high)

@@ -78,7 +78,7 @@ class Platform(Model):
     kind: PlatformKind
     hotline: str | None = None
     channels: list[str] = Field(default_factory=list)
-    periods: list[int]
+    periods: list[Annotated[int, Field(ge=1, le=60)]] = Field(min_length=1, max_length=60)
     max_deferral_months: int = Field(ge=0, le=12)
     annual_rate: Rate = Field(ge=0, le=10)
     penalty_rate_daily: Rate = Field(ge=0, le=Decimal("0.1"))

@@ -58,6 +58,9 @@ class LogEntry(Model):
     follow_up_done_at: str | None = None
     prev_hash: str
     hash: str
+    #: Each field's salt (``core.evidence``; ``None`` for an entry written before salting).
+    #: Left out of ``model_dump``: only an export, which needs them to be checked, adds them.
+    salts: dict[str, str] | None = Field(default=None, exclude=True)
 
 
 class InstallmentView(Model):
@@ -84,6 +87,8 @@ class PaymentView(Model):
     receipt: str | None
     recorded_at: str
     allocations: list[Allocation]
+    #: Why it was voided (``pay --void``); ``None`` while it stands.
+    void_reason: str | None = None
 
 
 class AgreementView(Model):
@@ -103,3 +108,5 @@ class AgreementView(Model):
     overdue: Money
     schedule: list[InstallmentView]
     payments: list[PaymentView]
+    #: Why it was voided (``agreement void``); ``None`` while it stands.
+    void_reason: str | None = None

@@ -18,6 +18,8 @@ def _money(value: object) -> str:
 
 
 def _state(view: AgreementView) -> str:
+    if view.void_reason is not None:
+        return t("void.state")
     if view.finished:
         return t("agreement.state.finished")
     if view.overdue > 0:
@@ -61,6 +63,8 @@ def print_agreement(view: AgreementView) -> None:
             state=_state(view),
         )
     )
+    if view.void_reason is not None:
+        console.print(user(t("void.agreement_reason", reason=view.void_reason)))
     if view.log_entry is not None:
         console.print(t("agreement.from_log", id=view.log_entry))
     table = Table(title=t("agreement.schedule_title"))
@@ -84,7 +88,11 @@ def print_agreement(view: AgreementView) -> None:
             parts = ", ".join(f"#{a.n} {_money(a.amount)}" for a in p.allocations)
             if p.excess:
                 parts += ("; " if parts else "") + t("agreement.excess", amount=_money(p.excess))
-            paid.add_row(str(p.id), p.paid_on.isoformat(), _money(p.amount), parts, user(p.receipt))
+            if p.void_reason is not None:
+                parts = t("void.payment_reason", reason=p.void_reason)
+            paid.add_row(
+                str(p.id), p.paid_on.isoformat(), _money(p.amount), user(parts), user(p.receipt)
+            )
         console.print(paid)
     if view.overpaid:
         console.print(t("agreement.overpaid", amount=_money(view.overpaid)))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TextIO, cast
 
 from rich.console import Console
 from rich.text import Text
 
 from repaycli.render.safe import safe_text
+from repaycli.render.stdout import CompleteWriter
 
 
 def make_console(*, stderr: bool = False) -> Console:
@@ -19,9 +21,9 @@ def make_console(*, stderr: bool = False) -> Console:
     """
     stream = sys.stderr if stderr else sys.stdout
     terminal = stream.isatty()
-    width = None if terminal else int(os.environ.get("COLUMNS", "100") or 100)
+    width = None if terminal else _columns(os.environ.get("COLUMNS", ""))
     return Console(
-        file=stream,
+        file=cast(TextIO, CompleteWriter(stream)),
         markup=False,
         emoji=False,
         highlight=False,
@@ -30,6 +32,14 @@ def make_console(*, stderr: bool = False) -> Console:
         no_color=not terminal or None,
         safe_box=not terminal,
     )
+
+
+def _columns(value: str) -> int:
+    """``COLUMNS`` as a width for piped output: 100 unless it is a sensible whole number."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 4 and 20 <= int(value) <= 1000:
+        return int(value)
+    return 100
 
 
 def user(text: str | None) -> Text:

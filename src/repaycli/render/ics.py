@@ -9,8 +9,10 @@ display alarm at 09:00 the day before (``TRIGGER:-PT15H`` from the start of the 
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
@@ -52,6 +54,8 @@ def build_calendar(
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)
+        if item.due >= date.max:  # an all-day event ends the next day; 9999-12-31 has none
+            continue
         event.add("dtend", item.due + timedelta(days=1))
         event.add("summary", summary)
         event.add("description", _description(item))
@@ -71,5 +75,19 @@ def write_calendar(
 ) -> int:
     """Write the feed to ``target`` (atomically for a regular file; a device or pipe is written
     to, never replaced); return the number of events."""
-    write_private(target, build_calendar(items, stamp=stamp, name=name).to_ical())
-    return len(items)
+    shown = [item for item in items if item.due < date.max]
+    write_private(target, build_calendar(shown, stamp=stamp, name=name).to_ical())
+    return len(shown)
+
+
+def is_feed(target: Path) -> bool:
+    """Whether ``target`` holds a feed this command wrote (which ``--ics`` may replace without
+    ``--force``: cron refreshes it every morning)."""
+    try:
+        if not stat.S_ISREG(os.lstat(target).st_mode):  # never open a FIFO to look at it
+            return False
+        with target.open("rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False
+    return head.startswith(b"BEGIN:VCALENDAR") and PRODID.encode() in head

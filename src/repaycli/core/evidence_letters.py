@@ -1,0 +1,78 @@
+"""Letters built from the call log (``letter --kind complaint|dispute|collection``). Pure: the
+facts of a letter from entries and a chain check handed in; no I/O, no clock.
+
+Every contact in the timeline carries its entry id and full hash, and the letter carries the
+log's fingerprint, so whoever receives it can ask for the log and check it
+(``repaycli log verify --fingerprint CODE``) — and the user can show the letter was written from
+an unchanged log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from repaycli.core.proof import fingerprint
+from repaycli.core.records import LogEntry
+
+
+class LetterKind(StrEnum):
+    HARDSHIP = "hardship"
+    COMPLAINT = "complaint"
+    DISPUTE = "dispute"
+    COLLECTION = "collection"
+
+
+#: The kinds built here (``hardship`` is the negotiation letter of ``core.letter``).
+EVIDENCE_KINDS = (LetterKind.COMPLAINT, LetterKind.DISPUTE, LetterKind.COLLECTION)
+
+
+@dataclass(frozen=True)
+class EvidenceLetter:
+    kind: LetterKind
+    day: date
+    platform: str | None
+    #: Latest versions of the contacts, oldest first.
+    timeline: tuple[LogEntry, ...]
+    #: Contacts logged after the first one whose outcome was ``agreed`` (art. 70: once a
+    #: personalised plan is signed, collection must stop unless it is broken).
+    after_agreement: tuple[LogEntry, ...]
+    agreed: LogEntry | None
+    fingerprint: str | None
+    entries: int
+    details: str | None
+
+
+def build(
+    kind: LetterKind,
+    entries: Sequence[LogEntry],
+    *,
+    day: date,
+    platform: str | None,
+    count: int,
+    head: str,
+    details: str | None = None,
+) -> EvidenceLetter:
+    """The facts of one letter: ``entries`` are the log's latest versions (any order), kept for
+    ``platform`` when given; ``count`` / ``head`` are the intact log's (for its fingerprint)."""
+    chosen = [e for e in entries if platform is None or e.platform == platform]
+    timeline = tuple(sorted(chosen, key=lambda e: (datetime.fromisoformat(e.at), e.id)))
+    agreed = next((e for e in timeline if e.outcome == "agreed"), None)
+    after = tuple(
+        e
+        for e in timeline
+        if agreed is not None and datetime.fromisoformat(e.at) > datetime.fromisoformat(agreed.at)
+    )
+    return EvidenceLetter(
+        kind=kind,
+        day=day,
+        platform=platform,
+        timeline=timeline,
+        after_agreement=after,
+        agreed=agreed,
+        fingerprint=fingerprint(count, head) if count else None,
+        entries=count,
+        details=details,
+    )

@@ -1,0 +1,260 @@
+"""Exports that prove themselves, and fingerprints of the log's head. Pure: no I/O, no clock.
+
+A JSON export carries its entry count, its head hash and a ``seal`` (SHA-256 over the rest of
+the document, so an edit to a field the entries' hashes do not cover — ``corrected_by``,
+``follow_up_done_at``, ``exported_at`` — is noticed). ``check_export`` re-computes the chain
+inside the file, its count, head and seal, and with the log's hashes at hand whether the export
+is a prefix of the log or where they part.
+
+A redacted export keeps the salted commitment of each masked field and drops its salt
+(``core.evidence``): it verifies end to end, and the masked value cannot be tested by guessing.
+An entry written before salted commitments cannot be shown so: a redacted export marks it
+``unverifiable`` and leaves out its hashes (and the link to it), instead of giving it away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from repaycli.core import evidence
+
+EXPORT_SCHEMA_VERSION = 2
+#: Hex digits of the head hash a fingerprint carries (80 bits: no one finds a second log).
+FINGERPRINT_HEX = 20
+
+
+# --- fingerprints -------------------------------------------------------------------------------
+
+
+def fingerprint(count: int, head: str) -> str:
+    """A short code for the log's head: ``7-3f2a-9c1b-77d0-e5a4-b3c1`` (entry count, then the
+    first 20 hex digits of the last entry's hash)."""
+    digits = head[:FINGERPRINT_HEX]
+    return f"{count}-" + "-".join(digits[i : i + 4] for i in range(0, FINGERPRINT_HEX, 4))
+
+
+_FINGERPRINT = re.compile(r"^(\d{1,12})[-:#\s]+((?:[0-9a-f]{4}[-\s]?){4}[0-9a-f]{4})$")
+
+
+def parse_fingerprint(text: str) -> tuple[int, str] | None:
+    """``(count, hex prefix)`` from a fingerprint as printed (any case, full-width, spaces
+    instead of dashes), or ``None`` when it is not one."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower()
+    if len(cleaned) > 64:
+        return None
+    match = _FINGERPRINT.match(cleaned)
+    if match is None:
+        return None
+    digits = re.sub(r"[-\s]", "", match.group(2))
+    return int(match.group(1)), digits
+
+
+# --- building an export -------------------------------------------------------------------------
+
+
+def _masked(name: str, value: Any) -> Any:
+    if name == "attachments":
+        return [{**item, "path": evidence.redact(item.get("path"))} for item in value]
+    return evidence.redact(value)
+
+
+def export_entries(
+    entries: Iterable[Mapping[str, Any]], *, redact_on: bool
+) -> list[dict[str, Any]]:
+    """Entries as an export shows them (each a JSON-ready mapping of the entry's fields, with
+    ``salts``: ``None`` for a v1 entry).
+
+    Unredacted, every salt is shown. Redacted, a masked field of a v2 entry keeps its masked text
+    and its commitment (``withheld``) without its salt; a v1 entry that masking changes — and
+    every v1 entry after it, whose hashes would lead back to it — is ``unverifiable``, without
+    hashes; the v2 entry after such an entry withholds its ``prev_hash`` the same way.
+    """
+    out: list[dict[str, Any]] = []
+    hidden_before = False
+    for source in entries:
+        entry = dict(source)
+        salts = entry.get("salts")
+        if not redact_on:
+            out.append(entry)
+            continue
+        masked = {
+            name: _masked(name, entry.get(name))
+            for name in evidence.WITHHOLDABLE
+            if entry.get(name) is not None
+        }
+        changed = {name for name, value in masked.items() if value != entry.get(name)}
+        if salts is None:
+            if changed or hidden_before:
+                entry.update({name: masked[name] for name in changed})
+                entry.update(hash=None, prev_hash=None, unverifiable=True)
+                hidden_before = True
+            out.append(entry)
+            continue
+        shown = dict(salts)
+        withheld: dict[str, str] = {}
+        hide = set(changed) | ({"prev_hash"} if hidden_before else set())
+        for name in sorted(hide):
+            withheld[name] = evidence.commitment(name, entry.get(name), salts[name])
+            shown.pop(name, None)
+            entry[name] = masked[name] if name in masked else None
+        entry["salts"] = shown
+        entry["withheld"] = withheld
+        hidden_before = False
+        out.append(entry)
+    return out
+
+
+def _canonical(document: Mapping[str, Any]) -> bytes:
+    body = {key: value for key, value in document.items() if key != "seal"}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def seal(document: Mapping[str, Any]) -> str:
+    """SHA-256 over the whole export but its ``seal``: an edit anywhere shows."""
+    return hashlib.sha256(_canonical(document)).hexdigest()
+
+
+def _shown_head(entries: Sequence[Mapping[str, Any]], head: str) -> str | None:
+    """The head an export may show: none when its last entry could not be shown verifiably (the
+    hash would let the masked text be guessed)."""
+    if entries and entries[-1].get("unverifiable") is True:
+        return None
+    return head
+
+
+def export_document(
+    entries: Sequence[Mapping[str, Any]],
+    *,
+    exported_at: str,
+    redact_on: bool,
+    check: evidence.ChainCheck,
+) -> dict[str, Any]:
+    """The JSON export: entries, their count, the head and its fingerprint, and the seal."""
+    head = _shown_head(entries, check.head) if check.intact else None
+    document: dict[str, Any] = {
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "exported_at": exported_at,
+        "redacted": redact_on,
+        "intact": check.intact,
+        "count": len(entries),
+        "head_hash": head,
+        "fingerprint": fingerprint(check.count, head) if head is not None and entries else None,
+        "unverifiable": sum(1 for e in entries if e.get("unverifiable") is True),
+        "entries": list(entries),
+    }
+    document["seal"] = seal(document)
+    return document
+
+
+# --- checking an export -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportCheck:
+    """What ``check_export`` found. ``problem`` is ``None`` when the export proves itself (and
+    matches the log, when one was given); else one of:
+
+    - ``changed`` / ``removed``: entry ``entry_id`` is not what was hashed, or is missing;
+    - ``count``: the file holds ``count`` entries but says ``stated``;
+    - ``head``: its stated head is not the last entry's hash;
+    - ``sealed``: something outside the entries' hashes was edited;
+    - ``correction``: entry ``entry_id``'s ``corrected_by`` contradicts the entries;
+    - ``differs``: the log holds another entry ``entry_id``; ``missing``: the log lacks it;
+    - ``done_changed``: entry ``entry_id``'s follow-up closing time differs from the log's.
+    """
+
+    count: int
+    head: str
+    problem: str | None = None
+    entry_id: int | None = None
+    stated: int | None = None
+    log_count: int | None = None
+    unverified: int = 0
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+class ExportUnreadable(ValueError):
+    """The file is not a repaycli JSON export (the detail says what is missing)."""
+
+
+def _entries_of(document: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(document, Mapping):
+        raise ExportUnreadable("not a JSON object")
+    entries = document.get("entries")
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        raise ExportUnreadable("'entries' is not a list of entries")
+    for position, entry in enumerate(entries, 1):
+        if type(entry.get("id")) is not int:
+            raise ExportUnreadable(f"entry {position} has no whole-number id")
+        missing = [n for n in (*evidence.COMMITTED_FIELDS, "hash") if n not in entry]
+        if missing:
+            raise ExportUnreadable(f"entry {position} has no {', '.join(missing[:3])}")
+    return entries
+
+
+def check_export(
+    document: Any, *, log: Sequence[tuple[str, str | None]] | None = None
+) -> ExportCheck:
+    """Check an export on its own, then (``log``: the log's ``(hash, follow_up_done_at)`` in id
+    order) against the log. Raises ``ExportUnreadable`` for a file that is not an export."""
+    entries = _entries_of(document)
+    chain = evidence.verify_chain(entries)
+    ok = ExportCheck(count=chain.count, head=chain.head, unverified=chain.unverified)
+
+    def found(problem: str, **more: Any) -> ExportCheck:
+        return replace(ok, problem=problem, **more)
+
+    if not chain.intact:
+        return found(chain.problem or "changed", entry_id=chain.entry_id)
+    stated = document.get("count")
+    if document.get("schema_version") != EXPORT_SCHEMA_VERSION or type(stated) is not int:
+        raise ExportUnreadable("no entry count: not an export made by this version")
+    if stated != len(entries):
+        return found("count", stated=stated, entry_id=len(entries) + 1)
+    if entries and document.get("head_hash") != _shown_head(entries, chain.head):
+        return found("head")
+    if any(e.get("unverifiable") is True for e in entries) and document.get("redacted") is not True:
+        return found("sealed")
+    named = _corrections_contradicted(entries)
+    if named is not None:
+        return found("correction", entry_id=named)
+    if document.get("seal") != seal(document):
+        return found("sealed")
+    if log is None:
+        return ok
+    for position, entry in enumerate(entries):
+        if position >= len(log):
+            return found("missing", entry_id=position + 1)
+        log_hash, done_at = log[position]
+        if entry.get("unverifiable") is True:
+            continue
+        if entry.get("hash") != log_hash:
+            return found("differs", entry_id=position + 1)
+        shown_done = entry.get("follow_up_done_at")
+        if shown_done is not None and shown_done != done_at:
+            return found("done_changed", entry_id=position + 1)
+    return replace(ok, log_count=len(log))
+
+
+def _corrections_contradicted(entries: Sequence[Mapping[str, Any]]) -> int | None:
+    """The first entry whose ``corrected_by`` the entries themselves contradict (the export is
+    the whole log at one moment, so every correction of an entry in it is in it too)."""
+    by: dict[int, int] = {}
+    for entry in entries:
+        target = entry.get("corrects")
+        if type(target) is int:
+            by[target] = int(entry["id"])
+    for entry in entries:
+        if entry.get("corrected_by") != by.get(int(entry["id"])):
+            return int(entry["id"])
+    return None

@@ -1,0 +1,87 @@
+"""The complaint, credit-report dispute and collection letters as markdown or plain text.
+
+The wording lives in the message catalogues (``i18n/*/evidence.toml``, section ``eletter``);
+text the user typed is shown literally (``markdown_text`` / ``safe_text``). Placeholders in
+brackets (【姓名】, [Your name]) are for the user to fill in by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from repaycli.core.evidence_letters import EvidenceLetter
+from repaycli.core.records import LogEntry
+from repaycli.i18n import t
+from repaycli.render.log import field_value, platform_name, when
+from repaycli.render.safe import markdown_text, safe_text
+
+#: The fields quoted for each contact in the timeline (when given).
+QUOTED = ("agent", "ref", "offered", "agreed_terms", "confirmation", "notes")
+
+
+def compose(letter: EvidenceLetter, *, markdown: bool = True) -> str:
+    """The whole letter."""
+    kind = letter.kind.value
+    lender = platform_name(letter.platform) if letter.platform else t("eletter.lender_any")
+
+    def text(value: str) -> str:
+        value = " ".join(value.split())
+        return markdown_text(value) if markdown else safe_text(value)
+
+    def heading(title: str, level: int = 2) -> list[str]:
+        if markdown:
+            return ["", "#" * level + " " + title, ""]
+        return ["", title, "=" * 20 if level == 1 else "-" * 20, ""]
+
+    lines = heading(t(f"eletter.{kind}.title"), 1)[1:]
+    lines += [
+        t(f"eletter.{kind}.to"),
+        "",
+        t("eletter.from"),
+        "",
+        t("eletter.date", day=letter.day.isoformat()),
+    ]
+    lines += heading(t("eletter.about"))
+    lines.append(t(f"eletter.{kind}.about", lender=text(lender)))
+    lines += heading(t("eletter.facts"))
+    lines.append(text(letter.details) if letter.details else t(f"eletter.{kind}.facts_placeholder"))
+    lines += heading(t("eletter.timeline"))
+    if not letter.timeline:
+        lines.append(t("eletter.no_contacts"))
+    for entry in letter.timeline:
+        lines += _contact(entry, text)
+    if letter.agreed is not None and kind != "dispute":
+        lines += heading(t("eletter.after_agreement"))
+        if letter.after_agreement:
+            lines.append(
+                t("eletter.after_agreement_intro", id=letter.agreed.id, when=when(letter.agreed.at))
+            )
+            lines.append("")
+            lines += [
+                f"- #{e.id} {when(e.at)} ({field_value(e, 'channel')})"
+                for e in letter.after_agreement
+            ]
+        else:
+            lines.append(t("eletter.after_agreement_none", id=letter.agreed.id))
+    lines += heading(t("eletter.asks"))
+    lines.append(t(f"eletter.{kind}.asks"))
+    lines += heading(t("eletter.evidence"))
+    lines.append(t("eletter.evidence_log", count=letter.entries))
+    if letter.fingerprint:
+        code = f"`{letter.fingerprint}`" if markdown else letter.fingerprint
+        lines.append(t("eletter.fingerprint", code=code))
+    lines += ["", t("eletter.closing"), "", t("eletter.signature")]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _contact(entry: LogEntry, text: Callable[[str], str]) -> list[str]:
+    head = " — ".join(
+        [when(entry.at), field_value(entry, "channel"), field_value(entry, "outcome")]
+    )
+    lines = [f"- #{entry.id} {head}"]
+    for name in QUOTED:
+        value = getattr(entry, name)
+        if value:
+            lines.append(f"  - {t(f'logfield.{name}')}: {text(str(value))}")
+    lines.append(f"  - {t('eletter.hash')}: {entry.hash}")
+    return lines

@@ -1,0 +1,99 @@
+"""``letter --kind complaint|dispute|collection``: letters built from the call log, whose
+timeline and hashes ``log verify`` confirms."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+from helpers import LOG_ADD, run, run_in_process
+from repaycli.paths import db_path
+
+
+def _log(*extra: str) -> None:
+    code, _, err = run_in_process(*LOG_ADD, *extra)
+    assert code == 0, err
+
+
+def _three_contacts() -> None:
+    _log("--outcome", "refused", "--agent", "工号 1234", "--at", "2026-11-01 10:00")
+    _log("--outcome", "agreed", "--agreed-terms", "12 期", "--at", "2026-11-05 10:00")
+    _log("--outcome", "pending", "--notes", "called my mother", "--at", "2026-11-10 10:00")
+
+
+def test_complaint_timeline_and_hashes_are_confirmed_by_log_verify(tmp_path: Path) -> None:
+    _three_contacts()
+    target = tmp_path / "complaint.md"
+    result = run(
+        "letter", "--kind", "complaint", "--platform", "花呗", "--details",
+        "They called my mother after we agreed a plan.", "-o", str(target),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    letter = target.read_text(encoding="utf-8")
+    assert letter.startswith("# Complaint\n")
+    assert "12378" in letter and "They called my mother after we agreed a plan." in letter
+    cited = dict(
+        re.findall(r"^- #(\d+) .*?\n(?:  - .*\n)*?  - SHA-256: ([0-9a-f]{64})$", letter, re.M)
+    )
+    assert sorted(cited) == ["1", "2", "3"]
+    for entry_id, digest in cited.items():
+        shown = json.loads(run_in_process("log", "show", entry_id, "--json")[1])["entry"]
+        assert shown["hash"] == digest
+    (code,) = re.findall(r"`(\d+-[0-9a-f]{4}(?:-[0-9a-f]{4}){4})`", letter)
+    checked = run_in_process("log", "verify", "--fingerprint", code)
+    assert checked[0] == 0 and checked[1].splitlines()[-1] == (
+        "The log as fingerprinted (3 entries) is still inside today's log (3 entries), unchanged."
+    )
+    # Contact #3 came after the agreement in #2: the letter says so.
+    assert "An agreement was reached in contact #2 (2026-11-05 10:00)" in letter
+    assert "\n- #3 2026-11-10 10:00 (phone)\n" in letter
+    again = run("letter", "--kind", "complaint", "-o", str(target))
+    assert (again.returncode, again.stderr) == (
+        2,
+        f"Error: {target} already exists; choose another file or add --force to replace it\n",
+    )
+
+
+def test_dispute_in_chinese_states_the_20_day_rule() -> None:
+    _three_contacts()
+    code, out, err = run_in_process(
+        "letter", "--kind", "dispute", "--lang", "zh", "--format", "text"
+    )
+    assert code == 0, err
+    assert out.startswith("征信异议申请书\n====================\n")
+    assert "20 日内答复" in out and "第二十五条" in out
+    assert "达成协议后的联系" not in out  # a dispute is about the record, not collection
+
+
+def test_collection_letter_names_contact_after_the_agreement() -> None:
+    _three_contacts()
+    code, out, err = run_in_process("letter", "--kind", "collection")
+    assert code == 0, err
+    assert out.startswith("# Letter about unlawful collection\n")
+    assert "- #3 2026-11-10 10:00 (phone)" in out
+
+
+def test_a_letter_is_not_written_from_a_log_that_does_not_hold_up() -> None:
+    _three_contacts()
+    conn = sqlite3.connect(db_path())
+    conn.execute("DROP TRIGGER contacts_no_update")
+    conn.execute("UPDATE contacts SET notes = 'nothing happened' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    assert run_in_process("letter", "--kind", "complaint") == (
+        1,
+        "",
+        "Error: entry #3 was changed after it was recorded: the log is not intact\n",
+    )
+
+
+def test_unknown_kind_and_an_empty_log() -> None:
+    assert run_in_process("letter", "--kind", "threat") == (
+        2,
+        "",
+        "Error: kind: threat is not one of: hardship, complaint, dispute, collection\n",
+    )
+    code, out, _ = run_in_process("letter", "--kind", "complaint")
+    assert code == 0 and "(No contacts are logged yet.)" in out
