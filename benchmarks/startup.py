@@ -15,8 +15,8 @@ and a pinned ``REPAYCLI_TODAY``. This script prints figures; it asserts nothing 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -33,7 +33,6 @@ import remind as remind_bench  # noqa: E402  (benchmarks/remind.py, beside this 
 from repaycli import store  # noqa: E402
 
 ENTRIES = 100_000
-AGREEMENTS = 1_000
 TIME = Path("/usr/bin/time")
 #: Ten debts for ``plan --debts`` (the format of ``examples/debts.toml``).
 PLATFORMS = (
@@ -63,30 +62,9 @@ def debts_toml() -> str:
     return "\n".join(lines)
 
 
-def large_home(rebuild: bool) -> Path:
-    """A data directory holding the 100k-entry database, built once and kept in the temp dir."""
-    home = Path(tempfile.gettempdir()) / f"repaycli-bench-startup-{ENTRIES}-{AGREEMENTS}"
-    db = home / "repaycli.sqlite3"
-    ready = home / "ready"
-    if rebuild and home.exists():
-        shutil.rmtree(home)
-    if ready.exists() and db.exists():
-        return home
-    if home.exists():
-        shutil.rmtree(home)
-    home.mkdir(mode=0o700, parents=True)
-    print(f"building {db} ({ENTRIES:,} entries, {AGREEMENTS:,} agreements)…", file=sys.stderr)
-    began = time.perf_counter()
-    rng = random.Random(20280301)
-    conn = store.connect(db)
-    conn.execute("PRAGMA synchronous = OFF")
-    remind_bench.build_log(conn, ENTRIES, rng)
-    remind_bench.build_agreements(conn, AGREEMENTS, rng)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    ready.write_text("")
-    print(f"built in {time.perf_counter() - began:.1f} s", file=sys.stderr)
-    return home
+def large_home(rebuild: bool, entries: int = ENTRIES) -> Path:
+    """The large database's data directory (``benchmarks/remind.py`` builds and caches it)."""
+    return remind_bench.cached_home(entries, max(entries // 100, 1), rebuild=rebuild)
 
 
 def run(cmd: Sequence[str], env: dict[str, str]) -> float:
@@ -119,13 +97,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached database")
+    parser.add_argument(
+        "--entries", type=int, default=ENTRIES, help="log entries in the large database"
+    )
     args = parser.parse_args()
 
     exe = str(Path(sys.executable).parent / "repaycli")
     if not Path(exe).exists():
         exe = shutil.which("repaycli") or sys.exit("repaycli is not installed")
     py = sys.executable
-    large = large_home(args.rebuild)
+    import repaycli
+
+    # Time start-up, not compiling: PYTHONDONTWRITEBYTECODE may have kept .pyc files from being
+    # written so far.
+    compileall.compile_dir(str(Path(repaycli.__file__).parent), quiet=1)
+    large = large_home(args.rebuild, args.entries)
     scratch = Path(tempfile.mkdtemp(prefix="repaycli-bench-"))
     try:
         empty_home = scratch / "empty"
@@ -154,8 +140,8 @@ def main() -> None:
             ("repaycli --version", [exe, "--version"], none_home, 1.3),
             ("repaycli remind (no database)", [exe, "remind"], none_home, 1.3),
             ("repaycli remind (empty database)", [exe, "remind"], empty_home, 1.3),
-            ("repaycli remind (100k entries)", [exe, "remind"], large, 2.0),
-            ("repaycli remind --json (100k)", [exe, "remind", "--json"], large, None),
+            (f"repaycli remind ({args.entries:,} entries)", [exe, "remind"], large, 2.0),
+            (f"repaycli remind --json ({args.entries:,})", [exe, "remind", "--json"], large, None),
             ("repaycli plan --no-input (1 debt)", [exe, "plan", "--no-input", *plan_one],
              plan_home, 2.5),
             ("repaycli plan --no-input (10 debts)",
@@ -179,7 +165,11 @@ def main() -> None:
         print(
             f"Python {sys.version.split()[0]}; median of {args.runs} rounds after a warm-up round"
         )
-        print(f"large database: {ENTRIES:,} log entries, {AGREEMENTS:,} agreements, {size:.0f} MB")
+        agreements = max(args.entries // 100, 1)
+        print(
+            f"large database: {args.entries:,} log entries, {agreements:,} agreements,"
+            f" {size:.0f} MB"
+        )
         print()
         print(f"{'command':<40} {'ms':>7} {'× typer':>8} {'target':>7} {'max RSS':>9}")
         for label, median, peak, target in results:
