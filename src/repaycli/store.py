@@ -575,23 +575,9 @@ def list_contacts(
 ) -> list[LogEntry]:
     """Entries newest first (by when the contact happened); ``latest_only`` hides entries that
     a later correction replaces. ``since``/``until`` are inclusive local dates."""
-    where: list[str] = []
-    params: list[Any] = []
-    if platform is not None:
-        where.append("c.platform = ?")
-        params.append(platform)
-    if outcome is not None:
-        where.append("c.outcome = ?")
-        params.append(outcome)
-    if since is not None:
-        where.append("substr(c.at, 1, 10) >= ?")
-        params.append(since.isoformat())
-    if until is not None:
-        where.append("substr(c.at, 1, 10) <= ?")
-        params.append(until.isoformat())
-    if latest_only:
-        where.append("NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)")
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    clause, params = _contact_filter(
+        platform=platform, since=since, until=until, outcome=outcome, latest_only=latest_only
+    )
     rows = conn.execute(f"{_ENTRY_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC", params)
     return [_entry(row) for row in rows]
 
@@ -604,27 +590,33 @@ def all_contacts(conn: sqlite3.Connection) -> list[LogEntry]:
 def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     """Re-compute the hash chain over the rows as stored; then check that each row's ``at_utc``
     (not hashed, but what ordering and reminders use) is its hashed ``at`` in UTC (problem
-    ``time_changed``)."""
+    ``time_changed``). One pass over the rows in id order, in memory that does not grow with the
+    log: a broken chain is reported before a changed sort time, wherever each is."""
     rows = conn.execute(
         "SELECT id, prev_hash, hash, at_utc, "
         + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
         + " FROM contacts ORDER BY id"
-    ).fetchall()
+    )
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
-    entries = [
-        {**_hashed_view(row), "prev_hash": row["prev_hash"], "hash": row["hash"]} for row in rows
-    ]
-    check = evidence.verify_chain(entries, head_id=int(seq["seq"]) if seq else None)
-    if not check.intact:
-        return check
-    for row in rows:
-        try:
-            expected = _utc(datetime.fromisoformat(row["at"]))
-        except (TypeError, ValueError):
-            expected = None
-        if row["at_utc"] != expected:
-            return evidence.ChainCheck(check.count, check.head, "time_changed", int(row["id"]))
+    time_changed: list[int] = []
+
+    def entries() -> Iterator[dict[str, Any]]:
+        for row in rows:
+            if not time_changed and row["at_utc"] != _expected_utc(row["at"]):
+                time_changed.append(int(row["id"]))
+            yield {**_hashed_view(row), "prev_hash": row["prev_hash"], "hash": row["hash"]}
+
+    check = evidence.verify_chain(entries(), head_id=int(seq["seq"]) if seq else None)
+    if check.intact and time_changed:
+        return evidence.ChainCheck(check.count, check.head, "time_changed", time_changed[0])
     return check
+
+
+def _expected_utc(at: Any) -> str | None:
+    try:
+        return _utc(datetime.fromisoformat(at))
+    except (TypeError, ValueError):
+        return None
 
 
 def close_follow_up(conn: sqlite3.Connection, entry_id: int, *, done_at: datetime) -> LogEntry:
@@ -950,3 +942,111 @@ ORDER BY c.follow_up, c.id""",
         (until.isoformat(),),
     )
     return _follow_ups(rows)
+
+
+# --- streaming reads of the call log (log list / export / verify on a long log) ----------------
+
+#: The keys of one streamed entry, in ``records.LogEntry``'s field order (a test keeps them equal),
+#: so that its JSON is what the model's would be.
+ENTRY_KEYS = (
+    "id",
+    "recorded_at",
+    "at",
+    "platform",
+    "channel",
+    "number",
+    "agent",
+    "ref",
+    "asked",
+    "offered",
+    "outcome",
+    "agreed_terms",
+    "confirmation",
+    "follow_up",
+    "follow_up_action",
+    "notes",
+    "attachments",
+    "corrects",
+    "corrected_by",
+    "follow_up_done_at",
+    "prev_hash",
+    "hash",
+)
+
+
+def _entry_dict(row: sqlite3.Row) -> dict[str, Any]:
+    data = {key: row[key] for key in ENTRY_KEYS}
+    # stored key-sorted (for the hash); shown in ``records.Attachment``'s field order
+    data["attachments"] = [
+        {"path": a["path"], "size": a["size"], "sha256": a["sha256"]}
+        for a in json.loads(row["attachments"])
+    ]
+    return data
+
+
+def _contact_filter(
+    *,
+    platform: str | None,
+    since: date | None,
+    until: date | None,
+    outcome: str | None,
+    latest_only: bool,
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if platform is not None:
+        where.append("c.platform = ?")
+        params.append(platform)
+    if outcome is not None:
+        where.append("c.outcome = ?")
+        params.append(outcome)
+    if since is not None:
+        where.append("substr(c.at, 1, 10) >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append("substr(c.at, 1, 10) <= ?")
+        params.append(until.isoformat())
+    if latest_only:
+        where.append("NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)")
+    return (f" WHERE {' AND '.join(where)}" if where else ""), params
+
+
+def iter_contacts(
+    conn: sqlite3.Connection,
+    *,
+    platform: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    outcome: str | None = None,
+    latest_only: bool = True,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """``list_contacts`` one plain dict at a time (keys ``ENTRY_KEYS``; attachments as a list of
+    objects): newest first, read as they are written, in memory that does not grow with the log."""
+    clause, params = _contact_filter(
+        platform=platform, since=since, until=until, outcome=outcome, latest_only=latest_only
+    )
+    sql = f"{_ENTRY_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    for row in conn.execute(sql, params):
+        yield _entry_dict(row)
+
+
+def iter_log(conn: sqlite3.Connection, *, by_time: bool = False) -> Iterator[dict[str, Any]]:
+    """The whole log (corrections included) one plain dict at a time, for export: in the order it
+    was written, or with ``by_time`` in the order the contacts happened (then by id)."""
+    order = "c.at_utc, c.id" if by_time else "c.id"
+    for row in conn.execute(f"{_ENTRY_SELECT} ORDER BY {order}"):
+        yield _entry_dict(row)
+
+
+def count_log(conn: sqlite3.Connection) -> int:
+    """How many entries the log holds (corrections included)."""
+    return int(conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
+
+
+def contact_hashes(conn: sqlite3.Connection) -> dict[int, str]:
+    """Each entry's stored hash by id (for comparing an export), without building entries."""
+    return {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, hash FROM contacts")}

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import shutil
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO, TextIO
 
 import typer
 
@@ -17,15 +21,19 @@ from repaycli.cli.common import (
     JsonOption,
     LangOption,
     NoInputOption,
+    StdoutWriter,
     ask,
     command_lang,
     have_database,
     now,
+    read_answer,
     today,
     write_out,
 )
 from repaycli.errors import BadInput, Failure
+from repaycli.files import private_file
 from repaycli.i18n import t
+from repaycli.render import TextSink
 
 #: The longest text accepted in one field (a long call summary fits; a pasted file does not).
 MAX_TEXT = 5000
@@ -315,10 +323,17 @@ def list_(
         str | None, typer.Option("--until", help="Up to this date (inclusive).")
     ] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", help="Only this outcome.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most N entries (the newest).")
+    ] = None,
     json_out: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """List contacts, newest first (corrected entries show their latest version)."""
+    """List contacts, newest first (corrected entries show their latest version).
+
+    On a terminal: a table a page at a time. Piped or redirected: a header line, then one line
+    per entry with tab-separated cells.
+    """
     command_lang(lang)
     from repaycli import store
     from repaycli.catalog import load_log_fields
@@ -332,21 +347,59 @@ def list_(
     if outcome is not None:
         spec = next(f for f in load_log_fields() if f.name == "outcome")
         outcome_id = parse_choice("outcome", spec.choices)(outcome)
-    entries = []
-    if have_database():
-        with store.opened() as conn:
-            entries = store.list_contacts(
-                conn, platform=platform_id, since=since_day, until=until_day, outcome=outcome_id
-            )
-    if json_out:
-        from repaycli.render.json import to_json
-
-        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "entries": entries}))
-        return
-    from repaycli.render.log import print_list
-
     filtered = any(v is not None for v in (platform, since, until, outcome))
-    print_list(entries, filtered=filtered)
+    with ExitStack() as stack:
+        entries: Iterator[dict[str, Any]] = iter(())
+        if have_database():
+            conn = stack.enter_context(store.opened())
+            entries = store.iter_contacts(
+                conn,
+                platform=platform_id,
+                since=since_day,
+                until=until_day,
+                outcome=outcome_id,
+                limit=limit,
+            )
+        if json_out:
+            from repaycli.render.json import write_json_stream
+
+            out = StdoutWriter()
+            head = {"schema_version": JSON_SCHEMA_VERSION}
+            write_json_stream(head, "entries", entries, out)
+            out.write("\n")
+            out.flush()
+            return
+        from repaycli.render.remind import platform_namer
+
+        name_of = platform_namer()
+        if sys.stdout.isatty():
+            from repaycli.render.log import print_list
+
+            rows = shutil.get_terminal_size().lines
+            more = _more if sys.stdin.isatty() else None
+            print_list(
+                entries,
+                filtered=filtered,
+                name_of=name_of,
+                page_rows=max(PAGE_MIN, (rows - 6) // 2),
+                more=more,
+            )
+            return
+        from repaycli.render.log import write_list_plain
+
+        out = StdoutWriter()
+        write_list_plain(entries, out, filtered=filtered, name_of=name_of)
+        out.flush()
+
+
+#: The fewest entries a terminal page of ``log list`` shows (each takes two lines or more).
+PAGE_MIN = 5
+
+
+def _more() -> bool:
+    """The pager's prompt between two pages of ``log list``: go on unless ``q`` or end of input."""
+    answer = read_answer(t("log.more"))
+    return answer is not None and answer.strip().lower() not in ("q", "quit", "退出")
 
 
 @log_app.command("show")
@@ -399,14 +452,6 @@ def done(
         write_out(t("log.done", id=entry_id))
 
 
-def _write_file(target: Path, data: bytes) -> None:
-    """Write an export only the user can read (it holds personal details), in one step: a full
-    disk leaves the previous export as it was, never half a new one."""
-    from repaycli.files import write_private
-
-    write_private(target, data)
-
-
 @log_app.command("export")
 def export(
     *,
@@ -430,42 +475,80 @@ def export(
         raise BadInput("err.log_export_exists", path=str(output))
     from repaycli import store
     from repaycli.core.evidence import GENESIS, ChainCheck
-    from repaycli.render.log import export_csv, export_markdown, redacted
+    from repaycli.render.remind import platform_namer
 
-    entries, check = [], ChainCheck(0, GENESIS)
-    if have_database():
-        with store.opened() as conn:
-            entries = store.all_contacts(conn)
-            check = store.verify_log(conn)
-    if redact_on:
-        entries = [redacted(e) for e in entries]
+    name_of = platform_namer()
     stamp = now().isoformat(timespec="seconds")
-    if fmt is ExportFormat.CSV:
-        text = export_csv(entries)
-    elif fmt is ExportFormat.JSON:
-        from repaycli.render.json import to_json
+    with ExitStack() as stack:
+        entries: Iterator[dict[str, Any]] = iter(())
+        check, total = ChainCheck(0, GENESIS), 0
+        if have_database():
+            conn = stack.enter_context(store.opened())
+            if fmt is not ExportFormat.CSV:  # JSON and markdown name the chain's head
+                check = store.verify_log(conn)
+            if fmt is ExportFormat.MARKDOWN:
+                total = store.count_log(conn)
+            entries = store.iter_log(conn, by_time=fmt is ExportFormat.MARKDOWN)
+        if redact_on:
+            from repaycli.render.log import redacted
 
-        text = to_json(
-            {
+            entries = (redacted(e) for e in entries)
+        out: TextSink
+        if output is None:
+            out = StdoutWriter()
+        else:
+            handle = stack.enter_context(private_file(output))
+            if fmt is ExportFormat.CSV:
+                handle.write(b"\xef\xbb\xbf")  # spreadsheets then read the file as UTF-8
+            out = _text(handle, stack)
+        if fmt is ExportFormat.CSV:
+            from repaycli.render.log import write_csv
+
+            count = write_csv(entries, out, name_of=name_of)
+        elif fmt is ExportFormat.JSON:
+            from repaycli.render.json import write_json_stream
+
+            head = {
                 "schema_version": JSON_SCHEMA_VERSION,
                 "exported_at": stamp,
                 "redacted": redact_on,
                 "intact": check.intact,
                 "head_hash": check.head if check.intact else None,
-                "entries": entries,
             }
-        )
-    else:
-        text = export_markdown(entries, exported_at=stamp, head=check.head, redact_on=redact_on)
-    if output is None:
-        write_out(text)
-        return
-    bom = b"\xef\xbb\xbf" if fmt is ExportFormat.CSV else b""  # spreadsheets then read UTF-8
-    _write_file(output, bom + text.encode("utf-8"))
-    from repaycli.render.safe import safe_text
+            count = write_json_stream(head, "entries", entries, out)
+            if output is None:
+                out.write("\n")
+        else:
+            from repaycli.render.log import write_markdown
 
-    shown = safe_text(str(output))
-    typer.echo(t("log.exported", count=len(entries), path=shown), err=True)
+            count = write_markdown(
+                entries,
+                out,
+                count=total,
+                exported_at=stamp,
+                head=check.head,
+                redact_on=redact_on,
+                name_of=name_of,
+            )
+        out.flush()
+    if output is not None:
+        from repaycli.render.safe import safe_text
+
+        shown = safe_text(str(output))
+        typer.echo(t("log.exported", count=count, path=shown), err=True)
+
+
+def _text(handle: BinaryIO, stack: ExitStack) -> TextIO:
+    """A UTF-8 text writer over ``handle`` (line ends as written), flushed and let go of — not
+    closed — when ``stack`` ends, so that the file's writer can still sync and rename it."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+
+    def release() -> None:
+        text.flush()
+        text.detach()
+
+    stack.callback(release)
+    return text
 
 
 @log_app.command("verify")
@@ -487,7 +570,8 @@ def verify(
     if have_database():
         with store.opened() as conn:
             check = store.verify_log(conn)
-            hashes = {e.id: e.hash for e in store.all_contacts(conn)}
+            if export_file is not None:
+                hashes = store.contact_hashes(conn)
     problem = None if check.intact else f"log.verify_{check.problem}"
     mismatch: int | None = None
     if problem is None and export_file is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,28 +78,35 @@ class ChainCheck:
         return self.problem is None
 
 
-def verify_chain(entries: Sequence[Mapping[str, Any]], *, head_id: int | None = None) -> ChainCheck:
-    """Re-compute the chain over ``entries`` (in id order, each with ``prev_hash`` and ``hash``).
+def verify_chain(entries: Iterable[Mapping[str, Any]], *, head_id: int | None = None) -> ChainCheck:
+    """Re-compute the chain over ``entries`` (in id order, each with ``prev_hash`` and ``hash``),
+    read once, one at a time; ``count`` is the number of entries whatever is found.
 
     Ids run 1, 2, 3 … with no gap, so a removed entry is named by its id; ``head_id`` (the last
     id the store remembers writing) names entries removed from the end.
     """
     prev = GENESIS
     expected = 1
-    for entry in entries:
+    rest = iter(entries)
+    for entry in rest:
         entry_id = int(entry["id"])
+        problem: tuple[str, int] | None = None
         if entry_id != expected:
-            return ChainCheck(len(entries), prev, "removed", expected)
-        if entry["prev_hash"] != prev:
+            problem = ("removed", expected)
+        elif entry["prev_hash"] != prev:
             # The previous entry was rewritten together with its own hash.
-            return ChainCheck(len(entries), prev, "changed", max(expected - 1, 1))
-        if entry_hash(entry, prev) != entry["hash"]:
-            return ChainCheck(len(entries), prev, "changed", entry_id)
+            problem = ("changed", max(expected - 1, 1))
+        elif entry_hash(entry, prev) != entry["hash"]:
+            problem = ("changed", entry_id)
+        if problem is not None:
+            count = expected + sum(1 for _ in rest)
+            return ChainCheck(count, prev, *problem)
         prev = str(entry["hash"])
         expected += 1
+    count = expected - 1
     if head_id is not None and head_id >= expected:
-        return ChainCheck(len(entries), prev, "removed", expected)
-    return ChainCheck(len(entries), prev)
+        return ChainCheck(count, prev, "removed", expected)
+    return ChainCheck(count, prev)
 
 
 # --- redaction -------------------------------------------------------------------------------
