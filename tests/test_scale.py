@@ -14,6 +14,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
@@ -257,3 +258,49 @@ def test_verify_chain_reads_its_entries_once() -> None:
 
     check = verify_chain(entries())
     assert (check.count, check.problem, check.entry_id) == (2, "removed", 1)
+
+
+def _csv_cell_reference(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    starts = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+    if text.lstrip(" ").startswith(starts) or text.startswith(starts):
+        return "'" + text
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from(" =+-@\t\r\n＝＋－＠a1花")) | st.text())
+def test_csv_cell_shortcut_changes_nothing(text: str) -> None:
+    from repaycli.core.export import csv_cell
+
+    assert csv_cell(text) == _csv_cell_reference(text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log", "verify"],
+        ["log", "list", "--limit", "5"],
+        ["log", "export", "--format", "csv"],
+        ["log", "export", "--format", "json"],
+        ["log", "export", "--format", "markdown", "--redact"],
+    ],
+)
+def test_streamed_commands_load_neither_pydantic_nor_rich_when_piped(
+    sample: Path, args: list[str]
+) -> None:
+    """Per row they use plain dicts; per run no model layer and no terminal renderer."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['repaycli', *{args!r}]\n"
+        "from repaycli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('loaded:', sorted(m for m in ('pydantic', 'rich') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "loaded: []", done.stderr
+    assert len(done.stdout) > 100  # it did read the log and write it

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
+from enum import EnumMeta
 from pathlib import Path
 from typing import Any
 
@@ -83,11 +84,15 @@ def test_deferred_coercion_returns_what_typer_returns(tmp_path: Path) -> None:
         "plain", "花呗 8000", "", " ", "-", "~/feed.ics", str(tmp_path / "absent.ics"),
         str(existing), str(tmp_path), str(unreadable), 0, 3, 366, 367, -1, 10**20,
         "0", "7", "07", "+7", " 7", "366", "367", "-1", "1_000", "99999999999999999999", "٣",
+        "csv", "CSV", "json", "markdown", "text", "avalanche", "prorata", "medical", "zh",
     ]  # fmt: skip
     checked = 0
     for name, param in _all_params():
         descriptor = getattr(param, "type_descriptor", None)
-        if descriptor is None or descriptor.annotation not in (str, int, Path):
+        if descriptor is None:
+            continue
+        annotation = descriptor.annotation
+        if annotation not in (str, int, Path) and not isinstance(annotation, EnumMeta):
             continue
         deferred = coercion.DeferredParam(
             parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
@@ -111,6 +116,8 @@ def test_deferred_coercion_returns_what_typer_returns(tmp_path: Path) -> None:
         (["remind", "--ics", "FEED"], False),
         (["remind", "--days", "7"], False),
         (["remind", "--days", "999"], True),  # out of range: typer words the error
+        (["log", "export", "--format", "csv"], False),
+        (["log", "export", "--format", "CSV"], True),  # not a value as written: typer decides
     ],
 )
 def test_path_and_int_options_need_no_pydantic(

@@ -5,7 +5,8 @@ even for a plain string or an absent option; that imports pydantic (about as lon
 typer itself) in every run. Here each parameter starts with a deferred coercion that returns at
 once what the adapter would return unchanged — a valid UTF-8 string for a ``str`` option, an
 ``int`` already inside its range (the default), nothing for an absent option, a ``Path`` for a
-path that passes typer's checks (``--ics``, ``--debts``) — and hands any other value to typer's
+path that passes typer's checks (``--ics``, ``--debts``), the member an enum option names
+exactly (``--format csv``) — and hands any other value to typer's
 own coercion, built then. Messages and results are typer's (``tests/test_typer_private.py``
 compares the two on a grid of values).
 
@@ -21,6 +22,7 @@ import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import EnumMeta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,9 @@ def _unchanged(value: Any, param: Any) -> Any:
         return value if inside else _TYPER
     if annotation is Path and type(value) is str and value and _utf8(value):
         return _plain_path(value, info)
+    if isinstance(annotation, EnumMeta) and type(value) is str and info.case_sensitive:
+        member = annotation._value2member_map_.get(value)  # ``--format csv``: exactly a value
+        return member if member is not None else _TYPER
     return _TYPER
 
 

@@ -1,5 +1,7 @@
 """The call log as a table, one entry in full, and exports (CSV, JSON, markdown timeline).
 
+rich is imported only by the terminal views: piped lines and exports are written without it.
+
 Every text a user typed goes through ``user()`` / ``safe_text`` / ``markdown_text`` /
 ``csv_cell``: it is shown exactly, never read as markup, escapes or formulas.
 """
@@ -11,13 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-
 from repaycli.core.evidence import TEXT_FIELDS, redact
 from repaycli.core.export import csv_cell
 from repaycli.i18n import get_lang, t
 from repaycli.render import TextSink
-from repaycli.render.console import make_console
 from repaycli.render.remind import PlatformName, platform_namer
 from repaycli.render.safe import markdown_text, one_line, safe_text
 
@@ -126,6 +125,7 @@ def _list_cells(entry: Row, name_of: PlatformName) -> list[str]:
 
 def _list_table(entries: Iterable[Row], name_of: PlatformName) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=t("log.list_title"))
     for column in LIST_COLUMNS:
@@ -145,6 +145,8 @@ def print_list(
 ) -> None:
     """The log as rich tables on a terminal, ``page_rows`` entries a table; after each full page
     ``more()`` says whether to go on (a pager's prompt). Entries are read a page at a time."""
+    from repaycli.render.console import make_console
+
     console = make_console()
     name_of = name_of or platform_namer()
     rows = iter(entries)
@@ -179,6 +181,9 @@ def write_list_plain(
 
 def print_entry(entry: LogEntry) -> None:
     from rich.table import Table
+    from rich.text import Text
+
+    from repaycli.render.console import make_console
 
     console = make_console()
     row = entry.model_dump(mode="json")
@@ -210,6 +215,8 @@ def print_entry(entry: LogEntry) -> None:
 
 def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
     """One line per offer evaluated during this contact (``offer --log``)."""
+    from repaycli.render.console import make_console
+
     console = make_console()
     for check in checks:
         data = check["evaluation"]
