@@ -3,7 +3,6 @@ numbers (mobile phones, ID cards, bank cards) for copies handed to others. Pure:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -59,7 +58,9 @@ def canonical(entry: Mapping[str, Any], prev_hash: str) -> bytes:
 
 
 def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
-    return hashlib.sha256(canonical(entry, prev_hash)).hexdigest()
+    from hashlib import sha256  # loads OpenSSL (~7 ms): only commands that hash pay for it
+
+    return sha256(canonical(entry, prev_hash)).hexdigest()
 
 
 @dataclass(frozen=True)
