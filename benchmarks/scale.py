@@ -8,9 +8,10 @@ same run, with peak memory and the fitted growth.
 Each size gets a database from ``benchmarks/remind.py``'s builder (``entries`` log entries and
 ``entries / 100`` agreements of 12 installments), cached in the temp directory. A command and its
 floor run alternately (``--runs`` rounds); each figure is a median, each ratio is command / floor
-of the same round's medians, so load from other programs on the machine slows both alike. Peak
-memory is the max RSS reported by ``/usr/bin/time``. The script prints figures; it asserts
-nothing about them (``tests/test_benchmarks.py`` runs it small so that it keeps working).
+of the medians. Times are CPU seconds (user + system) and peak memory the max RSS, both from
+``/usr/bin/time``: on a shared machine, wall time mostly measures the neighbours. The script
+prints figures; it asserts nothing about them (``tests/test_benchmarks.py`` runs it small so that
+it keeps working).
 
 Targets (issue 13): every command within 2 × its floor and under 60 MB at 100,000 entries, and
 linear growth. The floors of ``remind --ics`` include ``import typer`` (see floors.py).
@@ -64,9 +65,13 @@ LABELS = {
 def measure(
     cmd: Sequence[str], env: dict[str, str], stdout: Path, timeout: float
 ) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one run, stdout to a file; exits when it fails."""
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss, stdout.open("wb") as out:
-        wrapped = [str(TIME), "-f", "%M", "-o", rss.name, *cmd] if TIME.exists() else list(cmd)
+    """(seconds, peak RSS in MB) of one run, stdout to a file; exits when it fails. The seconds
+    are CPU time (user + system, from ``/usr/bin/time``): on a machine shared with other work,
+    wall time measures the neighbours as much as the command. Wall time without ``time``."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as rusage, stdout.open("wb") as out:
+        wrapped = list(cmd)
+        if TIME.exists():
+            wrapped = [str(TIME), "-f", "%U %S %M", "-o", rusage.name, *cmd]
         began = time.perf_counter()
         done = subprocess.run(
             wrapped, env=env, stdout=out, stderr=subprocess.PIPE, timeout=timeout, check=False
@@ -74,9 +79,10 @@ def measure(
         elapsed = time.perf_counter() - began
         if done.returncode not in (0, 1):
             sys.exit(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr.decode()[-2000:]}")
-        lines = rss.read().strip().splitlines()
-    peak = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else float("nan")
-    return elapsed, peak
+        fields = (rusage.read().strip().splitlines() or [""])[-1].split()
+    if len(fields) == 3:
+        return float(fields[0]) + float(fields[1]), int(fields[2]) / 1024
+    return elapsed, float("nan")
 
 
 def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
@@ -151,7 +157,10 @@ def main() -> None:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"Python {sys.version.split()[0]}; median of {args.runs} runs, each beside its floor")
+    print(
+        f"Python {sys.version.split()[0]}; CPU seconds (user + system), median of {args.runs}"
+        " runs, each run beside its floor"
+    )
     print()
     print(
         f"{'command':<30} {'entries':>8} {'s':>8} {'floor s':>8} {'× floor':>8}"

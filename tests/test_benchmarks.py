@@ -53,7 +53,7 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
 @pytest.mark.slow
 def test_startup_benchmark_prints_ratios_to_import_typer(tmp_path: Path) -> None:
     out = bench(tmp_path, "startup.py", "--runs", "1", "--entries", "200")
-    assert re.search(r'python -c "import typer" +\d+\.\d +1\.00', out), out
+    assert re.search(r'python -c "import typer" +\d+\.\d +1\.00 +\d+\.\d +1\.00', out), out
     for label in ("repaycli --version", "repaycli remind (empty database)", "repaycli plan"):
         assert re.search(re.escape(label) + r".* +\d+\.\d+ +≤ [\d.]+ .*(ok|MISS)", out), out
 

@@ -118,3 +118,16 @@ def test_feed_holds_overdue_and_90_days_and_all_of_it_with_all(
     ]  # fmt: skip
     line = invoke("remind", "--crontab", "--ics", str(feed), "--all").stdout
     assert line.rstrip().endswith(f"--ics {feed} --all")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    line=st.text(st.sampled_from("ab\\^,; 花é"), min_size=60, max_size=300)
+    | st.text(st.sampled_from("x\\^"), min_size=70, max_size=160)
+)
+def test_fold_is_icalendars(line: str) -> None:
+    from icalendar.parser.string import _foldline
+
+    from repaycli.render.ics import fold
+
+    assert fold(line) == _foldline(line)

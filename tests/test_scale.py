@@ -304,3 +304,12 @@ def test_streamed_commands_load_neither_pydantic_nor_rich_when_piped(
     )
     assert done.stdout.splitlines()[-1] == "loaded: []", done.stderr
     assert len(done.stdout) > 100  # it did read the log and write it
+
+
+def test_export_to_a_name_too_long_is_one_line(sample: Path, tmp_path: Path) -> None:
+    target = tmp_path / ("花" * 200)  # 600 bytes: more than a file name may have
+    result = invoke("log", "export", "--format", "csv", "--output", str(target))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: cannot write {target}: ")
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -976,11 +976,16 @@ ENTRY_KEYS = (
 
 def _entry_dict(row: sqlite3.Row) -> dict[str, Any]:
     data = {key: row[key] for key in ENTRY_KEYS}
+    stored = row["attachments"]
     # stored key-sorted (for the hash); shown in ``records.Attachment``'s field order
-    data["attachments"] = [
-        {"path": a["path"], "size": a["size"], "sha256": a["sha256"]}
-        for a in json.loads(row["attachments"])
-    ]
+    data["attachments"] = (
+        []
+        if stored == "[]"  # most entries cite no file
+        else [
+            {"path": a["path"], "size": a["size"], "sha256": a["sha256"]}
+            for a in json.loads(stored)
+        ]
+    )
     return data
 
 

@@ -471,7 +471,7 @@ def export(
 ) -> None:
     """Export the whole log in order, with its hashes, ready to attach to a complaint."""
     command_lang(lang)
-    if output is not None and output.is_file() and not force:
+    if output is not None and _is_file(output) and not force:
         raise BadInput("err.log_export_exists", path=str(output))
     from repaycli import store
     from repaycli.core.evidence import GENESIS, ChainCheck
@@ -536,6 +536,13 @@ def export(
 
         shown = safe_text(str(output))
         typer.echo(t("log.exported", count=count, path=shown), err=True)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long for the file system: writing it says so in one line
+        return False
 
 
 def _text(handle: BinaryIO, stack: ExitStack) -> TextIO:

@@ -49,6 +49,8 @@ def fold(line: str) -> str:
     starts with a space), never inside a UTF-8 character nor right after an escaping backslash."""
     if len(line) < FOLD_AT // 4 or len(line.encode("utf-8")) < FOLD_AT:
         return line
+    if line.isascii():  # one octet a character: cut by position
+        return "\r\n ".join(_ascii_parts(line))
     parts: list[str] = []
     current: list[str] = []
     size = 0
@@ -67,6 +69,21 @@ def fold(line: str) -> str:
     if current:
         parts.append("".join(current))
     return "\r\n ".join(parts)
+
+
+def _ascii_parts(line: str) -> list[str]:
+    """``fold``'s pieces of an ASCII line: ``FOLD_AT - 1`` characters each, one fewer when the
+    last would be an escaping backslash (it starts the next piece instead)."""
+    parts: list[str] = []
+    start = 0
+    while len(line) - start >= FOLD_AT:
+        end = start + FOLD_AT - 1
+        if line[end - 1] in "\\^":
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return parts
 
 
 def _description(item: Reminder) -> str:

@@ -237,16 +237,20 @@ def write_csv(entries: Iterable[Row], out: TextSink, *, name_of: PlatformName) -
     returns the number of entries."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_cell(_label(name)) for name in EXPORT_FIELDS])
+    labelled = {"channel", "outcome", "platform", "attachments"}
     count = 0
     for entry in entries:
-        writer.writerow(
-            [
-                csv_cell(
-                    safe_text(field_value(entry, name, name_of), keep_newlines=True, keep_tabs=True)
-                )
-                for name in EXPORT_FIELDS
-            ]
-        )
+        row: list[str] = []
+        for name in EXPORT_FIELDS:
+            value = field_value(entry, name, name_of) if name in labelled else entry[name]
+            if value is None or value == "":
+                row.append("")
+                continue
+            text = str(value)
+            if not text.isprintable():
+                text = safe_text(text, keep_newlines=True, keep_tabs=True)
+            row.append(csv_cell(text))
+        writer.writerow(row)
         count += 1
     return count
 
