@@ -13,7 +13,7 @@ order, TEXT escaping, folding at 75 octets — and ``tests/test_scale.py`` compa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from repaycli.core.reminders import ItemKind, Reminder
@@ -46,44 +46,25 @@ def text(value: str) -> str:
 
 def fold(line: str) -> str:
     """One content line folded into lines of fewer than ``FOLD_AT`` octets (each continuation
-    starts with a space), never inside a UTF-8 character nor right after an escaping backslash."""
-    if len(line) < FOLD_AT // 4 or len(line.encode("utf-8")) < FOLD_AT:
+    starts with a space), never inside a UTF-8 character nor right after an escaping backslash —
+    as ``icalendar`` folds (``tests/test_ics_feed.py`` compares the two)."""
+    if len(line) < FOLD_AT // 4:
         return line
-    if line.isascii():  # one octet a character: cut by position
-        return "\r\n ".join(_ascii_parts(line))
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if current and size + width >= FOLD_AT:
-            if len(current) > 1 and current[-1] in "\\^":
-                carried = current.pop()
-                parts.append("".join(current))
-                current, size = [carried], len(carried.encode("utf-8"))
-            else:
-                parts.append("".join(current))
-                current, size = [], 0
-        current.append(char)
-        size += width
-    if current:
-        parts.append("".join(current))
-    return "\r\n ".join(parts)
-
-
-def _ascii_parts(line: str) -> list[str]:
-    """``fold``'s pieces of an ASCII line: ``FOLD_AT - 1`` characters each, one fewer when the
-    last would be an escaping backslash (it starts the next piece instead)."""
+    data = line.encode("utf-8")
+    if len(data) < FOLD_AT:
+        return line
     parts: list[str] = []
     start = 0
-    while len(line) - start >= FOLD_AT:
-        end = start + FOLD_AT - 1
-        if line[end - 1] in "\\^":
-            end -= 1
-        parts.append(line[start:end])
-        start = end
-    parts.append(line[start:])
-    return parts
+    while len(data) - start >= FOLD_AT:
+        cut = start + FOLD_AT - 1  # the most a piece holds: FOLD_AT - 1 octets
+        while data[cut] & 0xC0 == 0x80:  # not inside a character
+            cut -= 1
+        if data[cut - 1] in b"\\^" and cut - 1 > start:  # an escape starts the next piece
+            cut -= 1
+        parts.append(data[start:cut].decode("utf-8"))
+        start = cut
+    parts.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(parts)
 
 
 def _description(item: Reminder) -> str:
@@ -92,26 +73,29 @@ def _description(item: Reminder) -> str:
     return t("remind.ics_description_follow_up", entry=item.entry_id)
 
 
-def _event(item: Reminder, dtstamp: str, name: PlatformName) -> str:
+def _day(day: date) -> str:
+    return day.isoformat().replace("-", "")
+
+
+def _event(item: Reminder, dtstamp: str, name: PlatformName, installment_description: str) -> str:
+    """One VEVENT with its VALARM. UIDs and categories are made of letters, digits, ``-`` and
+    ``@`` only, and the other fixed lines are short: only the texts need escaping and folding."""
     summary = describe(item, name, calendar=True)
-    lines = (
-        "BEGIN:VEVENT",
-        f"SUMMARY:{text(summary)}",
-        f"DTSTART;VALUE=DATE:{item.due:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{item.due + timedelta(days=1):%Y%m%d}",
-        f"DTSTAMP:{dtstamp}",
-        f"UID:{text(item.uid)}",
-        f"CATEGORIES:{text(item.kind.value)}",
-        f"DESCRIPTION:{text(_description(item))}",
-        "TRANSP:TRANSPARENT",
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        f"DESCRIPTION:{text(t('remind.ics_alarm', summary=summary))}",
-        "TRIGGER:-PT15H",
-        "END:VALARM",
-        "END:VEVENT",
+    description = (
+        installment_description
+        if item.kind is ItemKind.INSTALLMENT
+        else fold(f"DESCRIPTION:{text(_description(item))}")
     )
-    return "".join(fold(line) + "\r\n" for line in lines)
+    alarm = fold(f"DESCRIPTION:{text(t('remind.ics_alarm', summary=summary))}")
+    return (
+        f"BEGIN:VEVENT\r\n{fold(f'SUMMARY:{text(summary)}')}\r\n"
+        f"DTSTART;VALUE=DATE:{_day(item.due)}\r\n"
+        f"DTEND;VALUE=DATE:{_day(item.due + timedelta(days=1))}\r\n"
+        f"DTSTAMP:{dtstamp}\r\nUID:{item.uid}\r\nCATEGORIES:{item.kind.value}\r\n"
+        f"{description}\r\nTRANSP:TRANSPARENT\r\n"
+        f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{alarm}\r\nTRIGGER:-PT15H\r\n"
+        "END:VALARM\r\nEND:VEVENT\r\n"
+    )
 
 
 def calendar_chunks(
@@ -132,8 +116,9 @@ def calendar_chunks(
         f"X-PUBLISHED-TTL:{REFRESH}",
     )
     yield "".join(fold(line) + "\r\n" for line in head)
+    installment_description = fold(f"DESCRIPTION:{text(t('remind.ics_description'))}")
     for item in items:
-        yield _event(item, dtstamp, name)
+        yield _event(item, dtstamp, name, installment_description)
     yield "END:VCALENDAR\r\n"
 
 
