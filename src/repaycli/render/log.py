@@ -237,12 +237,20 @@ def write_csv(entries: Iterable[Row], out: TextSink, *, name_of: PlatformName) -
     returns the number of entries."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_cell(_label(name)) for name in EXPORT_FIELDS])
-    labelled = {"channel", "outcome", "platform", "attachments"}
+    labelled = {"channel", "outcome", "platform"}
+    labels: dict[tuple[str, Any], str] = {}  # each channel, outcome and platform: looked up once
     count = 0
     for entry in entries:
         row: list[str] = []
         for name in EXPORT_FIELDS:
-            value = field_value(entry, name, name_of) if name in labelled else entry[name]
+            value = entry[name]
+            if name in labelled and value is not None:
+                key = (name, value)
+                if key not in labels:
+                    labels[key] = field_value(entry, name, name_of)
+                value = labels[key]
+            elif name == "attachments":
+                value = field_value(entry, name, name_of)
             if value is None or value == "":
                 row.append("")
                 continue
