@@ -61,16 +61,19 @@ def build_log(conn: Any, entries: int, rng: random.Random) -> None:
             else None,
             "corrects": None,
         }
-        for name in store.TEXT_FIELDS:
+        for name in evidence.TEXT_FIELDS:
             row[name] = None
         row["agent"] = f"agent {rng.randint(1000, 9999)}"
         row["notes"] = "Explained the hardship; asked for 12 installments without penalty."
         if follow:
             row["follow_up_action"] = rng.choice(ACTIONS)
         row["attachments"] = "[]"
-        digest = evidence.entry_hash({**row, "attachments": []}, prev)
+        # salted per-field commitments, as add_contact writes since issue 12 (seeded salts)
+        salts = {name: f"{rng.getrandbits(128):032x}" for name in evidence.COMMITTED_FIELDS}
+        digest = evidence.entry_hash_v2({**row, "attachments": []}, prev, salts)
         row.update(at_utc=at.astimezone(UTC).isoformat(timespec="seconds"), prev_hash=prev)
         row["hash"] = digest
+        row["salts"] = json.dumps(salts, sort_keys=True)
         prev = digest
         rows.append(row)
     columns = list(rows[0])
@@ -101,6 +104,35 @@ def build_agreements(conn: Any, agreements: int, rng: random.Random) -> None:
                 paid_on=TODAY,
                 recorded_at=recorded,
             )
+
+
+def cached_home(entries: int, agreements: int, *, rebuild: bool = False) -> Path:
+    """A data directory holding a benchmark database of ``entries`` log entries and
+    ``agreements`` agreements, built once and kept in the temp directory (``--rebuild`` in the
+    scripts that use it builds it afresh)."""
+    # "-v2": entries with salted commitments (issue 12); a cache of older entries is not reused
+    home = Path(tempfile.gettempdir()) / f"repaycli-bench-v2-{entries}-{agreements}"
+    db = home / "repaycli.sqlite3"
+    ready = home / "ready"
+    if rebuild and home.exists():
+        shutil.rmtree(home)
+    if ready.exists() and db.exists():
+        return home
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(mode=0o700, parents=True)
+    print(f"building {db} ({entries:,} entries, {agreements:,} agreements)…", file=sys.stderr)
+    began = time.perf_counter()
+    rng = random.Random(20280301)
+    conn = store.connect(db)
+    conn.execute("PRAGMA synchronous = OFF")
+    build_log(conn, entries, rng)
+    build_agreements(conn, agreements, rng)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    ready.write_text("")
+    print(f"built in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    return home
 
 
 def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, bytes]:

@@ -60,3 +60,68 @@ def add_entry(*extra: str) -> str:
     code, out, err = run_in_process(*LOG_ADD, "--outcome", "pending", *extra)
     assert code == 0, err
     return out
+
+
+def sample_log(path: Path) -> None:
+    """A small log with every kind of entry the exports meet — Chinese and hostile text (markup,
+    escapes, bidi overrides, formulas, tabs and line breaks), a correction, an attachment, a
+    closed follow-up — all at fixed times and with fixed salts (issue 12 salts every field; here
+    the salts count up), so its hashes and exports never change."""
+    import itertools
+    import secrets
+    from datetime import date, datetime, timedelta, timezone
+    from unittest import mock
+
+    from repaycli import store
+    from repaycli.core.records import Attachment
+
+    cst = timezone(timedelta(hours=8))
+    recorded = datetime(2028, 1, 10, 9, 0, tzinfo=cst)
+    texts = [
+        "Explained the hardship; asked for 12 installments without penalty.",
+        "客服说可以分 12 期，减免罚息，需提供收入证明。工号 A1234，电话 138 1234 5678",
+        "=HYPERLINK(\"http://x\")\t[bold red]x[/] \x1b[31mred\x07 \u202eevil\u202c",
+        "line1\nline2\r\nline3 `*_[]<>#|! \\ back, semi; comma",
+        "身份证 110101199003071234，卡 6225 8812 3456 7890 ０２１-12345678",
+    ]
+    platforms = ["huabei", "jiebei", "weilidai", "jd_baitiao", "cmb", "no_such_platform"]
+    conn = store.connect(path)
+    counter = itertools.count(1)
+    salts = mock.patch.object(secrets, "token_hex", lambda n=32: f"{next(counter):0{2 * n}x}")
+    try:
+        salts.start()
+        for i in range(12):
+            store.add_contact(
+                conn,
+                store.NewContact(
+                    at=datetime(2028, 1, 1, 9, 0, tzinfo=cst) + timedelta(hours=7 * i),
+                    platform=platforms[i % len(platforms)],
+                    channel=("phone", "app_chat", "email")[i % 3],
+                    outcome=("pending", "callback_promised", "agreed", "refused")[i % 4],
+                    agent=f"工号 {1000 + i}" if i % 2 else None,
+                    offered=texts[(i + 1) % len(texts)] if i % 3 == 0 else None,
+                    follow_up=date(2028, 1, 5 + i) if i % 4 == 1 else None,
+                    follow_up_action=texts[i % len(texts)] if i % 4 == 1 else None,
+                    notes=texts[i % len(texts)],
+                    attachments=[Attachment(path="/tmp/收据 1.png", size=1234, sha256="ab" * 32)]
+                    if i == 4
+                    else (),
+                ),
+                recorded_at=recorded,
+            )
+        store.add_contact(
+            conn,
+            store.NewContact(
+                at=datetime(2028, 1, 1, 9, 0, tzinfo=cst),
+                platform="huabei",
+                channel="phone",
+                outcome="agreed",
+                notes="correction of #1",
+                corrects=1,
+            ),
+            recorded_at=recorded,
+        )
+        store.close_follow_up(conn, 6, done_at=recorded)
+    finally:
+        salts.stop()
+        conn.close()

@@ -344,7 +344,7 @@ def events(cal: Calendar) -> dict[str, tuple[date, str]]:
     return {str(e["uid"]): (e.decoded("dtstart"), str(e["summary"])) for e in cal.walk("VEVENT")}
 
 
-def test_ics_feed_has_every_future_item_with_an_alarm(leap: Path, tmp_path: Path) -> None:
+def test_ics_feed_has_overdue_and_coming_items_with_an_alarm(leap: Path, tmp_path: Path) -> None:
     feed = tmp_path / "repay.ics"
     result = remind("--ics", str(feed), today="2028-02-01")
     assert result.exit_code == 0, result.output
@@ -355,6 +355,10 @@ def test_ics_feed_has_every_future_item_with_an_alarm(leap: Path, tmp_path: Path
     assert str(cal["version"]) == "2.0"
     assert str(cal["prodid"]) == "-//repaycli//remind//EN"
     assert events(cal) == {
+        "installment-1-1@repaycli": (
+            date(2028, 1, 31),
+            "Pay 1,000.00 yuan to Huabei (Alipay) (installment 1, agreement #1)",
+        ),
         "installment-1-2@repaycli": (
             date(2028, 2, 29),
             "Pay 1,000.00 yuan to Huabei (Alipay) (installment 2, agreement #1)",
@@ -393,7 +397,7 @@ def test_ics_uids_are_stable_and_paid_items_drop_out(leap: Path, tmp_path: Path)
             conn, 1, amount_fen=200_000, paid_on=date(2028, 2, 1), recorded_at=RECORDED
         )
     assert remind("--ics", str(feed), today="2028-02-01").exit_code == 0
-    after = events(read_calendar(feed))
+    after = events(read_calendar(feed))  # 2,000.00 paid: installments 1 and 2
     assert sorted(after) == ["followup-1@repaycli", "installment-1-3@repaycli"]
     assert after["installment-1-3@repaycli"] == first["installment-1-3@repaycli"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".repay.ics")] == []

@@ -97,12 +97,19 @@ def test_items_after_the_window_are_left_out_but_stay_in_the_calendar() -> None:
     assert [i.due for i in result.overdue] == [date(2028, 1, 31)]
     assert result.upcoming == []
     feed = calendar_items(items, [fup(date(2028, 4, 1))], as_of=date(2028, 2, 1))
-    assert [(i.kind, i.due) for i in feed] == [
-        (ItemKind.INSTALLMENT, date(2028, 2, 29)),
-        (ItemKind.INSTALLMENT, date(2028, 3, 31)),
-        (ItemKind.FOLLOW_UP, date(2028, 4, 1)),
-        (ItemKind.INSTALLMENT, date(2028, 4, 30)),
+    assert [(i.kind, i.due, i.overdue) for i in feed] == [
+        (ItemKind.INSTALLMENT, date(2028, 1, 31), True),  # overdue: in the feed too
+        (ItemKind.INSTALLMENT, date(2028, 2, 29), False),
+        (ItemKind.INSTALLMENT, date(2028, 3, 31), False),
+        (ItemKind.FOLLOW_UP, date(2028, 4, 1), False),
+        (ItemKind.INSTALLMENT, date(2028, 4, 30), False),
     ]
+    until = calendar_items(
+        items, [fup(date(2028, 4, 1))], as_of=date(2028, 2, 1), until=date(2028, 4, 1)
+    )
+    assert [i.due for i in until] == [
+        date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 31), date(2028, 4, 1)
+    ]  # fmt: skip
 
 
 def test_negative_days_are_refused() -> None:

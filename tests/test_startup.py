@@ -132,3 +132,20 @@ def test_remind_with_items_due_loads_no_pydantic() -> None:
     )
     assert "2028-02-29" in done.stdout  # the overdue installment is reported
     assert done.stdout.splitlines()[-1] == "loaded: False"
+
+
+def test_remind_loads_no_openssl() -> None:
+    """``hashlib`` loads OpenSSL (~7 ms, 5 % of ``import typer``): only commands that hash the
+    log pay for it, not cron's ``remind``; ``core/evidence.py`` imports it where it hashes."""
+    _database_with_an_agreement()
+    code = (
+        "import os, sys\n"
+        "os.environ['REPAYCLI_TODAY'] = '2028-03-01'\n"
+        "sys.argv = ['repaycli', 'remind']\n"
+        "from repaycli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('loaded:', 'hashlib' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "2028-02-29" in done.stdout  # the overdue installment is reported
+    assert done.stdout.splitlines()[-1] == "loaded: False"

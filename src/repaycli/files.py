@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from repaycli.errors import BadInput, Failure, RepayError
 
@@ -53,6 +56,16 @@ def write_private(
 ) -> None:
     """Write ``data`` to ``target``; a new file gets ``mode``, an existing one keeps its own.
     Any ``OSError`` becomes one ``err.file_write`` line (``error``: its class)."""
+    with private_file(target, error=error, mode=mode) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def private_file(
+    target: Path, *, error: type[RepayError] = Failure, mode: int = 0o600
+) -> Iterator[BinaryIO]:
+    """``write_private`` for a file written as it is produced (a long export): the handle writes
+    beside the target, and only a block that ends without an exception replaces the target."""
     tmp: str | None = None
     if _follows_to_file(target):
         raise BadInput("err.file_symlink", path=str(target))
@@ -63,13 +76,13 @@ def write_private(
             info = None
         if info is not None and not stat.S_ISREG(info.st_mode):
             with target.open("wb") as handle:
-                handle.write(data)
+                yield handle
             return
         real = target
         keep = stat.S_IMODE(info.st_mode) if info is not None else mode
         fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name[:64]}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, keep)

@@ -20,10 +20,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 import sqlite3
 import stat
 import time
@@ -643,6 +641,8 @@ def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datet
                 row[name] = getattr(new, name)
         attachments = [a.model_dump() for a in new.attachments]
         row["attachments"] = json.dumps(attachments, ensure_ascii=False, sort_keys=True)
+        import secrets  # imports hashlib (OpenSSL): only a command that writes an entry pays
+
         salts = {name: secrets.token_hex(evidence.SALT_BYTES) for name in evidence.COMMITTED_FIELDS}
         digest = evidence.entry_hash_v2({**row, "attachments": attachments}, prev_hash, salts)
         row.update(
@@ -713,23 +713,9 @@ def list_contacts(
 ) -> list[LogEntry]:
     """Entries newest first (by when the contact happened); ``latest_only`` hides entries that
     a later correction replaces. ``since``/``until`` are inclusive local dates."""
-    where: list[str] = []
-    params: list[Any] = []
-    if platform is not None:
-        where.append("c.platform = ?")
-        params.append(platform)
-    if outcome is not None:
-        where.append("c.outcome = ?")
-        params.append(outcome)
-    if since is not None:
-        where.append("substr(c.at, 1, 10) >= ?")
-        params.append(since.isoformat())
-    if until is not None:
-        where.append("substr(c.at, 1, 10) <= ?")
-        params.append(until.isoformat())
-    if latest_only:
-        where.append("NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)")
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    clause, params = _contact_filter(
+        platform=platform, since=since, until=until, outcome=outcome, latest_only=latest_only
+    )
     rows = conn.execute(f"{_ENTRY_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC", params)
     return [_entry(row) for row in rows]
 
@@ -752,33 +738,38 @@ def log_anchors(conn: sqlite3.Connection) -> list[tuple[str, str | None]]:
 def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     """Re-compute the hash chain over the rows as stored; then check that each row's ``at_utc``
     (not hashed, but what ordering and reminders use) is its hashed ``at`` in UTC (problem
-    ``time_changed``)."""
+    ``time_changed``). One pass over the rows in id order, in memory that does not grow with the
+    log: a broken chain is reported before a changed sort time, wherever each is."""
     rows = conn.execute(
         "SELECT id, prev_hash, hash, at_utc, salts, "
         + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
         + " FROM contacts ORDER BY id"
-    ).fetchall()
+    )
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
-    entries = [
-        {
-            **_hashed_view(row),
-            "prev_hash": row["prev_hash"],
-            "hash": row["hash"],
-            "salts": _salts(row["salts"]),
-        }
-        for row in rows
-    ]
-    check = evidence.verify_chain(entries, head_id=int(seq["seq"]) if seq else None)
-    if not check.intact:
-        return check
-    for row in rows:
-        try:
-            expected = _utc(datetime.fromisoformat(row["at"]))
-        except (TypeError, ValueError):
-            expected = None
-        if row["at_utc"] != expected:
-            return evidence.ChainCheck(check.count, check.head, "time_changed", int(row["id"]))
+    time_changed: list[int] = []
+
+    def entries() -> Iterator[dict[str, Any]]:
+        for row in rows:
+            if not time_changed and row["at_utc"] != _expected_utc(row["at"]):
+                time_changed.append(int(row["id"]))
+            yield {
+                **_hashed_view(row),
+                "prev_hash": row["prev_hash"],
+                "hash": row["hash"],
+                "salts": _salts(row["salts"]),
+            }
+
+    check = evidence.verify_chain(entries(), head_id=int(seq["seq"]) if seq else None)
+    if check.intact and time_changed:
+        return evidence.ChainCheck(check.count, check.head, "time_changed", time_changed[0])
     return check
+
+
+def _expected_utc(at: Any) -> str | None:
+    try:
+        return _utc(datetime.fromisoformat(at))
+    except (TypeError, ValueError):
+        return None
 
 
 def close_follow_up(conn: sqlite3.Connection, entry_id: int, *, done_at: datetime) -> LogEntry:
@@ -1231,7 +1222,7 @@ def _records(conn: sqlite3.Connection) -> Iterator[tuple[str, int, dict[str, Any
 def _event_hash(event: Mapping[str, Any]) -> str:
     body = {k: event[k] for k in ("id", "kind", "ref", "recorded_at", "body", "prev_hash")}
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return evidence.sha256_hex(text.encode("utf-8"))
 
 
 def _append_event(
@@ -1337,3 +1328,125 @@ LIMIT 1"""
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+# --- streaming reads of the call log (log list / export / verify on a long log) ----------------
+
+#: The keys of one streamed entry, in ``records.LogEntry``'s field order (a test keeps them equal),
+#: so that its JSON is what the model's would be.
+ENTRY_KEYS = (
+    "id",
+    "recorded_at",
+    "at",
+    "platform",
+    "channel",
+    "number",
+    "agent",
+    "ref",
+    "asked",
+    "offered",
+    "outcome",
+    "agreed_terms",
+    "confirmation",
+    "follow_up",
+    "follow_up_action",
+    "notes",
+    "attachments",
+    "corrects",
+    "corrected_by",
+    "follow_up_done_at",
+    "prev_hash",
+    "hash",
+)
+
+
+def _entry_dict(row: sqlite3.Row, *, salts: bool = False) -> dict[str, Any]:
+    """A row as ``LogEntry.model_dump(mode="json")`` would give it; with ``salts``, plus its
+    salts (``None`` for a v1 entry), as an export needs them."""
+    data = {key: row[key] for key in ENTRY_KEYS}
+    stored = row["attachments"]
+    # stored key-sorted (for the hash); shown in ``records.Attachment``'s field order
+    data["attachments"] = (
+        []
+        if stored == "[]"  # most entries cite no file
+        else [
+            {"path": a["path"], "size": a["size"], "sha256": a["sha256"]}
+            for a in json.loads(stored)
+        ]
+    )
+    if salts:
+        data["salts"] = _salts(row["salts"])
+    return data
+
+
+def _contact_filter(
+    *,
+    platform: str | None,
+    since: date | None,
+    until: date | None,
+    outcome: str | None,
+    latest_only: bool,
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if platform is not None:
+        where.append("c.platform = ?")
+        params.append(platform)
+    if outcome is not None:
+        where.append("c.outcome = ?")
+        params.append(outcome)
+    if since is not None:
+        where.append("substr(c.at, 1, 10) >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append("substr(c.at, 1, 10) <= ?")
+        params.append(until.isoformat())
+    if latest_only:
+        where.append("NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)")
+    return (f" WHERE {' AND '.join(where)}" if where else ""), params
+
+
+def iter_contacts(
+    conn: sqlite3.Connection,
+    *,
+    platform: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    outcome: str | None = None,
+    latest_only: bool = True,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """``list_contacts`` one plain dict at a time (keys ``ENTRY_KEYS``; attachments as a list of
+    objects): newest first, read as they are written, in memory that does not grow with the log."""
+    clause, params = _contact_filter(
+        platform=platform, since=since, until=until, outcome=outcome, latest_only=latest_only
+    )
+    sql = f"{_ENTRY_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    for row in conn.execute(sql, params):
+        yield _entry_dict(row)
+
+
+def iter_log(conn: sqlite3.Connection, *, by_time: bool = False) -> Iterator[dict[str, Any]]:
+    """The whole log (corrections included) one plain dict at a time, for export: in the order it
+    was written, or with ``by_time`` in the order the contacts happened (then by id)."""
+    order = "c.at_utc, c.id" if by_time else "c.id"
+    for row in conn.execute(f"{_ENTRY_SELECT} ORDER BY {order}"):
+        yield _entry_dict(row, salts=True)
+
+
+def has_unsalted(conn: sqlite3.Connection) -> bool:
+    """Whether the log holds an entry written before salted commitments (a v1 entry)."""
+    return conn.execute("SELECT 1 FROM contacts WHERE salts IS NULL LIMIT 1").fetchone() is not None
+
+
+def count_log(conn: sqlite3.Connection) -> int:
+    """How many entries the log holds (corrections included)."""
+    return int(conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
+
+
+def contact_hashes(conn: sqlite3.Connection) -> dict[int, str]:
+    """Each entry's stored hash by id (for comparing an export), without building entries."""
+    return {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, hash FROM contacts")}

@@ -10,12 +10,11 @@ from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any
 
 import typer
-from typer._click.core import Command  # typer bundles click; there are no public names
-from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from repaycli import __version__
 from repaycli.cli.coercion import defer, defer_all, defer_help
+from repaycli.cli.typer_private import Command, NoArgsIsHelpError, UsageError
 from repaycli.errors import EXIT_BAD_INPUT, RepayError
 
 #: The commands, in the order ``repaycli -h`` lists them, and the module (``repaycli.cli.<name>``)

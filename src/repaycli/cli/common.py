@@ -177,12 +177,45 @@ def choose_format(json_flag: bool, fmt: OutputFormat | None) -> OutputFormat:
 def write_out(text: str) -> None:
     """Write already-rendered text to stdout as UTF-8, whatever the locale (cron has none)."""
     data = text if text.endswith("\n") else text + "\n"
+    _write_stdout(data, flush=True)
+
+
+class StdoutWriter:
+    """Text for stdout written as it is produced (``write``), as UTF-8 whatever the locale, in
+    blocks of about ``BLOCK`` characters: a long listing never sits whole in memory. Errors are
+    ``write_out``'s (a reader that left: exit 1 quietly; a full disk: one line)."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> int:
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= self.BLOCK:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._parts:
+            data = "".join(self._parts)
+            self._parts, self._size = [], 0
+            _write_stdout(data, flush=False)
+        _write_stdout("", flush=True)
+
+
+def _write_stdout(data: str, *, flush: bool) -> None:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(data)
         return
     try:
-        write_all(sys.stdout, data, encoding="utf-8")
+        if data:
+            write_all(sys.stdout, data, encoding="utf-8", flush=flush)
+        elif flush:
+            buffer.flush()
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, and let nothing flush at exit.
         try:

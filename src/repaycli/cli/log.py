@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import json
+import io
+import shutil
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO, TextIO
 
 import typer
 
@@ -17,15 +21,19 @@ from repaycli.cli.common import (
     JsonOption,
     LangOption,
     NoInputOption,
+    StdoutWriter,
     ask,
     command_lang,
     have_database,
     now,
+    read_answer,
     today,
     write_out,
 )
 from repaycli.errors import BadInput, Failure
+from repaycli.files import private_file
 from repaycli.i18n import t
+from repaycli.render import TextSink
 
 #: The longest text accepted in one field (a long call summary fits; a pasted file does not).
 MAX_TEXT = 5000
@@ -315,10 +323,17 @@ def list_(
         str | None, typer.Option("--until", help="Up to this date (inclusive).")
     ] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", help="Only this outcome.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most N entries (the newest).")
+    ] = None,
     json_out: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """List contacts, newest first (corrected entries show their latest version)."""
+    """List contacts, newest first (corrected entries show their latest version).
+
+    On a terminal: a table a page at a time. Piped or redirected: a header line, then one line
+    per entry with tab-separated cells.
+    """
     command_lang(lang)
     from repaycli import store
     from repaycli.catalog import load_log_fields
@@ -332,21 +347,59 @@ def list_(
     if outcome is not None:
         spec = next(f for f in load_log_fields() if f.name == "outcome")
         outcome_id = parse_choice("outcome", spec.choices)(outcome)
-    entries = []
-    if have_database():
-        with store.opened(read_only=True) as conn:
-            entries = store.list_contacts(
-                conn, platform=platform_id, since=since_day, until=until_day, outcome=outcome_id
-            )
-    if json_out:
-        from repaycli.render.json import to_json
-
-        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "entries": entries}))
-        return
-    from repaycli.render.log import print_list
-
     filtered = any(v is not None for v in (platform, since, until, outcome))
-    print_list(entries, filtered=filtered)
+    with ExitStack() as stack:
+        entries: Iterator[dict[str, Any]] = iter(())
+        if have_database():
+            conn = stack.enter_context(store.opened(read_only=True))
+            entries = store.iter_contacts(
+                conn,
+                platform=platform_id,
+                since=since_day,
+                until=until_day,
+                outcome=outcome_id,
+                limit=limit,
+            )
+        if json_out:
+            from repaycli.render.json import write_json_stream
+
+            out = StdoutWriter()
+            head = {"schema_version": JSON_SCHEMA_VERSION}
+            write_json_stream(head, "entries", entries, out)
+            out.write("\n")
+            out.flush()
+            return
+        from repaycli.render.remind import platform_namer
+
+        name_of = platform_namer()
+        if sys.stdout.isatty():
+            from repaycli.render.log import print_list
+
+            rows = shutil.get_terminal_size().lines
+            more = _more if sys.stdin.isatty() else None
+            print_list(
+                entries,
+                filtered=filtered,
+                name_of=name_of,
+                page_rows=max(PAGE_MIN, (rows - 6) // 2),
+                more=more,
+            )
+            return
+        from repaycli.render.log import write_list_plain
+
+        out = StdoutWriter()
+        write_list_plain(entries, out, filtered=filtered, name_of=name_of)
+        out.flush()
+
+
+#: The fewest entries a terminal page of ``log list`` shows (each takes two lines or more).
+PAGE_MIN = 5
+
+
+def _more() -> bool:
+    """The pager's prompt between two pages of ``log list``: go on unless ``q`` or end of input."""
+    answer = read_answer(t("log.more"))
+    return answer is not None and answer.strip().lower() not in ("q", "quit", "退出")
 
 
 @log_app.command("show")
@@ -399,14 +452,6 @@ def done(
         write_out(t("log.done", id=entry_id))
 
 
-def _write_file(target: Path, data: bytes) -> None:
-    """Write an export only the user can read (it holds personal details), in one step: a full
-    disk leaves the previous export as it was, never half a new one."""
-    from repaycli.files import write_private
-
-    write_private(target, data)
-
-
 @log_app.command("export")
 def export(
     *,
@@ -433,37 +478,133 @@ def export(
     from repaycli import store
     from repaycli.core import proof
     from repaycli.core.evidence import GENESIS, ChainCheck
-    from repaycli.core.records import LogEntry
-    from repaycli.render.log import export_csv, export_markdown
+    from repaycli.render.remind import platform_namer
 
-    models, check = [], ChainCheck(0, GENESIS)
-    if have_database():
-        with store.opened(read_only=True) as conn:
-            models = store.all_contacts(conn)
-            check = store.verify_log(conn)
-    shown = proof.export_entries(
-        ({**e.model_dump(mode="json"), "salts": e.salts} for e in models), redact_on=redact_on
-    )
+    name_of = platform_namer()
     stamp = now().isoformat(timespec="seconds")
-    if fmt is ExportFormat.JSON:
-        document = proof.export_document(shown, exported_at=stamp, redact_on=redact_on, check=check)
-        text = json.dumps(document, ensure_ascii=False, indent=2)
-    else:
-        entries = [LogEntry.model_validate(_as_model(e)) for e in shown]
-        if fmt is ExportFormat.CSV:
-            text = export_csv(entries)
+    with ExitStack() as stack:
+        entries: Iterator[dict[str, Any]] = iter(())
+        check, total = ChainCheck(0, GENESIS), 0
+        plan = _Hidden()
+        if have_database():
+            conn = stack.enter_context(store.opened(read_only=True))
+            if fmt is not ExportFormat.CSV:  # JSON and markdown name the chain's head
+                check = store.verify_log(conn)
+                total = store.count_log(conn)
+                if redact_on:
+                    plan = _Hidden.of(conn)
+            entries = store.iter_log(conn, by_time=fmt is ExportFormat.MARKDOWN)
+        if fmt is ExportFormat.MARKDOWN:  # in the order the contacts happened, not the chain's
+            entries = (
+                proof.export_entry(e, redact_on=redact_on, hidden_before=plan.before(e["id"]))
+                for e in entries
+            )
         else:
-            head = check.head if not any(e.get("unverifiable") for e in shown[-1:]) else ""
-            text = export_markdown(entries, exported_at=stamp, head=head, redact_on=redact_on)
-    if output is None:
-        write_out(text)
-        return
-    bom = b"\xef\xbb\xbf" if fmt is ExportFormat.CSV else b""  # spreadsheets then read UTF-8
-    _write_file(output, bom + text.encode("utf-8"))
-    from repaycli.render.safe import safe_text
+            entries = proof.iter_export_entries(entries, redact_on=redact_on)
+        out: TextSink
+        if output is None:
+            out = StdoutWriter()
+        else:
+            handle = stack.enter_context(private_file(output))
+            if fmt is ExportFormat.CSV:
+                handle.write(b"\xef\xbb\xbf")  # spreadsheets then read the file as UTF-8
+            out = _text(handle, stack)
+        if fmt is ExportFormat.CSV:
+            from repaycli.render.log import write_csv
 
-    shown_entries, shown_path = shown, safe_text(str(output))
-    typer.echo(t("log.exported", count=len(shown_entries), path=shown_path), err=True)
+            count = write_csv(entries, out, name_of=name_of)
+        elif fmt is ExportFormat.JSON:
+            from repaycli.render.json import write_json_stream
+
+            fields = proof.export_fields(
+                exported_at=stamp,
+                redact_on=redact_on,
+                check=check,
+                count=total,
+                last_unverifiable=plan.last,
+                unverifiable=plan.count,
+            )
+            sealer = proof.Sealer(fields)
+
+            def sealed(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+                for item in items:
+                    sealer.add(item)
+                    yield item
+
+            count = write_json_stream(
+                fields, "entries", sealed(entries), out, tail=lambda: {"seal": sealer.hexdigest()}
+            )
+            if output is None:
+                out.write("\n")
+        else:
+            from repaycli.render.log import write_markdown
+
+            count = write_markdown(
+                ({**e, "hash": e["hash"] or ""} for e in entries),
+                out,
+                count=total,
+                exported_at=stamp,
+                head="" if plan.last else check.head,
+                redact_on=redact_on,
+                name_of=name_of,
+            )
+        out.flush()
+    if output is not None:
+        from repaycli.render.safe import safe_text
+
+        shown = safe_text(str(output))
+        typer.echo(t("log.exported", count=count, path=shown), err=True)
+
+
+class _Hidden:
+    """Where a redacted export cannot show entries verifiably (``core.proof``), found in one
+    pass over the chain before the export is written: the runs of entry ids whose previous
+    entry is shown ``unverifiable`` (a few runs, however long the log), how many entries are,
+    and whether the last one is."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[int, int]] = []
+        self.count = 0
+        self.last = False
+
+    @classmethod
+    def of(cls, conn: Any) -> _Hidden:
+        from repaycli import store
+        from repaycli.core import proof
+
+        found = cls()
+        if not store.has_unsalted(conn):  # only entries from before salting can be hidden
+            return found
+        previous = False
+        for entry in proof.iter_export_entries(store.iter_log(conn), redact_on=True):
+            entry_id = int(entry["id"])
+            if previous:
+                if found.runs and found.runs[-1][1] == entry_id - 1:
+                    found.runs[-1] = (found.runs[-1][0], entry_id)
+                else:
+                    found.runs.append((entry_id, entry_id))
+            previous = entry.get("unverifiable") is True
+            found.count += previous
+        found.last = previous
+        return found
+
+    def before(self, entry_id: int) -> bool:
+        """Whether the entry before ``entry_id`` in the chain is shown ``unverifiable``."""
+        at = bisect.bisect_right(self.runs, entry_id, key=lambda run: run[0]) - 1
+        return at >= 0 and self.runs[at][0] <= entry_id <= self.runs[at][1]
+
+
+def _text(handle: BinaryIO, stack: ExitStack) -> TextIO:
+    """A UTF-8 text writer over ``handle`` (line ends as written), flushed and let go of — not
+    closed — when ``stack`` ends, so that the file's writer can still sync and rename it."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+
+    def release() -> None:
+        text.flush()
+        text.detach()
+
+    stack.callback(release)
+    return text
 
 
 @log_app.command("verify")
@@ -621,15 +762,6 @@ def _read_export(path: Path) -> Any:
         return loads_json(text)
     except ValueError as exc:
         raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)[:200]) from exc
-
-
-def _as_model(entry: dict[str, Any]) -> dict[str, Any]:
-    """An export entry back as a ``LogEntry`` for the CSV and markdown views (an entry shown
-    without hashes has empty ones)."""
-    data = {k: v for k, v in entry.items() if k not in ("withheld", "unverifiable")}
-    data["hash"] = data.get("hash") or ""
-    data["prev_hash"] = data.get("prev_hash") or ""
-    return data
 
 
 @log_app.command("fingerprint")

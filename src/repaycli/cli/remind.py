@@ -5,7 +5,7 @@ escape codes when stdout is not a terminal; ``--exit-code`` → exit 1 when some
 errors on stderr with a non-zero exit. No database yet → nothing due, and none is created.
 
 Only light modules are imported at the top: this module is loaded for every ``repaycli`` run, and
-cron runs ``remind`` often. pydantic-backed code, rich and icalendar are imported when used.
+cron runs ``remind`` often. pydantic-backed code and rich are imported when used.
 """
 
 from __future__ import annotations
@@ -55,8 +55,11 @@ IcsOption = Annotated[
         "--ics",
         metavar="FILE",
         dir_okay=False,
-        help="Also write an iCalendar feed of every future installment and follow-up to FILE.",
+        help="Also write an iCalendar feed to FILE: what is overdue and due in the next 90 days.",
     ),
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help="With --ics: every unpaid installment and open follow-up.")
 ]
 CrontabOption = Annotated[
     bool, typer.Option("--crontab", help="Print a crontab line that runs this every morning.")
@@ -78,7 +81,7 @@ def installed_command() -> str:
     return f"{os.path.abspath(sys.executable)} -m repaycli"
 
 
-def crontab_line(*, days: int, ics: Path | None) -> str:
+def crontab_line(*, days: int, ics: Path | None, everything: bool = False) -> str:
     """A ready line for ``crontab -e``. Cron gives no ``LANG`` and its own ``HOME``-based paths,
     so the data directory (when set) and a Chinese language choice are spelled out."""
     parts: list[str] = []
@@ -94,6 +97,8 @@ def crontab_line(*, days: int, ics: Path | None) -> str:
         parts.append(f"--days {days}")
     if ics is not None:
         parts.append(f"--ics {shlex.quote(str(ics.expanduser().absolute()))}")
+        if everything:
+            parts.append("--all")
     # In a crontab an unescaped % ends the command.
     return f"{CRON_SCHEDULE} {' '.join(parts)}".replace("%", r"\%")
 
@@ -122,6 +127,7 @@ def remind(
     exit_code: ExitCodeOption = False,
     json_out: JsonOption = False,
     ics: IcsOption = None,
+    everything: AllOption = False,
     crontab: CrontabOption = False,
     force: Annotated[
         bool, typer.Option("--force", help="With --ics: replace a file that is not a feed.")
@@ -135,9 +141,9 @@ def remind(
     """
     command_lang(lang)
     if crontab:
-        write_out(crontab_line(days=days, ics=ics))
+        write_out(crontab_line(days=days, ics=ics, everything=everything))
         return
-    from repaycli.core.reminders import build_reminders, calendar_items, window_end
+    from repaycli.core.reminders import CALENDAR_DAYS, build_reminders, calendar_items, window_end
 
     day = today()
     if as_of is not None:
@@ -149,15 +155,17 @@ def remind(
         from repaycli.render.ics import is_feed
 
         check_target(ics, force=force or is_feed(ics))
-    until = date.max if ics is not None else window_end(day, days)
+    until = window_end(day, days)
+    feed_until: date | None = None if everything else window_end(day, CALENDAR_DAYS)
+    if ics is not None:
+        until = date.max if feed_until is None else max(until, feed_until)
     installments, follow_ups = load_due(until)
     result = build_reminders(installments, follow_ups, as_of=day, days=days)
     if ics is not None:
         from repaycli.render.ics import write_calendar
 
-        count = write_calendar(
-            ics, calendar_items(installments, follow_ups, as_of=day), stamp=now()
-        )
+        items = calendar_items(installments, follow_ups, as_of=day, until=feed_until)
+        count = write_calendar(ics, items, stamp=now())
         if sys.stderr.isatty():
             from repaycli.render.safe import safe_text
 

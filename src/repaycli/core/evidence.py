@@ -16,10 +16,9 @@ Two kinds of entry share the chain:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +80,21 @@ def canonical(entry: Mapping[str, Any], prev_hash: str) -> bytes:
 
 
 def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
-    return hashlib.sha256(canonical(entry, prev_hash)).hexdigest()
+    return sha256_hex(canonical(entry, prev_hash))
+
+
+_SHA256: Callable[[bytes], Any] | None = None
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` in hex. hashlib loads OpenSSL (~7 ms), so it is imported on the first
+    hash: only commands that hash pay for it, and only once however many fields they hash."""
+    global _SHA256
+    if _SHA256 is None:
+        from hashlib import sha256
+
+        _SHA256 = sha256
+    return str(_SHA256(data).hexdigest())
 
 
 #: One encoder for every commitment (``json.dumps`` with options builds a new one per call,
@@ -110,7 +123,7 @@ def _field_json(name: str, value: Any) -> bytes:
 
 def commitment(name: str, value: Any, salt: str) -> str:
     """The salted commitment to one field: without ``salt`` (hex) no guess can be checked."""
-    return hashlib.sha256(_FIELD_TAG + bytes.fromhex(salt) + _field_json(name, value)).hexdigest()
+    return sha256_hex(_FIELD_TAG + bytes.fromhex(salt) + _field_json(name, value))
 
 
 def commitments(entry: Mapping[str, Any], salts: Mapping[str, str]) -> dict[str, str]:
@@ -121,7 +134,7 @@ def commitments(entry: Mapping[str, Any], salts: Mapping[str, str]) -> dict[str,
 def sealed_hash(commits: Mapping[str, str]) -> str:
     """A v2 entry's hash: over its field commitments only, never over a value."""
     body = {"v": 2, "commitments": {name: commits[name] for name in COMMITTED_FIELDS}}
-    return hashlib.sha256(_json(body)).hexdigest()
+    return sha256_hex(_json(body))
 
 
 def entry_hash_v2(entry: Mapping[str, Any], prev_hash: str, salts: Mapping[str, str]) -> str:
@@ -181,9 +194,10 @@ class ChainCheck:
         return self.problem is None
 
 
-def verify_chain(entries: Sequence[Mapping[str, Any]], *, head_id: int | None = None) -> ChainCheck:
+def verify_chain(entries: Iterable[Mapping[str, Any]], *, head_id: int | None = None) -> ChainCheck:
     """Re-compute the chain over ``entries`` (in id order, each with ``prev_hash`` and ``hash``;
-    a v2 entry also with ``salts``, and in a redacted copy ``withheld`` commitments).
+    a v2 entry also with ``salts``, and in a redacted copy ``withheld`` commitments), read once,
+    one at a time; ``count`` is the number of entries whatever is found.
 
     Ids run 1, 2, 3 … with no gap, so a removed entry is named by its id; ``head_id`` (the last
     id the store remembers writing) names entries removed from the end. An entry marked
@@ -193,30 +207,37 @@ def verify_chain(entries: Sequence[Mapping[str, Any]], *, head_id: int | None = 
     prev: str | None = GENESIS
     expected = 1
     unverified = 0
-    count = len(entries)
-    for entry in entries:
+    rest = iter(entries)
+    for entry in rest:
         entry_id = entry.get("id")
+        problem: tuple[str, int] | None = None
         if type(entry_id) is not int or entry_id != expected:
-            return ChainCheck(count, prev or "", "removed", expected, unverified)
-        if entry.get("unverifiable") is True and entry.get("salts") is None:
+            problem = ("removed", expected)
+        elif entry.get("unverifiable") is True and entry.get("salts") is None:
             unverified += 1
             prev, expected = None, expected + 1
             continue
-        try:
-            if entry.get("salts") is None:
-                own = entry_hash(entry, str(entry.get("prev_hash")))
-                shown_prev = True
-            else:
-                own, shown_prev = _v2_hash(entry, prev is not None)
-        except _Unreadable:
-            return ChainCheck(count, prev or "", "changed", entry_id, unverified)
-        if own != entry.get("hash"):
-            return ChainCheck(count, prev or "", "changed", entry_id, unverified)
-        if prev is not None and shown_prev and entry.get("prev_hash") != prev:
-            # This entry is as hashed, so the one before it was rewritten with its own hash.
-            return ChainCheck(count, prev, "changed", max(expected - 1, 1), unverified)
+        else:
+            own: str | None
+            try:
+                if entry.get("salts") is None:
+                    own = entry_hash(entry, str(entry.get("prev_hash")))
+                    shown_prev = True
+                else:
+                    own, shown_prev = _v2_hash(entry, prev is not None)
+            except _Unreadable:
+                own, shown_prev = None, False
+            if own is None or own != entry.get("hash"):
+                problem = ("changed", entry_id)
+            elif prev is not None and shown_prev and entry.get("prev_hash") != prev:
+                # This entry is as hashed, so the one before it was rewritten with its own hash.
+                problem = ("changed", max(expected - 1, 1))
+        if problem is not None:
+            count = expected + sum(1 for _ in rest)
+            return ChainCheck(count, prev or "", problem[0], problem[1], unverified)
         prev = str(entry["hash"])
         expected += 1
+    count = expected - 1
     if head_id is not None and head_id >= expected:
         return ChainCheck(count, prev or "", "removed", expected, unverified)
     return ChainCheck(count, prev or "", None, None, unverified)

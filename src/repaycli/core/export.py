@@ -6,6 +6,8 @@ import unicodedata
 
 #: A cell starting with one of these (after any spaces) could be read as a formula or DDE call.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+#: A first character after which a cell may need the apostrophe (a start, or a leading space).
+_FIRST = frozenset("".join(_FORMULA_START) + " ")
 
 
 def csv_cell(value: object) -> str:
@@ -14,6 +16,10 @@ def csv_cell(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
+    # The common case, decided by the first character: printable (so no blank but the space,
+    # and no format character) and neither a formula start nor a space.
+    if not text or (text[0] not in _FIRST and text[0].isprintable()):
+        return text
     if text.startswith(_FORMULA_START) or _after_blanks(text).startswith(_FORMULA_START):
         return "'" + text
     return text

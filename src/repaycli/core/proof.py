@@ -14,11 +14,10 @@ An entry written before salted commitments cannot be shown so: a redacted export
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -67,47 +66,58 @@ def _masked(name: str, value: Any) -> Any:
 def export_entries(
     entries: Iterable[Mapping[str, Any]], *, redact_on: bool
 ) -> list[dict[str, Any]]:
-    """Entries as an export shows them (each a JSON-ready mapping of the entry's fields, with
-    ``salts``: ``None`` for a v1 entry).
+    """``iter_export_entries`` as a list."""
+    return list(iter_export_entries(entries, redact_on=redact_on))
+
+
+def iter_export_entries(
+    entries: Iterable[Mapping[str, Any]], *, redact_on: bool
+) -> Iterator[dict[str, Any]]:
+    """Entries (in id order) as an export shows them, one at a time (each a JSON-ready mapping of
+    the entry's fields, with ``salts``: ``None`` for a v1 entry).
 
     Unredacted, every salt is shown. Redacted, a masked field of a v2 entry keeps its masked text
     and its commitment (``withheld``) without its salt; a v1 entry that masking changes — and
     every v1 entry after it, whose hashes would lead back to it — is ``unverifiable``, without
     hashes; the v2 entry after such an entry withholds its ``prev_hash`` the same way.
     """
-    out: list[dict[str, Any]] = []
     hidden_before = False
     for source in entries:
-        entry = dict(source)
-        salts = entry.get("salts")
-        if not redact_on:
-            out.append(entry)
-            continue
-        masked = {
-            name: _masked(name, entry.get(name))
-            for name in evidence.WITHHOLDABLE
-            if entry.get(name) is not None
-        }
-        changed = {name for name, value in masked.items() if value != entry.get(name)}
-        if salts is None:
-            if changed or hidden_before:
-                entry.update({name: masked[name] for name in changed})
-                entry.update(hash=None, prev_hash=None, unverifiable=True)
-                hidden_before = True
-            out.append(entry)
-            continue
-        shown = dict(salts)
-        withheld: dict[str, str] = {}
-        hide = set(changed) | ({"prev_hash"} if hidden_before else set())
-        for name in sorted(hide):
-            withheld[name] = evidence.commitment(name, entry.get(name), salts[name])
-            shown.pop(name, None)
-            entry[name] = masked[name] if name in masked else None
-        entry["salts"] = shown
-        entry["withheld"] = withheld
-        hidden_before = False
-        out.append(entry)
-    return out
+        entry = export_entry(source, redact_on=redact_on, hidden_before=hidden_before)
+        hidden_before = entry.get("unverifiable") is True
+        yield entry
+
+
+def export_entry(
+    source: Mapping[str, Any], *, redact_on: bool, hidden_before: bool
+) -> dict[str, Any]:
+    """One entry as an export shows it (``iter_export_entries``); ``hidden_before``: the entry
+    before it in the chain is shown ``unverifiable``."""
+    entry = dict(source)
+    salts = entry.get("salts")
+    if not redact_on:
+        return entry
+    masked = {
+        name: _masked(name, entry.get(name))
+        for name in evidence.WITHHOLDABLE
+        if entry.get(name) is not None
+    }
+    changed = {name for name, value in masked.items() if value != entry.get(name)}
+    if salts is None:
+        if changed or hidden_before:
+            entry.update({name: masked[name] for name in changed})
+            entry.update(hash=None, prev_hash=None, unverifiable=True)
+        return entry
+    shown = dict(salts)
+    withheld: dict[str, str] = {}
+    hide = set(changed) | ({"prev_hash"} if hidden_before else set())
+    for name in sorted(hide):
+        withheld[name] = evidence.commitment(name, entry.get(name), salts[name])
+        shown.pop(name, None)
+        entry[name] = masked[name] if name in masked else None
+    entry["salts"] = shown
+    entry["withheld"] = withheld
+    return entry
 
 
 def _canonical(document: Mapping[str, Any]) -> bytes:
@@ -118,7 +128,32 @@ def _canonical(document: Mapping[str, Any]) -> bytes:
 
 def seal(document: Mapping[str, Any]) -> str:
     """SHA-256 over the whole export but its ``seal``: an edit anywhere shows."""
-    return hashlib.sha256(_canonical(document)).hexdigest()
+    return evidence.sha256_hex(_canonical(document))
+
+
+class Sealer:
+    """``seal`` computed as the entries go by, for an export written one entry at a time:
+    ``fields`` is the document without its entries and seal (its ``count`` known beforehand)."""
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        from hashlib import sha256
+
+        text = _canonical({**fields, "entries": []}).decode("utf-8")
+        marker = '"entries":[]'
+        at = text.index(marker) + len(marker) - 1  # keys are sorted: only "count" comes before
+        self._rest = text[at:].encode("utf-8")
+        self._hash = sha256(text[:at].encode("utf-8"))
+        self._first = True
+
+    def add(self, entry: Mapping[str, Any]) -> None:
+        text = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        self._hash.update((text if self._first else "," + text).encode("utf-8"))
+        self._first = False
+
+    def hexdigest(self) -> str:
+        done = self._hash.copy()
+        done.update(self._rest)
+        return done.hexdigest()
 
 
 def _shown_head(entries: Sequence[Mapping[str, Any]], head: str) -> str | None:
@@ -129,6 +164,30 @@ def _shown_head(entries: Sequence[Mapping[str, Any]], head: str) -> str | None:
     return head
 
 
+def export_fields(
+    *,
+    exported_at: str,
+    redact_on: bool,
+    check: evidence.ChainCheck,
+    count: int,
+    last_unverifiable: bool,
+    unverifiable: int,
+) -> dict[str, Any]:
+    """The JSON export without its entries and seal, in the order written (``entries`` then
+    ``seal`` follow): what a streamed export must know before its first entry."""
+    head = (None if last_unverifiable and count else check.head) if check.intact else None
+    return {
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "exported_at": exported_at,
+        "redacted": redact_on,
+        "intact": check.intact,
+        "count": count,
+        "head_hash": head,
+        "fingerprint": fingerprint(check.count, head) if head is not None and count else None,
+        "unverifiable": unverifiable,
+    }
+
+
 def export_document(
     entries: Sequence[Mapping[str, Any]],
     *,
@@ -137,18 +196,15 @@ def export_document(
     check: evidence.ChainCheck,
 ) -> dict[str, Any]:
     """The JSON export: entries, their count, the head and its fingerprint, and the seal."""
-    head = _shown_head(entries, check.head) if check.intact else None
-    document: dict[str, Any] = {
-        "schema_version": EXPORT_SCHEMA_VERSION,
-        "exported_at": exported_at,
-        "redacted": redact_on,
-        "intact": check.intact,
-        "count": len(entries),
-        "head_hash": head,
-        "fingerprint": fingerprint(check.count, head) if head is not None and entries else None,
-        "unverifiable": sum(1 for e in entries if e.get("unverifiable") is True),
-        "entries": list(entries),
-    }
+    document: dict[str, Any] = export_fields(
+        exported_at=exported_at,
+        redact_on=redact_on,
+        check=check,
+        count=len(entries),
+        last_unverifiable=bool(entries) and entries[-1].get("unverifiable") is True,
+        unverifiable=sum(1 for e in entries if e.get("unverifiable") is True),
+    )
+    document["entries"] = list(entries)
     document["seal"] = seal(document)
     return document
 

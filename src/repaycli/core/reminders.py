@@ -207,12 +207,19 @@ def build_reminders(
     )
 
 
+#: What ``remind --ics`` puts in the feed by default: overdue items and this many days ahead
+#: (``--all``: everything) — what a phone calendar needs, however long the plans run.
+CALENDAR_DAYS = 90
+
+
 def calendar_items(
     installments: Iterable[DueInstallment],
     follow_ups: Iterable[OpenFollowUp],
     *,
     as_of: date,
+    until: date | None = None,
 ) -> list[Reminder]:
-    """What the calendar feed holds: every unpaid installment and open follow-up due on or after
-    ``as_of``, by date."""
-    return [i for i in to_reminders(installments, follow_ups, as_of=as_of) if not i.overdue]
+    """What the calendar feed holds: every unpaid installment and open follow-up due on or before
+    ``until`` (``None``: whenever), overdue ones included, by date."""
+    items = to_reminders(installments, follow_ups, as_of=as_of)
+    return [i for i in items if until is None or i.due <= until]

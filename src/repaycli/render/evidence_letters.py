@@ -58,7 +58,7 @@ def compose(letter: EvidenceLetter, *, markdown: bool = True) -> str:
             )
             lines.append("")
             lines += [
-                f"- #{e.id} {when(e.at)} ({field_value(e, 'channel')})"
+                f"- #{e.id} {when(e.at)} ({_field(e, 'channel')})"
                 for e in letter.after_agreement
             ]
         else:
@@ -74,9 +74,14 @@ def compose(letter: EvidenceLetter, *, markdown: bool = True) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _field(entry: LogEntry, name: str) -> str:
+    """``field_value`` (which takes an entry as the store streams it) for one model's field."""
+    return field_value({name: getattr(entry, name)}, name, platform_name)
+
+
 def _contact(entry: LogEntry, text: Callable[[str], str]) -> list[str]:
     head = " — ".join(
-        [when(entry.at), field_value(entry, "channel"), field_value(entry, "outcome")]
+        [when(entry.at), _field(entry, "channel"), _field(entry, "outcome")]
     )
     lines = [f"- #{entry.id} {head}"]
     for name in QUOTED:

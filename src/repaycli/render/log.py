@@ -1,5 +1,7 @@
 """The call log as a table, one entry in full, and exports (CSV, JSON, markdown timeline).
 
+rich is imported only by the terminal views: piped lines and exports are written without it.
+
 Every text a user typed goes through ``user()`` / ``safe_text`` / ``markdown_text`` /
 ``csv_cell``: it is shown exactly, never read as markup, escapes or formulas.
 """
@@ -7,20 +9,21 @@ Every text a user typed goes through ``user()`` / ``safe_text`` / ``markdown_tex
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from typing import Any
-
-from rich.table import Table
-from rich.text import Text
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from repaycli.core.evidence import TEXT_FIELDS, redact
 from repaycli.core.export import csv_cell
-from repaycli.core.records import LogEntry
 from repaycli.i18n import get_lang, t
-from repaycli.render.console import make_console, user
+from repaycli.render import TextSink
+from repaycli.render.remind import PlatformName, platform_namer
 from repaycli.render.safe import markdown_text, one_line, safe_text
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from repaycli.core.records import LogEntry
 
 #: Text fields in the order they are shown (after time, platform, channel and outcome).
 DETAIL_FIELDS = (
@@ -51,6 +54,9 @@ EXPORT_FIELDS = (
 )
 
 
+Row = Mapping[str, Any]
+
+
 def platform_name(platform_id: str) -> str:
     from repaycli.catalog import load_catalogue
     from repaycli.paths import user_platforms_file
@@ -66,17 +72,18 @@ def when(stamp: str) -> str:
     return stamp[:16].replace("T", " ")
 
 
-def redacted(entry: LogEntry) -> LogEntry:
-    changes: dict[str, object] = {name: redact(getattr(entry, name)) for name in TEXT_FIELDS}
-    changes["attachments"] = [
-        a.model_copy(update={"path": redact(a.path)}) for a in entry.attachments
-    ]
-    return entry.model_copy(update=changes)
+def redacted(entry: Row) -> dict[str, Any]:
+    """An entry (as the store streams it) with personal numbers masked."""
+    changed = dict(entry)
+    for name in TEXT_FIELDS:
+        changed[name] = redact(entry.get(name))
+    changed["attachments"] = [{**a, "path": redact(a["path"])} for a in entry["attachments"]]
+    return changed
 
 
-def field_value(entry: LogEntry, name: str) -> str:
+def field_value(entry: Row, name: str, name_of: PlatformName) -> str:
     """One field as plain text (labels for channel and outcome, ids as numbers)."""
-    value = getattr(entry, name)
+    value = entry.get(name)
     if value is None:
         return ""
     if name == "channel":
@@ -84,9 +91,9 @@ def field_value(entry: LogEntry, name: str) -> str:
     if name == "outcome":
         return t(f"outcome.{value}")
     if name == "platform":
-        return platform_name(str(value))
+        return name_of(str(value))
     if name == "attachments":
-        return "; ".join(f"{a.path} (sha256 {a.sha256})" for a in entry.attachments)
+        return "; ".join(f"{a['path']} (sha256 {a['sha256']})" for a in value)
     return str(value)
 
 
@@ -95,45 +102,102 @@ def _label(name: str) -> str:
 
 
 _LOGFIELDS = {"at", "platform", "channel", "outcome", *DETAIL_FIELDS}
+#: The columns of ``log list``.
+LIST_COLUMNS = ("id", "at", "platform", "channel", "outcome", "offered", "follow_up", "notes")
 
 
-def print_list(entries: Sequence[LogEntry], *, filtered: bool = False) -> None:
-    console = make_console()
-    if not entries:
-        console.print(t("log.no_match") if filtered else t("log.empty"))
-        return
+def _list_cells(entry: Row, name_of: PlatformName) -> list[str]:
+    """One entry's ``log list`` cells as safe one-line text."""
+    ident = str(entry["id"])
+    if entry["corrects"] is not None:
+        ident += " " + t("log.corrects_mark", id=entry["corrects"])
+    return [
+        ident,
+        when(entry["at"]),
+        safe_text(field_value(entry, "platform", name_of)),
+        field_value(entry, "channel", name_of),
+        field_value(entry, "outcome", name_of),
+        one_line(entry["offered"] or ""),
+        field_value(entry, "follow_up", name_of),
+        one_line(entry["notes"] or ""),
+    ]
+
+
+def _list_table(entries: Iterable[Row], name_of: PlatformName) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=t("log.list_title"))
-    for column in ("id", "at", "platform", "channel", "outcome", "offered", "follow_up", "notes"):
+    for column in LIST_COLUMNS:
         table.add_column(_label(column), overflow="fold")  # narrow: wrap, never cut
     for entry in entries:
-        ident = Text(str(entry.id))
-        if entry.corrects is not None:
-            ident.append(" " + t("log.corrects_mark", id=entry.corrects))
-        table.add_row(
-            ident,
-            when(entry.at),
-            user(field_value(entry, "platform")),
-            field_value(entry, "channel"),
-            field_value(entry, "outcome"),
-            Text(one_line(entry.offered or "")),
-            field_value(entry, "follow_up"),
-            Text(one_line(entry.notes or "")),
-        )
-    console.print(table)
+        table.add_row(*(Text(cell) for cell in _list_cells(entry, name_of)))
+    return table
+
+
+def print_list(
+    entries: Iterable[Row],
+    *,
+    filtered: bool = False,
+    name_of: PlatformName | None = None,
+    page_rows: int | None = None,
+    more: Callable[[], bool] | None = None,
+) -> None:
+    """The log as rich tables on a terminal, ``page_rows`` entries a table; after each full page
+    ``more()`` says whether to go on (a pager's prompt). Entries are read a page at a time."""
+    from repaycli.render.console import make_console
+
+    console = make_console()
+    name_of = name_of or platform_namer()
+    rows = iter(entries)
+    page = list(islice(rows, page_rows))
+    if not page:
+        console.print(t("log.no_match") if filtered else t("log.empty"))
+        return
+    while page:
+        console.print(_list_table(page, name_of))
+        if page_rows is None or len(page) < page_rows:
+            return
+        page = list(islice(rows, page_rows))
+        if page and more is not None and not more():
+            return
+
+
+def write_list_plain(
+    entries: Iterable[Row], out: TextSink, *, filtered: bool = False, name_of: PlatformName
+) -> int:
+    """The log for a pipe or a file: a header line, then one line per entry, cells separated by
+    tabs (text the user typed has its tabs and line breaks made visible). Returns the count."""
+    count = 0
+    for entry in entries:
+        if not count:
+            out.write("\t".join(_label(c) for c in LIST_COLUMNS) + "\n")
+        out.write("\t".join(_list_cells(entry, name_of)) + "\n")
+        count += 1
+    if not count:
+        out.write((t("log.no_match") if filtered else t("log.empty")) + "\n")
+    return count
 
 
 def print_entry(entry: LogEntry) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from repaycli.render.console import make_console
+
     console = make_console()
+    row = entry.model_dump(mode="json")
+    name_of = platform_namer()
     table = Table(title=t("log.entry_title", id=entry.id), show_header=False)
     table.add_column("")
     table.add_column("", overflow="fold")  # long text and file hashes wrap, never cut
     rows: list[tuple[str, str]] = [
         (_label("at"), when(entry.at)),
-        (_label("platform"), field_value(entry, "platform")),
-        (_label("channel"), field_value(entry, "channel")),
-        (_label("outcome"), field_value(entry, "outcome")),
+        (_label("platform"), field_value(row, "platform", name_of)),
+        (_label("channel"), field_value(row, "channel", name_of)),
+        (_label("outcome"), field_value(row, "outcome", name_of)),
     ]
-    rows += [(_label(n), field_value(entry, n)) for n in DETAIL_FIELDS if getattr(entry, n)]
+    rows += [(_label(n), field_value(row, n, name_of)) for n in DETAIL_FIELDS if row.get(n)]
     rows += [(_label("attachments"), f"{a.path}  sha256 {a.sha256}") for a in entry.attachments]
     if entry.corrects is not None:
         rows.append((_label("corrects"), f"#{entry.corrects}"))
@@ -151,6 +215,8 @@ def print_entry(entry: LogEntry) -> None:
 
 def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
     """One line per offer evaluated during this contact (``offer --log``)."""
+    from repaycli.render.console import make_console
+
     console = make_console()
     for check in checks:
         data = check["evaluation"]
@@ -166,50 +232,79 @@ def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
         )
 
 
-def export_csv(entries: Sequence[LogEntry]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def write_csv(entries: Iterable[Row], out: TextSink, *, name_of: PlatformName) -> int:
+    """The log as CSV (header first, CRLF lines, formula-safe cells), written row by row;
+    returns the number of entries."""
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_cell(_label(name)) for name in EXPORT_FIELDS])
+    labelled = {"channel", "outcome", "platform"}
+    labels: dict[tuple[str, Any], str] = {}  # each channel, outcome and platform: looked up once
+    count = 0
     for entry in entries:
-        writer.writerow(
-            [
-                csv_cell(safe_text(field_value(entry, name), keep_newlines=True, keep_tabs=True))
-                for name in EXPORT_FIELDS
-            ]
-        )
-    return buffer.getvalue()
+        row: list[str] = []
+        for name in EXPORT_FIELDS:
+            value = entry[name]
+            if name in labelled and value is not None:
+                key = (name, value)
+                if key not in labels:
+                    labels[key] = field_value(entry, name, name_of)
+                value = labels[key]
+            elif name == "attachments":
+                value = field_value(entry, name, name_of)
+            if value is None or value == "":
+                row.append("")
+                continue
+            text = str(value)
+            if not text.isprintable():
+                text = safe_text(text, keep_newlines=True, keep_tabs=True)
+            row.append(csv_cell(text))
+        writer.writerow(row)
+        count += 1
+    return count
 
 
-def export_markdown(
-    entries: Sequence[LogEntry], *, exported_at: str, head: str, redact_on: bool
-) -> str:
+def write_markdown(
+    entries: Iterable[Row],
+    out: TextSink,
+    *,
+    count: int,
+    exported_at: str,
+    head: str,
+    redact_on: bool,
+    name_of: PlatformName,
+) -> int:
+    """The log as a markdown timeline, ``entries`` in the order the contacts happened, written
+    entry by entry; ``count`` (shown in the heading) is known beforehand. Returns the count."""
     lines = [f"# {t('log.md_title')}", ""]
-    lines.append(t("log.md_meta", when=when(exported_at), count=len(entries), head=head))
+    lines.append(t("log.md_meta", when=when(exported_at), count=count, head=head))
     if redact_on:
         lines += ["", t("log.md_redacted")]
-    ordered = sorted(entries, key=lambda e: (datetime.fromisoformat(e.at), e.id))
+    out.write("\n".join(lines) + "\n")
     md: Callable[[str], str] = markdown_text
-    for entry in ordered:
+    written = 0
+    for entry in entries:
         title = " — ".join(
             [
-                when(entry.at),
-                md(field_value(entry, "platform")),
-                field_value(entry, "channel"),
-                field_value(entry, "outcome"),
+                when(entry["at"]),
+                md(field_value(entry, "platform", name_of)),
+                field_value(entry, "channel", name_of),
+                field_value(entry, "outcome", name_of),
             ]
         )
-        lines += ["", f"## {title} (#{entry.id})", ""]
-        if entry.corrects is not None:
-            lines.append(f"- {t('log.md_corrects', id=entry.corrects)}")
-        if entry.corrected_by is not None:
-            lines.append(f"- {t('log.md_corrected_by', id=entry.corrected_by)}")
+        lines = ["", f"## {title} (#{entry['id']})", ""]
+        if entry["corrects"] is not None:
+            lines.append(f"- {t('log.md_corrects', id=entry['corrects'])}")
+        if entry["corrected_by"] is not None:
+            lines.append(f"- {t('log.md_corrected_by', id=entry['corrected_by'])}")
         for name in DETAIL_FIELDS:
-            value = field_value(entry, name)
+            value = field_value(entry, name, name_of)
             if value:
                 # a markdown line break inside the list item for each line the user typed
                 parts = value.replace("\r\n", "\n").split("\n")
                 lines.append(f"- **{_label(name)}**: " + "  \n  ".join(md(p) for p in parts))
-        for a in entry.attachments:
-            lines.append(f"- **{_label('attachments')}**: {md(a.path)} (sha256 `{a.sha256}`)")
-        lines.append(f"- {_label('hash')}: `{entry.hash}`")
-    return "\n".join(lines) + "\n"
+        for a in entry["attachments"]:
+            lines.append(f"- **{_label('attachments')}**: {md(a['path'])} (sha256 `{a['sha256']}`)")
+        lines.append(f"- {_label('hash')}: `{entry['hash']}`")
+        out.write("\n".join(lines) + "\n")
+        written += 1
+    return written

@@ -14,6 +14,8 @@ def safe_text(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False
     Tabs become spaces (unless ``keep_tabs``); newlines, and a CR-LF pair as one newline, are
     kept only when asked (multi-line notes).
     """
+    if text.isprintable():  # every character it would change is unprintable: nothing to do
+        return text
     if keep_newlines:
         text = text.replace("\r\n", "\n")
     out: list[str] = []
@@ -35,9 +37,10 @@ def one_line(text: str) -> str:
     return safe_text(" ↵ ".join(text.replace("\r\n", "\n").split("\n")))
 
 
+#: Markdown's marks, each escaped with a backslash (and a backslash itself doubled).
+_MARKDOWN_ESCAPES = str.maketrans({mark: "\\" + mark for mark in "\\`*_[]<>#|!"})
+
+
 def markdown_text(text: str) -> str:
     """User text inside markdown: escaped so it cannot add links, headings or HTML."""
-    cleaned = safe_text(text).replace("\\", "\\\\")
-    for mark in "`*_[]<>#|!":
-        cleaned = cleaned.replace(mark, "\\" + mark)
-    return cleaned
+    return safe_text(text).translate(_MARKDOWN_ESCAPES)

@@ -13,8 +13,11 @@ import io
 from typing import TextIO
 
 
-def write_all(stream: TextIO, text: str, *, encoding: str | None = None) -> None:
-    """Write ``text`` to ``stream`` in full (through its byte buffer when it has one)."""
+def write_all(
+    stream: TextIO, text: str, *, encoding: str | None = None, flush: bool = True
+) -> None:
+    """Write ``text`` to ``stream`` in full (through its byte buffer when it has one); a caller
+    that streams many blocks passes ``flush=False`` and flushes once at the end."""
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
         stream.write(text)
@@ -30,7 +33,8 @@ def write_all(stream: TextIO, text: str, *, encoding: str | None = None) -> None
         if not written:
             raise OSError(errno.EIO, "the output was cut short")
         data = data[written:]
-    buffer.flush()
+    if flush:
+        buffer.flush()
 
 
 class CompleteWriter(io.TextIOBase):

@@ -1,0 +1,123 @@
+"""The floors ``benchmarks/scale.py`` measures each command against: the same work done in plain
+Python (sqlite3, json, hashlib, csv) with no repaycli, no typer, no pydantic and no rich.
+
+    python benchmarks/floors.py verify|list|csv|json|markdown|ics DB [OUT]
+
+Each reads the same rows as the command, in the same order, and writes lines of the same kind
+(the same fields, serialised the simplest way) to OUT (default stdout). The JSON and markdown
+floors first re-compute the hash chain, as those exports must (they state the chain's head).
+What each floor leaves out is what the command adds on top: labels, safe-text escaping,
+translations, the envelope.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+import sys
+from datetime import date, timedelta
+
+FIELD_TAG = b"repaycli.field.v2\x00"
+HASHED = (
+    "id recorded_at at platform channel number agent ref asked offered outcome agreed_terms "
+    "confirmation follow_up follow_up_action notes attachments corrects"
+).split()
+LIST_SQL = """SELECT c.*,
+    (SELECT n.id FROM contacts n WHERE n.corrects = c.id) AS corrected_by,
+    d.done_at AS follow_up_done_at
+FROM contacts c LEFT JOIN follow_ups_done d ON d.contact_id = c.id"""
+
+
+def rows(db: str, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn.execute(sql, params)
+
+
+def verify(db: str, out: object) -> None:
+    prev = "0" * 64
+    count = 0
+    for row in rows(db, "SELECT * FROM contacts ORDER BY id"):
+        body = {name: row[name] for name in HASHED}
+        body["attachments"] = json.loads(row["attachments"])
+        body["prev_hash"] = prev
+        salts = json.loads(row["salts"])  # issue 12: each field committed with its own salt
+        commits = {
+            name: hashlib.sha256(
+                FIELD_TAG
+                + bytes.fromhex(salts[name])
+                + json.dumps([name, value], ensure_ascii=False, separators=(",", ":")).encode()
+            ).hexdigest()
+            for name, value in body.items()
+        }
+        sealed = {"v": 2, "commitments": commits}
+        text = json.dumps(sealed, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest != row["hash"] or row["prev_hash"] != prev:
+            sys.exit(f"chain broken at {row['id']}")
+        prev = digest
+        count += 1
+    print(count, prev, file=out)  # type: ignore[call-overload]
+
+
+def main() -> None:
+    kind, db = sys.argv[1], sys.argv[2]
+    out = open(sys.argv[3], "w", encoding="utf-8") if len(sys.argv) > 3 else sys.stdout
+    if kind == "verify":
+        verify(db, out)
+    elif kind == "list":
+        sql = (
+            LIST_SQL + " WHERE NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)"
+            " ORDER BY c.at_utc DESC, c.id DESC"
+        )
+        for r in rows(db, sql):
+            fields = (r["id"], r["at"], r["platform"], r["channel"], r["outcome"])
+            rest = (r["offered"] or "", r["follow_up"] or "", r["notes"] or "")
+            out.write("\t".join(map(str, (*fields, *rest))) + "\n")
+    elif kind == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")
+        for r in rows(db, LIST_SQL + " ORDER BY c.id"):
+            writer.writerow(["" if v is None else v for v in r])
+    elif kind == "json":
+        verify(db, out)  # the export states whether the chain is intact, and its head
+        for r in rows(db, LIST_SQL + " ORDER BY c.id"):
+            out.write(json.dumps(dict(r), ensure_ascii=False, indent=2) + ",\n")
+    elif kind == "markdown":
+        verify(db, out)  # the export's heading names the chain's head
+        for r in rows(db, LIST_SQL + " ORDER BY c.at_utc, c.id"):
+            out.write(f"\n## {r['at']} — {r['platform']} — {r['channel']} (#{r['id']})\n\n")
+            for name in ("agent", "offered", "follow_up", "follow_up_action", "notes"):
+                if r[name]:
+                    out.write(f"- **{name}**: {r[name]}\n")
+            out.write(f"- hash: `{r['hash']}`\n")
+    elif kind in ("ics", "ics-all"):
+        # The events of ``remind --ics`` (overdue and the next 90 days; ``ics-all``: every one),
+        # as lines, after a typer CLI's unavoidable start-up (``import typer``): the feed is a
+        # few hundred events, so without it the ratio would measure start-up alone, which has its
+        # own target in benchmarks/startup.py.
+        import typer  # noqa: F401
+
+        days = 90 if kind == "ics" else 365 * 100
+        until = (date.fromisoformat(sys.argv[4]) + timedelta(days=days)).isoformat()
+        out.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+        sql = """SELECT i.agreement_id, a.platform, i.n, i.due, i.amount_fen - i.paid_fen AS left
+FROM installments i JOIN agreements a ON a.id = i.agreement_id
+WHERE i.paid_fen < i.amount_fen AND i.due <= ? ORDER BY i.due, i.agreement_id, i.n"""
+        for r in rows(db, sql, (until,)):
+            day = r["due"].replace("-", "")
+            out.write(
+                f"BEGIN:VEVENT\r\nSUMMARY:Pay {r['platform']} {r['left'] / 100:.2f}\r\n"
+                f"DTSTART;VALUE=DATE:{day}\r\nUID:installment-{r['agreement_id']}-{r['n']}"
+                "@repaycli\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15H\r\n"
+                "END:VALARM\r\nEND:VEVENT\r\n"
+            )
+        out.write("END:VCALENDAR\r\n")
+    else:
+        sys.exit(f"unknown floor {kind}")
+    out.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""How the commands over the whole log scale: 1,000, 10,000 and 100,000 entries, each beside its
+floor (``benchmarks/floors.py``: the same rows read and written in plain Python) measured in the
+same run, with peak memory and the fitted growth.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--runs 3]
+        [--only verify,list,csv,json,markdown,ics] [--exe "python -m repaycli"]
+
+Each size gets a database from ``benchmarks/remind.py``'s builder (``entries`` log entries and
+``entries / 100`` agreements of 12 installments), cached in the temp directory. A command and its
+floor run alternately (``--runs`` rounds); each figure is a median, each ratio is command / floor
+of the medians. Times are CPU seconds (user + system) and peak memory the max RSS, both from
+``/usr/bin/time``: on a shared machine, wall time mostly measures the neighbours. The script
+prints figures; it asserts nothing about them (``tests/test_benchmarks.py`` runs it small so that
+it keeps working).
+
+Targets (issue 13): every command within 2 × its floor and under 60 MB at 100,000 entries, and
+linear growth. The floors of ``remind --ics`` include ``import typer`` (see floors.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import remind as remind_bench  # noqa: E402  (benchmarks/remind.py, beside this file)
+
+TIME = Path("/usr/bin/time")
+FLOORS = HERE / "floors.py"
+TARGET_RATIO = 2.0
+TARGET_MB = 60.0
+#: name → (repaycli arguments, floor name); ``{out}`` is a scratch file.
+COMMANDS: dict[str, tuple[list[str], str]] = {
+    "verify": (["log", "verify"], "verify"),
+    "list": (["log", "list"], "list"),
+    "csv": (["log", "export", "--format", "csv"], "csv"),
+    "json": (["log", "export", "--format", "json"], "json"),
+    "markdown": (["log", "export", "--format", "markdown"], "markdown"),
+    "ics": (["remind", "--ics", "{out}"], "ics"),
+    "ics-all": (["remind", "--ics", "{out}", "--all"], "ics-all"),
+}
+LABELS = {
+    "verify": "log verify",
+    "list": "log list > file",
+    "csv": "log export --format csv",
+    "json": "log export --format json",
+    "markdown": "log export --format markdown",
+    "ics": "remind --ics FILE",
+    "ics-all": "remind --ics FILE --all",
+}
+
+
+def measure(
+    cmd: Sequence[str], env: dict[str, str], stdout: Path, timeout: float
+) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one run, stdout to a file; exits when it fails. The seconds
+    are CPU time (user + system, from ``/usr/bin/time``): on a machine shared with other work,
+    wall time measures the neighbours as much as the command. Wall time without ``time``."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as rusage, stdout.open("wb") as out:
+        wrapped = list(cmd)
+        if TIME.exists():
+            wrapped = [str(TIME), "-f", "%U %S %M", "-o", rusage.name, *cmd]
+        began = time.perf_counter()
+        done = subprocess.run(
+            wrapped, env=env, stdout=out, stderr=subprocess.PIPE, timeout=timeout, check=False
+        )
+        elapsed = time.perf_counter() - began
+        if done.returncode not in (0, 1):
+            sys.exit(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr.decode()[-2000:]}")
+        fields = (rusage.read().strip().splitlines() or [""])[-1].split()
+    if len(fields) == 3:
+        return float(fields[0]) + float(fields[1]), int(fields[2]) / 1024
+    return elapsed, float("nan")
+
+
+def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares t = a + b·n: (a seconds, b seconds per entry)."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    var = sum((x - mean_x) ** 2 for x, _ in points)
+    b = sum((x - mean_x) * (y - mean_y) for x, y in points) / var if var else 0.0
+    return mean_y - b * mean_x, b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default=",".join(COMMANDS), help="commands, comma-separated")
+    parser.add_argument("--exe", help="the command to run (default: the repaycli beside python)")
+    parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    names = [n for n in args.only.split(",") if n]
+    if args.exe:
+        exe = shlex.split(args.exe)
+    else:
+        beside = Path(sys.executable).parent / "repaycli"
+        exe = [str(beside)] if beside.exists() else [sys.executable, "-m", "repaycli"]
+    import repaycli
+
+    compileall.compile_dir(str(Path(repaycli.__file__).parent), quiet=1)  # time runs, not compiles
+    py = sys.executable
+    scratch = Path(tempfile.mkdtemp(prefix="repaycli-scale-"))
+    results: dict[str, list[tuple[int, float, float, float, float]]] = {n: [] for n in names}
+    try:
+        for size in sizes:
+            home = remind_bench.cached_home(size, max(size // 100, 1), rebuild=args.rebuild)
+            db = home / "repaycli.sqlite3"
+            env = {
+                "REPAYCLI_HOME": str(home),
+                "REPAYCLI_TODAY": remind_bench.TODAY.isoformat(),
+                "REPAYCLI_LANG": "en",
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(scratch),
+                "COLUMNS": "100",
+            }
+            if os.environ.get("PYTHONPATH"):
+                env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+            for name in names:
+                command, floor = COMMANDS[name]
+                out = scratch / f"{name}.out"
+                cmd = [*exe, *(a.replace("{out}", str(scratch / "feed.ics")) for a in command)]
+                floor_cmd = [py, str(FLOORS), floor, str(db)]
+                if floor.startswith("ics"):
+                    floor_cmd += [str(scratch / "floor.ics"), remind_bench.TODAY.isoformat()]
+                own: list[float] = []
+                base: list[float] = []
+                peak = base_peak = 0.0
+                for _ in range(args.runs):
+                    elapsed, rss = measure(cmd, env, out, args.timeout)
+                    own.append(elapsed)
+                    peak = max(peak, rss)
+                    elapsed, rss = measure(floor_cmd, env, scratch / "floor.out", args.timeout)
+                    base.append(elapsed)
+                    base_peak = max(base_peak, rss)
+                results[name].append(
+                    (size, statistics.median(own), statistics.median(base), peak, base_peak)
+                )
+                print(
+                    f"  {LABELS[name]} at {size:,}: {statistics.median(own):.2f} s", file=sys.stderr
+                )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(
+        f"Python {sys.version.split()[0]}; CPU seconds (user + system), median of {args.runs}"
+        " runs, each run beside its floor"
+    )
+    print()
+    print(
+        f"{'command':<30} {'entries':>8} {'s':>8} {'floor s':>8} {'× floor':>8}"
+        f" {'MB':>7} {'floor MB':>8}"
+    )
+    largest = max(sizes)
+    for name in names:
+        for size, own_s, base_s, peak, base_peak in results[name]:
+            ratio = own_s / base_s
+            mark = ""
+            if size == largest and largest >= 100_000:
+                ok = ratio <= TARGET_RATIO and peak < TARGET_MB
+                mark = "  ok" if ok else "  MISS"
+            print(
+                f"{LABELS[name]:<30} {size:>8,} {own_s:8.2f} {base_s:8.2f} {ratio:8.2f}"
+                f" {peak:7.1f} {base_peak:8.1f}{mark}"
+            )
+    print()
+    print("growth (least squares t = a + b·n; linear when the largest step grows like n):")
+    for name in names:
+        points = [(size, own_s) for size, own_s, *_ in results[name]]
+        if len(points) < 2:
+            continue
+        a, b = fit(points)
+        (n0, t0), (n1, t1) = points[-2], points[-1]
+        print(
+            f"  {LABELS[name]:<30} a = {a:6.2f} s, b = {b * 1e6:8.1f} µs/entry;"
+            f" {n0:,}→{n1:,}: ×{t1 / t0:.1f} time for ×{n1 / n0:.0f} entries"
+        )
+    print()
+    print(f"targets at 100,000 entries: ≤ {TARGET_RATIO:g} × floor and under {TARGET_MB:g} MB.")
+
+
+if __name__ == "__main__":
+    os.umask(0o077)
+    main()

@@ -1,0 +1,65 @@
+"""The committed benchmarks keep working: each runs small, as a real process, and prints its
+table. Nothing here is timed (figures on a shared machine are noise); the scripts print them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def bench(tmp_path: Path, script: str, *args: str) -> str:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # the cached databases go to the test's folder
+    env.pop("REPAYCLI_HOME", None)
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) -> None:
+    out = bench(tmp_path, "scale.py", "--sizes", "150,300", "--runs", "1")
+    for label in (
+        "log verify",
+        "log list > file",
+        "log export --format csv",
+        "log export --format json",
+        "log export --format markdown",
+        "remind --ics FILE",
+        "remind --ics FILE --all",
+    ):
+        rows = [line for line in out.splitlines() if line.startswith(label + " ")]
+        rows = [r for r in rows if r.split()[len(label.split())].replace(",", "").isdigit()]
+        assert [row.split()[len(label.split())] for row in rows] == ["150", "300"], out
+        for row in rows:  # seconds, floor seconds, ratio, MB, floor MB: all numbers
+            figures = row.split()[len(label.split()) + 1 :]
+            assert len(figures) == 5 and all(re.fullmatch(r"\d+\.\d+", f) for f in figures), row
+        assert re.search(re.escape(label) + r" +a = .* µs/entry; 150→300", out), out
+
+
+@pytest.mark.slow
+def test_startup_benchmark_prints_ratios_to_import_typer(tmp_path: Path) -> None:
+    out = bench(tmp_path, "startup.py", "--runs", "1", "--entries", "200")
+    assert re.search(r'python -c "import typer" +\d+\.\d +1\.00 +\d+\.\d +1\.00', out), out
+    for label in ("repaycli --version", "repaycli remind (empty database)", "repaycli plan"):
+        assert re.search(re.escape(label) + r".* +\d+\.\d+ +≤ [\d.]+ .*(ok|MISS)", out), out
+
+
+@pytest.mark.slow
+def test_remind_benchmark_builds_a_verified_log(tmp_path: Path) -> None:
+    out = bench(tmp_path, "remind.py", "--entries", "300", "--agreements", "5", "--runs", "1")
+    assert "log chain intact: True (300 entries)" in out
+    assert re.search(r"repaycli remind --ics FILE +\d+\.\d ms", out), out
