@@ -1334,30 +1334,7 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 
 #: The keys of one streamed entry, in ``records.LogEntry``'s field order (a test keeps them equal),
 #: so that its JSON is what the model's would be.
-ENTRY_KEYS = (
-    "id",
-    "recorded_at",
-    "at",
-    "platform",
-    "channel",
-    "number",
-    "agent",
-    "ref",
-    "asked",
-    "offered",
-    "outcome",
-    "agreed_terms",
-    "confirmation",
-    "follow_up",
-    "follow_up_action",
-    "notes",
-    "attachments",
-    "corrects",
-    "corrected_by",
-    "follow_up_done_at",
-    "prev_hash",
-    "hash",
-)
+ENTRY_KEYS = (*evidence.HASHED_FIELDS, "corrected_by", "follow_up_done_at", "prev_hash", "hash")
 
 
 def _entry_dict(row: sqlite3.Row, *, salts: bool = False) -> dict[str, Any]:
