@@ -23,6 +23,7 @@ from repaycli.core.balance import breakdown_of
 from repaycli.core.dates import add_months
 from repaycli.core.models import Debt, PlatformKind, Situation
 from repaycli.core.multi import accounts_of, build_multi_plan, debt_ids
+from repaycli.render.multi import ask_line
 from repaycli.render.plan import describe, money
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "debts.toml"
@@ -217,6 +218,7 @@ def test_beyond_sixty_months_says_so_and_gives_the_limit_needed() -> None:
 def test_zero_limit_is_the_hardship_route() -> None:
     result = build(EXAMPLE_DEBTS, "0")
     assert result.plan.months is None and result.hardship is not None
+    assert "ask for a pause" in ask_line(result.debts[0])
     assert all(d.ask.first_due is None and d.proposals == [] for d in result.debts)
     assert result.hardship.needed_payment == result.plan.limit_for_term
 
@@ -229,7 +231,11 @@ def test_each_lenders_ask_is_its_column() -> None:
     column = [row.amounts["huabei"] for row in result.monthly]
     first = next(i for i, a in enumerate(column) if a > 0)
     assert first > 0 and huabei.ask.pause_until == result.monthly[first].due
-    assert huabei.ask.walk_away == max(column)
+    # its walk-away line is its share now, and the share from when it changes
+    assert huabei.ask.walk_away == column[first]
+    later = next(a for a in column[first:] if a != column[first])
+    assert huabei.ask.payment_later == later == max(column)
+    assert huabei.ask.changes_from == result.monthly[column.index(later)].due
     (proposal,) = huabei.proposals
     assert proposal.kind.value == "deferral" and proposal.deferral_months == first
     assert [i.amount for i in proposal.schedule] == [a for a in column[first:] if a > 0]
@@ -356,7 +362,8 @@ def test_example_file_json(_isolated: Path) -> None:
     debt = data["debts"][1]
     assert {"ask", "proposals", "ladder", "checklist", "paid", "cost_of_waiting"} <= set(debt)
     assert set(debt["ask"]) == {"pause_until", "first_due", "payment", "payment_later",
-                                "changes_from", "walk_away", "months", "payoff"}  # fmt: skip
+                                "changes_from", "walk_away", "months", "payoff",
+                                "extras"}  # fmt: skip
     assert debt["principal"] == "18500.00" and debt["annual_rate_percent"] == "18"
     assert not (_isolated / "last-plan.json").exists()  # offer/letter expect one debt
 
@@ -511,3 +518,35 @@ def test_missing_income_is_asked_or_an_error(tmp_path: Path) -> None:
     asked = run("plan", "--debts", str(path), "--json", input="5000\n", env=PINNED)
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["affordability"]["income"] == "5000.00"
+
+
+def test_shares_never_add_up_to_more_than_the_limit_at_any_date() -> None:
+    """Every lender's walk-away line in force on a date, added up, is the limit then (the
+    review found 底线 lines adding up to 1,964.28 against 1,750)."""
+    for strategy in Strategy:
+        result = build(EXAMPLE_DEBTS, "1750", strategy)
+        for row in result.monthly[:-1]:
+            lines = D(0)
+            for debt in result.debts:
+                ask = debt.ask
+                if ask.first_due is None or row.due < ask.first_due:
+                    continue
+                if ask.payoff is not None and row.due >= ask.payoff:
+                    continue  # its last month takes what is left, not its share
+                later = ask.changes_from is not None and row.due >= ask.changes_from
+                lines += ask.payment_later if later and ask.payment_later else ask.walk_away
+            assert lines <= D(1750) + D("0.05") * len(result.debts), (strategy, row.due, lines)
+
+
+def test_a_debt_never_cleared_gets_a_pause_not_a_600_month_ask() -> None:
+    result = build(EXAMPLE_DEBTS, "250", Strategy.PRORATA)
+    assert result.plan.months is None and result.hardship is not None
+    assert all(d.proposals == [] and d.ask.first_due is None for d in result.debts)
+
+
+def test_a_one_off_extra_alone_is_not_a_monthly_ask() -> None:
+    result = build(EXAMPLE_DEBTS, "0", Strategy.AVALANCHE, extras=[(D(5000), date(2027, 2, 1))])
+    card = next(d for d in result.debts if d.id == "zhaohang")
+    assert card.ask.first_due is None and card.ask.walk_away == 0
+    assert [i.amount for i in card.ask.extras] == [D(5000)]
+    assert "with the one-off payment" in ask_line(card)

@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import Field
+
 from repaycli.core.allocate import Account, Outcome, Strategy, limit_for_term, simulate
 from repaycli.core.balance import breakdown_of
 from repaycli.core.checklist import ChecklistSource
@@ -28,6 +30,7 @@ from repaycli.core.models import (
     Debt,
     DebtSummary,
     HardshipRoute,
+    Installment,
     Ladder,
     LogField,
     LogTemplate,
@@ -59,10 +62,12 @@ class LenderAsk(Model):
     #: limit changed); ``None`` when it stays the same.
     payment_later: Money | None
     changes_from: date | None
-    #: The most this lender gets in any month: its walk-away line.
+    #: Its share of the limit now: its walk-away line (``payment_later`` from ``changes_from``).
     walk_away: Money
     months: int
     payoff: date | None
+    #: Payments that hold a one-off extra (a bonus, help from family), listed apart.
+    extras: list[Installment] = Field(default_factory=list)
 
 
 class DebtPlan(DebtSummary):
@@ -240,10 +245,20 @@ def _ask(
     payoff: date | None,
     one_off: Collection[int] = (),
 ) -> LenderAsk:
-    """The lender's ask from its column; months holding a one-off extra (``one_off``) do not set
-    its monthly payment or its walk-away line."""
-    paying = [(d, a) for d, a in zip(dues, column, strict=True) if a > 0]
-    if not paying:
+    """The lender's ask from its column. Its walk-away line is its share of the limit now, and
+    from ``changes_from`` the share then; months holding a one-off extra (``one_off``) set
+    neither and are listed apart. A debt the plan never clears gets no ask: a pause instead."""
+    extras = [
+        Installment(n=i + 1, due=d, amount=a)
+        for i, (d, a) in enumerate(zip(dues, column, strict=True))
+        if a > 0 and i in one_off
+    ]
+    regular = [
+        (d, a)
+        for i, (d, a) in enumerate(zip(dues, column, strict=True))
+        if a > 0 and i not in one_off
+    ]
+    if payoff is None or not regular:
         return LenderAsk(
             pause_until=None,
             first_due=None,
@@ -252,19 +267,15 @@ def _ask(
             changes_from=None,
             walk_away=ZERO,
             months=0,
-            payoff=None,
+            payoff=payoff,
+            extras=extras,
         )
-    regular = [
-        (d, a)
-        for i, (d, a) in enumerate(zip(dues, column, strict=True))
-        if a > 0 and i not in one_off
-    ] or paying
-    first_due = paying[0][0]
+    paying = [d for d, a in zip(dues, column, strict=True) if a > 0]
+    first_due = paying[0]
     payment = regular[0][1]
-    highest = max(a for _, a in regular)
     # The share changes when another debt is cleared or the limit changes; the last payment,
     # what is left, is no change of share.
-    settled = regular[:-1] if payoff is not None and len(regular) > 1 else regular
+    settled = regular[:-1] if len(regular) > 1 else regular
     change = next(((d, a) for d, a in settled if a != payment), None)
     return LenderAsk(
         pause_until=first_due if first_due > dues[0] else None,
@@ -272,9 +283,10 @@ def _ask(
         payment=payment,
         payment_later=change[1] if change else None,
         changes_from=change[0] if change else None,
-        walk_away=highest,
+        walk_away=payment,
         months=len(paying),
         payoff=payoff,
+        extras=extras,
     )
 
 
@@ -387,7 +399,11 @@ def build_multi_plan(
         payoff = chosen.dues[chosen.payoff[debt_id]] if debt_id in chosen.payoff else None
         ask = _ask(column, chosen.dues, payoff, by_month)
         own = shared.model_copy(
-            update={"limit": ask.walk_away, "limit_after": None, "limit_after_from": None}
+            update={
+                "limit": ask.walk_away,
+                "limit_after": ask.payment_later,
+                "limit_after_from": ask.changes_from,
+            }
         )
         proposal = _proposal(debt, situation, own, column, chosen.dues, ask)
         proposals = [proposal] if proposal is not None else []
@@ -425,7 +441,7 @@ def build_multi_plan(
         for m, due in enumerate(chosen.dues)
     ]
     hardship: HardshipRoute | None = None
-    if chosen.total_paid == 0:
+    if chosen.total_paid == 0 or results[strategy].months is None:
         ladders = [p.ladder.hardship for p in plans if p.ladder.hardship is not None]
         if ladders:
             hardship = ladders[0].model_copy(

@@ -33,8 +33,11 @@ def ask_line(debt: DebtPlan) -> str:
     """One lender's ask in one line."""
     ask = debt.ask
     values = {"name": debt.platform_name, "id": debt.id}
+    extras = "".join(
+        t("debts.ask_extra", month=_month(i.due), amount=money(i.amount)) for i in ask.extras
+    )
     if ask.first_due is None:
-        return t("debts.ask_nothing", **values)
+        return t("debts.ask_nothing", **values) + extras
     key = "debts.ask_pause" if ask.pause_until is not None else "debts.ask"
     text = t(
         key,
@@ -49,7 +52,12 @@ def ask_line(debt: DebtPlan) -> str:
         )
     if ask.months > MAX_TERM:
         text += t("debts.ask_long")
-    return text + t("debts.ask_end", walk_away=money(ask.walk_away))
+    walk_away = money(ask.walk_away)
+    if ask.payment_later is not None and ask.changes_from is not None:
+        walk_away += t(
+            "debts.walk_away_then", amount=money(ask.payment_later), since=_month(ask.changes_from)
+        )
+    return text + extras + t("debts.ask_end", walk_away=walk_away)
 
 
 def _headline(result: MultiPlanResult) -> list[Block]:

@@ -230,7 +230,18 @@ def _ladder(result: PlanResult) -> Section:
 
 
 def say_line(proposal: Proposal) -> str:
-    """What to say for the opening ask, in the user's own voice."""
+    """What to say for the opening ask, in the user's own voice (with the later payment when
+    it changes: a stepped plan, a share that grows)."""
+    text = _say(proposal)
+    after = proposal.payment_after
+    if after is not None and after != proposal.payment:
+        since = next((i.due for i in proposal.schedule if i.amount == after), None)
+        if since is not None:
+            text += t("plan.say_then", payment=money(after), date=since.isoformat())
+    return text
+
+
+def _say(proposal: Proposal) -> str:
     if proposal.deferral_months:
         return t(
             "plan.say_defer",
