@@ -7,15 +7,17 @@ import errno
 import importlib
 import sys
 from collections.abc import Iterator, MutableMapping
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from repaycli import __version__
 from repaycli.cli.coercion import defer, defer_all, defer_help
+from repaycli.cli.help import RepayContext, adopt
 from repaycli.cli.typer_private import Command, NoArgsIsHelpError, UsageError
 from repaycli.errors import EXIT_BAD_INPUT, RepayError
+from repaycli.i18n import normalise_lang, set_lang, t
 
 #: The commands, in the order ``repaycli -h`` lists them, and the module (``repaycli.cli.<name>``)
 #: whose ``register(app)`` adds each. A module is imported, and typer builds its commands, only
@@ -46,6 +48,7 @@ def _build(module_name: str) -> dict[str, Command]:
     commands = dict(typer.main.get_group(holder).commands)
     for command in commands.values():
         defer_all(command)
+        adopt(command)  # help and usage errors in the user's language (cli/help.py)
     return commands
 
 
@@ -90,10 +93,25 @@ class RepayGroup(TyperGroup):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.commands = LazyCommands(self.commands)
+        self.context_class = RepayContext
         defer(self.params)
         defer_help(self)
 
+    def make_context(self, info_name: Any, args: list[str], *a: Any, **kw: Any) -> Any:
+        # A usage mistake in the root's own options (``repaycli --bogus``): one translated line,
+        # as for a subcommand's.
+        try:
+            return super().make_context(info_name, args, *a, **kw)
+        except UsageError as error:
+            if isinstance(error, NoArgsIsHelpError):
+                raise
+            _usage_failed(error, info_name or "repaycli")
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # The language is needed before any option is read (``plan --lang zh -h`` shows help
+        # while reading ``-h``): the last valid ``--lang`` anywhere, else the environment.
+        ctx.meta[LANG_KEY] = _lang_in(args)
+        set_lang(ctx.meta[LANG_KEY])
         # Bytes that are not UTF-8 reach Python as lone surrogates ("\udcff"), which nothing
         # downstream can store, hash or print: refuse them here, once, in one line.
         for arg in args:
@@ -118,17 +136,46 @@ class RepayGroup(TyperGroup):
         except UsageError as error:
             if isinstance(error, NoArgsIsHelpError):
                 raise  # a group run bare: click shows its help, which is not an error line
-            from repaycli.cli.common import report_error
-
-            command = error.ctx.command_path if error.ctx else ctx.command_path
-            report_error(RepayError("err.usage", detail=error.format_message(), command=command))
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            where = ctx.command_path
+            if error.ctx is not None:
+                where = error.ctx.command_path
+            elif ctx.invoked_subcommand:  # the parser's own errors carry no context
+                where = f"{where} {ctx.invoked_subcommand}"
+            _usage_failed(error, where)
+        except typer.Abort:
+            typer.echo(t("err.aborted"), err=True)  # Ctrl-C at a prompt
+            raise typer.Exit(1) from None
         except OSError as error:
             # Printing failed: stdout is a full disk or a pipe whose reader left. (Files the
             # commands write report their own errors; anything else is a bug: traceback.)
             if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
                 raise
             return _output_failed(error)
+
+
+LANG_KEY = "repaycli.lang"
+
+
+def _lang_in(args: list[str]) -> str | None:
+    """The last valid ``--lang X`` / ``--lang=X`` before a ``--``, normalised; else ``None``."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else None
+        if arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value is not None and normalise_lang(value) is not None:
+            found = normalise_lang(value)
+    return found
+
+
+def _usage_failed(error: Exception, command: str) -> NoReturn:
+    from repaycli.cli.common import report_error
+    from repaycli.cli.help import usage_message
+
+    report_error(RepayError("err.usage", detail=usage_message(error), command=command))
+    raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 #: Errors writing stdout that are the disk's or the reader's doing, not a bug.
@@ -173,6 +220,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     *,
     version: Annotated[
         bool,
@@ -186,7 +234,9 @@ def root(
     """Plan, negotiate and track overdue consumer-credit repayments. 协商还款助手。"""
     from repaycli.cli.common import use_lang
 
-    use_lang(lang)
+    if lang is not None:
+        use_lang(lang)  # an unknown language is an error line
+        set_lang(ctx.meta.get(LANG_KEY) or lang)  # a subcommand's own --lang comes later
 
 
 def main() -> None:

@@ -1,10 +1,11 @@
 """Every name repaycli takes from typer's private modules, in one place.
 
 Typer (0.27–0.29) bundles its own Click as ``typer._click`` and publishes no names for the Click
-classes a custom group needs: the ``Command`` type of its subcommands and the ``UsageError`` /
-``NoArgsIsHelpError`` that a usage mistake raises. Its option coercion (``typer._coercion``)
-builds a pydantic ``TypeAdapter`` for every option, which ``cli/coercion.py`` defers; typer has
-no public switch for that.
+classes a custom group needs: the ``Command`` type of its subcommands, the ``UsageError`` family
+that a usage mistake raises (``cli/help.py`` words each kind in the user's language) and the
+``HelpFormatter`` that ``cli/help.py`` extends to translate headings and wrap by display width.
+Its option coercion (``typer._coercion``) builds a pydantic ``TypeAdapter`` for every option,
+which ``cli/coercion.py`` defers; typer has no public switch for that.
 
 **When typer changes shape** (``tests/test_typer_private.py`` fails, naming what moved):
 
@@ -23,7 +24,15 @@ from __future__ import annotations
 from typing import Any
 
 from typer._click.core import Command
-from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer._click.exceptions import (
+    BadOptionUsage,
+    BadParameter,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
+from typer._click.formatting import HelpFormatter
 
 RuntimeParam: Any
 build_runtime_param: Any
@@ -33,4 +42,15 @@ except ImportError:  # pragma: no cover - another typer: coercion is left to typ
     RuntimeParam = None
     build_runtime_param = None
 
-__all__ = ["Command", "NoArgsIsHelpError", "RuntimeParam", "UsageError", "build_runtime_param"]
+__all__ = [
+    "BadOptionUsage",
+    "BadParameter",
+    "Command",
+    "HelpFormatter",
+    "MissingParameter",
+    "NoArgsIsHelpError",
+    "NoSuchOption",
+    "RuntimeParam",
+    "UsageError",
+    "build_runtime_param",
+]
