@@ -145,6 +145,9 @@ class RepayGroup(TyperGroup):
         except typer.Abort:
             typer.echo(t("err.aborted"), err=True)  # Ctrl-C at a prompt
             raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("\n" + t("err.aborted"), err=True)  # Ctrl-C while working
+            raise typer.Exit(130) from None
         except OSError as error:
             # Printing failed: stdout is a full disk or a pipe whose reader left. (Files the
             # commands write report their own errors; anything else is a bug: traceback.)

@@ -214,7 +214,7 @@ def wrap(text: str, width: int) -> list[str]:
             if line:
                 line += " "
             continue
-        if cells(line.rstrip()) + cells(unit) <= width or not line.strip():
+        if cells(line) + cells(unit) <= width or not line.strip():
             if not line.strip() and cells(unit) > width:  # longer than a line: cut it
                 for char in unit:
                     if cells(line) + cells(char) > width and line:
