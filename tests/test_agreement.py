@@ -74,7 +74,7 @@ def test_equal_payment_and_explicit_amounts() -> None:
         (["--total", "1000", "--periods", "3", "--first-due", "2026-02-30"], "Error: first due "
          "date: 2026-02-30 is not a real date (check the month and day)"),
         (["--total", "1000", "--periods", "3", "--platform", "nowhere"], "Error: unknown "
-         "platform nowhere; did you mean: other? ('repaycli platforms' lists all)"),
+         "platform nowhere; did you mean: Other lender? ('repaycli platforms' lists all)"),
         (["--amounts", "100,200,300"], "Error: --amounts: 100,200,300 is ambiguous; separate "
          "the installments with spaces or semicolons (\"1000 1000 2000\")"),
         (["--amounts", "100 200", "--total", "400"], "Error: --total 400.00 does not match the "

@@ -126,7 +126,7 @@ def test_prompts_reask_on_bad_answers() -> None:
     answers = "\n".join(["huabay", "huabei", "-5", "abc", "1.2万", "5000", "", "", "", "", "", ""])
     result = run("plan", "--json", input=answers + "\n", env=PINNED)
     assert result.returncode == 0, result.stderr
-    assert "unknown platform huabay; did you mean: huabei?" in result.stderr
+    assert "unknown platform huabay; did you mean: Huabei (Alipay)?" in result.stderr
     assert "overdue amount: -5 is negative" in result.stderr
     assert "overdue amount: abc is not an amount" in result.stderr
     data = json.loads(result.stdout)
@@ -212,7 +212,7 @@ def test_end_of_input_is_a_clear_error() -> None:
         (["--days-overdue", "-3"], "Error: days overdue: -3 is negative; give 0 or more"),
         (
             ["--platform", "花贝"],
-            "Error: unknown platform 花贝; did you mean: huabei? ('repaycli platforms' lists all)",
+            "Error: unknown platform 花贝; did you mean: Huabei (Alipay)? ('repaycli platforms' lists all)",
         ),
         (
             ["--platform", "zzzz"],

@@ -429,7 +429,7 @@ def test_situation_flags_work_out_the_plan() -> None:
 def test_platform_is_resolved_through_the_catalogue() -> None:
     args = ["letter", "--overdue", "3000", "--periods", "6"]
     assert run_error(*args, "--platform", "hauebi") == (
-        "Error: unknown platform hauebi; did you mean: huabei, jiebei? ('repaycli platforms' "
+        "Error: unknown platform hauebi; did you mean: Huabei (Alipay)? ('repaycli platforms' "
         "lists all)"
     )
     save_plan(PLAN)

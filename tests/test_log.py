@@ -85,7 +85,7 @@ def test_add_prompts_for_the_template_fields_flags_did_not_give() -> None:
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (["--platform", "nowhere"], "Error: unknown platform nowhere; did you mean: other? "
+        (["--platform", "nowhere"], "Error: unknown platform nowhere; did you mean: Other lender? "
          "('repaycli platforms' lists all)"),
         (["--platform", ""], "Error: no platform given; run 'repaycli platforms' to see the names"),
         (["--outcome", "won"], "Error: outcome: won is not one of: no_answer, refused, pending, "

@@ -38,3 +38,23 @@ class Failure(RepayError):
     """The command could not do its job for a reason other than the input (exit code 1)."""
 
     exit_code = EXIT_FAILURE
+
+
+class InEachLanguage:
+    """A message parameter that reads differently in each language — names from the catalogue
+    (``花呗`` / ``Huabei (Alipay)``) — chosen when the message is formatted."""
+
+    def __init__(self, **by_lang: str) -> None:
+        self.by_lang = by_lang
+
+    def __format__(self, spec: str) -> str:
+        from repaycli.i18n import DEFAULT_LANG, get_lang
+
+        text = self.by_lang.get(get_lang(), self.by_lang.get(DEFAULT_LANG, ""))
+        return format(text, spec)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return f"InEachLanguage({self.by_lang!r})"

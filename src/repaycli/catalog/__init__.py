@@ -98,3 +98,18 @@ def load_log_fields() -> tuple[LogField, ...]:
     from repaycli.core.models import LogField
 
     return tuple(LogField.model_validate(f) for f in _read("log_fields.toml")["field"])
+
+
+@cache
+def load_choice_words() -> dict[str, dict[str, str]]:
+    """Field → word people type → choice id, from ``choice_words.toml`` (``微信`` → app_chat)."""
+    import unicodedata
+
+    words: dict[str, dict[str, str]] = {}
+    for field, table in _read("choice_words.toml").items():
+        words[field] = {
+            unicodedata.normalize("NFKC", word).lower().replace(" ", ""): choice
+            for choice, listed in table.items()
+            for word in listed
+        }
+    return words

@@ -73,9 +73,12 @@ def parse_text(name: str) -> Callable[[str], str]:
 
 
 def parse_choice(name: str, choices: list[str]) -> Callable[[str], str]:
-    """An id (``phone``) or its label in either language (``电话``, ``in-app chat``)."""
+    """An id (``phone``), its label in either language (``电话``, ``in-app chat``) or a word
+    people use for it (``微信``: ``catalog/choice_words.toml``)."""
 
     def parse(value: str) -> str:
+        from repaycli.catalog import load_choice_words
+
         wanted = unicodedata.normalize("NFKC", value).strip().lower().replace("-", "_")
         if not wanted:
             raise BadInput("err.log_empty", field=name)
@@ -85,9 +88,24 @@ def parse_choice(name: str, choices: list[str]) -> Callable[[str], str]:
             }
             if wanted == choice or wanted in labels:
                 return choice
-        raise BadInput("err.choice", field=name, value=value, choices=", ".join(choices))
+        squeezed = wanted.replace(" ", "").replace("_", "-")
+        words = load_choice_words().get(name, {})
+        for word in (squeezed, squeezed.replace("-", "")):
+            if words.get(word) in choices:
+                return words[word]
+        raise BadInput("err.choice", field=name, value=value, choices=choice_words(name, choices))
 
     return parse
+
+
+def choice_words(name: str, choices: list[str], sep: str | None = None) -> str:
+    """The choices as the user reads them: ids in English (they are English words), the labels
+    in Chinese (``电话、App 内客服…``)."""
+    from repaycli.i18n import get_lang
+
+    if get_lang() == "en":
+        return (sep or ", ").join(choices)
+    return (sep or t("list_sep")).join(t(f"{name}.{choice}") for choice in choices)
 
 
 def parse_platform(value: str) -> str:
@@ -194,10 +212,10 @@ def gather(
             continue
         default = _as_default(base.get(spec.name)) if base else None
         if spec.name == "at" and default is None:
-            default = "now"
+            default = t("time.now")
         label = t(f"logfield.{spec.name}")
         if spec.choices:
-            label += " [" + "/".join(spec.choices) + "]"
+            label += " [" + choice_words(spec.name, spec.choices, "/") + "]"
         answer = ask(
             label,
             parse,

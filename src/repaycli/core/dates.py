@@ -15,17 +15,43 @@ from repaycli.errors import BadInput
 MAX_YEARS_AHEAD = 50
 MAX_YEARS_BACK = 30
 
-_RELATIVE = re.compile(r"^([+-])(\d{1,4})([dwmy])$")
+_RELATIVE = re.compile(r"^([+-])(\d{1,4})(d|w|m|mo|y)$")
 _WORDS = {
     "today": 0,
     "今天": 0,
     "今日": 0,
     "tomorrow": 1,
     "明天": 1,
+    "明日": 1,
+    "后天": 2,
+    "大后天": 3,
     "yesterday": -1,
     "昨天": -1,
+    "昨日": -1,
+    "前天": -2,
+    "大前天": -3,
 }
-_ISO_LIKE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_ISO_LIKE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
+#: ``3天后``, ``2周前``, ``3个月``, ``1年以后``: a count, a unit, and which way (none: ahead).
+#: A bare ``3月`` is not here: it reads as March as much as three months.
+_CHINESE_SPAN = re.compile(
+    r"^(\d{1,4})\s*(天|日|周|个?星期|个?礼拜|个月|年)\s*(后|以后|之后|前|以前|之前)?$"
+)
+_SPAN_UNITS = {"天": "d", "日": "d", "周": "w", "星期": "w", "个星期": "w", "礼拜": "w",
+               "个礼拜": "w", "个月": "m", "年": "y"}  # fmt: skip
+#: Minutes and hours ago, for a contact time: ``10分钟前``, ``半小时前``, ``-10min``, ``-2h``.
+_CHINESE_AGO = re.compile(r"^(\d{1,4}|半)\s*(分钟|分|个?小时|个?钟头)\s*(前|以前|之前)$")
+_CLOCK_SPAN = re.compile(r"^([+-])(\d{1,4})\s*(min|mins|minutes?|h|hrs?|hours?)$")
+#: ``-10m`` at a contact time: ten minutes or ten months ago? Refused, never guessed.
+_AMBIGUOUS = re.compile(r"^[+-]\d{1,4}m$")
+#: A time of day: ``14:30``, ``下午2点``, ``昨天晚上8点半``, ``今天 9:05``.
+_TIME_OF_DAY = re.compile(
+    r"^(?P<day>今天|今日|昨天|昨日|前天|大前天|明天|today|yesterday)?\s*"
+    r"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里)?\s*"
+    r"(?:(?P<h>\d{1,2})\s*[点点时]\s*(?:(?P<m>\d{1,2})\s*分?|(?P<half>半)|(?P<q>一刻))?"
+    r"|(?P<h2>\d{1,2}):(?P<m2>\d{2}))$"
+)
+_AFTERNOON = ("下午", "傍晚", "晚上", "夜里")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
@@ -79,15 +105,14 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
         raise BadInput("err.date_empty", field=field)
     if raw in _WORDS:
         return today + timedelta(days=_WORDS[raw])
-    rel = _RELATIVE.match(raw)
-    if rel:
-        sign = -1 if rel.group(1) == "-" else 1
-        count = sign * int(rel.group(2))
-        unit = rel.group(3)
+    span = _span(raw)
+    if span is not None:
+        count, unit = span
         delta = {
             "d": relativedelta(days=count),
             "w": relativedelta(weeks=count),
             "m": relativedelta(months=count),
+            "mo": relativedelta(months=count),
             "y": relativedelta(years=count),
         }[unit]
         try:
@@ -106,6 +131,19 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
     return check_date_range(result, today=today, field=field, text=str(text))
 
 
+def _span(raw: str) -> tuple[int, str] | None:
+    """``+3d`` / ``3天后`` → (3, "d"); ``-2w`` / ``2周前`` → (-2, "w"); ``3个月`` → (3, "m")."""
+    rel = _RELATIVE.match(raw)
+    if rel:
+        return (-1 if rel.group(1) == "-" else 1) * int(rel.group(2)), rel.group(3)
+    chinese = _CHINESE_SPAN.match(raw)
+    if chinese:
+        sign = -1 if (chinese.group(3) or "后").endswith("前") else 1
+        unit = _SPAN_UNITS[chinese.group(2)]
+        return sign * int(chinese.group(1)), unit
+    return None
+
+
 def check_date_range(value: date, *, today: date, field: str, text: str) -> date:
     if value.year > today.year + MAX_YEARS_AHEAD or value.year < today.year - MAX_YEARS_BACK:
         raise BadInput("err.date_out_of_range", field=field, value=text)
@@ -117,8 +155,17 @@ def parse_datetime(text: str, *, now: datetime, field: str = "time") -> datetime
     date-time such as ``2026-11-21 14:30``. Naive values take ``now``'s time zone."""
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     zone: tzinfo | None = now.tzinfo
-    if raw.lower() in ("now", "现在"):
+    if raw.lower() in ("now", "现在", "刚才", "刚刚"):
         return now
+    if _AMBIGUOUS.match(raw.lower()):
+        raise BadInput("err.time_unit_ambiguous", field=field, value=text)
+    ago = _clock_span(raw.lower())
+    if ago is not None:
+        return check_datetime_range(now + ago, now=now, field=field, text=raw)
+    clock = _TIME_OF_DAY.match(raw.lower())
+    if clock:
+        return check_datetime_range(_at_time_of_day(clock, now, field, text), now=now,
+                                    field=field, text=raw)  # fmt: skip
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
@@ -127,10 +174,51 @@ def parse_datetime(text: str, *, now: datetime, field: str = "time") -> datetime
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=zone)
         return check_datetime_range(parsed, now=now, field=field, text=raw)
-    day = parse_date(raw, today=now.date(), field=field)
-    if _RELATIVE.match(raw.lower()) or raw.lower() in _WORDS:
+    try:
+        day = parse_date(raw, today=now.date(), field=field)
+    except BadInput as error:
+        if error.key in ("err.date_format", "err.date_empty"):  # list the forms a time takes
+            raise BadInput("err.time_format", field=field, value=text) from None
+        raise
+    if _span(raw.lower()) is not None or raw.lower() in _WORDS:
         return datetime.combine(day, now.timetz())
     return datetime.combine(day, time(0, 0), tzinfo=zone)
+
+
+def _clock_span(raw: str) -> timedelta | None:
+    """``10分钟前`` / ``-10min`` → −10 minutes; ``半小时前`` → −30 minutes; ``-2h`` → −2 hours."""
+    chinese = _CHINESE_AGO.match(raw)
+    if chinese:
+        per = 1 if chinese.group(2) in ("分钟", "分") else 60
+        minutes = per // 2 if chinese.group(1) == "半" else int(chinese.group(1)) * per
+        return -timedelta(minutes=minutes)
+    latin = _CLOCK_SPAN.match(raw)
+    if latin:
+        sign = -1 if latin.group(1) == "-" else 1
+        minutes = int(latin.group(2)) * (1 if latin.group(3).startswith("m") else 60)
+        return sign * timedelta(minutes=minutes)
+    return None
+
+
+def _at_time_of_day(found: re.Match[str], now: datetime, field: str, text: str) -> datetime:
+    """A day word (default today), a part of the day and a clock time, in ``now``'s zone."""
+    day = now.date() + timedelta(days=_WORDS.get(found.group("day") or "today", 0))
+    if found.group("h") is not None:
+        hour = int(found.group("h"))
+        minute = int(found.group("m") or 0) + (30 if found.group("half") else 0)
+        minute += 15 if found.group("q") else 0
+    else:
+        hour, minute = int(found.group("h2")), int(found.group("m2"))
+    part = found.group("part")
+    if part in _AFTERNOON and 1 <= hour < 12 or part == "中午" and 1 <= hour < 6:
+        hour += 12
+    elif part == "凌晨" and hour == 12:
+        hour = 0
+    elif part in ("晚上", "夜里") and hour == 12:  # midnight: the start of the next day
+        hour, day = 0, day + timedelta(days=1)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise BadInput("err.time_impossible", field=field, value=text)
+    return datetime.combine(day, time(hour, minute), tzinfo=now.tzinfo)
 
 
 def check_datetime_range(value: datetime, *, now: datetime, field: str, text: str) -> datetime:

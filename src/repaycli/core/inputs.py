@@ -14,10 +14,19 @@ _REASON_ALIASES = {
     "生病": Reason.MEDICAL,
     "疾病": Reason.MEDICAL,
     "失业": Reason.UNEMPLOYMENT,
+    "没工作": Reason.UNEMPLOYMENT,
+    "被裁员": Reason.UNEMPLOYMENT,
+    "裁员": Reason.UNEMPLOYMENT,
     "收入下降": Reason.INCOME_DROP,
     "降薪": Reason.INCOME_DROP,
+    "减薪": Reason.INCOME_DROP,
+    "收入减少": Reason.INCOME_DROP,
+    "住院": Reason.MEDICAL,
+    "受伤": Reason.MEDICAL,
     "家庭变故": Reason.FAMILY_EMERGENCY,
     "经营失败": Reason.BUSINESS_FAILURE,
+    "生意失败": Reason.BUSINESS_FAILURE,
+    "经营困难": Reason.BUSINESS_FAILURE,
     "疏忽": Reason.OVERSIGHT,
     "忘记": Reason.OVERSIGHT,
     "其他": Reason.OTHER,
@@ -33,8 +42,29 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip()
 
 
-def parse_int(text: str, *, field: str, low: int, high: int) -> int:
+#: Units people write after a count, by what the field counts (``20天``, ``12期``, ``3个月``).
+_UNITS = {
+    "days": ("天", "日", "days", "day", "d"),
+    "periods": ("个月", "期", "月", "个", "months", "month", "periods", "m"),
+}
+_FIELD_UNITS = {"days_overdue": "days", "days": "days", "periods": "periods",
+                "installments": "periods"}  # fmt: skip
+
+
+def without_unit(text: str, field: str) -> str:
+    """``text`` normalised (full-width digits too), without the unit of ``field``'s count
+    (``20天`` → ``20`` for days overdue, ``12期`` → ``12`` for periods)."""
     raw = _norm(text)
+    low = raw.lower()
+    for unit in _UNITS.get(_FIELD_UNITS.get(field, ""), ()):
+        head = low.removesuffix(unit).strip()
+        if head != low and head.lstrip("+").isdigit():
+            return head
+    return raw
+
+
+def parse_int(text: str, *, field: str, low: int, high: int) -> int:
+    raw = without_unit(text, field)
     if raw.startswith("-") and raw[1:].isdigit() and raw.isascii():
         raise BadInput("err.integer_negative", field=field, value=text)
     if not raw.lstrip("+").isdigit() or not raw.isascii():
@@ -61,8 +91,7 @@ def parse_reason(text: str) -> Reason:
     try:
         return Reason(raw.lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
-        choices = ", ".join(reason.value for reason in Reason)
-        raise BadInput("err.choice", field="reason", value=text, choices=choices) from None
+        raise BadInput("err.reason_choice", field="reason", value=text) from None
 
 
 def parse_share(text: str) -> Decimal:

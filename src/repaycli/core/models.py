@@ -7,6 +7,7 @@ strings too; dates as ISO strings.
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from repaycli.errors import BadInput
+from repaycli.errors import BadInput, InEachLanguage
 
 
 def _two_places(value: Decimal) -> str:
@@ -118,13 +119,36 @@ class Catalogue(Model):
             for platform in self.platforms
             for n in [platform.id, platform.name_zh, platform.name_en, *platform.aliases]
         }
-        close = difflib.get_close_matches(wanted, list(every), n=6, cutoff=0.5)
-        suggestions = list(dict.fromkeys(every[c] for c in close))[:3]
+        suggestions = _closest(wanted, every)
         if not suggestions:
             suggestions = [p.id for p in self.platforms if wanted in _key(p.name_en)][:3]
         if suggestions:
-            raise BadInput("err.platform_unknown_suggest", value=name, ids=", ".join(suggestions))
+            near = [self.get(pid) for pid in suggestions]
+            shown = InEachLanguage(
+                zh="、".join(p.name_zh for p in near), en=", ".join(p.name_en for p in near)
+            )
+            raise BadInput("err.platform_unknown_suggest", value=name, ids=shown)
         raise BadInput("err.platform_unknown", value=name)
+
+
+def _closest(wanted: str, every: dict[str, str]) -> list[str]:
+    """The ids whose names come closest to ``wanted`` (at most three): the best-scoring ones,
+    and among equals those sharing the longest start (``huabay``: huabei, not huaxia)."""
+    scored: dict[str, tuple[float, int]] = {}
+    for key, pid in every.items():
+        ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
+        if ratio < 0.5:
+            continue
+        prefix = len(os.path.commonprefix([wanted, key]))
+        scored[pid] = max(scored.get(pid, (0.0, 0)), (ratio, prefix))
+    if not scored:
+        return []
+    best = max(scored.values())
+    close = [pid for pid, score in scored.items() if score[0] >= best[0] - 0.1]
+    close.sort(key=lambda pid: scored[pid], reverse=True)
+    if len(close) > 1 and scored[close[0]] > scored[close[1]] and scored[close[0]][1] >= 3:
+        return close[:1]  # one clearly better: name only that one
+    return close[:3]
 
 
 class Debt(Model):
