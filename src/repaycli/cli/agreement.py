@@ -42,8 +42,10 @@ _SEPARATORS = re.compile(r"[;；、/\s]+")
 
 
 def parse_periods(text: str) -> int:
+    from repaycli.core.inputs import without_unit
+
     try:
-        value = int(text.strip())
+        value = int(without_unit(text, "installments"))  # 12期, 12个月
     except ValueError:
         raise BadInput("err.integer", field="installments", value=text) from None
     if not 1 <= value <= MAX_PERIODS:

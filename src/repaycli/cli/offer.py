@@ -33,7 +33,9 @@ def parse_periods(
         from repaycli.core.offer import MAX_PERIODS
 
         high = MAX_PERIODS
-    raw = text.strip()
+    from repaycli.core.inputs import without_unit
+
+    raw = without_unit(text, field)  # 12期, 20天, full-width digits
     if not raw.lstrip("+").isdecimal() or not raw.isascii():
         raise BadInput("err.integer", field=field, value=text)
     if len(raw.lstrip("+0")) > 18:  # int() of 4,300+ digits raises; none is in range
