@@ -215,8 +215,11 @@ def _debts_table(result: MultiPlanResult) -> Section:
     blocks: list[Block] = [Table(headers, rows, right={2, 3, 4, 5, 6})]
     if any(d.principal_estimated for d in result.debts):
         blocks.append(Para("* " + t("plan.estimated").strip(" ()（）"), "muted"))
-    unconfirmed = [
-        d.id for d in result.debts if {"annual_rate", "penalty_rate_daily"} & set(d.unconfirmed)
+    names = [d.platform_name for d in result.debts]
+    unconfirmed = [  # by name, as the user knows the lender (the id when two share a name)
+        d.platform_name if names.count(d.platform_name) == 1 else f"{d.platform_name} ({d.id})"
+        for d in result.debts
+        if {"annual_rate", "penalty_rate_daily"} & set(d.unconfirmed)
     ]
     if unconfirmed:
         blocks.append(Para(t("debts.unconfirmed", ids=t("list_sep").join(unconfirmed)), "muted"))
