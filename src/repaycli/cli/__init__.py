@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, NoReturn
@@ -33,7 +34,12 @@ COMMANDS = {
     "log": "log",
     "agreement": "agreement",
     "db": "db",
+    "completion": "completion",
 }
+
+
+#: Set by the shell completion script (``cli/completion.py``) when it asks for candidates.
+COMPLETE_VAR = "_REPAYCLI_COMPLETE"
 
 
 def _build(module_name: str) -> dict[str, Command]:
@@ -46,9 +52,13 @@ def _build(module_name: str) -> dict[str, Command]:
     holder.callback()(lambda: None)  # a callback makes typer build a group even for one command
     module.register(holder)
     commands = dict(typer.main.get_group(holder).commands)
-    for command in commands.values():
+    for name, command in commands.items():
         defer_all(command)
         adopt(command)  # help and usage errors in the user's language (cli/help.py)
+        if COMPLETE_VAR in os.environ:  # a shell completing: descriptions in its language
+            from repaycli.cli.help import localise_tree
+
+            localise_tree(command, [name])
     return commands
 
 
@@ -244,6 +254,10 @@ def root(
 
 def main() -> None:
     """Console-script entry point."""
+    if COMPLETE_VAR in os.environ:  # a shell asking for completions (cli/completion.py)
+        from typer.completion import completion_init
+
+        completion_init()  # typer's bash/zsh/fish answers; built only when asked
     app(prog_name="repaycli")
 
 

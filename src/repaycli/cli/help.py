@@ -145,6 +145,18 @@ def localise(ctx: Any) -> None:
             param.metavar = metavar
 
 
+def localise_tree(command: Any, path: list[str]) -> None:
+    """The catalogue's summaries and option help on ``command`` and its subcommands, for shell
+    completion (zsh and fish show them beside each candidate); no context exists there."""
+    from repaycli.i18n import t
+
+    command.short_help = t(f"{command_key(path)}._command").split("\n", 1)[0]
+    for param in command.params:
+        param.help = t(param_key(path, param))
+    for name, sub in getattr(command, "commands", {}).items():
+        localise_tree(sub, [*path, name])
+
+
 class RepayContext(typer.Context):
     """Every repaycli command's context: help screens and usage lines in the user's language."""
 
