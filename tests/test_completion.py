@@ -111,7 +111,7 @@ def _modules_after(*args: str) -> set[str]:
 
 
 @pytest.mark.parametrize("args", [["--version"], ["remind"]])
-def test_other_commands_load_neither_the_completion_command_nor_the_catalogues(args: list[str]) -> None:
+def test_other_commands_load_neither_completion_nor_the_catalogues(args: list[str]) -> None:
     loaded = _modules_after(*args)
     # (typer itself imports its completion modules; repaycli adds nothing of its own)
     assert not {"repaycli.cli.completion", "tomllib", "rich.cells"} & loaded

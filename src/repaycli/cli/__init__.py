@@ -255,7 +255,7 @@ def root(
 def main() -> None:
     """Console-script entry point."""
     if COMPLETE_VAR in os.environ:  # a shell asking for completions (cli/completion.py)
-        from typer.completion import completion_init
+        from repaycli.cli.typer_private import completion_init
 
         completion_init()  # typer's bash/zsh/fish answers; built only when asked
     app(prog_name="repaycli")

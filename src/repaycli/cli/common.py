@@ -137,7 +137,7 @@ def ask(
         if default is not None:
             return parse(default)
         raise BadInput("err.missing_value", flag=flag)
-    hint = f" ({t('prompt.optional')})" if optional else ""
+    hint = t("prompt.optional_hint") if optional else ""
     shown_default = f" [{default}]" if default is not None else ""
     while True:
         answer = read_answer(f"{label}{hint}{shown_default}{t('prompt.colon')}")

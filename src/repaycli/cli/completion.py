@@ -31,7 +31,7 @@ def completion(
 ) -> None:
     """Print the shell completion script for bash, zsh or fish."""
     command_lang(lang)
-    from typer.completion import get_completion_script
+    from repaycli.cli.typer_private import get_completion_script
 
     script = get_completion_script(prog_name="repaycli", complete_var=COMPLETE_VAR, shell=shell)
     write_out(script)

@@ -34,6 +34,11 @@ from typer._click.exceptions import (
 )
 from typer._click.formatting import HelpFormatter
 
+# Typer's completion scripts and shell classes (``cli/completion.py``): public in
+# ``typer.completion`` but imported there from its private modules, so not re-exported by name.
+from typer._completion_classes import completion_init
+from typer._completion_shared import get_completion_script
+
 RuntimeParam: Any
 build_runtime_param: Any
 try:
@@ -53,4 +58,6 @@ __all__ = [
     "RuntimeParam",
     "UsageError",
     "build_runtime_param",
+    "completion_init",
+    "get_completion_script",
 ]
