@@ -8,6 +8,7 @@ import json
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -252,3 +253,14 @@ def test_offer_and_agreement_take_periods_with_their_unit() -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["agreement"]["schedule"]) == 12
+
+
+def test_a_strategy_by_its_chinese_name() -> None:
+    debts = Path(__file__).resolve().parents[1] / "examples" / "debts.toml"
+    args = ["plan", "--no-input", "--debts", str(debts), "--json"]
+    by_name = invoke(*args, "--strategy", "雪崩法", env=PINNED)
+    by_id = invoke(*args, "--strategy", "avalanche", env=PINNED)
+    assert by_name.exit_code == 0, by_name.output
+    assert json.loads(by_name.stdout) == json.loads(by_id.stdout)
+    done = run(*args[:-1], "--strategy", "乱来", env={"REPAYCLI_LANG": "zh"})
+    assert done.returncode == 2 and "雪崩法（avalanche）" in done.stderr

@@ -356,13 +356,18 @@ def _plan_debts(
     from repaycli.core.models import Situation
     from repaycli.core.money import parse_amount
     from repaycli.core.multi import LimitChange, build_multi_plan
+    from repaycli.i18n import LANGUAGES as LANGS
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
     from repaycli.render.plan import describe, money
 
     chosen = Strategy.PRORATA
     if strategy is not None:
+        from repaycli.i18n import t
+
         wanted = strategy.strip().lower().replace("-", "").replace("_", "")
+        named = {t(f"debts.strategy.{s.value}", lang): s.value for s in Strategy for lang in LANGS}
+        wanted = named.get(strategy.strip(), wanted)  # 雪崩法 as well as avalanche
         if wanted not in tuple(Strategy):
             raise BadInput("debts.err.strategy", value=strategy)
         chosen = Strategy(wanted)
