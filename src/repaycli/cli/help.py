@@ -115,7 +115,8 @@ def _metavar(param: Any) -> str | None:
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return None
     descriptor = getattr(param, "type_descriptor", None)
-    if getattr(descriptor, "is_choice", False):
+    is_argument = getattr(param, "param_type_name", "") == "argument"
+    if getattr(descriptor, "is_choice", False) and not is_argument:
         return None
     return t(f"metavar.{_kind(param)}")
 
