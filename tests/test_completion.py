@@ -114,4 +114,4 @@ def _modules_after(*args: str) -> set[str]:
 def test_other_commands_load_neither_completion_nor_the_catalogues(args: list[str]) -> None:
     loaded = _modules_after(*args)
     # (typer itself imports its completion modules; repaycli adds nothing of its own)
-    assert not {"repaycli.cli.completion", "tomllib", "rich.cells"} & loaded
+    assert not {"repaycli.cli.completion", "repaycli.cli.help", "tomllib", "rich.cells"} & loaded

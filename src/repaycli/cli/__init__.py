@@ -15,7 +15,6 @@ from typer.core import TyperGroup
 
 from repaycli import __version__
 from repaycli.cli.coercion import defer, defer_all, defer_help
-from repaycli.cli.help import RepayContext, adopt
 from repaycli.cli.typer_private import Command, NoArgsIsHelpError, UsageError
 from repaycli.errors import EXIT_BAD_INPUT, RepayError
 from repaycli.i18n import normalise_lang, set_lang, t
@@ -36,6 +35,23 @@ COMMANDS = {
     "db": "db",
     "completion": "completion",
 }
+
+
+class RepayContext(typer.Context):
+    """Every repaycli command's context: help screens and usage lines in the user's language
+    (``cli/help.py``, imported only when one is shown)."""
+
+    def make_formatter(self) -> Any:
+        from repaycli.cli.help import formatter_for
+
+        return formatter_for(self)
+
+
+def adopt(command: Any) -> None:
+    """Give ``command`` and its subcommands ``RepayContext``."""
+    command.context_class = RepayContext
+    for sub in getattr(command, "commands", {}).values():
+        adopt(sub)
 
 
 #: Set by the shell completion script (``cli/completion.py``) when it asks for candidates.

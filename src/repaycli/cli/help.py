@@ -7,8 +7,9 @@ the ``messages`` domain). So the words on a help screen come from the catalogues
 (``i18n/<lang>/help.toml``), looked up when the screen is shown — the language is known only
 once ``--lang`` and the environment are read, and commands are built lazily:
 
-* every command gets ``RepayContext`` (Click's public ``Command.context_class``), whose
-  ``make_formatter`` — called for every help screen and usage line — first puts the catalogue's
+* every command gets ``RepayContext`` (``cli/__init__.py``; Click's public
+  ``Command.context_class``), whose ``make_formatter`` — called for every help screen and usage
+  line — imports this module (not loaded otherwise) and first puts the catalogue's
   texts on the command (``help``, ``short_help``, each parameter's ``help`` and ``metavar``:
   public attributes) and then returns ``Formatter``, which translates the headings and wraps by
   display width (a Chinese character takes two columns; a line may break between two of them,
@@ -29,9 +30,8 @@ import difflib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
-
-import typer
 
 from repaycli.cli.typer_private import HelpFormatter
 
@@ -169,19 +169,11 @@ def localise_tree(command: Any, path: list[str]) -> None:
         localise_tree(sub, [*path, name])
 
 
-class RepayContext(typer.Context):
-    """Every repaycli command's context: help screens and usage lines in the user's language."""
-
-    def make_formatter(self) -> Formatter:
-        localise(self)
-        return Formatter(width=self.terminal_width, max_width=self.max_content_width)
-
-
-def adopt(command: Any) -> None:
-    """Give ``command`` and its subcommands ``RepayContext``."""
-    command.context_class = RepayContext
-    for sub in getattr(command, "commands", {}).values():
-        adopt(sub)
+def formatter_for(ctx: Any) -> Formatter:
+    """``RepayContext.make_formatter`` (``cli/__init__.py``): the command's help put in the
+    user's language, and the formatter that shows it."""
+    localise(ctx)
+    return Formatter(width=ctx.terminal_width, max_width=ctx.max_content_width)
 
 
 # --- wrapping by display width ---------------------------------------------------------------
@@ -193,7 +185,13 @@ _OPENING = set("（《「『【〈([{")
 _MEASURES = set("个天期月年元万千百分钟小时周日号后前次笔家条岁")
 #: CJK ideographs, kana, CJK and full-width punctuation: each may stand alone on a line's end.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+
+
+@cache
+def _tokens() -> re.Pattern[str]:
+    """Spaces, one CJK character, or a run of anything else (compiled when help is shown:
+    the character ranges take ~30 ms, more than the rest of this module)."""
+    return re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
 
 
 def cells(text: str) -> int:
@@ -208,7 +206,7 @@ def _units(text: str) -> list[str]:
     and a lone symbol to both sides (``金额@日期``)."""
     units: list[str] = []
     glue_next = False
-    for token in _TOKENS.findall(text):
+    for token in _tokens().findall(text):
         if token.isspace():
             units.append(" ")
             glue_next = False
