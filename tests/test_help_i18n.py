@@ -21,8 +21,8 @@ import typer.main
 from rich.cells import cell_len
 
 from helpers import invoke, repaycli_exe, run
-from repaycli.cli import app
-from repaycli.cli.help import RepayContext, command_key, paragraphs, param_key, wrap
+from repaycli.cli import RepayContext, app
+from repaycli.cli.help import command_key, paragraphs, param_key, wrap
 from repaycli.i18n import catalogue, set_lang
 
 CJK = re.compile(r"[\u3400-\u9fff]")
