@@ -37,6 +37,7 @@ def _plan_of(proposal: SavedProposal | Proposal) -> ProposedPlan:
         down_payment=proposal.down_payment,
         payment_after=proposal.payment_after,
         waived=proposal.waived,
+        interest_free=bool(proposal.interest_free),
     )
 
 
@@ -395,8 +396,8 @@ def letter(
         str | None, typer.Option("--first-due", help="First payment date (default: +1m).")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="markdown (default) or text.")
-    ] = LetterFormat.MARKDOWN.value,
+        str, typer.Option("--format", help="text (default) or markdown.")
+    ] = LetterFormat.TEXT.value,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the letter to this file.")
     ] = None,

@@ -34,6 +34,8 @@ class ProposedPlan(Model):
 
     kind: str = "installments"
     id: str | None = None
+    #: An ask with no interest on the installments (``installments`` / ``card_personalised``).
+    interest_free: bool = False
     periods: int = Field(ge=1, le=MAX_PERIODS)
     payment: Money
     total: Money
@@ -153,6 +155,7 @@ def proposed_from(
     down_payment: Decimal = ZERO,
     payment_after: Decimal | None = None,
     waived: Decimal = ZERO,
+    interest_free: bool = False,
 ) -> ProposedPlan:
     """The letter's plan from a plan proposal (a fresh one or one read from the saved plan);
     ``schedule`` holds every payment, a down payment first."""
@@ -172,6 +175,7 @@ def proposed_from(
         down_payment=down_payment,
         payment_after=payment_after,
         waived=waived,
+        interest_free=interest_free,
         schedule=[Installment(n=i + 1, due=d, amount=a) for i, (d, a) in enumerate(schedule)],
     )
 
