@@ -76,7 +76,8 @@ PARTS = {
         "disposable": "收支相抵后每月结余约人民币壹仟捌佰元整（¥1,800.00）",
         "limit": "其中每月能够稳定用于还款的金额约人民币玖佰元整（¥900.00）",
         "affordable": "每期金额在本人按目前收支每月能够坚持偿还的范围之内",
-        "plan": "分12期按月偿还，每期人民币捌佰柒拾伍元整（¥875.00），合计人民币壹万零伍佰元整（¥10,500.00）",
+        "plan": "分12期按月偿还，每期人民币捌佰柒拾伍元整（¥875.00），"
+        "合计人民币壹万零伍佰元整（¥10,500.00）",
         "first_last": "首期于2026年2月15日还款，最后一期于2027年1月15日还清",
         "penalty_waiver": "减免逾期以来产生的罚息、违约金",
         "interest_freeze": "停止计收利息（停息）",
@@ -222,9 +223,11 @@ def test_letter_from_saved_plan_uses_the_opening() -> None:
 @pytest.mark.parametrize(
     ("pid", "en", "zh"),
     [
-        ("principal-12", "repay the principal of ¥5,600.00 in 12", "仅偿还本金人民币伍仟陆佰元整（¥5,600.00）"),
+        ("principal-12", "repay the principal of ¥5,600.00 in 12",
+         "仅偿还本金人民币伍仟陆佰元整（¥5,600.00）"),
         ("defer-2m-12", "a deferral of 2 months, then 12", "延期2个月还款"),
-        ("lump-sum", "single payment of ¥5,600.00 on 15 February 2026", "一次性偿还人民币伍仟陆佰元整（¥5,600.00）"),
+        ("lump-sum", "single payment of ¥5,600.00 on 15 February 2026",
+         "一次性偿还人民币伍仟陆佰元整（¥5,600.00）"),
         ("card-24", "article 70", "第七十条"),
     ],
 )
@@ -535,7 +538,7 @@ def test_a_saved_deferral_under_a_zero_limit_is_proposed_not_replaced_by_a_pause
     assert result.exit_code == 0, result.output
     text = run("letter", "--format", "text")
     assert "I propose a deferral of 1 month, then" in text
-    assert "This is what my budget allows me to keep up every month." in text
+    assert "Every installment is within what my budget allows in its month (after the" in text
     flags = run("letter", "--overdue", "10000", "--income", "0", "--expenses", "3000",
                 "--recovery", "+6w", "--income-after", "6000", "--format", "text")  # fmt: skip
     assert "I propose a deferral of 1 month, then" in flags

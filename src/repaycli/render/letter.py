@@ -112,7 +112,27 @@ def _finances(facts: LetterFacts) -> str:
     if facts.limit is not None and facts.limit <= 0:
         return t("letter.sep").join([text, t("letter.finances.no_capacity")])
     limit = _money(facts.limit) if facts.limit is not None else t("letter.finances.limit_ph")
-    return t("letter.sep").join([text, t("letter.finances.limit", limit=limit)])
+    parts = [text, t("letter.finances.limit", limit=limit)]
+    if _limit_changes(facts):
+        assert facts.limit_after is not None and facts.limit_after_from is not None
+        parts.append(
+            t(
+                "letter.finances.limit_after",
+                date=words.day(facts.limit_after_from),
+                limit=_money(facts.limit_after),
+            )
+        )
+    return t("letter.sep").join(parts)
+
+
+def _limit_changes(facts: LetterFacts) -> bool:
+    """Whether a second, higher limit applies from the recovery date (``plan --income-after``)."""
+    return (
+        facts.limit is not None
+        and facts.limit_after is not None
+        and facts.limit_after_from is not None
+        and facts.limit_after > facts.limit
+    )
 
 
 def pause_sentence(pause: PauseRequest) -> str:
@@ -153,7 +173,8 @@ def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
         parts.append(t("letter.plan.last_amount", amount=_money(plan.last_amount)))
     fits = None if facts is None else facts.fits
     if fits is True:
-        parts.append(t("letter.plan.affordable"))
+        after = facts is not None and _limit_changes(facts) and plan.largest > (facts.limit or 0)
+        parts.append(t("letter.plan.affordable_after" if after else "letter.plan.affordable"))
     elif fits is False and facts is not None and facts.limit is not None:
         # Never claim a plan the budget cannot keep up: say so, and ask for one it can.
         parts.append(t("letter.plan.above_limit", limit=_money(facts.limit)))
@@ -167,6 +188,10 @@ def _asks(facts: LetterFacts) -> str:
             months=words.months(facts.pause.months),
             date=words.day(facts.pause.write_again),
         )
+    plan = facts.plan
+    if plan is not None and plan.total > facts.overdue - plan.waived:
+        # The plan itself carries interest: asking to freeze it would contradict the plan.
+        return t("letter.asks.plan_interest")
     return t("letter.asks.plan")
 
 

@@ -1,0 +1,217 @@
+"""The letter can be sent as it is: built for EVERY hardship reason × EVERY proposal kind the
+engine makes (and the hardship route's pause), in both languages, and read for the faults a
+lender's staff would notice (``letter_faults.faults``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from letter_faults import closing_mark, faults, parse_capital
+from repaycli.cli import app
+from repaycli.core.capital import capital_amount
+from repaycli.core.models import Reason
+from repaycli.core.proposals import ProposalKind
+
+runner = CliRunner()
+BASE = ["--overdue", "10000", "--principal", "9000", "--penalty", "600", "--days-overdue", "40"]
+#: ``plan`` flags that make the engine produce each kind (the letter picks it with --proposal).
+SCENARIOS: dict[str, list[str]] = {
+    "loan": ["--platform", "jiebei", *BASE, "--income", "6000", "--expenses", "3000"],
+    "cash_some": ["--platform", "jiebei", *BASE, "--income", "6000", "--expenses", "3000",
+                  "--cash", "3000"],
+    "cash_all": ["--platform", "jiebei", *BASE, "--income", "6000", "--expenses", "3000",
+                 "--cash", "20000"],
+    "card": ["--platform", "zhaohang", *BASE, "--income", "6000", "--expenses", "3000"],
+    "recovery": ["--platform", "jiebei", *BASE, "--income", "3000", "--expenses", "2500",
+                 "--recovery", "+4m", "--income-after", "8000"],
+    "nothing": ["--platform", "zhaohang", "--overdue", "10000", "--income", "2000",
+                "--expenses", "2500"],
+}  # fmt: skip
+REASONS: list[str | None] = [reason.value for reason in Reason] + [None]
+#: The user's own account, with and without its closing mark, in each language.
+DETAILS = {
+    "zh": ["三月住院两周，出院后一直在家休养", "公司裁员，目前在找工作。", "收入减半，"],
+    "en": ["I was in hospital for two weeks in March", "My employer closed.", "Income halved;"],
+}
+
+
+@pytest.fixture(autouse=True)
+def _pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", "2026-01-15")
+
+
+def invoke(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, (args, result.output)
+    return result.stdout
+
+
+def saved_proposals(flags: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    invoke("plan", *flags)
+    data = json.loads(Path(os.environ["REPAYCLI_HOME"], "last-plan.json").read_text("utf-8"))
+    return data["proposals"], data["ladder"]
+
+
+def check(text: str, lang: str, details: str | None, where: object) -> None:
+    problems = faults(text, lang)
+    if details is not None:
+        if closing_mark(details.rstrip("，；;,"), lang) not in text:
+            problems.append(f"the user's text without its closing mark: {details!r}")
+    assert not problems, (where, problems, text)
+
+
+def test_every_reason_and_every_kind_in_both_languages() -> None:
+    seen: set[tuple[str, bool]] = set()
+    pauses = 0
+    for name, flags in SCENARIOS.items():
+        proposals, ladder = saved_proposals(flags)
+        # A letter never asks for a payment the user cannot make: those are refused, in one line.
+        for p in proposals:
+            if not p["affordable"]:
+                result = runner.invoke(app, ["letter", "--proposal", p["id"]])
+                assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1, p["id"]
+        written = [p for p in proposals if p["affordable"]]
+        targets: list[str | None] = [p["id"] for p in written]
+        if ladder.get("hardship"):
+            targets.append(None)  # no --proposal: the letter asks for the hardship route's pause
+        for target in targets:
+            for i, reason in enumerate(REASONS):
+                for lang in ("zh", "en"):
+                    details = DETAILS[lang][i % 3] if i % 4 else None
+                    args = ["letter", "--lang", lang, "--since", "2025-11-01"]
+                    args += ["--proposal", target] if target else []
+                    args += ["--reason", reason] if reason else []
+                    args += ["--details", details] if details else []
+                    text = invoke(*args)
+                    check(text, lang, details, (name, target, reason))
+                    if target is None:
+                        assert ("暂停还款" if lang == "zh" else "pause repayments") in text
+                        pauses += 1
+        for p in written:
+            seen.add((p["kind"], bool(p["interest_free"])))
+    kinds = {kind for kind, _ in seen}
+    assert kinds == {kind.value for kind in ProposalKind}, kinds
+    assert {("installments", True), ("installments", False)} <= seen
+    assert {("card_personalised", True), ("card_personalised", False)} <= seen
+    assert pauses == 2 * len(REASONS)
+
+
+def test_custom_plans_from_flags_read_as_well() -> None:
+    """``--periods`` / ``--payment`` without a saved plan, with unknown facts left as
+    placeholders, and a plan worked out from --income (the engine's opening)."""
+    for lang in ("zh", "en"):
+        for extra in (["--periods", "1"], ["--periods", "7"], ["--payment", "800"],
+                      ["--income", "9000", "--expenses", "3000"],
+                      ["--income", "3000", "--expenses", "3000"],
+                      ["--income", "0", "--expenses", "2500"],
+                      ["--income", "5000", "--expenses", "0"]):  # fmt: skip
+            text = invoke("letter", "--lang", lang, "--overdue", "5000.50", *extra)
+            check(text, lang, None, extra)
+
+
+def test_the_details_get_a_full_stop_in_the_right_script() -> None:
+    zh = invoke("letter", "--lang", "zh", "--overdue", "5000", "--periods", "5",
+                "--details", "3月起停薪留职  ")  # fmt: skip
+    assert "3月起停薪留职。" in zh
+    en = invoke("letter", "--overdue", "5000", "--periods", "5", "--details", "Laid off in May,")
+    assert "Laid off in May." in en
+    mixed = invoke("letter", "--overdue", "5000", "--periods", "5", "--details", "我在住院")
+    assert "我在住院。" in mixed  # Chinese text in an English letter still ends with 。
+    asked = invoke("letter", "--overdue", "5000", "--periods", "5", "--details", "Why me?")
+    assert "Why me?\n" in asked and "Why me?." not in asked
+
+
+def test_markdown_on_request_has_headings_and_keeps_the_wording() -> None:
+    args = ["letter", "--lang", "zh", "--overdue", "5000", "--periods", "5"]
+    plain = invoke(*args)
+    markdown = invoke(*args, "--format", "markdown")
+    assert markdown.startswith("# 协商还款申请书")
+    assert "\n## 四、还款方案\n" in markdown
+    assert faults(markdown, "zh", plain=False) == []
+    assert re.sub(r"\\$|^#+ ", "", markdown, flags=re.M) == plain
+
+
+def test_a_paragraph_is_one_line() -> None:
+    """Not hard-wrapped: a chat box, e-mail or word processor flows it to its own width, so a
+    number or a date is never split by a line break the letter put in."""
+    text = invoke("letter", "--lang", "zh", "--overdue", "10500", "--periods", "12",
+                  "--income", "6000", "--expenses", "4200")  # fmt: skip
+    plan = next(line for line in text.splitlines() if line.startswith("本人申请将欠款分12期"))
+    assert plan.endswith("。每期金额在本人按目前收支每月能够坚持偿还的范围之内。")
+    assert "最后一期于2027年1月15日还清" in plan
+
+
+# --- the capital form --------------------------------------------------------------------------
+
+#: The examples of the People's Bank of China's rules for writing amounts on vouchers
+#: (《正确填写票据和结算凭证的基本规定》), in the forms those rules allow, plus edge cases.
+VECTORS = {
+    "1409.50": "壹仟肆佰零玖元伍角",
+    "6007.14": "陆仟零柒元壹角肆分",
+    "1680.32": "壹仟陆佰捌拾元叁角贰分",
+    "107000.53": "壹拾万柒仟元伍角叁分",
+    "16409.02": "壹万陆仟肆佰零玖元零贰分",
+    "325.04": "叁佰贰拾伍元零肆分",
+    "12000": "壹万贰仟元整",
+    "10500": "壹万零伍佰元整",
+    "15": "壹拾伍元整",
+    "100700": "壹拾万零柒佰元整",
+    "10000100": "壹仟万零壹佰元整",
+    "100000000": "壹亿元整",
+    "100000001": "壹亿零壹元整",
+    "0.50": "伍角",
+    "0.05": "伍分",
+    "0": "零元整",
+    "1000000.01": "壹佰万元零壹分",
+}
+
+
+@pytest.mark.parametrize(("figure", "capital"), VECTORS.items())
+def test_capital_vectors(figure: str, capital: str) -> None:
+    assert capital_amount(Decimal(figure)) == capital
+    assert parse_capital(capital) == Decimal(figure)
+
+
+@given(st.integers(min_value=0, max_value=10**13 - 1))
+def test_capital_round_trip(fen: int) -> None:
+    value = Decimal(fen) / 100
+    text = capital_amount(value)
+    assert parse_capital(text) == value
+    assert "零零" not in text and not re.search(r"零[元万亿角分]", text.replace("零元整", ""))
+    assert text.endswith("整") == (fen % 100 == 0)
+    assert not re.search(r"(^|[^壹贰叁肆伍陆柒捌玖])[拾佰仟]", text)  # 壹拾, never a bare 拾
+
+
+# --- the reader itself finds what the old letter had --------------------------------------------
+
+OLD_ZH = """# 协商还款申请书
+
+自 2026-09-15 起，本人因病（或受伤）无法正常工作。3月住院
+本人申请仅偿还本金 9,000.00 元，分 6 期按月偿还，每期 ¥1,500.00，
+首期于 2027-01-01，最后一期于 2027-09-01，减免利息和罚息。
+并减免罚息和费用（¥0.00 元）。$asks None
+"""
+
+
+def test_the_reader_finds_every_old_fault() -> None:
+    found = "\n".join(faults(OLD_ZH, "zh"))
+    for fault in ("ISO date", "markdown heading", "template alternative '（或'", "'$'", "'None'",
+                  "an amount of 0.00", "old style", "no verb after 首期于 2027-01-01",
+                  "no verb after 最后一期于 2027-09-01", "verbless fragment",
+                  "amounts not in the capital form"):  # fmt: skip
+        assert fault in found, fault
+    assert faults("人民币壹万元整（¥10,001.00）", "zh") == [
+        "capital 壹万元整 reads 10000, figure says 10001.00"
+    ]
+    assert faults("I propose 12 payments, the first on 1 May 2026, the last on 1 June", "en")
+    assert faults("本人申请于2026年1月1日偿还人民币壹万元整（¥10,000.00）。", "zh") == []
