@@ -93,7 +93,7 @@ def faults(text: str, lang: str, *, plain: bool = True) -> list[str]:
                 found.append(f"verbless fragment {pattern.pattern}")
         if re.search(r"[\u4e00-\u9fff]", text):
             found.append("Chinese in an English letter")
-        if "  " in text:
+        if re.search(r"\S  ", text):
             found.append("double space")
     for line in text.splitlines():
         if line != line.rstrip():

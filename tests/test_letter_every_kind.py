@@ -215,3 +215,70 @@ def test_the_reader_finds_every_old_fault() -> None:
     ]
     assert faults("I propose 12 payments, the first on 1 May 2026, the last on 1 June", "en")
     assert faults("本人申请于2026年1月1日偿还人民币壹万元整（¥10,000.00）。", "zh") == []
+
+
+# --- the evidence letters (letter --kind) ------------------------------------------------------
+
+LOG_ADD = ["log", "add", "--no-input", "--platform", "huabei", "--channel", "phone"]
+
+
+@pytest.mark.parametrize("kind", ["complaint", "dispute", "collection"])
+def test_every_evidence_letter_reads_as_sent(kind: str) -> None:
+    empty = {lang: invoke("letter", "--kind", kind, "--lang", lang) for lang in ("zh", "en")}
+    invoke(*LOG_ADD, "--outcome", "refused", "--agent", "A-1234", "--at", "2026-01-02 10:00")
+    invoke(*LOG_ADD, "--outcome", "agreed", "--agreed-terms", "12 x 500", "--at",
+           "2026-01-05 09:30")  # fmt: skip
+    invoke(*LOG_ADD, "--outcome", "pending", "--notes", "called my sister", "--at",
+           "2026-01-10 18:05")  # fmt: skip
+    for lang in ("zh", "en"):
+        details = DETAILS[lang][0]
+        text = invoke("letter", "--kind", kind, "--lang", lang, "--details", details)
+        check(text, lang, details, kind)
+        check(empty[lang], lang, None, (kind, "empty log"))
+        if lang == "zh":
+            assert "日期：2026年1月15日" in text and "- #2 2026年1月5日 09:30，电话，已达成" in text
+            assert "\n一、事由\n" in text and "约定的条件：12 x 500" in text
+        else:
+            assert "Date: 15 January 2026" in text and "- #2 5 January 2026, 09:30 — phone" in text
+        markdown = invoke("letter", "--kind", kind, "--lang", lang, "--format", "markdown")
+        assert markdown.startswith("# ") and "\n## " in markdown
+
+
+def test_the_format_follows_an_md_output_file(tmp_path: Path) -> None:
+    args = ["letter", "--overdue", "5000", "--periods", "5", "--lang", "zh"]
+    invoke(*args, "-o", str(tmp_path / "a.md"))
+    invoke(*args, "-o", str(tmp_path / "a.txt"))
+    invoke(*args, "-o", str(tmp_path / "b.md"), "--format", "text")
+    assert (tmp_path / "a.md").read_text("utf-8").startswith("# 协商还款申请书")
+    assert (tmp_path / "a.txt").read_text("utf-8").startswith("协商还款申请书")
+    assert (tmp_path / "b.md").read_text("utf-8") == (tmp_path / "a.txt").read_text("utf-8")
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "a.txt")])
+    assert result.exit_code == 2 and "--force" in result.stderr
+    invoke(*args, "--payment", "2500", "-o", str(tmp_path / "a.txt"), "--force")
+    assert "每期人民币贰仟伍佰元整（¥2,500.00）" in (tmp_path / "a.txt").read_text("utf-8")
+
+
+def test_real_subprocess_writes_a_sendable_chinese_letter(tmp_path: Path) -> None:
+    """The installed ``repaycli`` under a Chinese locale, from a saved plan, as a user runs it."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("repaycli")
+    env = {**os.environ, "LANG": "zh_CN.UTF-8", "REPAYCLI_TODAY": "2026-01-15"}
+    env.pop("REPAYCLI_LANG", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([str(exe), *args], capture_output=True, env=env, timeout=60,
+                              check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout.decode("utf-8")
+
+    run("plan", *SCENARIOS["recovery"])
+    text = run("letter", "--proposal", "step-7", "--reason", "medical", "--details",
+               "三月住院两周")  # fmt: skip
+    check(text, "zh", "三月住院两周", "subprocess")
+    assert "本人申请在收入恢复前每月偿还人民币贰佰伍拾元整（¥250.00）" in text
+    assert "预计收入恢复后，自2026年5月15日起每月能够用于还款的金额约" in text
+    pause = run("letter", "--income", "0")
+    check(pause, "zh", None, "subprocess pause")
+    assert "恳请贵司暂停还款、罚息和催收" in pause

@@ -340,6 +340,18 @@ def _from_engine(
     raise BadInput("letter.err.no_proposal")  # pragma: no cover - a plan or the hardship route
 
 
+def letter_format(fmt: str | None, output: Path | None) -> LetterFormat:
+    """``--format``; without it plain text, the letter as it is sent, except for an ``-o`` file
+    named ``.md`` / ``.markdown``, which is written as markdown."""
+    if fmt is None:
+        markdown = output is not None and output.suffix.lower() in (".md", ".markdown")
+        return LetterFormat.MARKDOWN if markdown else LetterFormat.TEXT
+    choices = [choice.value for choice in LetterFormat]
+    if fmt.strip().lower() not in choices:
+        raise BadInput("err.choice", field="format", value=fmt, choices=t("list_sep").join(choices))
+    return LetterFormat(fmt.strip().lower())
+
+
 def write_file(path: Path, text: str) -> None:
     """Write the letter in one step (a full disk never leaves half a letter), readable by the
     user alone: it holds their name, debts, income and hardship (a new file is 0600)."""
@@ -396,8 +408,9 @@ def letter(
         str | None, typer.Option("--first-due", help="First payment date (default: +1m).")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="text (default) or markdown.")
-    ] = LetterFormat.TEXT.value,
+        str | None,
+        typer.Option("--format", help="text (default; markdown for an -o file ending .md)."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the letter to this file.")
     ] = None,
@@ -417,10 +430,7 @@ def letter(
     Placeholders in brackets (【姓名】, [Your name]) are for you to fill in by hand.
     """
     command_lang(lang)
-    choices = [choice.value for choice in LetterFormat]
-    if fmt.strip().lower() not in choices:
-        raise BadInput("err.choice", field="format", value=fmt, choices=t("list_sep").join(choices))
-    style = LetterFormat(fmt.strip().lower())
+    style = letter_format(fmt, output)
     from repaycli.cli import evidence_letter
 
     if evidence_letter.parse_kind(kind) != "hardship":  # built from the log: cli/evidence_letter

@@ -74,3 +74,35 @@ def closed(text: str, lang: str | None = None) -> str:
     if body[-1] in _OPEN:
         return body[:-1] + stop
     return body + stop
+
+
+def moment(stamp: str, lang: str | None = None) -> str:
+    """A logged time (``2026-11-21T14:30:00+08:00``) as a letter writes it:
+    ``2026年11月21日 14:30`` / ``21 November 2026, 14:30``."""
+    day_part = date.fromisoformat(stamp[:10])
+    clock = stamp[11:16]
+    if not clock:
+        return day(day_part, lang)
+    if (lang or get_lang()) == "zh":
+        return f"{day(day_part, 'zh')} {clock}"
+    return f"{day(day_part, 'en')}, {clock}"
+
+
+def labelled(label: str, value: str, lang: str | None = None) -> str:
+    """``label：value`` with the colon of the letter's script."""
+    return f"{label}：{value}" if (lang or get_lang()) == "zh" else f"{label}: {value}"
+
+
+def aside(text: str, lang: str | None = None) -> str:
+    """Text in brackets of the letter's script: ``（电话）`` / ``(phone)``."""
+    return f"（{text}）" if (lang or get_lang()) == "zh" else f" ({text})"
+
+
+_ZH_NUMERALS = "一二三四五六七八九十"
+
+
+def section(number: int, title: str, lang: str | None = None) -> str:
+    """A numbered section title: ``一、事由`` / ``1. What this is about``."""
+    if (lang or get_lang()) == "zh" and 1 <= number <= len(_ZH_NUMERALS):
+        return f"{_ZH_NUMERALS[number - 1]}、{title}"
+    return f"{number}. {title}"
