@@ -64,6 +64,8 @@ def saved_proposals(flags: list[str]) -> tuple[list[dict[str, Any]], dict[str, A
 
 def check(text: str, lang: str, details: str | None, where: object) -> None:
     problems = faults(text, lang)
+    if " / " in text.split("\n- #")[0]:  # the timeline quotes log field labels (工号 / ID)
+        problems.append("an alternative with a slash left in")
     if details is not None:
         if closing_mark(details.rstrip("，；;,"), lang) not in text:
             problems.append(f"the user's text without its closing mark: {details!r}")
