@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -284,3 +285,34 @@ def test_real_subprocess_writes_a_sendable_chinese_letter(tmp_path: Path) -> Non
     pause = run("letter", "--income", "0")
     check(pause, "zh", None, "subprocess pause")
     assert "恳请贵司暂停还款、罚息和催收" in pause
+
+
+# --- the letter's words ------------------------------------------------------------------------
+
+
+@given(st.text(min_size=1, max_size=40), st.sampled_from(["zh", "en"]))
+def test_closed_ends_every_sentence_and_keeps_the_users_words(text: str, lang: str) -> None:
+    from repaycli.render.letter_words import closed
+
+    body = text.rstrip()
+    done = closed(text, lang)
+    if not body:
+        assert done == ""
+        return
+    assert done.rstrip("”’\"'）)」』】]")[-1:] in set("。！？!?.…")
+    if done != body:  # a mark was added (or an open comma replaced by it), nothing else changed
+        assert done[:-1] in (body, body[:-1]) and done[-1] in "。."
+        wide = unicodedata.east_asian_width(body[-1]) in ("W", "F")
+        assert (done[-1] == "。") == (lang == "zh" or wide)
+
+
+def test_dates_and_times_as_letters_write_them() -> None:
+    from datetime import date
+
+    from repaycli.render.letter_words import day, moment, months
+
+    assert day(date(2026, 9, 5), "zh") == "2026年9月5日"
+    assert day(date(2026, 9, 5), "en") == "5 September 2026"
+    assert moment("2026-11-21T14:30:00+08:00", "zh") == "2026年11月21日 14:30"
+    assert moment("2026-11-21T14:30:00+08:00", "en") == "21 November 2026, 14:30"
+    assert (months(1, "en"), months(3, "en"), months(3, "zh")) == ("1 month", "3 months", "3个月")
