@@ -316,3 +316,14 @@ def test_dates_and_times_as_letters_write_them() -> None:
     assert moment("2026-11-21T14:30:00+08:00", "zh") == "2026年11月21日 14:30"
     assert moment("2026-11-21T14:30:00+08:00", "en") == "21 November 2026, 14:30"
     assert (months(1, "en"), months(3, "en"), months(3, "zh")) == ("1 month", "3 months", "3个月")
+
+
+def test_a_plan_paying_less_than_the_balance_says_the_rest_is_asked_to_be_waived() -> None:
+    zh = invoke("letter", "--lang", "zh", "--overdue", "10000", "--periods", "5", "--payment",
+                "1000")  # fmt: skip
+    check(zh, "zh", None, "less")
+    assert "还清，并恳请贵司减免其余欠款共人民币伍仟元整（¥5,000.00）。" in zh
+    en = invoke("letter", "--overdue", "10000", "--periods", "5", "--payment", "1000")
+    assert "and ask you to waive the remaining ¥5,000.00 of the balance." in en
+    exact = invoke("letter", "--overdue", "5000", "--periods", "5", "--payment", "1000")
+    assert "waive the remaining" not in exact

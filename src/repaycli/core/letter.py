@@ -205,15 +205,19 @@ def custom_plan(
     else:
         amounts = [payment] * periods
     dues = monthly_due_dates(first_due, len(amounts))
+    total = sum(amounts, ZERO)
     return ProposedPlan(
         kind="installments",
         periods=len(amounts),
         payment=amounts[0],
-        total=sum(amounts, ZERO),
+        total=total,
         first_due=dues[0],
         last_due=dues[-1],
         last_amount=amounts[-1],
         largest=max(amounts),
+        # Fewer periods × payment than the balance: the letter says the rest is asked to be
+        # waived, rather than implying the smaller total settles the account.
+        waived=max(overdue - total, ZERO),
     )
 
 

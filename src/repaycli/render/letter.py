@@ -148,6 +148,8 @@ def _waiver(plan: ProposedPlan, kind: str) -> str:
         return ""
     if kind in _WAIVE_PENALTY:
         return t("letter.plan.waive_penalty", amount=_money(plan.waived))
+    if kind not in _WAIVE_ALL:  # a plan of the user's own that pays less than the balance
+        return t("letter.plan.waive_rest", amount=_money(plan.waived))
     return t("letter.plan.waive_all", amount=_money(plan.waived))
 
 
