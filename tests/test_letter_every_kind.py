@@ -149,7 +149,7 @@ def test_a_paragraph_is_one_line() -> None:
     number or a date is never split by a line break the letter put in."""
     text = invoke("letter", "--lang", "zh", "--overdue", "10500", "--periods", "12",
                   "--income", "6000", "--expenses", "4200")  # fmt: skip
-    plan = next(line for line in text.splitlines() if line.startswith("本人申请将欠款分12期"))
+    plan = next(line for line in text.splitlines() if line.startswith("　　本人申请将欠款分12期"))
     assert plan.endswith("。每期金额在本人按目前收支每月能够坚持偿还的范围之内。")
     assert "最后一期于2027年1月15日还清" in plan
 
