@@ -47,8 +47,8 @@ def test_complaint_timeline_and_hashes_are_confirmed_by_log_verify(tmp_path: Pat
         "The log as fingerprinted (3 entries) is still inside today's log (3 entries), unchanged."
     )
     # Contact #3 came after the agreement in #2: the letter says so.
-    assert "An agreement was reached in contact #2 (2026-11-05 10:00)" in letter
-    assert "\n- #3 2026-11-10 10:00 (phone)\n" in letter
+    assert "An agreement was reached in contact #2 (5 November 2026, 10:00)" in letter
+    assert "\n- #3 10 November 2026, 10:00 (phone)\n" in letter
     again = run("letter", "--kind", "complaint", "-o", str(target))
     assert (again.returncode, again.stderr) == (
         2,
@@ -62,7 +62,8 @@ def test_dispute_in_chinese_states_the_20_day_rule() -> None:
         "letter", "--kind", "dispute", "--lang", "zh", "--format", "text"
     )
     assert code == 0, err
-    assert out.startswith("征信异议申请书\n====================\n")
+    assert out.startswith("征信异议申请书\n\n致：中国人民银行征信中心\n")
+    assert "\n一、事由\n" in out and "- #1 2026年11月1日 10:00，电话，被拒绝" in out
     assert "20 日内答复" in out and "第二十五条" in out
     assert "达成协议后的联系" not in out  # a dispute is about the record, not collection
 
@@ -71,8 +72,8 @@ def test_collection_letter_names_contact_after_the_agreement() -> None:
     _three_contacts()
     code, out, err = run_in_process("letter", "--kind", "collection")
     assert code == 0, err
-    assert out.startswith("# Letter about unlawful collection\n")
-    assert "- #3 2026-11-10 10:00 (phone)" in out
+    assert out.startswith("Letter about unlawful collection\n\n")  # plain text by default
+    assert "- #3 10 November 2026, 10:00 (phone)" in out
 
 
 def test_a_letter_is_not_written_from_a_log_that_does_not_hold_up() -> None:

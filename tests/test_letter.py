@@ -35,58 +35,59 @@ FLAGS = [
 #: What each required part looks like, per language, for the FLAGS letter.
 PARTS = {
     "en": {
-        "title": "# Hardship letter",
+        "title": "Hardship letter",
         "writer": "[Your name]",
         "id": "[ID number]",
         "phone": "[Phone number]",
         "lender": "To: CMB credit card",
-        "debt": "overdue with a balance of 10,500.00 yuan",
-        "principal": "about 10,000.00 yuan is principal",
+        "debt": "overdue with a balance of ¥10,500.00",
+        "principal": "about ¥10,000.00 is principal",
         "days": "overdue for 40 days",
-        "what_when": "Since 2025-11-01, illness",
-        "income": "monthly income is now about 6,000.00 yuan",
-        "expenses": "about 4,200.00 yuan",
-        "disposable": "which leaves about 1,800.00 yuan a month.",
-        "limit": "I can reliably keep up about 900.00 yuan a month in repayments",
+        "what_when": "Since 1 November 2025, illness",
+        "income": "monthly income is now about ¥6,000.00",
+        "expenses": "about ¥4,200.00",
+        "disposable": "which leaves about ¥1,800.00 a month.",
+        "limit": "I can reliably keep up about ¥900.00 a month in repayments",
         "affordable": "This is what my budget allows me to keep up every month.",
-        "plan": "12 monthly installments of 875.00 yuan, 10,500.00 yuan in total",
-        "first_last": "the first on 2026-02-15 and the last on 2027-01-15",
+        "plan": "12 monthly installments of ¥875.00, ¥10,500.00 in total",
+        "first_last": "the first on 15 February 2026 and the last on 15 January 2027",
         "penalty_waiver": "Waive the penalty interest",
         "interest_freeze": "Freeze interest",
         "no_reporting": "Report no further overdue (negative) records",
         "written": "Confirm the agreed plan in writing",
         "commitment": "I will pay every installment of the agreed plan",
-        "documents": "## 7. Documents attached",
+        "documents": "\n7. Documents attached\n",
         "medical_doc": "diagnosis and hospital records",
         "signature": "[Signature]",
-        "date": "2026-01-15",
+        "date": "Date: 15 January 2026",
     },
     "zh": {
-        "title": "# 协商还款申请书",
+        "title": "协商还款申请书",
         "writer": "【姓名】",
         "id": "【身份证号】",
         "phone": "【联系电话】",
         "lender": "致：招商银行信用卡客户服务中心",
-        "debt": "欠款金额为 10,500.00 元",
-        "principal": "其中本金约 10,000.00 元",
-        "days": "已逾期 40 天",
-        "what_when": "自 2025-11-01 起，本人因病",
-        "income": "每月收入约 6,000.00 元",
-        "expenses": "必要支出（房租、水电、餐饮、交通、赡养等）约 4,200.00 元",
-        "disposable": "收支相抵后每月结余约 1,800.00 元",
-        "limit": "其中每月能够稳定用于还款的金额约 900.00 元",
+        "debt": "欠款金额为人民币壹万零伍佰元整（¥10,500.00）",
+        "principal": "其中本金约人民币壹万元整（¥10,000.00）",
+        "days": "已逾期40天",
+        "what_when": "自2025年11月1日起，本人因伤病",
+        "income": "每月收入约人民币陆仟元整（¥6,000.00）",
+        "expenses": "必要支出（房租、水电、餐饮、交通、赡养等）约人民币肆仟贰佰元整（¥4,200.00）",
+        "disposable": "收支相抵后每月结余约人民币壹仟捌佰元整（¥1,800.00）",
+        "limit": "其中每月能够稳定用于还款的金额约人民币玖佰元整（¥900.00）",
         "affordable": "每期金额在本人按目前收支每月能够坚持偿还的范围之内",
-        "plan": "分 12 期按月偿还，每期 875.00 元，合计 10,500.00 元",
-        "first_last": "首期于 2026-02-15 还款，最后一期于 2027-01-15 还清",
+        "plan": "分12期按月偿还，每期人民币捌佰柒拾伍元整（¥875.00），"
+        "合计人民币壹万零伍佰元整（¥10,500.00）",
+        "first_last": "首期于2026年2月15日还款，最后一期于2027年1月15日还清",
         "penalty_waiver": "减免逾期以来产生的罚息、违约金",
         "interest_freeze": "停止计收利息（停息）",
         "no_reporting": "不再向征信系统报送新的逾期（不良）记录",
         "written": "以书面形式",
         "commitment": "承诺按照达成的方案按期足额还款",
-        "documents": "## 七、附件材料",
+        "documents": "\n七、附件材料\n",
         "medical_doc": "诊断证明、住院记录",
         "signature": "申请人（签名）：【签名】",
-        "date": "日期：2026-01-15",
+        "date": "日期：2026年1月15日",
     },
 }
 
@@ -150,7 +151,7 @@ def test_unknown_facts_become_placeholders_never_inventions(lang: str) -> None:
     }[lang]  # fmt: skip
     for part in expected:
         assert part in text, part
-    assert re.search(r"(last installment is|最后一期为) 200\.00", text)
+    assert re.search(r"(last installment is ¥|最后一期为人民币贰佰元整（¥)200\.00", text)
     assert_filled(text)
 
 
@@ -206,11 +207,11 @@ def test_letter_from_saved_plan_uses_the_opening() -> None:
     """The ladder's opening is the user's ask (the letter asks for interest to be frozen)."""
     save_plan(PLAN)
     text = run("letter")
-    for part in ("To: Huabei", "balance of 6,000.00 yuan", "about 5,600.00 yuan is principal",
-                 "overdue for 35 days", "I have lost my job", "around 2026-04-01",
-                 "about 5,000.00 yuan", "about 3,200.00 yuan", "about 1,800.00 yuan",
-                 "keep up about 900.00 yuan a month",
-                 "repay the principal of 5,600.00 yuan in 12 monthly installments of 466.67",
+    for part in ("To: Huabei", "balance of ¥6,000.00", "about ¥5,600.00 is principal",
+                 "overdue for 35 days", "I have been out of work", "around 1 April 2026",
+                 "about ¥5,000.00", "about ¥3,200.00", "about ¥1,800.00",
+                 "keep up about ¥900.00 a month",
+                 "repay the principal of ¥5,600.00 in 12 monthly installments of ¥466.67",
                  "termination letter", "job-search record"):  # fmt: skip
         assert part in text, part
     assert_filled(text)
@@ -222,9 +223,11 @@ def test_letter_from_saved_plan_uses_the_opening() -> None:
 @pytest.mark.parametrize(
     ("pid", "en", "zh"),
     [
-        ("principal-12", "repay the principal of 5,600.00 yuan in 12", "仅偿还本金 5,600.00 元"),
-        ("defer-2m-12", "a deferral of 2 months, then 12", "延期 2 个月还款"),
-        ("lump-sum", "single payment of 5,600.00 yuan on 2026-02-15", "一次性偿还 5,600.00 元"),
+        ("principal-12", "repay the principal of ¥5,600.00 in 12",
+         "仅偿还本金人民币伍仟陆佰元整（¥5,600.00）"),
+        ("defer-2m-12", "a deferral of 2 months, then 12", "延期2个月还款"),
+        ("lump-sum", "single payment of ¥5,600.00 on 15 February 2026",
+         "一次性偿还人民币伍仟陆佰元整（¥5,600.00）"),
         ("card-24", "article 70", "第七十条"),
     ],
 )
@@ -239,9 +242,9 @@ def test_every_proposal_kind(pid: str, en: str, zh: str) -> None:
 def test_flags_override_the_saved_plan() -> None:
     save_plan(PLAN)
     text = run("letter", "--payment", "700", "--income", "5500", "--reason", "medical")
-    assert "9 monthly installments of 700.00 yuan, 6,000.00 yuan in total" in text
-    assert "about 5,500.00 yuan" in text and "illness" in text
-    assert "(The last installment is 400.00 yuan.)" in text
+    assert "9 monthly installments of ¥700.00, ¥6,000.00 in total" in text
+    assert "about ¥5,500.00" in text and "illness" in text
+    assert "The last installment is ¥400.00." in text
 
 
 def test_saved_plan_problems() -> None:
@@ -266,7 +269,8 @@ def test_saved_plan_problems() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_text_format_has_no_markdown(lang: str) -> None:
-    text = run(*FLAGS, "--format", "text", "--lang", lang)
+    text = run(*FLAGS, "--lang", lang)
+    assert text == run(*FLAGS, "--format", "text", "--lang", lang)  # text is the default
     assert not any(line.startswith("#") for line in text.splitlines())
     assert PARTS[lang]["writer"] in text
     assert_filled(text)
@@ -274,10 +278,10 @@ def test_text_format_has_no_markdown(lang: str) -> None:
 
 def test_user_text_is_literal() -> None:
     details = "Hospitalised in *May*, see [here](http://x) $title \x1b[31m"
-    markdown = run(*FLAGS, "--details", details)
-    assert r"Hospitalised in \*May\*, see \[here\](http://x) $title \\x1b\[31m" in markdown
-    text = run(*FLAGS, "--details", details, "--format", "text")
-    assert "Hospitalised in *May*, see [here](http://x) $title \\x1b[31m" in text
+    markdown = run(*FLAGS, "--details", details, "--format", "markdown")
+    assert r"Hospitalised in \*May\*, see \[here\](http://x) $title \\x1b\[31m." in markdown
+    text = run(*FLAGS, "--details", details)
+    assert "Hospitalised in *May*, see [here](http://x) $title \\x1b[31m." in text
     assert "\x1b" not in text and "\x1b" not in markdown
     # the user's "$title" was not read as template syntax: the real title appears once
     assert markdown.count("Hardship letter: request") == 1
@@ -304,7 +308,7 @@ def test_output_file_that_cannot_be_written(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], "Error: format: pdf is not one of: markdown, text"),
+        (["--format", "pdf"], "Error: format: pdf is not one of: text, markdown"),
         (["--reason", "bored"], "Error: hardship reason: bored is not one of: medical, "
          "unemployment, income_drop, family_emergency, business_failure, oversight, other"),
         (["--periods", "0"], "Error: periods: 0 must be between 1 and 60"),
@@ -392,16 +396,16 @@ def test_zero_income_asks_for_a_pause_not_a_payment() -> None:
     """With no capacity the letter asks for a pause and says when the user will write again;
     it never asks for payments of 0.00 (or any payment)."""
     text = run("letter", "--overdue", "3000", "--income", "0", "--format", "text")
-    assert "monthly income is now about 0.00 yuan" in text
+    assert "I have no income at present, and essential monthly expenses" in text
     assert "I have nothing left each month to repay with at present." in text
     assert (
         "I cannot pay anything at present. I ask you to pause repayments, penalties and "
-        "collection for 3 months; I will write to you again by 2026-04-15"
+        "collection for 3 months; I will write to you again by 15 April 2026"
     ) in text
-    assert "0.00 yuan a month" not in text and "installments of" not in text
+    assert not re.search(r"¥0\.00\b", text) and "installments of" not in text
     assert_filled(text)
     zh = run("letter", "--lang", "zh", "--overdue", "3000", "--income", "0")
-    assert "恳请贵司暂停还款、罚息和催收 3 个月；本人将在 2026-04-15 前再次书面联系贵司" in zh
+    assert "恳请贵司暂停还款、罚息和催收3个月；本人将在2026年4月15日前再次书面联系贵司" in zh
     # a payment the user cannot make is refused, naming the way out
     assert run_error("letter", "--overdue", "3000", "--periods", "6", "--income", "0") == (
         "Error: that plan asks for 500.00 a month, above the 0.00 you can keep up; leave out "
@@ -416,11 +420,11 @@ def test_situation_flags_work_out_the_plan() -> None:
             "--expenses", "2000", "--format", "text"]  # fmt: skip
     text = run(*args)
     assert (
-        "I propose to repay in 20 monthly installments of 500.00 yuan, 10,000.00 yuan in total, "
-        "the first on 2026-02-15 and the last on 2027-09-15."
+        "I propose to repay in 20 monthly installments of ¥500.00 free of interest, ¥10,000.00 in "
+        "total, the first on 15 February 2026 and the last on 15 September 2027."
     ) in text
     text = run(*args, "--proposal", "inst-24")
-    assert "24 monthly installments of 499.24 yuan, 11,981.78 yuan in total" in text
+    assert "24 monthly installments of ¥499.24, ¥11,981.78 in total" in text
     assert run_error(*args, "--proposal", "inst-12").startswith(
         "Error: the plan has no proposal inst-12; choose one of: "
     )
@@ -488,7 +492,7 @@ def test_without_income_no_budget_claim_is_made() -> None:
 
 def test_chinese_lists_use_chinese_punctuation() -> None:
     assert run_error(*FLAGS, "--lang", "zh", "--format", "pdf") == (
-        "错误：格式：pdf 不在可选项中：markdown、text"
+        "错误：格式：pdf 不在可选项中：text、markdown"
     )
     save_plan(PLAN)
     assert run_error("letter", "--lang", "zh", "--proposal", "inst-99") == (
@@ -534,7 +538,7 @@ def test_a_saved_deferral_under_a_zero_limit_is_proposed_not_replaced_by_a_pause
     assert result.exit_code == 0, result.output
     text = run("letter", "--format", "text")
     assert "I propose a deferral of 1 month, then" in text
-    assert "This is what my budget allows me to keep up every month." in text
+    assert "Every installment is within what my budget allows in its month (after the" in text
     flags = run("letter", "--overdue", "10000", "--income", "0", "--expenses", "3000",
                 "--recovery", "+6w", "--income-after", "6000", "--format", "text")  # fmt: skip
     assert "I propose a deferral of 1 month, then" in flags

@@ -34,6 +34,8 @@ class ProposedPlan(Model):
 
     kind: str = "installments"
     id: str | None = None
+    #: An ask with no interest on the installments (``installments`` / ``card_personalised``).
+    interest_free: bool = False
     periods: int = Field(ge=1, le=MAX_PERIODS)
     payment: Money
     total: Money
@@ -153,6 +155,7 @@ def proposed_from(
     down_payment: Decimal = ZERO,
     payment_after: Decimal | None = None,
     waived: Decimal = ZERO,
+    interest_free: bool = False,
 ) -> ProposedPlan:
     """The letter's plan from a plan proposal (a fresh one or one read from the saved plan);
     ``schedule`` holds every payment, a down payment first."""
@@ -172,6 +175,7 @@ def proposed_from(
         down_payment=down_payment,
         payment_after=payment_after,
         waived=waived,
+        interest_free=interest_free,
         schedule=[Installment(n=i + 1, due=d, amount=a) for i, (d, a) in enumerate(schedule)],
     )
 
@@ -201,15 +205,19 @@ def custom_plan(
     else:
         amounts = [payment] * periods
     dues = monthly_due_dates(first_due, len(amounts))
+    total = sum(amounts, ZERO)
     return ProposedPlan(
         kind="installments",
         periods=len(amounts),
         payment=amounts[0],
-        total=sum(amounts, ZERO),
+        total=total,
         first_due=dues[0],
         last_due=dues[-1],
         last_amount=amounts[-1],
         largest=max(amounts),
+        # Fewer periods × payment than the balance: the letter says the rest is asked to be
+        # waived, rather than implying the smaller total settles the account.
+        waived=max(overdue - total, ZERO),
     )
 
 

@@ -1,4 +1,5 @@
-"""The complaint, credit-report dispute and collection letters as markdown or plain text.
+"""The complaint, credit-report dispute and collection letters as plain text (the default: it
+can be sent as it is, and is not hard-wrapped, like the hardship letter) or markdown.
 
 The wording lives in the message catalogues (``i18n/*/evidence.toml``, section ``eletter``);
 text the user typed is shown literally (``markdown_text`` / ``safe_text``). Placeholders in
@@ -11,40 +12,44 @@ from collections.abc import Callable
 
 from repaycli.core.evidence_letters import EvidenceLetter
 from repaycli.core.records import LogEntry
-from repaycli.i18n import t
-from repaycli.render.log import field_value, platform_name, when
+from repaycli.i18n import get_lang, t
+from repaycli.render import letter_words as words
+from repaycli.render.log import field_value, platform_name
 from repaycli.render.safe import markdown_text, safe_text
 
 #: The fields quoted for each contact in the timeline (when given).
 QUOTED = ("agent", "ref", "offered", "agreed_terms", "confirmation", "notes")
 
 
-def compose(letter: EvidenceLetter, *, markdown: bool = True) -> str:
-    """The whole letter."""
+def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
+    """The whole letter: headings are numbered lines (``一、事由`` / ``1. What this is about``),
+    marked ``##`` only in markdown; dates and times as the letter's language writes them."""
     kind = letter.kind.value
     lender = platform_name(letter.platform) if letter.platform else t("eletter.lender_any")
+    numbered = iter(range(1, 20))
 
     def text(value: str) -> str:
         value = " ".join(value.split())
         return markdown_text(value) if markdown else safe_text(value)
 
-    def heading(title: str, level: int = 2) -> list[str]:
-        if markdown:
-            return ["", "#" * level + " " + title, ""]
-        return ["", title, "=" * 20 if level == 1 else "-" * 20, ""]
+    def heading(title: str) -> list[str]:
+        line = words.section(next(numbered), title)
+        return ["", "## " + line if markdown else line, ""]
 
-    lines = heading(t(f"eletter.{kind}.title"), 1)[1:]
+    title = t(f"eletter.{kind}.title")
+    lines = ["# " + title if markdown else title, ""]
     lines += [
         t(f"eletter.{kind}.to"),
         "",
         t("eletter.from"),
         "",
-        t("eletter.date", day=letter.day.isoformat()),
+        t("eletter.date", day=words.day(letter.day)),
     ]
     lines += heading(t("eletter.about"))
     lines.append(t(f"eletter.{kind}.about", lender=text(lender)))
     lines += heading(t("eletter.facts"))
-    lines.append(text(letter.details) if letter.details else t(f"eletter.{kind}.facts_placeholder"))
+    told = words.closed(" ".join(letter.details.split()), get_lang()) if letter.details else ""
+    lines.append(text(told) if told else t(f"eletter.{kind}.facts_placeholder"))
     lines += heading(t("eletter.timeline"))
     if not letter.timeline:
         lines.append(t("eletter.no_contacts"))
@@ -54,11 +59,15 @@ def compose(letter: EvidenceLetter, *, markdown: bool = True) -> str:
         lines += heading(t("eletter.after_agreement"))
         if letter.after_agreement:
             lines.append(
-                t("eletter.after_agreement_intro", id=letter.agreed.id, when=when(letter.agreed.at))
+                t(
+                    "eletter.after_agreement_intro",
+                    id=letter.agreed.id,
+                    when=words.moment(letter.agreed.at),
+                )
             )
             lines.append("")
             lines += [
-                f"- #{e.id} {when(e.at)} ({_field(e, 'channel')})"
+                f"- #{e.id} {words.moment(e.at)}{words.aside(_field(e, 'channel'))}"
                 for e in letter.after_agreement
             ]
         else:
@@ -80,13 +89,12 @@ def _field(entry: LogEntry, name: str) -> str:
 
 
 def _contact(entry: LogEntry, text: Callable[[str], str]) -> list[str]:
-    head = " — ".join(
-        [when(entry.at), _field(entry, "channel"), _field(entry, "outcome")]
-    )
+    sep = "，" if get_lang() == "zh" else " — "
+    head = sep.join([words.moment(entry.at), _field(entry, "channel"), _field(entry, "outcome")])
     lines = [f"- #{entry.id} {head}"]
     for name in QUOTED:
         value = getattr(entry, name)
         if value:
-            lines.append(f"  - {t(f'logfield.{name}')}: {text(str(value))}")
-    lines.append(f"  - {t('eletter.hash')}: {entry.hash}")
+            lines.append(f"  - {words.labelled(t(f'logfield.{name}'), text(str(value)))}")
+    lines.append(f"  - {words.labelled(t('eletter.hash'), entry.hash)}")
     return lines

@@ -1,20 +1,27 @@
-"""The application letter as markdown or plain text, from its facts and the language's template."""
+"""The application letter as plain text (the default: it can be pasted into an app's chat, an
+e-mail or a word processor and sent as it is) or markdown, from its facts and the language's
+template.
+
+Plain text is not hard-wrapped: each paragraph is one line, so whatever shows it — a phone's
+chat box, an e-mail, a word processor, a printer driver — flows it to its own width. A letter
+wrapped at 80 columns would arrive in a phone chat as ragged half-lines.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from repaycli.core.money import format_money
-from repaycli.i18n import t
-from repaycli.render.plan import months_text
+from repaycli.i18n import get_lang, t
+from repaycli.render import letter_words as words
 from repaycli.render.safe import markdown_text, safe_text
 
 if TYPE_CHECKING:  # pydantic-backed; ``cli.letter`` loads this module at start-up for LetterFormat
+    from datetime import date
+
     from repaycli.core.letter import LetterFacts, PauseRequest, ProposedPlan
 
 PLAN_KINDS = (
@@ -28,11 +35,15 @@ PLAN_KINDS = (
     "stepped",
     "deferral",
 )
+#: The kinds that ask the lender to give up interest and penalties (``waived``), and the one
+#: that gives up only the penalty and fees.
+_WAIVE_ALL = ("lump_sum", "partial_lump_sum", "principal_only")
+_WAIVE_PENALTY = ("penalty_waived", "stepped", "deferral")
 
 
 class LetterFormat(StrEnum):
-    MARKDOWN = "markdown"
     TEXT = "text"
+    MARKDOWN = "markdown"
 
 
 def load_template(lang: str) -> str:
@@ -41,11 +52,11 @@ def load_template(lang: str) -> str:
 
 
 def _money(value: Decimal) -> str:
-    return format_money(value)
+    return words.amount(value)
 
 
-def _day(value: date | None, placeholder: str) -> str:
-    return value.isoformat() if value is not None else t(placeholder)
+def _day(value: date | None, placeholder: str = "letter.plan.date_ph") -> str:
+    return words.day(value) if value is not None else t(placeholder)
 
 
 def _debt(facts: LetterFacts, platform: str) -> str:
@@ -59,15 +70,15 @@ def _debt(facts: LetterFacts, platform: str) -> str:
 
 def _hardship(facts: LetterFacts, user: str) -> str:
     since = (
-        t("letter.hardship.since", date=facts.since.isoformat())
+        t("letter.hardship.since", date=words.day(facts.since))
         if facts.since is not None
         else t("letter.hardship.since_unknown")
     )
     reason = t(f"letter.reason.{facts.reason.value}") if facts.reason else t("letter.reason.none")
     text = t("letter.hardship.text", since=since, reason=reason)
-    parts = [text, user if facts.details else t("letter.hardship.details_placeholder")]
+    parts = [text, user if user else t("letter.hardship.details_placeholder")]
     if facts.recovery is not None:
-        parts.append(t("letter.hardship.recovery", date=facts.recovery.isoformat()))
+        parts.append(t("letter.hardship.recovery", date=words.day(facts.recovery)))
     return t("letter.sep").join(parts)
 
 
@@ -79,10 +90,21 @@ def _finances(facts: LetterFacts) -> str:
     disposable = facts.disposable
     spare = _money(disposable) if disposable is not None else t("letter.finances.disposable_ph")
     deficit = facts.deficit
-    if deficit is not None:
+    if facts.income is not None and facts.income <= 0:
+        # No income: say so, rather than write an income of nothing.
+        text = (
+            t("letter.finances.no_income", expenses=expenses)
+            if facts.expenses is None or facts.expenses > 0
+            else t("letter.finances.no_income_no_expenses")
+        )
+    elif facts.expenses is not None and facts.expenses <= 0:
+        text = t("letter.finances.income_only", income=income)
+    elif deficit is not None:
         text = t(
             "letter.finances.deficit", income=income, expenses=expenses, deficit=_money(deficit)
         )
+    elif disposable is not None and disposable <= 0:
+        text = t("letter.finances.nothing_left", income=income, expenses=expenses)
     else:
         text = t("letter.finances.text", income=income, expenses=expenses, disposable=spare)
     # What can be kept up is the limit (the walk-away line), not all that is left: a letter that
@@ -90,13 +112,45 @@ def _finances(facts: LetterFacts) -> str:
     if facts.limit is not None and facts.limit <= 0:
         return t("letter.sep").join([text, t("letter.finances.no_capacity")])
     limit = _money(facts.limit) if facts.limit is not None else t("letter.finances.limit_ph")
-    return t("letter.sep").join([text, t("letter.finances.limit", limit=limit)])
+    parts = [text, t("letter.finances.limit", limit=limit)]
+    if _limit_changes(facts):
+        assert facts.limit_after is not None and facts.limit_after_from is not None
+        parts.append(
+            t(
+                "letter.finances.limit_after",
+                date=words.day(facts.limit_after_from),
+                limit=_money(facts.limit_after),
+            )
+        )
+    return t("letter.sep").join(parts)
+
+
+def _limit_changes(facts: LetterFacts) -> bool:
+    """Whether a second, higher limit applies from the recovery date (``plan --income-after``)."""
+    return (
+        facts.limit is not None
+        and facts.limit_after is not None
+        and facts.limit_after_from is not None
+        and facts.limit_after > facts.limit
+    )
 
 
 def pause_sentence(pause: PauseRequest) -> str:
     return t(
-        "letter.plan.pause", months=months_text(pause.months), date=pause.write_again.isoformat()
+        "letter.plan.pause", months=words.months(pause.months), date=words.day(pause.write_again)
     )
+
+
+def _waiver(plan: ProposedPlan, kind: str) -> str:
+    """The clause asking the lender to give up what the plan leaves unpaid, with its amount;
+    nothing when nothing is given up (a plan never asks to waive ¥0.00)."""
+    if plan.waived <= 0:
+        return ""
+    if kind in _WAIVE_PENALTY:
+        return t("letter.plan.waive_penalty", amount=_money(plan.waived))
+    if kind not in _WAIVE_ALL:  # a plan of the user's own that pays less than the balance
+        return t("letter.plan.waive_rest", amount=_money(plan.waived))
+    return t("letter.plan.waive_all", amount=_money(plan.waived))
 
 
 def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
@@ -110,17 +164,19 @@ def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
         payment_after=_money(plan.payment_after or plan.payment),
         total=_money(plan.total),
         down=_money(plan.down_payment),
-        waived=_money(plan.waived),
-        first=_day(plan.first_due, "letter.plan.date_ph"),
-        last=_day(plan.last_due, "letter.plan.date_ph"),
-        months=months_text(plan.deferral_months),
+        first=_day(plan.first_due),
+        last=_day(plan.last_due),
+        months=words.months(plan.deferral_months),
+        waiver=_waiver(plan, plan.kind),
+        free=t("letter.plan.interest_free") if plan.interest_free else "",
     )
     parts = [text]
-    if plan.periods > 1 and plan.last_amount != plan.payment:
+    if plan.periods > 1 and plan.last_amount != plan.payment and kind != "stepped":
         parts.append(t("letter.plan.last_amount", amount=_money(plan.last_amount)))
     fits = None if facts is None else facts.fits
     if fits is True:
-        parts.append(t("letter.plan.affordable"))
+        after = facts is not None and _limit_changes(facts) and plan.largest > (facts.limit or 0)
+        parts.append(t("letter.plan.affordable_after" if after else "letter.plan.affordable"))
     elif fits is False and facts is not None and facts.limit is not None:
         # Never claim a plan the budget cannot keep up: say so, and ask for one it can.
         parts.append(t("letter.plan.above_limit", limit=_money(facts.limit)))
@@ -131,15 +187,19 @@ def _asks(facts: LetterFacts) -> str:
     if facts.plan is None and facts.pause is not None:
         return t(
             "letter.asks.pause",
-            months=months_text(facts.pause.months),
-            date=facts.pause.write_again.isoformat(),
+            months=words.months(facts.pause.months),
+            date=words.day(facts.pause.write_again),
         )
+    plan = facts.plan
+    if plan is not None and plan.total > facts.overdue - plan.waived:
+        # The plan itself carries interest: asking to freeze it would contradict the plan.
+        return t("letter.asks.plan_interest")
     return t("letter.asks.plan")
 
 
 def _commitment(facts: LetterFacts) -> str:
     if facts.plan is None and facts.pause is not None:
-        return t("letter.commitment.pause", date=facts.pause.write_again.isoformat())
+        return t("letter.commitment.pause", date=words.day(facts.pause.write_again))
     return t("letter.commitment.plan")
 
 
@@ -149,20 +209,24 @@ def _documents(facts: LetterFacts) -> str:
     return "\n".join(lines)
 
 
-def compose(facts: LetterFacts, *, lang: str, fmt: LetterFormat) -> str:
+def compose(facts: LetterFacts, *, lang: str | None = None, fmt: LetterFormat) -> str:
     """The finished letter. Text that came from the user (or an editable file) is escaped for the
-    format: markdown cannot gain links or headings from it, and no control character survives."""
+    format: markdown cannot gain links or headings from it, and no control character survives;
+    the user's account of what happened gets its closing full stop."""
     from repaycli.core.letter import fill_template
+
+    language = lang or get_lang()
 
     def clean(text: str) -> str:
         return markdown_text(text) if fmt is LetterFormat.MARKDOWN else safe_text(text)
 
     platform = clean(facts.platform_name) if facts.platform_name else t("letter.platform_ph")
-    details = clean(facts.details) if facts.details else ""
+    told = " ".join(facts.details.split()) if facts.details else ""
+    details = clean(words.closed(told, language)) if told else ""
     values = {
         "title": t("letter.title"),
         "platform": platform,
-        "date": facts.today.isoformat(),
+        "date": words.day(facts.today),
         "debt": _debt(facts, platform),
         "hardship": _hardship(facts, details),
         "finances": _finances(facts),
@@ -175,9 +239,11 @@ def compose(facts: LetterFacts, *, lang: str, fmt: LetterFormat) -> str:
         "asks": _asks(facts),
         "commitment": _commitment(facts),
     }
-    text = fill_template(load_template(lang), values)
+    text = fill_template(load_template(language), values)
     if fmt is LetterFormat.TEXT:
         text = to_plain(text)
+    else:
+        text = hard_breaks(text)
     return text
 
 
@@ -190,3 +256,21 @@ def to_plain(markdown: str) -> str:
             line = heading.group(2)
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def hard_breaks(markdown: str) -> str:
+    """Markdown with a hard line break (a trailing backslash) inside each block of short lines
+    (the sender's details, the closing), so a renderer keeps them on their own lines instead of
+    running them into one paragraph. Numbered lists keep their own breaks."""
+    lines = markdown.splitlines()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        joins = (
+            line.strip()
+            and following.strip()
+            and not line.startswith("#")
+            and not re.match(r"^\d+\.\s", following)
+        )
+        out.append(line + "\\" if joins else line)
+    return "\n".join(out) + "\n"
