@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from repaycli.core.allocate import Outcome, Strategy
 from repaycli.core.dates import add_months
-from repaycli.core.letter import LetterFacts, PauseRequest, proposed_from
+from repaycli.core.letter import MAX_PERIODS, LetterFacts, PauseRequest, proposed_from
 from repaycli.core.models import Ladder, PlanResult, Proposal, Reason
 from repaycli.core.money import ZERO, format_money
 from repaycli.core.multi import DebtPlan, MultiPlanResult
 from repaycli.core.records import AgreementView, LogEntry
+from repaycli.core.schedules import MAX_TERM
 from repaycli.i18n import t
 from repaycli.render.document import Document
 from repaycli.render.plan import describe, money, months_text, say_line, walk_away_text
@@ -71,6 +72,11 @@ class Report:
 def _label(amount: Decimal) -> str:
     """An axis label: whole yuan with thousands separators."""
     return f"¥{amount:,.0f}"
+
+
+def _count(value: Decimal) -> str:
+    """An axis label for a count of months (the unit is in the chart's title)."""
+    return f"{value.normalize():f}"
 
 
 def remaining(proposal: Proposal, start: date) -> list[tuple[date, Decimal]]:
@@ -134,7 +140,8 @@ def _facts(
     by_id = {p.id: p for p in proposals}
     chosen = by_id.get(ladder.opening or "") or by_id.get(ladder.target or "")
     plan = None
-    if chosen is not None:
+    later = 0 if chosen is None else len(chosen.schedule) - (chosen.down_payment > 0)
+    if chosen is not None and later <= MAX_PERIODS:  # longer: the user writes what to ask
         plan = proposed_from(
             kind=str(chosen.kind),
             pid=chosen.id,
@@ -270,16 +277,18 @@ def several_charts(result: MultiPlanResult, outcomes: dict[Strategy, Outcome]) -
     horizon = max((s.months or 0 for s in result.compare), default=0)
     for s in result.compare:
         name = t(f"debts.strategy.{s.name.value}")
-        if s.months is not None and s.within_term and s.finish is not None:
+        if s.months is not None and s.finish is not None:
             note = t(
                 "report.chart.months_to",
                 months=months_text(s.months),
                 date=s.finish.isoformat()[:7],
             )
+            if not s.within_term:
+                note += t("report.chart.beyond_term")
             rows.append((name, Decimal(s.months), note))
         else:
-            note = t("report.chart.beyond")
-            rows.append((name, Decimal(max(horizon, 61)), note))
+            note = t("report.chart.never")
+            rows.append((name, Decimal(max(horizon, MAX_TERM + 1)), note))
         items.append(f"{name}: {note}")
     if rows and result.plan.total_paid != 0:
         found.append(
@@ -288,14 +297,14 @@ def several_charts(result: MultiPlanResult, outcomes: dict[Strategy, Outcome]) -
                 title=t("report.chart.free_title"),
                 desc=t("report.chart.free_desc", items=_series_desc(items)),
                 rows=rows,
-                label=lambda v: months_text(int(v)),
+                label=_count,
                 horizontal=True,
             )
         )
     lines = []
     for s in result.compare:
         outcome = outcomes[s.name]
-        if s.months is None or not s.within_term:
+        if s.months is None:  # never cleared: no line to draw
             continue
         total = outcome.total_paid
         points = [(result.as_of, total)]
