@@ -7,6 +7,7 @@ Jinja2 is imported here only, when the command runs.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,10 +35,16 @@ def _saved_plan() -> PlanResult:
     if read_last_plan(path) is None:  # missing; unreadable or newer: its own error line
         raise BadInput("report.err.no_plan")
     try:
-        return PlanResult.model_validate_json(read_text(path, limit=64 * 1024 * 1024))
+        result = PlanResult.model_validate_json(read_text(path, limit=64 * 1024 * 1024))
     except (OSError, ValueError, ValidationError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise Failure("report.err.saved_shape", path=str(path), detail=detail) from exc
+    # The JSON keeps two places ("50.00"); the wording shows the share as it was given (50%).
+    budget = result.affordability
+    share = Decimal(f"{budget.share_percent.normalize():f}")
+    return result.model_copy(
+        update={"affordability": budget.model_copy(update={"share_percent": share})}
+    )
 
 
 def read_timeline() -> Timeline:
