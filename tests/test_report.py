@@ -139,7 +139,7 @@ def test_page_structure_several_debts_chinese(tmp_path: Path) -> None:
     assert html is not None and html.get("lang") == "zh-CN"
     cards = [a for a in page.iter("article") if a.get("class") == "card"]
     assert [text_of(c.find("h3")) for c in cards] == [  # type: ignore[arg-type]
-        "招商银行信用卡", "借呗", "花呗", "美团月付",
+        "1/4 · 招商银行信用卡", "2/4 · 借呗", "3/4 · 花呗", "4/4 · 美团月付",
     ]  # fmt: skip
     assert "请在贷款方 App 里查找电话" in text_of(cards[3])  # no confirmed hotline: say so
     svgs = [s.get("id") for s in page.iter(f"{SVG}svg")]

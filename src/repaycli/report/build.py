@@ -13,30 +13,29 @@ from datetime import date
 from decimal import Decimal
 
 from repaycli.core.allocate import Outcome, Strategy
+from repaycli.core.card import CallCard, card_for_plan, cards_for_multi
 from repaycli.core.dates import add_months
 from repaycli.core.letter import MAX_PERIODS, LetterFacts, PauseRequest, proposed_from
 from repaycli.core.models import Ladder, PlanResult, Proposal, Reason
 from repaycli.core.money import ZERO, format_money
-from repaycli.core.multi import DebtPlan, MultiPlanResult
+from repaycli.core.multi import MultiPlanResult
 from repaycli.core.records import AgreementView, LogEntry
 from repaycli.core.schedules import MAX_TERM
 from repaycli.i18n import t
-from repaycli.render.document import Document
-from repaycli.render.plan import describe, money, months_text, say_line, walk_away_text
+from repaycli.render.document import Block, Document
+from repaycli.render.plan import describe, hardship_blocks, money, months_text, say_line
 from repaycli.report import charts
 from repaycli.report.charts import Chart
 
 
 @dataclass(frozen=True)
-class Card:
-    """What to have in front of you on the phone to one lender."""
+class CardView:
+    """A lender's call card (``core.card``) with the parts worded for the page: the walk-away
+    line and, when the card takes the hardship route, its pause and where to get help."""
 
-    platform: str
-    hotline: str | None
-    say: str
-    opening: str
-    target: str
+    card: CallCard
     walk_away: str
+    hardship: list[Block] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class Report:
     lang: str
     title: str
     subtitle: str
-    cards: list[Card]
+    cards: list[CardView]
     charts: list[Chart]
     document: Document
     letters: list[Letter]
@@ -93,31 +92,17 @@ def remaining(proposal: Proposal, start: date) -> list[tuple[date, Decimal]]:
     return points
 
 
-def _card(
-    platform: str, hotline: str | None, ladder: Ladder, proposals: Sequence[Proposal]
-) -> Card:
-    by_id = {p.id: p for p in proposals}
-    none = t("plan.none")
-    opening = by_id.get(ladder.opening or "")
-    target = by_id.get(ladder.target or "")
-    if opening is not None:
-        say = say_line(opening)
-    elif ladder.hardship is not None:
-        say = t(
-            "plan.hardship_pause",
-            months=months_text(ladder.hardship.pause_months),
-            date=ladder.hardship.write_again.isoformat(),
+def card_view(card: CallCard) -> CardView:
+    line = card.walk_away
+    walk_away = money(line.monthly)
+    if line.after is not None and line.after_from is not None:
+        walk_away += t(
+            "plan.walk_away_then", date=line.after_from.isoformat(), amount=money(line.after)
         )
-    else:
-        say = none
-    return Card(
-        platform=platform,
-        hotline=hotline,
-        say=say,
-        opening=describe(opening) if opening else none,
-        target=describe(target) if target else none,
-        walk_away=walk_away_text(ladder),
-    )
+    hardship: list[Block] = []
+    if card.hardship is not None and card.hardship_route:
+        hardship = hardship_blocks(card.hardship, card.nothing_affordable)
+    return CardView(card, walk_away, hardship)
 
 
 def _facts(
@@ -333,7 +318,7 @@ def single_report(result: PlanResult, *, documents: list[str], timeline: Timelin
 
     debt = result.debts[0]
     budget = result.affordability
-    card = _card(debt.platform_name, debt.hotline, result.ladder, result.proposals)
+    card = card_view(card_for_plan(result, say=say_line, describe=describe))
     facts = _facts(
         today=result.as_of,
         platform=debt.platform_name,
@@ -370,7 +355,7 @@ def several_report(
     from repaycli.render.multi import multi_document
     from repaycli.render.plan import count_text
 
-    cards = [_debt_card(d) for d in result.debts]
+    cards = [card_view(c) for c in cards_for_multi(result, say=say_line, describe=describe)]
     budget = result.affordability
     letters = [
         _letter(
@@ -402,10 +387,6 @@ def several_report(
         letters=letters,
         timeline=timeline,
     )
-
-
-def _debt_card(debt: DebtPlan) -> Card:
-    return _card(debt.platform_name, debt.hotline, debt.ladder, debt.proposals)
 
 
 def money_text(amount: Decimal) -> str:
