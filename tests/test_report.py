@@ -175,10 +175,13 @@ def test_balance_lines_follow_each_proposal(tmp_path: Path) -> None:
     proposals = [p for p in numbers["proposals"] if p["schedule"]]
     check_scale_top(y_max, max(Decimal(p["total"]) for p in proposals))
     start = date.fromisoformat(numbers["as_of"])
-    expected = {p["id"]: _remaining(p, start) for p in proposals}
+    label = {
+        p["id"]: p["id"] + ("" if p["affordable"] else " (above your limit)") for p in proposals
+    }
+    expected = {label[p["id"]]: _remaining(p, start) for p in proposals}
     last = max(d for series in expected.values() for d, _ in series)
     lines = [e for e in svg.iter(f"{SVG}polyline") if "line" in (e.get("class") or "")]
-    assert [e.get("data-series") for e in lines] == [p["id"] for p in proposals]
+    assert [e.get("data-series") for e in lines] == [label[p["id"]] for p in proposals]
     for line in lines:
         want = expected[line.get("data-series", "")]
         got = points_of(line)
@@ -276,6 +279,31 @@ def test_debt_free_bars_and_strategy_lines(tmp_path: Path) -> None:
         assert values[-1] == 0
         assert len(values) == result["months"] + 1
         assert all(a >= b for a, b in zip(values, values[1:], strict=False))
+
+
+def test_hardship_single_marks_plans_above_the_limit(tmp_path: Path) -> None:
+    args = ["--platform", "jiebei", "--overdue", "20000", "--income", "0", "--expenses", "3000"]
+    numbers = plan_json(*args)
+    page = parse(report(tmp_path, *args))
+    lines = chart(page, "chart-balance").iter(f"{SVG}polyline")
+    shown = [e.get("data-series") for e in lines if e.get("data-values")]
+    assert shown == [f"{p['id']} (above your limit)" for p in numbers["proposals"]]
+    card = text_of(next(a for a in page.iter("article") if a.get("class") == "card"))
+    assert "No plan fits your budget now" in card and "12348" in card
+
+
+def test_nothing_to_pay_draws_no_empty_charts(tmp_path: Path) -> None:
+    """A deficit with several debts: no bars of zeros, no strategy that 'never' clears — the
+    charts part is left out, and every card takes the hardship route."""
+    page = parse(report(tmp_path, *TIGHT, "--income", "3000", "--expenses", "3300"))
+    assert not list(page.iter(f"{SVG}svg"))
+    assert [s.get("id") for s in page.iter("section") if s.get("class") == "part"] == [
+        "cards", "plan", "letters",
+    ]  # fmt: skip
+    assert not [a for a in page.iter("a") if a.get("href") == "#charts"]
+    cards = [a for a in page.iter("article") if a.get("class") == "card"]
+    assert len(cards) == 4
+    assert all("No plan fits your budget now" in text_of(c) for c in cards)
 
 
 @settings(max_examples=60, deadline=None)

@@ -78,6 +78,11 @@ def _count(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _proposal_label(proposal: Proposal) -> str:
+    """A proposal's id, marked when it is above the limit (the payment that would be needed)."""
+    return proposal.id + ("" if proposal.affordable else t("report.chart.unaffordable"))
+
+
 def remaining(proposal: Proposal, start: date) -> list[tuple[date, Decimal]]:
     """What is still to pay under ``proposal``: its total on ``start`` (and until a month before
     the first payment, after a pause), then after each payment."""
@@ -181,7 +186,7 @@ def single_charts(result: PlanResult) -> list[Chart]:
         items = [
             t(
                 "report.chart.balance_item",
-                name=p.id,
+                name=_proposal_label(p),
                 total=money(p.total),
                 date=p.schedule[-1].due.isoformat(),
             )
@@ -192,7 +197,7 @@ def single_charts(result: PlanResult) -> list[Chart]:
                 "chart-balance",
                 title=t("report.chart.balance_title"),
                 desc=t("report.chart.balance_desc", items=_series_desc(items)),
-                series=[(p.id, remaining(p, result.as_of)) for p in shown],
+                series=[(_proposal_label(p), remaining(p, result.as_of)) for p in shown],
                 label=_label,
             )
         )
@@ -224,7 +229,7 @@ def several_charts(result: MultiPlanResult, outcomes: dict[Strategy, Outcome]) -
     found: list[Chart] = []
     names = {d.id: d.platform_name for d in result.debts}
     strategy = t(f"debts.strategy.{result.strategy.value}")
-    if result.monthly and result.plan.total_paid != 0:
+    if any(row.total > 0 for row in result.monthly):  # nothing paid: no bars to draw
         months = [row.due for row in result.monthly]
         series = [
             (names[d.id], [row.amounts[d.id] for row in result.monthly]) for d in result.debts
@@ -275,7 +280,7 @@ def several_charts(result: MultiPlanResult, outcomes: dict[Strategy, Outcome]) -
             note = t("report.chart.never")
             rows.append((name, Decimal(max(horizon, MAX_TERM + 1)), note))
         items.append(f"{name}: {note}")
-    if rows and result.plan.total_paid != 0:
+    if any(s.months is not None for s in result.compare):  # else every bar says never
         found.append(
             charts.bar_chart(
                 "chart-debt-free",
