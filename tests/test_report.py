@@ -348,6 +348,7 @@ def test_user_text_is_escaped(tmp_path: Path) -> None:
     for args in (
         ["--agent", HOSTILE, "--notes", HOSTILE + "\n第二行"],
         ["--offered", "</dd></dl><script>bad()</script>", "--ref", "<b>R-1</b>"],
+        ["--notes", "\u202eevil\u202c \x1b[31mred\x07"],
     ):
         result = invoke(
             "log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
@@ -369,6 +370,9 @@ def test_user_text_is_escaped(tmp_path: Path) -> None:
     assert "</dd></dl><script>bad()</script>" in body
     assert "<i>RCPT</i>" in body
     assert "&lt;script&gt;" in text  # escaped in the file, not dropped
+    # a bidi override cannot reorder what is shown, nor a terminal escape hide in the file
+    assert "\u202e" not in text and "\x1b" not in text and "\x07" not in text
+    assert "\\u202eevil\\u202c \\x1b[31mred\\x07" in body
 
 
 # --- the evidence timeline -----------------------------------------------------------------------
@@ -397,7 +401,7 @@ def test_timeline_holds_hashes_fingerprint_agreements_and_payments(tmp_path: Pat
     assert shown == hashes
     body = text_of(timeline)
     assert "call 2 客服" in body
-    assert "Agreement #1 with huabei" in body
+    assert "Agreement #1 with Huabei (Alipay)" in body
     assert "¥3,000.00 in 3 installments" in body and "paid ¥1,000.00, left ¥2,000.00" in body
     assert "ZFB-123" in body
 

@@ -69,7 +69,15 @@ def read_timeline() -> Timeline:
         problem = t("report.chain_broken", detail=detail)
     elif check.count:
         code = proof.fingerprint(check.count, check.head)
-    return Timeline(entries=entries, fingerprint=code, problem=problem, agreements=agreements)
+    from repaycli.catalog import load_catalogue
+    from repaycli.i18n import get_lang
+    from repaycli.paths import user_platforms_file
+
+    catalogue = load_catalogue(user_platforms_file())
+    names = {p.id: p.name(get_lang()) for p in catalogue.platforms}
+    return Timeline(
+        entries=entries, fingerprint=code, problem=problem, agreements=agreements, names=names
+    )
 
 
 def report(

@@ -53,6 +53,11 @@ class Timeline:
     fingerprint: str | None
     problem: str | None
     agreements: list[AgreementView]
+    #: Each platform id's name in the page's language (an id the catalogue lacks is shown as is).
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, platform: str) -> str:
+        return self.names.get(platform, platform)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from repaycli.i18n import t
 from repaycli.render.document import Bullets, Pairs, Para, Table
 from repaycli.render.plan import money
+from repaycli.render.safe import safe_text
 from repaycli.report.build import Report
 
 #: CSS font stacks: the CJK faces people have on Linux, macOS and Windows, then generic ones.
@@ -52,8 +54,17 @@ def _amounts(values: list[Decimal]) -> str:
     return " ".join(f"{v:.2f}" for v in values)
 
 
+def _shown(value: object) -> object:
+    """Every value the page shows: control characters and bidirectional overrides made visible
+    (as the terminal shows them: ``render.safe``), before autoescaping."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return safe_text(value, keep_newlines=True)
+    return value
+
+
 def environment() -> Environment:
     env = Environment(
+        finalize=_shown,
         loader=PackageLoader("repaycli.report", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
