@@ -17,11 +17,11 @@ from repaycli.core.card import CallCard, card_for_plan, cards_for_multi
 from repaycli.core.dates import add_months
 from repaycli.core.letter import MAX_PERIODS, LetterFacts, PauseRequest, proposed_from
 from repaycli.core.models import Ladder, PlanResult, Proposal, Reason
-from repaycli.core.money import ZERO, format_money
+from repaycli.core.money import ZERO
 from repaycli.core.multi import MultiPlanResult
 from repaycli.core.records import AgreementView, LogEntry
 from repaycli.core.schedules import MAX_TERM
-from repaycli.i18n import t
+from repaycli.i18n import get_lang, t
 from repaycli.render.document import Block, Document
 from repaycli.render.plan import describe, hardship_blocks, money, months_text, say_line
 from repaycli.report import charts
@@ -70,7 +70,6 @@ class Report:
     document: Document
     letters: list[Letter]
     timeline: Timeline | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _label(amount: Decimal) -> str:
@@ -344,13 +343,13 @@ def single_report(result: PlanResult, *, documents: list[str], timeline: Timelin
         documents=documents,
     )
     return Report(
-        lang=result.lang,
+        lang=get_lang(),
         title=t("report.title", what=debt.platform_name),
         subtitle=t("report.subtitle", date=result.as_of.isoformat()),
         cards=[card],
         charts=single_charts(result),
         document=plan_document(result),
-        letters=[_letter(facts, result.lang)],
+        letters=[_letter(facts, get_lang())],
         timeline=timeline,
     )
 
@@ -383,12 +382,12 @@ def several_report(
                 proposals=d.proposals,
                 documents=documents,
             ),
-            result.lang,
+            get_lang(),
         )
         for d in result.debts
     ]
     return Report(
-        lang=result.lang,
+        lang=get_lang(),
         title=t("report.title", what=count_text("debts", len(result.debts))),
         subtitle=t("report.subtitle", date=result.as_of.isoformat()),
         cards=cards,
@@ -397,7 +396,3 @@ def several_report(
         letters=letters,
         timeline=timeline,
     )
-
-
-def money_text(amount: Decimal) -> str:
-    return format_money(amount)
