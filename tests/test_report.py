@@ -537,3 +537,40 @@ def test_example_report_is_current(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     if os.environ.get("REPAYCLI_UPDATE_EXAMPLES"):
         EXAMPLE.write_text(made, encoding="utf-8")
     assert made == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_strategy_outcomes_are_the_plans_own() -> None:
+    """``core.multi.strategy_outcomes`` (the report's per-strategy lines) simulates what
+    ``build_multi_plan`` does, what-ifs included: same months, same payments."""
+    from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
+    from repaycli.cli.debts import load_debts
+    from repaycli.core.allocate import Strategy
+    from repaycli.core.models import Situation
+    from repaycli.core.multi import LimitChange, build_multi_plan, strategy_outcomes
+    from repaycli.render.plan import describe, money
+
+    loaded = load_debts(ROOT / "examples" / "debts.toml", load_catalogue())
+    situation = Situation(
+        today=date(2026, 11, 21), start=date(2026, 12, 21), income=Decimal(15000),
+        expenses=Decimal(8000), recovery=date(2027, 6, 1), income_after=Decimal(20000),
+    )  # fmt: skip
+    what_ifs = {
+        "extras": [(Decimal(5000), date(2027, 3, 1))],
+        "limit_change": LimitChange(amount=Decimal(2500), start=date(2027, 9, 1)),
+        "first": ["huabei"],
+    }
+    outcomes = strategy_outcomes(loaded.debts, situation, **what_ifs)  # type: ignore[arg-type]
+    for strategy in Strategy:
+        result = build_multi_plan(
+            loaded.debts, situation, lang="en", checklist=load_checklist(),
+            log_fields=load_log_fields(), describe=describe, money=money, strategy=strategy,
+            **what_ifs,  # type: ignore[arg-type]
+        )  # fmt: skip
+        outcome = outcomes[strategy]
+        assert {c.name: c.months for c in result.compare} == {
+            name: o.months for name, o in outcomes.items()
+        }
+        assert [row.due for row in result.monthly] == outcome.dues
+        for row in result.monthly:
+            for debt_id, amount in row.amounts.items():
+                assert outcome.payments[debt_id][row.month - 1] == amount
