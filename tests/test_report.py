@@ -574,3 +574,46 @@ def test_strategy_outcomes_are_the_plans_own() -> None:
         for row in result.monthly:
             for debt_id, amount in row.amounts.items():
                 assert outcome.payments[debt_id][row.month - 1] == amount
+
+
+def test_a_changed_log_is_shown_with_no_fingerprint(tmp_path: Path) -> None:
+    """A log that no longer holds up is still shown (it is the user's record), said so in
+    one line, and given no fingerprint: nothing vouches for it."""
+    import sqlite3
+
+    from repaycli.paths import db_path
+
+    for n in range(3):
+        result = invoke("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+                        "--outcome", "pending", "--notes", f"call {n}")  # fmt: skip
+        assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db_path())
+    conn.execute("DROP TRIGGER contacts_no_update")
+    conn.execute("UPDATE contacts SET notes = 'nothing happened' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    page = parse(report(tmp_path, *SINGLE, "--log"))
+    timeline = next(s for s in page.iter("section") if s.get("id") == "timeline")
+    problem = next(p for p in timeline.iter("p") if "problem" in (p.get("class") or ""))
+    assert text_of(problem) == (
+        "The log is not intact: entry #2 was changed after it was recorded: the log is not "
+        "intact. The entries are shown as stored; run 'repaycli log verify'."
+    )
+    assert not [p for p in timeline.iter("p") if p.get("class") == "fingerprint"]
+    assert "nothing happened" in text_of(timeline)
+
+
+def test_saved_plan_reported_in_the_other_language(tmp_path: Path) -> None:
+    assert invoke("plan", *SINGLE, env={"REPAYCLI_TODAY": TODAY}).exit_code == 0
+    out = tmp_path / "zh.html"
+    result = invoke("report", "-o", str(out), env={"REPAYCLI_TODAY": TODAY, "REPAYCLI_LANG": "zh"})
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("注意：已保存的方案是用另一种语言（en）生成的")
+    page = parse(out.read_text(encoding="utf-8"))
+    html = page if page.tag == "html" else page.find("html")
+    assert html is not None and html.get("lang") == "zh-CN"
+    letter = next(a for a in page.iter("article") if "letter" in (a.get("class") or ""))
+    assert "协商还款申请书" in text_of(letter)
+    card = next(a for a in page.iter("article") if a.get("class") == "card")
+    assert text_of(card.find("h3")) == "花呗"  # type: ignore[arg-type]
+    assert "客服电话" in text_of(card)

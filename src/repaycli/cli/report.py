@@ -27,6 +27,7 @@ def _saved_plan() -> PlanResult:
 
     from repaycli.core.models import PlanResult
     from repaycli.errors import Failure
+    from repaycli.i18n import get_lang
     from repaycli.lastplan import read_last_plan
     from repaycli.paths import last_plan_path
     from repaycli.safeload import read_text
@@ -42,9 +43,22 @@ def _saved_plan() -> PlanResult:
     # The JSON keeps two places ("50.00"); the wording shows the share as it was given (50%).
     budget = result.affordability
     share = Decimal(f"{budget.share_percent.normalize():f}")
-    return result.model_copy(
-        update={"affordability": budget.model_copy(update={"share_percent": share})}
-    )
+    update: dict[str, object] = {
+        "affordability": budget.model_copy(update={"share_percent": share})
+    }
+    if result.lang != get_lang():  # names in the page's language; the checklist stays as made
+        from repaycli.catalog import load_catalogue
+        from repaycli.i18n import t
+        from repaycli.paths import user_platforms_file
+
+        catalogue = load_catalogue(user_platforms_file())
+        known = {p.id: p.name(get_lang()) for p in catalogue.platforms}
+        update["debts"] = [
+            d.model_copy(update={"platform_name": known.get(d.platform, d.platform_name)})
+            for d in result.debts
+        ]
+        typer.echo(t("report.lang_differs", lang=result.lang), err=True)
+    return result.model_copy(update=update)
 
 
 def read_timeline() -> Timeline:
