@@ -126,7 +126,8 @@ def test_page_structure_one_debt(tmp_path: Path) -> None:
         title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
         assert title is not None and desc is not None
         assert text_of(title) and len(text_of(desc)) > 40
-        assert set(svg.get("aria-labelledby", "").split()) <= ids
+        assert svg.get("aria-labelledby") == title.get("id") and title.get("id") in ids
+        assert svg.get("aria-describedby") == desc.get("id") and desc.get("id") in ids
     # Tables: headers repeat on each printed page (thead), amounts right-aligned.
     for table in page.iter("table"):
         assert table.find("thead/tr/th") is not None
