@@ -29,6 +29,7 @@ COMMANDS = {
     "pay": "agreement",
     "offer": "offer",
     "letter": "letter",
+    "report": "report",
     "remind": "remind",
     "log": "log",
     "agreement": "agreement",

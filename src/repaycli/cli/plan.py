@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +24,10 @@ from repaycli.cli.common import (
 )
 from repaycli.errors import BadInput
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
+    from repaycli.core.allocate import Strategy
+    from repaycli.core.models import Debt, PlanResult, Situation
+    from repaycli.core.multi import LimitChange, MultiPlanResult
     from repaycli.render.document import Document
 
 T = TypeVar("T")
@@ -185,30 +189,17 @@ def plan(
     """
     command_lang(lang)
     output = choose_format(json_out, fmt)
-    from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
-    from repaycli.core.inputs import parse_int, parse_reason, parse_share
-    from repaycli.core.models import Debt, Situation
-    from repaycli.core.money import parse_amount
-    from repaycli.core.plan import build_plan
-    from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
-    from repaycli.i18n import get_lang
-    from repaycli.paths import user_platforms_file
-    from repaycli.render.plan import describe, money, walk_away_text
-
-    if debts is None:
-        several_only = {
+    check_flags(
+        debts,
+        several={
             "--strategy": strategy,
             "--order": order,
             "--extra": extra or None,
             "--limit-from": limit_from,
             "--compare": compare or None,
             "--details": details or None,
-        }
-        for flag, value in several_only.items():
-            if value is not None:
-                raise BadInput("debts.err.needs_debts", flag=flag)
-    else:
-        single = {
+        },
+        single={
             "--platform": platform,
             "--overdue": overdue,
             "--principal": principal,
@@ -218,13 +209,11 @@ def plan(
             "--annual-rate": annual_rate,
             "--penalty-rate": penalty_rate,
             "--cash": cash,
-        }
-        for flag, value in single.items():
-            if value is not None:
-                raise BadInput("debts.err.flag_conflict", flag=flag)
-        _plan_debts(
+        },
+    )
+    if debts is not None:
+        several = several_result(
             debts,
-            output=output,
             income=income,
             expenses=expenses,
             reason=reason,
@@ -236,11 +225,86 @@ def plan(
             order=order,
             extra=extra or [],
             limit_from=limit_from,
-            compare=compare,
-            details=details,
             no_input=no_input,
         )
+        from repaycli.render.multi import multi_document
+
+        _show(several, output, lambda: multi_document(several, details=details, compare=compare))
         return
+    result = single_result(
+        platform=platform,
+        overdue=overdue,
+        income=income,
+        expenses=expenses,
+        days_overdue=days_overdue,
+        cash=cash,
+        reason=reason,
+        recovery=recovery,
+        principal=principal,
+        interest=interest,
+        penalty=penalty,
+        income_after=income_after,
+        start=start,
+        annual_rate=annual_rate,
+        penalty_rate=penalty_rate,
+        limit_share=limit_share,
+        no_input=no_input,
+    )
+    from repaycli.render.json import to_json
+
+    if save:
+        _save(to_json(result))
+    from repaycli.render.plan import plan_document
+
+    _show(result, output, lambda: plan_document(result))
+
+
+def check_flags(
+    debts: Path | None, *, several: dict[str, object], single: dict[str, object]
+) -> None:
+    """Flags for several debts need ``--debts``; flags for one debt cannot go with it."""
+    if debts is None:
+        for flag, value in several.items():
+            if value is not None:
+                raise BadInput("debts.err.needs_debts", flag=flag)
+    else:
+        for flag, value in single.items():
+            if value is not None:
+                raise BadInput("debts.err.flag_conflict", flag=flag)
+
+
+def single_result(
+    *,
+    platform: str | None,
+    overdue: str | None,
+    income: str | None,
+    expenses: str | None,
+    days_overdue: str | None,
+    cash: str | None,
+    reason: str | None,
+    recovery: str | None,
+    principal: str | None,
+    interest: str | None,
+    penalty: str | None,
+    income_after: str | None,
+    start: str | None,
+    annual_rate: str | None,
+    penalty_rate: str | None,
+    limit_share: str | None,
+    no_input: bool,
+) -> PlanResult:
+    """The one-debt plan from the situation flags (asking for what is missing): the result
+    ``plan`` shows and ``report`` prints."""
+    from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
+    from repaycli.core.inputs import parse_int, parse_reason, parse_share
+    from repaycli.core.models import Debt, Situation
+    from repaycli.core.money import parse_amount
+    from repaycli.core.plan import build_plan
+    from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
+    from repaycli.i18n import get_lang
+    from repaycli.paths import user_platforms_file
+    from repaycli.render.plan import describe, money, walk_away_text
+
     day = today()
     catalogue = load_catalogue(user_platforms_file())
     interview = not no_input and None in (platform, overdue, income)
@@ -308,7 +372,7 @@ def plan(
         share_of_disposable=share or Decimal(50),
         share_of_income=share or Decimal(30),
     )
-    result = build_plan(
+    return build_plan(
         debt,
         situation,
         lang=get_lang(),
@@ -318,19 +382,44 @@ def plan(
         money=money,
         walk_away=walk_away_text,
     )
-    from repaycli.render.json import to_json
-
-    if save:
-        _save(to_json(result))
-    from repaycli.render.plan import plan_document
-
-    _show(result, output, lambda: plan_document(result))
 
 
-def _plan_debts(
+@dataclass(frozen=True)
+class SeveralDebts:
+    """A debts file and the flags, parsed: what ``build_multi_plan`` (and the report's
+    per-strategy charts) are given."""
+
+    debts: list[Debt]
+    situation: Situation
+    strategy: Strategy
+    first: list[str]
+    extras: list[tuple[Decimal, date]]
+    limit_change: LimitChange | None
+
+    def result(self) -> MultiPlanResult:
+        from repaycli.catalog import load_checklist, load_log_fields
+        from repaycli.core.multi import build_multi_plan
+        from repaycli.i18n import get_lang
+        from repaycli.render.plan import describe, money
+
+        return build_multi_plan(
+            self.debts,
+            self.situation,
+            lang=get_lang(),
+            checklist=load_checklist(),
+            log_fields=load_log_fields(),
+            describe=describe,
+            money=money,
+            strategy=self.strategy,
+            first=self.first,
+            extras=self.extras,
+            limit_change=self.limit_change,
+        )
+
+
+def several_result(
     path: Path,
     *,
-    output: OutputFormat,
     income: str | None,
     expenses: str | None,
     reason: str | None,
@@ -342,24 +431,53 @@ def _plan_debts(
     order: str | None,
     extra: list[str],
     limit_from: str | None,
-    compare: bool,
-    details: bool,
     no_input: bool,
-) -> None:
-    """``plan --debts FILE``: several debts sharing one affordability limit. Flags override the
-    file's income, expenses, share and reason. Not saved for ``offer``/``letter``, which work on
-    one debt."""
-    from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
+) -> MultiPlanResult:
+    """``plan --debts FILE``: several debts sharing one affordability limit."""
+    return several_debts(
+        path,
+        income=income,
+        expenses=expenses,
+        reason=reason,
+        recovery=recovery,
+        income_after=income_after,
+        start=start,
+        limit_share=limit_share,
+        strategy=strategy,
+        order=order,
+        extra=extra,
+        limit_from=limit_from,
+        no_input=no_input,
+    ).result()
+
+
+def several_debts(
+    path: Path,
+    *,
+    income: str | None,
+    expenses: str | None,
+    reason: str | None,
+    recovery: str | None,
+    income_after: str | None,
+    start: str | None,
+    limit_share: str | None,
+    strategy: str | None,
+    order: str | None,
+    extra: list[str],
+    limit_from: str | None,
+    no_input: bool,
+) -> SeveralDebts:
+    """The debts file and flags, parsed. Flags override the file's income, expenses, share and
+    reason. Not saved for ``offer``/``letter``, which work on one debt."""
+    from repaycli.catalog import load_catalogue
     from repaycli.cli.debts import load_debts
     from repaycli.core.allocate import Strategy
     from repaycli.core.inputs import parse_reason, parse_share
     from repaycli.core.models import Situation
     from repaycli.core.money import parse_amount
-    from repaycli.core.multi import LimitChange, build_multi_plan
+    from repaycli.core.multi import LimitChange
     from repaycli.i18n import LANGUAGES as LANGS
-    from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
-    from repaycli.render.plan import describe, money
 
     chosen = Strategy.PRORATA
     if strategy is not None:
@@ -406,22 +524,14 @@ def _plan_debts(
         share_of_disposable=share or Decimal(50),
         share_of_income=share or Decimal(30),
     )
-    result = build_multi_plan(
-        loaded.debts,
-        situation,
-        lang=get_lang(),
-        checklist=load_checklist(),
-        log_fields=load_log_fields(),
-        describe=describe,
-        money=money,
+    return SeveralDebts(
+        debts=loaded.debts,
+        situation=situation,
         strategy=chosen,
         first=first,
         extras=extras,
         limit_change=change,
     )
-    from repaycli.render.multi import multi_document
-
-    _show(result, output, lambda: multi_document(result, details=details, compare=compare))
 
 
 def _amount_at(

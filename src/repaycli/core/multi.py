@@ -467,3 +467,30 @@ def build_multi_plan(
         hardship=hardship,
         log_template=LogTemplate(fields=list(log_fields)),
     )
+
+
+def strategy_outcomes(
+    debts: Sequence[Debt],
+    situation: Situation,
+    *,
+    first: Sequence[str] = (),
+    extras: Sequence[tuple[Decimal, date]] = (),
+    limit_change: LimitChange | None = None,
+) -> dict[Strategy, Outcome]:
+    """Each strategy's month-by-month allocation, with the what-ifs, as ``build_multi_plan``
+    simulates them (the report draws each one's balance over time)."""
+    shared = affordability(situation)
+    accounts = accounts_of(debts, debt_ids(debts))
+    _, by_month = extras_by_month(extras, situation.start)
+    scenario = Scenario(extras=by_month, limit_change=limit_change)
+    return {
+        name: simulate(
+            accounts,
+            name,
+            start=situation.start,
+            limit_on=scenario.limit_on(shared),
+            extras=scenario.extras,
+            first=first,
+        )
+        for name in Strategy
+    }

@@ -1,0 +1,306 @@
+"""``repaycli report``: the printable negotiation pack, one self-contained HTML file.
+
+It reads the saved plan, or takes the same situation flags and ``--debts FILE`` as ``plan``
+(and works the plan out with ``plan``'s own functions); ``--log`` adds the evidence timeline.
+Jinja2 is imported here only, when the command runs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from repaycli.cli.common import LangOption, NoInputOption, command_lang, today, write_out
+from repaycli.errors import BadInput
+
+if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
+    from repaycli.core.models import PlanResult
+    from repaycli.report.build import Report, Timeline
+
+
+def _saved_plan() -> PlanResult:
+    """The plan ``repaycli plan`` saved last, whole: the report shows what the user saw."""
+    from pydantic import ValidationError
+
+    from repaycli.core.models import PlanResult
+    from repaycli.errors import Failure
+    from repaycli.i18n import get_lang
+    from repaycli.lastplan import read_last_plan
+    from repaycli.paths import last_plan_path
+    from repaycli.safeload import read_text
+
+    path = last_plan_path()
+    if read_last_plan(path) is None:  # missing; unreadable or newer: its own error line
+        raise BadInput("report.err.no_plan")
+    try:
+        result = PlanResult.model_validate_json(read_text(path, limit=64 * 1024 * 1024))
+    except (OSError, ValueError, ValidationError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Failure("report.err.saved_shape", path=str(path), detail=detail) from exc
+    # The JSON keeps two places ("50.00"); the wording shows the share as it was given (50%).
+    budget = result.affordability
+    share = Decimal(f"{budget.share_percent.normalize():f}")
+    update: dict[str, object] = {
+        "affordability": budget.model_copy(update={"share_percent": share})
+    }
+    if result.lang != get_lang():  # names in the page's language; the checklist stays as made
+        from repaycli.catalog import load_catalogue
+        from repaycli.i18n import t
+        from repaycli.paths import user_platforms_file
+
+        catalogue = load_catalogue(user_platforms_file())
+        known = {p.id: p.name(get_lang()) for p in catalogue.platforms}
+        update["debts"] = [
+            d.model_copy(update={"platform_name": known.get(d.platform, d.platform_name)})
+            for d in result.debts
+        ]
+        typer.echo(t("report.lang_differs", lang=result.lang), err=True)
+    return result.model_copy(update=update)
+
+
+def read_timeline() -> Timeline:
+    """The log as evidence: every entry in the order written, the fingerprint ``log
+    fingerprint`` gives (only for an intact log), the agreements and their payments."""
+    from repaycli import store
+    from repaycli.cli.common import have_database
+    from repaycli.core import proof
+    from repaycli.i18n import t
+    from repaycli.report.build import Timeline
+
+    if not have_database():
+        return Timeline(entries=[], fingerprint=None, problem=None, agreements=[])
+    with store.opened(read_only=True) as conn:
+        check = store.verify_log(conn)
+        entries = store.all_contacts(conn)
+        agreements = store.list_agreements(conn, today=today())
+    problem = None
+    code = None
+    if not check.intact:
+        detail = t(f"log.verify_{check.problem}", id=check.entry_id)
+        problem = t("report.chain_broken", detail=detail)
+    elif check.count:
+        code = proof.fingerprint(check.count, check.head)
+    from repaycli.catalog import load_catalogue
+    from repaycli.i18n import get_lang
+    from repaycli.paths import user_platforms_file
+
+    catalogue = load_catalogue(user_platforms_file())
+    names = {p.id: p.name(get_lang()) for p in catalogue.platforms}
+    return Timeline(
+        entries=entries, fingerprint=code, problem=problem, agreements=agreements, names=names
+    )
+
+
+def report(
+    *,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the page to this file ('-': standard output)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing --output file.")
+    ] = False,
+    log: Annotated[
+        bool,
+        typer.Option("--log", help="Add the evidence timeline: contacts, hashes, fingerprint."),
+    ] = False,
+    platform: Annotated[
+        str | None, typer.Option("--platform", "-p", help="Platform id or name (花呗, huabei…).")
+    ] = None,
+    overdue: Annotated[
+        str | None, typer.Option("--overdue", help="Overdue amount: 8000, ¥8,000.50, 1.2万.")
+    ] = None,
+    income: Annotated[
+        str | None, typer.Option("--income", help="Monthly income (0 is fine).")
+    ] = None,
+    expenses: Annotated[
+        str | None, typer.Option("--expenses", help="Essential monthly expenses.")
+    ] = None,
+    days_overdue: Annotated[
+        str | None, typer.Option("--days-overdue", help="Days overdue so far.")
+    ] = None,
+    cash: Annotated[str | None, typer.Option("--cash", help="Cash you could pay now.")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Hardship: medical, unemployment, income_drop, family_emergency, "
+            "business_failure, oversight, other.",
+        ),
+    ] = None,
+    recovery: Annotated[
+        str | None, typer.Option("--recovery", help="Expected recovery date (2027-03-01, +3m).")
+    ] = None,
+    principal: Annotated[
+        str | None, typer.Option("--principal", help="Principal part of the overdue amount.")
+    ] = None,
+    interest: Annotated[
+        str | None, typer.Option("--interest", help="Interest due, as the app shows it.")
+    ] = None,
+    penalty: Annotated[
+        str | None, typer.Option("--penalty", help="Penalty and fees, as the app shows it.")
+    ] = None,
+    income_after: Annotated[
+        str | None,
+        typer.Option("--income-after", help="Monthly income from the recovery date on."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First due date (default: one month from today).")
+    ] = None,
+    annual_rate: Annotated[
+        str | None, typer.Option("--annual-rate", help="Contract rate: 12%, 0.12, 1%/month.")
+    ] = None,
+    penalty_rate: Annotated[
+        str | None, typer.Option("--penalty-rate", help="Penalty rate: 0.05%/day, 18%/year.")
+    ] = None,
+    limit_share: Annotated[
+        str | None,
+        typer.Option("--limit-share", help="Share of disposable income you can pay (50%)."),
+    ] = None,
+    debts: Annotated[
+        Path | None,
+        typer.Option("--debts", help="TOML file listing several debts (see examples/debts.toml)."),
+    ] = None,
+    strategy: Annotated[
+        str | None,
+        typer.Option("--strategy", help="With --debts: prorata, avalanche, snowball, priority."),
+    ] = None,
+    extra: Annotated[
+        list[str] | None,
+        typer.Option("--extra", help="With --debts: a one-off payment AMOUNT@DATE; repeatable."),
+    ] = None,
+    limit_from: Annotated[
+        str | None,
+        typer.Option(
+            "--limit-from", help="With --debts: the monthly limit from a date, AMOUNT@DATE."
+        ),
+    ] = None,
+    order: Annotated[
+        str | None,
+        typer.Option("--order", help="With --debts: debt ids to put first, e.g. huabei,zhaohang."),
+    ] = None,
+    no_input: NoInputOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Write the negotiation pack: a printable HTML page (A4) with the call cards, the budget,
+    charts, the schedules and the letter — and with --log the evidence timeline.
+
+    Without situation flags or --debts it uses the plan 'repaycli plan' saved last.
+    """
+    command_lang(lang)
+    if output is None:
+        raise BadInput("report.err.no_output")
+    to_stdout = str(output) == "-"
+    if not to_stdout:
+        from repaycli.files import check_target
+
+        check_target(output, force=force)  # before any work: a refusal costs nothing
+    from repaycli.cli import plan as plan_cli
+
+    plan_cli.check_flags(
+        debts,
+        several={
+            "--strategy": strategy,
+            "--order": order,
+            "--extra": extra or None,
+            "--limit-from": limit_from,
+        },
+        single={
+            "--platform": platform,
+            "--overdue": overdue,
+            "--principal": principal,
+            "--interest": interest,
+            "--penalty": penalty,
+            "--days-overdue": days_overdue,
+            "--annual-rate": annual_rate,
+            "--penalty-rate": penalty_rate,
+            "--cash": cash,
+        },
+    )
+    from repaycli.catalog import load_checklist
+    from repaycli.core.checklist import documents_for
+    from repaycli.i18n import get_lang
+    from repaycli.report import build
+
+    timeline = read_timeline() if log else None
+    situation_given = any(
+        value is not None
+        for value in (
+            platform, overdue, income, expenses, days_overdue, cash, reason, recovery,
+            principal, interest, penalty, income_after, start, annual_rate, penalty_rate,
+            limit_share,
+        )
+    )  # fmt: skip
+    page: Report
+    if debts is not None:
+        from repaycli.core.multi import strategy_outcomes
+
+        several = plan_cli.several_debts(
+            debts,
+            income=income,
+            expenses=expenses,
+            reason=reason,
+            recovery=recovery,
+            income_after=income_after,
+            start=start,
+            limit_share=limit_share,
+            strategy=strategy,
+            order=order,
+            extra=extra or [],
+            limit_from=limit_from,
+            no_input=no_input,
+        )
+        result = several.result()
+        outcomes = strategy_outcomes(
+            several.debts,
+            several.situation,
+            first=several.first,
+            extras=several.extras,
+            limit_change=several.limit_change,
+        )
+        documents = documents_for(load_checklist(), result.reason, get_lang())
+        page = build.several_report(result, outcomes, documents=documents, timeline=timeline)
+    else:
+        if situation_given:
+            single = plan_cli.single_result(
+                platform=platform,
+                overdue=overdue,
+                income=income,
+                expenses=expenses,
+                days_overdue=days_overdue,
+                cash=cash,
+                reason=reason,
+                recovery=recovery,
+                principal=principal,
+                interest=interest,
+                penalty=penalty,
+                income_after=income_after,
+                start=start,
+                annual_rate=annual_rate,
+                penalty_rate=penalty_rate,
+                limit_share=limit_share,
+                no_input=no_input,
+            )
+        else:
+            single = _saved_plan()
+        documents = documents_for(load_checklist(), single.reason, get_lang())
+        page = build.single_report(single, documents=documents, timeline=timeline)
+    from repaycli.report.page import render_page
+
+    html = render_page(page)
+    if to_stdout:
+        write_out(html)
+        return
+    from repaycli.files import write_private
+    from repaycli.i18n import t
+    from repaycli.render.safe import safe_text
+
+    write_private(output, html.encode("utf-8"), mode=0o600)  # holds debts and income
+    typer.echo(t("report.written", path=safe_text(str(output))), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

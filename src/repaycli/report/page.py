@@ -1,0 +1,82 @@
+"""The report as one self-contained HTML page: the Jinja2 templates in ``templates/`` filled
+from a ``build.Report``. Every value is autoescaped (text a user typed is shown, never run);
+the style sheet is inlined and the charts are inline SVG, so the file needs nothing else — no
+script, no web font, no network."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from repaycli.i18n import t
+from repaycli.render.document import Bullets, Pairs, Para, Table
+from repaycli.render.plan import money
+from repaycli.render.safe import safe_text
+from repaycli.report.build import Report
+
+#: CSS font stacks: the CJK faces people have on Linux, macOS and Windows, then generic ones.
+SANS = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+    '"Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans", '
+    '"DejaVu Sans", Arial, sans-serif'
+)
+SERIF = (
+    '"Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", SimSun, "Noto Serif", '
+    '"DejaVu Serif", serif'
+)
+MONO = '"DejaVu Sans Mono", "Noto Sans Mono CJK SC", Menlo, Consolas, monospace'
+
+
+def _kind(block: object) -> str:
+    if isinstance(block, Para):
+        return "para"
+    if isinstance(block, Bullets):
+        return "bullets"
+    if isinstance(block, Pairs):
+        return "pairs"
+    if isinstance(block, Table):
+        return "table"
+    raise TypeError(f"unknown block {block!r}")  # pragma: no cover - Block is closed
+
+
+def _num(value: float) -> str:
+    """A coordinate for SVG: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _points(points: list[tuple[float, float]]) -> str:
+    return " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
+
+
+def _amounts(values: list[Decimal]) -> str:
+    return " ".join(f"{v:.2f}" for v in values)
+
+
+def _shown(value: object) -> object:
+    """Every value the page shows: control characters and bidirectional overrides made visible
+    (as the terminal shows them: ``render.safe``), before autoescaping."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return safe_text(value, keep_newlines=True)
+    return value
+
+
+def environment() -> Environment:
+    env = Environment(
+        finalize=_shown,
+        loader=PackageLoader("repaycli.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(t=t, money=money, kind=_kind, SANS=SANS, SERIF=SERIF, MONO=MONO)
+    env.filters.update(num=_num, points=_points, amounts=_amounts)
+    return env
+
+
+def render_page(report: Report) -> str:
+    """The finished HTML page."""
+    return environment().get_template("report.html").render(r=report)
