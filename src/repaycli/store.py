@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -525,22 +526,34 @@ def migrate(
     return applied
 
 
-def backup(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of the whole database (``VACUUM INTO``), private to the user.
+#: A backup's temporary file: ``.<name>.<random>.partial`` beside the target (``backup``;
+#: ``tempfile.mkstemp`` draws 8 characters from lower-case letters, digits and ``_``).
+_PARTIAL_SUFFIX = ".partial"
+_PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> int:
+    """A consistent copy of the whole database (``VACUUM INTO``), private to the user; returns
+    how many copies left by killed backups were removed first.
 
     The copy is written to a hidden temporary file beside ``target`` and linked to its name only
     when complete (``os.link`` never replaces a file), so a backup killed half-way leaves no
-    broken file under the name — nothing that blocks the next backup."""
+    broken file under the name. The temporary file is held under an exclusive ``flock`` while it
+    is written; one that nobody holds was left by a backup killed before it could remove it
+    (SIGKILL runs no clean-up), and the next backup into that folder removes it."""
     if os.path.lexists(target):
         raise BadInput("err.backup_exists", path=str(target))
+    import fcntl
     import tempfile
 
+    removed = _remove_stale_partials(target.parent)
     tmp: str | None = None
+    fd: int | None = None
     try:
         fd, tmp = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".partial"
+            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=_PARTIAL_SUFFIX
         )
-        os.close(fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # "being written": not a leftover to clean
         conn.execute("VACUUM INTO ?", (tmp,))
         os.link(tmp, target)
     except FileExistsError:
@@ -552,6 +565,44 @@ def backup(conn: sqlite3.Connection, target: Path) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+        if fd is not None:
+            os.close(fd)
+    return removed
+
+
+def _remove_stale_partials(folder: Path) -> int:
+    """Remove the temporary copies killed backups left in ``folder``: hidden ``….partial``
+    files that no running backup holds locked and that are empty or a repaycli database (a
+    copy half-written holds the user's log: it must not linger). Returns how many."""
+    import fcntl
+
+    removed = 0
+    try:
+        names = [n for n in os.listdir(folder) if _PARTIAL_NAME.match(n)]
+    except OSError:
+        return 0
+    for name in names:
+        path = folder / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a backup running now is writing it
+            header = os.pread(fd, len(_MAGIC), 0)
+            if not header or header == _MAGIC:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed
 
 
 # --- the call log -----------------------------------------------------------------------------
