@@ -12,7 +12,7 @@ from collections.abc import Callable
 from repaycli.core.evidence_letters import EvidenceLetter
 from repaycli.core.records import LogEntry
 from repaycli.i18n import t
-from repaycli.render.log import field_value, platform_name, when
+from repaycli.render.log import channel_text, field_value, platform_name, when
 from repaycli.render.safe import markdown_text, safe_text
 
 #: The fields quoted for each contact in the timeline (when given).
@@ -63,6 +63,18 @@ def compose(letter: EvidenceLetter, *, markdown: bool = True) -> str:
             ]
         else:
             lines.append(t("eletter.after_agreement_none", id=letter.agreed.id))
+    if letter.collection and kind != "dispute":
+        lines += heading(t("eletter.collection_after"))
+        lines.append(t("eletter.collection_after_intro"))
+        lines.append("")
+        for flag in letter.collection:
+            since = (
+                t("eletter.collection_since_entry", id=flag.agreed_entry)
+                if flag.agreed_entry is not None
+                else t("eletter.collection_since_agreement", id=flag.agreement_id)
+            )
+            lines.append(f"- #{flag.entry_id} {when(flag.at)}{since}")
+            lines.append(f"  - {t('eletter.hash')}: {flag.hash}")
     lines += heading(t("eletter.asks"))
     lines.append(t(f"eletter.{kind}.asks"))
     lines += heading(t("eletter.evidence"))
@@ -80,9 +92,9 @@ def _field(entry: LogEntry, name: str) -> str:
 
 
 def _contact(entry: LogEntry, text: Callable[[str], str]) -> list[str]:
-    head = " — ".join(
-        [when(entry.at), _field(entry, "channel"), _field(entry, "outcome")]
-    )
+    marked = {"channel": entry.channel, "collection": entry.collection}
+    channel = channel_text(marked, platform_name)
+    head = " — ".join([when(entry.at), channel, _field(entry, "outcome")])
     lines = [f"- #{entry.id} {head}"]
     for name in QUOTED:
         value = getattr(entry, name)
