@@ -116,7 +116,7 @@ def test_collection_is_asked_for_in_both_languages_and_reasked() -> None:
     answers = "\nhuabei\nphone\n是\n" + "\n" * 5 + "pending\n" + "\n" * 5
     result = invoke("--lang", "zh", "log", "add", input=answers)
     assert result.exit_code == 0, result.output
-    assert "催收：是出借方或其委托的机构来催收吗？" in result.output
+    assert "是否为催收（对方联系我催收） [no/yes] [no]" in result.output
     answers = "\nhuabei\nphone\n\n" + "\n" * 5 + "pending\n" + "\n" * 5  # Enter: no
     assert invoke("log", "add", input=answers).exit_code == 0
     shown = [json.loads(invoke("log", "show", str(n), "--json").stdout) for n in (1, 2, 3)]
