@@ -454,3 +454,16 @@ def test_a_database_of_the_previous_schema_migrates_and_keeps_verifying() -> Non
     assert run("log", "verify", "--fingerprint", new_code).returncode == 0
     data = json.loads(run("remind", "--json").stdout)
     assert [c["entry_id"] for c in data["collection_after_agreement"]] == [2]
+
+
+def test_verify_of_a_log_without_events_does_not_also_say_there_is_nothing() -> None:
+    """Before: 'The log is intact: 1 entries …' followed by 'There is nothing to verify: no log
+    entries yet.' when no agreement, payment or closure had been recorded."""
+    add_entry()
+    result = run("log", "verify")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stdout.startswith("The log is intact: 1 entries, last hash ")
+    empty = run("log", "verify", env={"REPAYCLI_HOME": str(_db().parent.parent / "none")})
+    nothing = "There is nothing to verify: no log entries yet.\n"
+    assert (empty.returncode, empty.stdout) == (0, nothing)
