@@ -415,6 +415,10 @@ def test_a_redacted_export_hides_a_number_in_an_event_and_still_verifies(tmp_pat
     assert document["events_head"] is None and document["fingerprint"] is None
     result = invoke("log", "verify", "--export", str(target))
     assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].endswith(
+        " 1 of its events are shown redacted without their hashes (masking changed them), so"
+        " they could not be checked. It matches the log."
+    )
 
 
 def test_a_database_of_the_previous_schema_migrates_and_keeps_verifying() -> None:

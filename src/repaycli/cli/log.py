@@ -793,6 +793,8 @@ def _export_ok(found: Any) -> str:
     text = t("evidence.export_ok", count=found.count)
     if found.events:
         text += " " + t("evidence.export_events_ok", count=found.events)
+    if found.events_unverified:
+        text += " " + t("evidence.export_events_unverified", count=found.events_unverified)
     if found.log_count is not None:
         if found.log_count == found.count:
             text += " " + t("evidence.export_whole_log")

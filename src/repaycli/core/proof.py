@@ -308,6 +308,8 @@ class ExportCheck:
     unverified: int = 0
     #: Events the export holds (``None``: an export from before events were carried).
     events: int | None = None
+    #: Events a redacted export could show only masked, without hashes.
+    events_unverified: int = 0
 
     @property
     def intact(self) -> bool:
@@ -364,6 +366,7 @@ def check_export(
         events = _events_of(document)
         ok = replace(ok, events=len(events))
         chained = evidence.verify_events_chain(events)
+        ok = replace(ok, events_unverified=chained.unverified)
         if not chained.intact:
             return found(chained.problem or "event_changed", entry_id=chained.event_id)
         said = document.get("events_count")
