@@ -41,10 +41,11 @@ def test_complaint_timeline_and_hashes_are_confirmed_by_log_verify(tmp_path: Pat
     for entry_id, digest in cited.items():
         shown = json.loads(run_in_process("log", "show", entry_id, "--json")[1])["entry"]
         assert shown["hash"] == digest
-    (code,) = re.findall(r"`(\d+-[0-9a-f]{4}(?:-[0-9a-f]{4}){4})`", letter)
+    (code,) = re.findall(r"`(\d+-\d+-[0-9a-f]{4}(?:-[0-9a-f]{4}){4})`", letter)
     checked = run_in_process("log", "verify", "--fingerprint", code)
     assert checked[0] == 0 and checked[1].splitlines()[-1] == (
-        "The log as fingerprinted (3 entries) is still inside today's log (3 entries), unchanged."
+        "The evidence as fingerprinted (3 log entries, 0 events) is still inside today's"
+        " (3 entries, 0 events), unchanged."
     )
     # Contact #3 came after the agreement in #2: the letter says so.
     assert "An agreement was reached in contact #2 (5 November 2026, 10:00)" in letter

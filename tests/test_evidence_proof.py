@@ -294,8 +294,10 @@ def test_export_is_checked_against_the_log_as_a_prefix(
     code, out, err = verify_export(path)
     assert code == 0, err
     assert out.splitlines()[-1] == (
-        "The export is intact: 7 entries; its count, head and seal check out. It matches the"
-        " first 7 of the log's 8 entries (the others were written after it)."
+        "The export is intact: 7 entries; its count, head and seal check out. Its 1 events"
+        " (agreements, payments, closures, offer checks, voids) form an intact chain, and its"
+        " fingerprint covers both. It matches the first 7 of the log's 8 entries (the others"
+        " were written after it)."
     )
     assert out.startswith("The log is intact: 8 entries, last hash ")
     # The database rewritten from entry 5 on, consistently (chain intact): the export names 5.
@@ -352,13 +354,15 @@ def test_fingerprint_then_verify_it_later() -> None:
     assert code == 0, err
     body = json.loads(out)
     code = body["fingerprint"]
-    assert re.fullmatch(r"2-[0-9a-f]{4}(-[0-9a-f]{4}){4}", code)
-    assert body["head_hash"].startswith(code[2:].replace("-", ""))
+    assert re.fullmatch(r"2-0-[0-9a-f]{4}(-[0-9a-f]{4}){4}", code)
+    bound = proof.bound_head(body["head_hash"], 0, "0" * 64)  # no events yet
+    assert bound.startswith(code[4:].replace("-", ""))
     add_entry("--notes", "third")
     result = run_in_process("log", "verify", "--fingerprint", code.upper().replace("-", " ", 1))
     assert result[0] == 0, result[2]
     assert result[1].splitlines()[-1] == (
-        "The log as fingerprinted (2 entries) is still inside today's log (3 entries), unchanged."
+        "The evidence as fingerprinted (2 log entries, 0 events) is still inside today's"
+        " (3 entries, 0 events), unchanged."
     )
     # Rewritten from entry 2 with every hash recomputed: the log alone looks intact, the
     # fingerprint kept elsewhere does not match.
@@ -367,7 +371,8 @@ def test_fingerprint_then_verify_it_later() -> None:
     assert run_in_process("log", "verify", "--fingerprint", code) == (
         1,
         "",
-        "Error: entry #2 is no longer the one this fingerprint was taken of: the log was changed\n",
+        "Error: the log's first 2 entries or its first 0 events are no longer the ones this"
+        " fingerprint was taken of: the evidence was changed\n",
     )
     assert run_in_process("log", "verify", "--fingerprint", "9-" + code[2:]) == (
         1,
@@ -385,7 +390,7 @@ def test_fingerprint_errors() -> None:
     assert run_in_process("log", "verify", "--fingerprint", "x" * 10_000) == (
         2,
         "",
-        "Error: '" + "x" * 40 + "' is not a fingerprint; it looks like 7-3f2a-9c1b-77d0-e5a4-b3c1"
+        "Error: '" + "x" * 40 + "' is not a fingerprint; it looks like 7-4-3f2a-9c1b-77d0-e5a4-b3c1"
         " (printed by 'repaycli log fingerprint')\n",
     )
 
@@ -395,7 +400,7 @@ def test_fingerprint_real_subprocess_in_chinese() -> None:
     result = run("log", "fingerprint", "--lang", "zh")
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
-    assert first.startswith("记录指纹（1 条记录）：1-")
+    assert first.startswith("全部证据的指纹（1 条日志记录，0 条协议、还款、跟进关闭、方案核算和作废记录）：1-0-")
     code = first.rsplit("：", 1)[1]
     checked = run("log", "verify", "--fingerprint", code)
     assert checked.returncode == 0 and "unchanged" in checked.stdout

@@ -51,8 +51,8 @@ def test_add_with_flags_prints_the_id_and_json_shape() -> None:
         [
             "id", "recorded_at", "at", "platform", "channel", "number", "agent", "ref", "asked",
             "offered", "outcome", "agreed_terms", "confirmation", "follow_up",
-            "follow_up_action", "notes", "attachments", "corrects", "corrected_by",
-            "follow_up_done_at", "prev_hash", "hash",
+            "follow_up_action", "notes", "attachments", "corrects", "collection",
+            "corrected_by", "follow_up_done_at", "prev_hash", "hash",
         ]
     )  # fmt: skip
     assert entry["id"] == 2 and entry["agent"] == "工号 1234"
@@ -214,10 +214,11 @@ def test_export_json_markdown_redact_and_file(tmp_path: Path) -> None:
     code, out, _ = run("log", "export", "--format", "json")
     data = json.loads(out)
     assert sorted(data) == [
-        "count", "entries", "exported_at", "fingerprint", "head_hash", "intact", "redacted",
-        "schema_version", "seal", "unverifiable",
+        "count", "entries", "events", "events_count", "events_head", "exported_at",
+        "fingerprint", "head_hash", "intact", "redacted", "schema_version", "seal",
+        "unverifiable",
     ]  # fmt: skip
-    assert data["count"] == 2 and data["schema_version"] == 2
+    assert data["count"] == 2 and data["schema_version"] == 3
     assert data["intact"] is True and data["head_hash"] == data["entries"][-1]["hash"]
     assert verify_chain(data["entries"]).intact  # anyone can recompute the chain from a copy
     code, out, _ = run("log", "export", "--format", "markdown", "--redact")

@@ -291,6 +291,7 @@ def test_json_shape(leap: Path) -> None:
         "upcoming",
         "overdue_amount",
         "upcoming_amount",
+        "collection_after_agreement",
     ]
     assert data["schema_version"] == 1
     assert (data["as_of"], data["days"], data["until"]) == ("2028-03-01", 3, "2028-03-04")

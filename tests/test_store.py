@@ -48,6 +48,7 @@ def contact(**over: object) -> store.NewContact:
 
 FINAL_OBJECTS = [
     ("index", "contacts_at"),
+    ("index", "contacts_collection"),
     ("index", "contacts_follow_up"),
     ("index", "contacts_platform_at"),
     ("index", "installments_unpaid_due"),
@@ -88,7 +89,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 6
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 7
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -101,6 +102,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m004_salted_commitments",
         "m005_voids",
         "m006_evidence_events",
+        "m007_collection_marker",
     ]
     assert store.migrate(conn) == []
     conn.close()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from repaycli.core import evidence, ledger
-from repaycli.core.due import DueInstallment, OpenFollowUp
+from repaycli.core.due import CollectionAfterAgreement, DueInstallment, OpenFollowUp
 from repaycli.core.money import from_fen
 from repaycli.errors import BadInput, Failure
 
@@ -224,6 +225,17 @@ BEGIN SELECT RAISE(ABORT, 'the evidence events are append-only'); END"""
         _append_event(conn, kind, ref, body, recorded_at)
 
 
+def _m007_collection_marker(conn: sqlite3.Connection) -> None:
+    """A contact can be logged as collection (by the lender or its agent, incoming): ``1`` in
+    ``collection``, committed in the entry's hash (``core.evidence.COLLECTION_FIELDS``); ``NULL``
+    for every other entry, so entries written before keep their hashes."""
+    conn.execute("ALTER TABLE contacts ADD COLUMN collection INTEGER")
+    # ``remind`` asks on every run; most logs hold none, so this index is all it reads.
+    conn.execute(
+        "CREATE INDEX contacts_collection ON contacts(at_utc) WHERE collection IS NOT NULL"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
     _m002_reminders,
@@ -231,6 +243,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m004_salted_commitments,
     _m005_voids,
     _m006_evidence_events,
+    _m007_collection_marker,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -525,22 +538,34 @@ def migrate(
     return applied
 
 
-def backup(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of the whole database (``VACUUM INTO``), private to the user.
+#: A backup's temporary file: ``.<name>.<random>.partial`` beside the target (``backup``;
+#: ``tempfile.mkstemp`` draws 8 characters from lower-case letters, digits and ``_``).
+_PARTIAL_SUFFIX = ".partial"
+_PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> int:
+    """A consistent copy of the whole database (``VACUUM INTO``), private to the user; returns
+    how many copies left by killed backups were removed first.
 
     The copy is written to a hidden temporary file beside ``target`` and linked to its name only
     when complete (``os.link`` never replaces a file), so a backup killed half-way leaves no
-    broken file under the name — nothing that blocks the next backup."""
+    broken file under the name. The temporary file is held under an exclusive ``flock`` while it
+    is written; one that nobody holds was left by a backup killed before it could remove it
+    (SIGKILL runs no clean-up), and the next backup into that folder removes it."""
     if os.path.lexists(target):
         raise BadInput("err.backup_exists", path=str(target))
+    import fcntl
     import tempfile
 
+    removed = _remove_stale_partials(target.parent)
     tmp: str | None = None
+    fd: int | None = None
     try:
         fd, tmp = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".partial"
+            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=_PARTIAL_SUFFIX
         )
-        os.close(fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # "being written": not a leftover to clean
         conn.execute("VACUUM INTO ?", (tmp,))
         os.link(tmp, target)
     except FileExistsError:
@@ -552,6 +577,44 @@ def backup(conn: sqlite3.Connection, target: Path) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+        if fd is not None:
+            os.close(fd)
+    return removed
+
+
+def _remove_stale_partials(folder: Path) -> int:
+    """Remove the temporary copies killed backups left in ``folder``: hidden ``….partial``
+    files that no running backup holds locked and that are empty or a repaycli database (a
+    copy half-written holds the user's log: it must not linger). Returns how many."""
+    import fcntl
+
+    removed = 0
+    try:
+        names = [n for n in os.listdir(folder) if _PARTIAL_NAME.match(n)]
+    except OSError:
+        return 0
+    for name in names:
+        path = folder / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a backup running now is writing it
+            header = os.pread(fd, len(_MAGIC), 0)
+            if not header or header == _MAGIC:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed
 
 
 # --- the call log -----------------------------------------------------------------------------
@@ -565,6 +628,7 @@ def _hashed_view(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row's fields the way the hash covers them (attachments as a list of objects)."""
     data = {name: row[name] for name in evidence.HASHED_FIELDS if name != "attachments"}
     data["attachments"] = json.loads(row["attachments"])
+    data["collection"] = row["collection"] is not None
     return data
 
 
@@ -600,6 +664,8 @@ class NewContact:
     notes: str | None = None
     attachments: Sequence[Attachment] = ()
     corrects: int | None = None
+    #: Collection by the lender or its agent (they contacted the user), committed in the hash.
+    collection: bool = False
 
 
 def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datetime) -> LogEntry:
@@ -643,8 +709,14 @@ def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datet
         row["attachments"] = json.dumps(attachments, ensure_ascii=False, sort_keys=True)
         import secrets  # imports hashlib (OpenSSL): only a command that writes an entry pays
 
-        salts = {name: secrets.token_hex(evidence.SALT_BYTES) for name in evidence.COMMITTED_FIELDS}
-        digest = evidence.entry_hash_v2({**row, "attachments": attachments}, prev_hash, salts)
+        hashed = {**row, "attachments": attachments, "collection": new.collection}
+        salts = {
+            name: secrets.token_hex(evidence.SALT_BYTES)
+            for name in evidence.committed_fields(hashed)
+        }
+        digest = evidence.entry_hash_v2(hashed, prev_hash, salts)
+        if new.collection:
+            row["collection"] = 1
         row.update(
             at_utc=_utc(new.at),
             prev_hash=prev_hash,
@@ -688,6 +760,7 @@ def _entry(row: sqlite3.Row) -> LogEntry:
 
     data = {key: row[key] for key in row.keys() if key != "at_utc"}
     data["attachments"] = json.loads(row["attachments"])
+    data["collection"] = data.get("collection") is not None  # no column before schema 7
     if "salts" in data:
         data["salts"] = _salts(data["salts"])
     return LogEntry.model_validate(data)
@@ -741,7 +814,7 @@ def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     ``time_changed``). One pass over the rows in id order, in memory that does not grow with the
     log: a broken chain is reported before a changed sort time, wherever each is."""
     rows = conn.execute(
-        "SELECT id, prev_hash, hash, at_utc, salts, "
+        "SELECT id, prev_hash, hash, at_utc, salts, collection, "
         + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
         + " FROM contacts ORDER BY id"
     )
@@ -823,6 +896,64 @@ def _follow_ups(rows: Iterable[sqlite3.Row]) -> list[OpenFollowUp]:
         )
         for r in rows
     ]
+
+
+def collection_after_agreement(
+    conn: sqlite3.Connection, *, platform: str | None = None
+) -> list[CollectionAfterAgreement]:
+    """Contacts logged as collection after an agreement with the same platform (latest versions
+    of entries only; ``platform``: that platform only), oldest first. The agreement is the first
+    contact logged as ``agreed`` before it, else the first agreement recorded (not void) before
+    it — dated by the contact it cites, else by when it was recorded."""
+    where = "" if platform is None else " AND c.platform = ?"
+    params: tuple[Any, ...] = () if platform is None else (platform,)
+    rows = conn.execute(
+        f"""SELECT c.id, c.platform, c.at, c.at_utc, c.hash,
+    (SELECT a.id FROM contacts a WHERE a.platform = c.platform AND a.outcome = 'agreed'
+       AND a.at_utc < c.at_utc
+       AND NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = a.id)
+     ORDER BY a.at_utc, a.id LIMIT 1) AS agreed_entry
+FROM contacts c
+WHERE c.collection IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id){where}
+ORDER BY c.at_utc, c.id""",
+        params,
+    ).fetchall()
+    found: list[CollectionAfterAgreement] = []
+    for row in rows:
+        agreement_id = None
+        if row["agreed_entry"] is None:
+            agreement_id = _agreement_before(conn, str(row["platform"]), str(row["at_utc"]))
+            if agreement_id is None:
+                continue
+        found.append(
+            CollectionAfterAgreement(
+                entry_id=int(row["id"]),
+                platform=str(row["platform"]),
+                at=str(row["at"]),
+                hash=str(row["hash"]),
+                agreed_entry=row["agreed_entry"],
+                agreement_id=agreement_id,
+            )
+        )
+    return found
+
+
+def _agreement_before(conn: sqlite3.Connection, platform: str, at_utc: str) -> int | None:
+    """The first agreement with ``platform`` (not void) made before ``at_utc``."""
+    rows = conn.execute(
+        """SELECT g.id, g.recorded_at, c.at_utc AS cited FROM agreements g
+LEFT JOIN contacts c ON c.id = g.contact_id
+WHERE g.platform = ?
+  AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.kind = 'agreement' AND v.target_id = g.id)
+ORDER BY g.id""",
+        (platform,),
+    ).fetchall()
+    for row in rows:
+        made = row["cited"] or _expected_utc(row["recorded_at"])
+        if made is not None and made < at_utc:
+            return int(row["id"])
+    return None
 
 
 # --- agreements and payments ------------------------------------------------------------------
@@ -1219,10 +1350,7 @@ def _records(conn: sqlite3.Connection) -> Iterator[tuple[str, int, dict[str, Any
             yield kind, int(row["ref"]), _body(conn, kind, int(row["ref"])), str(row["recorded_at"])
 
 
-def _event_hash(event: Mapping[str, Any]) -> str:
-    body = {k: event[k] for k in ("id", "kind", "ref", "recorded_at", "body", "prev_hash")}
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return evidence.sha256_hex(text.encode("utf-8"))
+_event_hash = evidence.event_hash
 
 
 def _append_event(
@@ -1274,6 +1402,8 @@ class EventCheck:
     event_id: int | None = None
     kind: str | None = None
     ref: int | None = None
+    #: The last event's hash (``GENESIS`` with none): with the log's head, the fingerprint's.
+    head: str = evidence.GENESIS
 
     @property
     def intact(self) -> bool:
@@ -1323,7 +1453,28 @@ LIMIT 1"""
     ).fetchone()
     if paid is not None:
         return EventCheck(len(rows), "paid_changed", kind="agreement", ref=paid["agreement_id"])
-    return EventCheck(len(rows))
+    return EventCheck(len(rows), head=prev)
+
+
+def iter_events(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """The events chain in id order, each as an export shows it (``body`` parsed; a body that
+    is not JSON is kept as its text, so the event fails its check instead of the export)."""
+    if "events" not in _tables(conn):
+        return
+    for row in conn.execute("SELECT * FROM events ORDER BY id"):
+        event = {k: row[k] for k in row.keys()}
+        try:
+            event["body"] = json.loads(row["body"])
+        except ValueError:
+            pass
+        yield event
+
+
+def event_hashes(conn: sqlite3.Connection) -> list[str]:
+    """Each event's stored hash, in id order (what an export's events are compared with)."""
+    if "events" not in _tables(conn):
+        return []
+    return [str(r[0]) for r in conn.execute("SELECT hash FROM events ORDER BY id")]
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -1334,13 +1485,21 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 
 #: The keys of one streamed entry, in ``records.LogEntry``'s field order (a test keeps them equal),
 #: so that its JSON is what the model's would be.
-ENTRY_KEYS = (*evidence.HASHED_FIELDS, "corrected_by", "follow_up_done_at", "prev_hash", "hash")
+ENTRY_KEYS = (
+    *evidence.HASHED_FIELDS,
+    "collection",
+    "corrected_by",
+    "follow_up_done_at",
+    "prev_hash",
+    "hash",
+)
 
 
 def _entry_dict(row: sqlite3.Row, *, salts: bool = False) -> dict[str, Any]:
     """A row as ``LogEntry.model_dump(mode="json")`` would give it; with ``salts``, plus its
     salts (``None`` for a v1 entry), as an export needs them."""
     data = {key: row[key] for key in ENTRY_KEYS}
+    data["collection"] = row["collection"] is not None
     stored = row["attachments"]
     # stored key-sorted (for the hash); shown in ``records.Attachment``'s field order
     data["attachments"] = (

@@ -48,8 +48,11 @@ def backup(
     if not have_database():  # a backup must not create the database it copies
         raise BadInput("err.backup_no_database")
     with store.opened(read_only=True) as conn:
-        store.backup(conn, target)
+        removed = store.backup(conn, target)
     from repaycli.render.safe import safe_text
+
+    if removed:  # a copy a killed backup left behind holds the log: say it is gone
+        typer.echo(t("db.backup_leftovers", count=removed), err=True)
 
     write_out(t("db.backup_done", path=safe_text(str(target))))
 

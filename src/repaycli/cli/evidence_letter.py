@@ -47,13 +47,25 @@ def write(
         from repaycli.files import check_target
 
         check_target(output, force=force)
-    entries, check = [], ChainCheck(0, GENESIS)
+    entries, check, collection = [], ChainCheck(0, GENESIS), []
     if have_database():
         with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
             entries = store.list_contacts(conn, latest_only=True)
+            collection = store.collection_after_agreement(conn, platform=platform_id)
+            events = store.verify_events(conn)
+    else:
+        events = store.EventCheck(0)
     if not check.intact:  # a letter must not quote a log that no longer holds up
         raise Failure(f"log.verify_{check.problem}", id=check.entry_id)
+    if not events.intact:
+        what = t(f"evidence.kind.{events.kind}") if events.kind else ""
+        raise Failure(f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref)
+    from repaycli.core.proof import fingerprint
+
+    code = None
+    if check.count or events.count:
+        code = fingerprint(check.count, check.head, (events.count, events.head))
     letter = build(
         LetterKind(kind),
         entries,
@@ -62,6 +74,8 @@ def write(
         count=check.count,
         head=check.head,
         details=told,
+        collection=collection,
+        fingerprint_code=code,
     )
     text = compose(letter, markdown=markdown)
     if output is None:

@@ -213,6 +213,8 @@ def gather(
         default = _as_default(base.get(spec.name)) if base else None
         if spec.name == "at" and default is None:
             default = t("time.now")
+        elif spec.name == "collection" and default is None:
+            default = t("collection.no")
         label = t(f"logfield.{spec.name}")
         if spec.choices:
             label += " [" + choice_words(spec.name, spec.choices, "/") + "]"
@@ -244,6 +246,14 @@ def add(
     channel: Annotated[
         str | None,
         _text_opt("channel", "phone, app_chat, online_chat, email, letter or in_person."),
+    ] = None,
+    collection: Annotated[
+        bool | None,
+        typer.Option(
+            "--collection/--not-collection",
+            help="They contacted me to collect (the lender or its agent): flagged after an "
+            "agreement.",
+        ),
     ] = None,
     at: Annotated[
         str | None, _text_opt("at", "When: 2026-11-21 14:30, today, -1d (default now).")
@@ -289,6 +299,7 @@ def add(
     given = {
         "platform": platform,
         "channel": channel,
+        "collection": None if collection is None else ("yes" if collection else "no"),
         "at": at,
         "number": number,
         "agent": agent,
@@ -311,9 +322,11 @@ def add(
                 raise BadInput("err.log_already_corrected", id=corrects, by=original.corrected_by)
             base = original.model_dump()
             base["at"] = original.at
+            base["collection"] = "yes" if original.collection else "no"
             if not files:
                 files = list(original.attachments)
         values = gather(given, no_input=no_input, clock=clock, base=base)
+        values["collection"] = values.get("collection") == "yes"
         entry = store.add_contact(
             conn,
             store.NewContact(**values, attachments=files, corrects=corrects),
@@ -504,6 +517,8 @@ def export(
         entries: Iterator[dict[str, Any]] = iter(())
         check, total = ChainCheck(0, GENESIS), 0
         plan = _Hidden()
+        events: list[dict[str, Any]] = []
+        events_intact = True
         if have_database():
             conn = stack.enter_context(store.opened(read_only=True))
             if fmt is not ExportFormat.CSV:  # JSON and markdown name the chain's head
@@ -511,6 +526,9 @@ def export(
                 total = store.count_log(conn)
                 if redact_on:
                     plan = _Hidden.of(conn)
+            if fmt is ExportFormat.JSON:  # all the evidence: the events chain too
+                events = proof.export_events(store.iter_events(conn), redact_on=redact_on)
+                events_intact = store.verify_events(conn).intact
             entries = store.iter_log(conn, by_time=fmt is ExportFormat.MARKDOWN)
         if fmt is ExportFormat.MARKDOWN:  # in the order the contacts happened, not the chain's
             entries = (
@@ -541,8 +559,10 @@ def export(
                 count=total,
                 last_unverifiable=plan.last,
                 unverifiable=plan.count,
+                events=events,
+                events_intact=events_intact,
             )
-            sealer = proof.Sealer(fields)
+            sealer = proof.Sealer({**fields, "events": events})
 
             def sealed(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
                 for item in items:
@@ -550,7 +570,11 @@ def export(
                     yield item
 
             count = write_json_stream(
-                fields, "entries", sealed(entries), out, tail=lambda: {"seal": sealer.hexdigest()}
+                fields,
+                "entries",
+                sealed(entries),
+                out,
+                tail=lambda: {"events": events, "seal": sealer.hexdigest()},
             )
             if output is None:
                 out.write("\n")
@@ -656,11 +680,13 @@ def verify(
             raise BadInput("err.fingerprint_bad", value=fingerprint_code[:40])
     document = _read_export(export_file) if export_file is not None else None
     check, anchors, events = ChainCheck(0, GENESIS), None, store.EventCheck(0)
+    event_hashes: list[str] = []
     if have_database():
         with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
             anchors = store.log_anchors(conn)
             events = store.verify_events(conn)
+            event_hashes = store.event_hashes(conn)
     body: dict[str, Any] = {
         "schema_version": JSON_SCHEMA_VERSION,
         "intact": check.intact,
@@ -690,11 +716,15 @@ def verify(
         lines.append(t("log.verify_ok", count=check.count, head=check.head))
     if failure is None and events.count:
         lines.append(t("evidence.events_ok", count=events.count))
-    elif export_file is None and wanted is None:
+    if failure is None and not lines and export_file is None and wanted is None:
         lines.append(t("log.verify_nothing"))
     if document is not None and export_file is not None:
         try:
-            found = proof.check_export(document, log=anchors if check.intact else None)
+            found = proof.check_export(
+                document,
+                log=anchors if check.intact else None,
+                events_log=event_hashes if check.intact and events.intact else None,
+            )
         except proof.ExportUnreadable as exc:
             raise BadInput(
                 "err.log_export_unreadable", path=str(export_file), detail=str(exc)
@@ -710,16 +740,47 @@ def verify(
         else:
             lines.append(_export_ok(found))
     if wanted is not None and failure is None:
-        count, prefix = wanted
-        held = anchors[count - 1][0] if anchors is not None and 0 < count <= len(anchors) else None
-        matches = held is not None and held.startswith(prefix)
-        body["fingerprint"] = {"count": count, "matches": matches}
+        count, n_events, prefix = wanted
+        head = GENESIS if count == 0 else None
+        if anchors is not None and 0 < count <= len(anchors):
+            head = anchors[count - 1][0]
+        if n_events is None:  # a code from before events were bound in: the log's head only
+            matches = count > 0 and head is not None and head.startswith(prefix)
+        else:
+            event_head = GENESIS if n_events == 0 else None
+            if 0 < n_events <= len(event_hashes):
+                event_head = event_hashes[n_events - 1]
+            matches = (
+                head is not None
+                and event_head is not None
+                and proof.bound_head(head, n_events, event_head).startswith(prefix)
+            )
+        body["fingerprint"] = {"count": count, "events": n_events, "matches": matches}
         if count > check.count:
             failure = Failure("evidence.fingerprint_longer", count=count, have=check.count)
+        elif n_events is not None and n_events > events.count:
+            failure = Failure(
+                "evidence.fingerprint_events_longer", count=n_events, have=events.count
+            )
         elif not matches:
-            failure = Failure("evidence.fingerprint_differs", count=count)
-        else:
+            key = "fingerprint_differs" if n_events is None else "fingerprint_all_differs"
+            failure = Failure(
+                f"evidence.{key}",
+                count=count,
+                events=n_events,
+            )
+        elif n_events is None:
             lines.append(t("evidence.fingerprint_ok", count=count, total=check.count))
+        else:
+            lines.append(
+                t(
+                    "evidence.fingerprint_all_ok",
+                    count=count,
+                    total=check.count,
+                    events=n_events,
+                    events_total=events.count,
+                )
+            )
     if json_out:
         from repaycli.render.json import to_json
 
@@ -742,11 +803,16 @@ def _export_body(found: Any) -> dict[str, Any]:
         "stated_count": found.stated,
         "log_entries": found.log_count,
         "unverifiable": found.unverified,
+        "events": found.events,
     }
 
 
 def _export_ok(found: Any) -> str:
     text = t("evidence.export_ok", count=found.count)
+    if found.events:
+        text += " " + t("evidence.export_events_ok", count=found.events)
+    if found.events_unverified:
+        text += " " + t("evidence.export_events_unverified", count=found.events_unverified)
     if found.log_count is not None:
         if found.log_count == found.count:
             text += " " + t("evidence.export_whole_log")
@@ -795,15 +861,19 @@ def fingerprint(
     from repaycli.core import proof
     from repaycli.core.evidence import GENESIS, ChainCheck
 
-    check = ChainCheck(0, GENESIS)
+    check, events = ChainCheck(0, GENESIS), store.EventCheck(0)
     if have_database():
         with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
+            events = store.verify_events(conn)
     if not check.intact:
         raise Failure(f"log.verify_{check.problem}", id=check.entry_id)
-    if check.count == 0:
+    if not events.intact:  # a fingerprint must not vouch for evidence already changed
+        what = t(f"evidence.kind.{events.kind}") if events.kind else ""
+        raise Failure(f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref)
+    if check.count == 0 and events.count == 0:
         raise BadInput("evidence.fingerprint_empty")
-    code = proof.fingerprint(check.count, check.head)
+    code = proof.fingerprint(check.count, check.head, (events.count, events.head))
     if json_out:
         from repaycli.render.json import to_json
 
@@ -812,10 +882,12 @@ def fingerprint(
             "fingerprint": code,
             "entries": check.count,
             "head_hash": check.head,
+            "events": events.count,
+            "events_head": events.head,
         }
         write_out(to_json(body))
         return
-    write_out(t("evidence.fingerprint", code=code, count=check.count))
+    write_out(t("evidence.fingerprint_all", code=code, count=check.count, events=events.count))
 
 
 def register(app: typer.Typer) -> None:

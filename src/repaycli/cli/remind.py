@@ -24,6 +24,7 @@ from repaycli.cli.common import JsonOption, LangOption, command_lang, now, today
 from repaycli.i18n import get_lang, t
 
 if TYPE_CHECKING:
+    from repaycli.core.due import CollectionAfterAgreement
     from repaycli.core.records import DueInstallment, OpenFollowUp
 
 #: Same values as ``core.reminders.DEFAULT_DAYS`` / ``MAX_DAYS`` (a test keeps them equal); kept
@@ -103,20 +104,24 @@ def crontab_line(*, days: int, ics: Path | None, everything: bool = False) -> st
     return f"{CRON_SCHEDULE} {' '.join(parts)}".replace("%", r"\%")
 
 
-def load_due(until: date) -> tuple[list[DueInstallment], list[OpenFollowUp]]:
+def load_due(
+    until: date,
+) -> tuple[list[DueInstallment], list[OpenFollowUp], list[CollectionAfterAgreement]]:
     """Unpaid installments and open follow-ups due on or before ``until`` (overdue included),
-    read through the store's indexed queries. No database yet: nothing, and none is created."""
+    and contacts logged as collection after an agreement, read through the store's indexed
+    queries. No database yet: nothing, and none is created."""
     from repaycli.paths import db_path
 
     path = db_path()
     if not path.exists():
-        return [], []
+        return [], [], []
     from repaycli import store
 
     with store.opened(path, read_only=True) as conn:
         return (
             store.due_installments(conn, until=until),
             store.open_follow_ups_latest(conn, until=until),
+            store.collection_after_agreement(conn),
         )
 
 
@@ -159,8 +164,10 @@ def remind(
     feed_until: date | None = None if everything else window_end(day, CALENDAR_DAYS)
     if ics is not None:
         until = date.max if feed_until is None else max(until, feed_until)
-    installments, follow_ups = load_due(until)
-    result = build_reminders(installments, follow_ups, as_of=day, days=days)
+    installments, follow_ups, collection = load_due(until)
+    result = build_reminders(
+        installments, follow_ups, as_of=day, days=days, collection=collection
+    )
     if ics is not None:
         from repaycli.render.ics import write_calendar
 

@@ -30,3 +30,18 @@ class OpenFollowUp:
     platform: str
     follow_up: date
     action: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectionAfterAgreement:
+    """A contact logged as collection (by the lender or its agent) after an agreement with the
+    same platform: a contact logged as ``agreed`` (``agreed_entry``) or a recorded agreement not
+    void (``agreement_id``). Art. 70 of the credit-card rules: once a personalised plan is
+    signed, collection stops unless the plan is broken."""
+
+    entry_id: int
+    platform: str
+    at: str
+    hash: str
+    agreed_entry: int | None
+    agreement_id: int | None

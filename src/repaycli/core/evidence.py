@@ -63,6 +63,11 @@ HASHED_FIELDS = (
 
 #: What a v2 entry commits to, each field with its own salt.
 COMMITTED_FIELDS = (*HASHED_FIELDS, "prev_hash")
+#: What an entry logged as collection (by the lender or its agent) commits to: the v2 fields and
+#: ``collection`` (``true``), under ``"v": 3``. An entry that is not collection stays v2, so the
+#: entries and exports written before the marker existed are unchanged; turning the marker on
+#: or off changes the hash either way.
+COLLECTION_FIELDS = (*COMMITTED_FIELDS, "collection")
 #: The fields a redacted copy may withhold (commitment without salt); ``prev_hash`` only after an
 #: entry that could not be shown.
 WITHHOLDABLE = frozenset((*TEXT_FIELDS, "attachments"))
@@ -126,14 +131,26 @@ def commitment(name: str, value: Any, salt: str) -> str:
     return sha256_hex(_FIELD_TAG + bytes.fromhex(salt) + _field_json(name, value))
 
 
+def committed_fields(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields a salted entry commits to: ``COLLECTION_FIELDS`` for a contact logged as
+    collection, else ``COMMITTED_FIELDS``."""
+    return COLLECTION_FIELDS if entry.get("collection") is True else COMMITTED_FIELDS
+
+
 def commitments(entry: Mapping[str, Any], salts: Mapping[str, str]) -> dict[str, str]:
     """Every committed field's commitment (``entry`` carries ``prev_hash`` among its fields)."""
-    return {name: commitment(name, entry.get(name), salts[name]) for name in COMMITTED_FIELDS}
+    return {
+        name: commitment(name, entry.get(name), salts[name]) for name in committed_fields(entry)
+    }
 
 
 def sealed_hash(commits: Mapping[str, str]) -> str:
-    """A v2 entry's hash: over its field commitments only, never over a value."""
-    body = {"v": 2, "commitments": {name: commits[name] for name in COMMITTED_FIELDS}}
+    """A v2 (v3 with ``collection``) entry's hash: over its field commitments only, never over
+    a value."""
+    names, version = (
+        (COLLECTION_FIELDS, 3) if "collection" in commits else (COMMITTED_FIELDS, 2)
+    )
+    body = {"v": version, "commitments": {name: commits[name] for name in names}}
     return sha256_hex(_json(body))
 
 
@@ -152,7 +169,7 @@ def _v2_hash(entry: Mapping[str, Any], prev_known: bool) -> tuple[str, bool]:
     if not isinstance(salts, Mapping) or not isinstance(withheld, Mapping):
         raise _Unreadable
     commits: dict[str, str] = {}
-    for name in COMMITTED_FIELDS:
+    for name in committed_fields(entry):
         salt = salts.get(name)
         if isinstance(salt, str):
             try:
@@ -221,9 +238,14 @@ def verify_chain(entries: Iterable[Mapping[str, Any]], *, head_id: int | None = 
             own: str | None
             try:
                 if entry.get("salts") is None:
+                    # entries from before salting cannot carry the collection marker
+                    if entry.get("collection", False) is not False:
+                        raise _Unreadable
                     own = entry_hash(entry, str(entry.get("prev_hash")))
                     shown_prev = True
                 else:
+                    if type(entry.get("collection", False)) is not bool:
+                        raise _Unreadable
                     own, shown_prev = _v2_hash(entry, prev is not None)
             except _Unreadable:
                 own, shown_prev = None, False
@@ -241,6 +263,55 @@ def verify_chain(entries: Iterable[Mapping[str, Any]], *, head_id: int | None = 
     if head_id is not None and head_id >= expected:
         return ChainCheck(count, prev or "", "removed", expected, unverified)
     return ChainCheck(count, prev or "", None, None, unverified)
+
+
+# --- the events chain: agreements, payments, closures, offer checks and voids ----------------
+
+
+def event_hash(event: Mapping[str, Any]) -> str:
+    """An event's hash: over its id, kind, ref, time, body and the previous event's hash, as
+    compact key-sorted UTF-8 JSON (the store's ``events`` rows; an export's ``events``)."""
+    body = {k: event.get(k) for k in ("id", "kind", "ref", "recorded_at", "body", "prev_hash")}
+    return sha256_hex(_json(body))
+
+
+@dataclass(frozen=True)
+class EventsCheck:
+    """The events chain re-computed: ``problem`` ``None``, ``event_changed`` or
+    ``event_removed`` (event ``event_id``); ``unverified``: events a redacted copy could show
+    only masked."""
+
+    count: int
+    head: str
+    problem: str | None = None
+    event_id: int | None = None
+    unverified: int = 0
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_events_chain(events: Iterable[Mapping[str, Any]]) -> EventsCheck:
+    """Re-compute the events chain (in id order, ids 1, 2, 3 … with no gap). An event marked
+    ``unverifiable`` (its body masked in a redacted copy) is counted, not checked; once one is,
+    every later one is too (their hashes lead back to it)."""
+    prev, expected, unverified = GENESIS, 1, 0
+    for event in events:
+        if type(event.get("id")) is not int or event.get("id") != expected:
+            return EventsCheck(expected - 1, prev, "event_removed", expected, unverified)
+        if event.get("unverifiable") is True or unverified:
+            if event.get("unverifiable") is not True or event.get("hash") is not None:
+                return EventsCheck(expected - 1, prev, "event_changed", expected, unverified)
+            unverified += 1
+            expected += 1
+            continue
+        if event_hash(event) != event.get("hash"):
+            return EventsCheck(expected - 1, prev, "event_changed", expected, unverified)
+        if event.get("prev_hash") != prev:
+            return EventsCheck(expected - 1, prev, "event_changed", max(expected - 1, 1))
+        prev, expected = str(event["hash"]), expected + 1
+    return EventsCheck(expected - 1, prev, None, None, unverified)
 
 
 # --- redaction -------------------------------------------------------------------------------

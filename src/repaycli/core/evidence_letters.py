@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from repaycli.core.due import CollectionAfterAgreement
 from repaycli.core.proof import fingerprint
 from repaycli.core.records import LogEntry
 
@@ -43,6 +44,9 @@ class EvidenceLetter:
     fingerprint: str | None
     entries: int
     details: str | None
+    #: Contacts logged as collection after an agreement (the store's
+    #: ``collection_after_agreement``), each cited with its entry's hash.
+    collection: tuple[CollectionAfterAgreement, ...] = ()
 
 
 def build(
@@ -54,6 +58,8 @@ def build(
     count: int,
     head: str,
     details: str | None = None,
+    collection: Sequence[CollectionAfterAgreement] = (),
+    fingerprint_code: str | None = None,
 ) -> EvidenceLetter:
     """The facts of one letter: ``entries`` are the log's latest versions (any order), kept for
     ``platform`` when given; ``count`` / ``head`` are the intact log's (for its fingerprint)."""
@@ -72,7 +78,8 @@ def build(
         timeline=timeline,
         after_agreement=after,
         agreed=agreed,
-        fingerprint=fingerprint(count, head) if count else None,
+        fingerprint=fingerprint_code or (fingerprint(count, head) if count else None),
         entries=count,
         details=details,
+        collection=tuple(c for c in collection if platform is None or c.platform == platform),
     )

@@ -23,7 +23,9 @@ from typing import Any
 
 from repaycli.core import evidence
 
-EXPORT_SCHEMA_VERSION = 2
+EXPORT_SCHEMA_VERSION = 3
+#: Exports from before the events were carried (entries only) are still checked.
+OLD_EXPORT_VERSIONS = (2,)
 #: Hex digits of the head hash a fingerprint carries (80 bits: no one finds a second log).
 FINGERPRINT_HEX = 20
 
@@ -31,27 +33,44 @@ FINGERPRINT_HEX = 20
 # --- fingerprints -------------------------------------------------------------------------------
 
 
-def fingerprint(count: int, head: str) -> str:
-    """A short code for the log's head: ``7-3f2a-9c1b-77d0-e5a4-b3c1`` (entry count, then the
-    first 20 hex digits of the last entry's hash)."""
-    digits = head[:FINGERPRINT_HEX]
-    return f"{count}-" + "-".join(digits[i : i + 4] for i in range(0, FINGERPRINT_HEX, 4))
+def bound_head(head: str, events: int, events_head: str) -> str:
+    """One hash for all evidence: the log's head bound to the events chain's count and head
+    (agreements, payments, closures, offer checks, voids), so a fingerprint covers both."""
+    text = f"repaycli.heads.v1\x00{head}\x00{events}\x00{events_head}"
+    return evidence.sha256_hex(text.encode("utf-8"))
 
 
-_FINGERPRINT = re.compile(r"^(\d{1,12})[-:#\s]+((?:[0-9a-f]{4}[-\s]?){4}[0-9a-f]{4})$")
+def fingerprint(count: int, head: str, events: tuple[int, str] | None = None) -> str:
+    """A short code for all the evidence: ``7-4-3f2a-9c1b-77d0-e5a4-b3c1`` (log entries,
+    events, then the first 20 hex digits of ``bound_head``). Without ``events``, the code of
+    before (``7-3f2a-…``: the log's head alone), which ``log verify --fingerprint`` still takes."""
+    if events is None:
+        digits, prefix = head[:FINGERPRINT_HEX], f"{count}-"
+    else:
+        digits = bound_head(head, *events)[:FINGERPRINT_HEX]
+        prefix = f"{count}-{events[0]}-"
+    return prefix + "-".join(digits[i : i + 4] for i in range(0, FINGERPRINT_HEX, 4))
 
 
-def parse_fingerprint(text: str) -> tuple[int, str] | None:
-    """``(count, hex prefix)`` from a fingerprint as printed (any case, full-width, spaces
-    instead of dashes), or ``None`` when it is not one."""
+_SEPARATORS = re.compile(r"[-:#\s]+")
+_HEX = re.compile(r"^[0-9a-f]{20}$")
+
+
+def parse_fingerprint(text: str) -> tuple[int, int | None, str] | None:
+    """``(entries, events, hex prefix)`` from a fingerprint as printed (any case, full-width,
+    spaces instead of dashes); ``events`` is ``None`` in a code from before events were bound
+    in. ``None`` when it is not a fingerprint."""
     cleaned = unicodedata.normalize("NFKC", text).strip().lower()
-    if len(cleaned) > 64:
+    if len(cleaned) > 80:
         return None
-    match = _FINGERPRINT.match(cleaned)
-    if match is None:
+    parts = [p for p in _SEPARATORS.split(cleaned) if p]
+    if len(parts) < 2 or not parts[0].isdigit() or len(parts[0]) > 12:
         return None
-    digits = re.sub(r"[-\s]", "", match.group(2))
-    return int(match.group(1)), digits
+    if _HEX.match("".join(parts[1:])):
+        return int(parts[0]), None, "".join(parts[1:])
+    if parts[1].isdigit() and len(parts[1]) <= 12 and _HEX.match("".join(parts[2:])):
+        return int(parts[0]), int(parts[1]), "".join(parts[2:])
+    return None
 
 
 # --- building an export -------------------------------------------------------------------------
@@ -172,20 +191,66 @@ def export_fields(
     count: int,
     last_unverifiable: bool,
     unverifiable: int,
+    events: Sequence[Mapping[str, Any]] = (),
+    events_intact: bool = True,
 ) -> dict[str, Any]:
-    """The JSON export without its entries and seal, in the order written (``entries`` then
-    ``seal`` follow): what a streamed export must know before its first entry."""
+    """The JSON export without its entries, events and seal, in the order written
+    (``entries``, ``events`` and ``seal`` follow): what a streamed export must know before its
+    first entry. ``events``: as ``export_events`` shows them."""
     head = (None if last_unverifiable and count else check.head) if check.intact else None
+    events_head = _events_head(events) if events_intact else None
+    code = None
+    if head is not None and events_head is not None and (count or events):
+        code = fingerprint(check.count, head, (len(events), events_head))
     return {
         "schema_version": EXPORT_SCHEMA_VERSION,
         "exported_at": exported_at,
         "redacted": redact_on,
-        "intact": check.intact,
+        "intact": check.intact and events_intact,
         "count": count,
         "head_hash": head,
-        "fingerprint": fingerprint(check.count, head) if head is not None and count else None,
+        "events_count": len(events),
+        "events_head": events_head,
+        "fingerprint": code,
         "unverifiable": unverifiable,
     }
+
+
+def _events_head(events: Sequence[Mapping[str, Any]]) -> str | None:
+    """The events' head an export may show: none when an event could be shown only masked."""
+    if any(e.get("unverifiable") is True for e in events):
+        return None
+    return str(events[-1]["hash"]) if events else evidence.GENESIS
+
+
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return evidence.redact(value)
+    if isinstance(value, list):
+        return [_masked_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_value(v) for k, v in value.items()}
+    return value
+
+
+def export_events(
+    events: Iterable[Mapping[str, Any]], *, redact_on: bool
+) -> list[dict[str, Any]]:
+    """The events chain as an export shows it. Redacted, an event whose body masking changes
+    (a phone number in a void's reason, say) is unsalted, so its hash would give the masked
+    value away: from that event on, every event is shown masked, ``unverifiable``, without
+    hashes (the later ones' hashes lead back to it)."""
+    shown: list[dict[str, Any]] = []
+    hiding = False
+    for source in events:
+        event = dict(source)
+        if redact_on:
+            masked = _masked_value(event.get("body"))
+            hiding = hiding or masked != event.get("body")
+            if hiding:
+                event.update(body=masked, prev_hash=None, hash=None, unverifiable=True)
+        shown.append(event)
+    return shown
 
 
 def export_document(
@@ -194,9 +259,11 @@ def export_document(
     exported_at: str,
     redact_on: bool,
     check: evidence.ChainCheck,
+    events: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The JSON export: entries, their count, the head and its fingerprint, and the seal."""
     document: dict[str, Any] = export_fields(
+        events=events,
         exported_at=exported_at,
         redact_on=redact_on,
         check=check,
@@ -205,6 +272,7 @@ def export_document(
         unverifiable=sum(1 for e in entries if e.get("unverifiable") is True),
     )
     document["entries"] = list(entries)
+    document["events"] = list(events)
     document["seal"] = seal(document)
     return document
 
@@ -223,7 +291,12 @@ class ExportCheck:
     - ``sealed``: something outside the entries' hashes was edited;
     - ``correction``: entry ``entry_id``'s ``corrected_by`` contradicts the entries;
     - ``differs``: the log holds another entry ``entry_id``; ``missing``: the log lacks it;
-    - ``done_changed``: entry ``entry_id``'s follow-up closing time differs from the log's.
+    - ``done_changed``: entry ``entry_id``'s follow-up closing time differs from the log's;
+    - ``event_changed`` / ``event_removed``: event ``entry_id`` of the export's events chain is
+      not what was hashed, or is missing; ``events_count``: it holds ``count`` events but says
+      ``stated``; ``events_head``: its events head or its fingerprint is not its own;
+      ``events_differs``: the database holds another event ``entry_id``; ``events_missing``:
+      the database lacks it.
     """
 
     count: int
@@ -233,6 +306,10 @@ class ExportCheck:
     stated: int | None = None
     log_count: int | None = None
     unverified: int = 0
+    #: Events the export holds (``None``: an export from before events were carried).
+    events: int | None = None
+    #: Events a redacted export could show only masked, without hashes.
+    events_unverified: int = 0
 
     @property
     def intact(self) -> bool:
@@ -259,10 +336,14 @@ def _entries_of(document: Any) -> list[Mapping[str, Any]]:
 
 
 def check_export(
-    document: Any, *, log: Sequence[tuple[str, str | None]] | None = None
+    document: Any,
+    *,
+    log: Sequence[tuple[str, str | None]] | None = None,
+    events_log: Sequence[str] | None = None,
 ) -> ExportCheck:
     """Check an export on its own, then (``log``: the log's ``(hash, follow_up_done_at)`` in id
-    order) against the log. Raises ``ExportUnreadable`` for a file that is not an export."""
+    order; ``events_log``: the events' hashes in id order) against the database. Raises
+    ``ExportUnreadable`` for a file that is not an export."""
     entries = _entries_of(document)
     chain = evidence.verify_chain(entries)
     ok = ExportCheck(count=chain.count, head=chain.head, unverified=chain.unverified)
@@ -273,12 +354,34 @@ def check_export(
     if not chain.intact:
         return found(chain.problem or "changed", entry_id=chain.entry_id)
     stated = document.get("count")
-    if document.get("schema_version") != EXPORT_SCHEMA_VERSION or type(stated) is not int:
+    version = document.get("schema_version")
+    if version not in (EXPORT_SCHEMA_VERSION, *OLD_EXPORT_VERSIONS) or type(stated) is not int:
         raise ExportUnreadable("no entry count: not an export made by this version")
     if stated != len(entries):
         return found("count", stated=stated, entry_id=len(entries) + 1)
     if entries and document.get("head_hash") != _shown_head(entries, chain.head):
         return found("head")
+    events: list[Mapping[str, Any]] = []
+    if version == EXPORT_SCHEMA_VERSION:
+        events = _events_of(document)
+        ok = replace(ok, events=len(events))
+        chained = evidence.verify_events_chain(events)
+        ok = replace(ok, events_unverified=chained.unverified)
+        if not chained.intact:
+            return found(chained.problem or "event_changed", entry_id=chained.event_id)
+        said = document.get("events_count")
+        if said != len(events):
+            return found("events_count", stated=said if type(said) is int else None)
+        if document.get("events_head") != _events_head(events):
+            return found("events_head")
+        head = document.get("head_hash")
+        code = document.get("fingerprint")
+        if code is not None and (
+            head is None
+            or document.get("events_head") is None
+            or code != fingerprint(len(entries), head, (len(events), str(_events_head(events))))
+        ):
+            return found("events_head")
     if any(e.get("unverifiable") is True for e in entries) and document.get("redacted") is not True:
         return found("sealed")
     named = _corrections_contradicted(entries)
@@ -299,7 +402,20 @@ def check_export(
         shown_done = entry.get("follow_up_done_at")
         if shown_done is not None and shown_done != done_at:
             return found("done_changed", entry_id=position + 1)
+    if events_log is not None and version == EXPORT_SCHEMA_VERSION:
+        for position, event in enumerate(events):
+            if position >= len(events_log):
+                return found("events_missing", entry_id=position + 1)
+            if event.get("unverifiable") is not True and event.get("hash") != events_log[position]:
+                return found("events_differs", entry_id=position + 1)
     return replace(ok, log_count=len(log))
+
+
+def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    events = document.get("events")
+    if not isinstance(events, list) or not all(isinstance(e, Mapping) for e in events):
+        raise ExportUnreadable("'events' is not a list of events")
+    return events
 
 
 def _corrections_contradicted(entries: Sequence[Mapping[str, Any]]) -> int | None:

@@ -54,6 +54,8 @@ class LogEntry(Model):
     notes: str | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     corrects: int | None = None
+    #: Logged as collection by the lender or its agent (``log add --collection``).
+    collection: bool = False
     corrected_by: int | None = None
     follow_up_done_at: str | None = None
     prev_hash: str

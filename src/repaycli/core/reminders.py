@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from repaycli.core.due import DueInstallment, OpenFollowUp
+from repaycli.core.due import CollectionAfterAgreement, DueInstallment, OpenFollowUp
 
 #: ``--days`` when not given: what is due today and in the next three days.
 DEFAULT_DAYS = 3
@@ -89,6 +89,9 @@ class Reminders:
     upcoming: list[Reminder]
     overdue_amount: Decimal
     upcoming_amount: Decimal
+    #: Contacts logged as collection after an agreement (shown with a report that is printed
+    #: anyway: they never make an otherwise silent cron run print).
+    collection_after_agreement: tuple[CollectionAfterAgreement, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` document (keys in this order; see the README)."""
@@ -101,6 +104,17 @@ class Reminders:
             "upcoming": [item.as_json() for item in self.upcoming],
             "overdue_amount": _money(self.overdue_amount),
             "upcoming_amount": _money(self.upcoming_amount),
+            "collection_after_agreement": [
+                {
+                    "entry_id": c.entry_id,
+                    "platform": c.platform,
+                    "at": c.at,
+                    "hash": c.hash,
+                    "agreed_entry": c.agreed_entry,
+                    "agreement_id": c.agreement_id,
+                }
+                for c in self.collection_after_agreement
+            ],
         }
 
     @property
@@ -187,6 +201,7 @@ def build_reminders(
     *,
     as_of: date,
     days: int = DEFAULT_DAYS,
+    collection: Iterable[CollectionAfterAgreement] = (),
 ) -> Reminders:
     """The report as of ``as_of``: items due before it (overdue, most overdue first), then items
     due from ``as_of`` through ``as_of + days``. Items after the window are dropped."""
@@ -204,6 +219,7 @@ def build_reminders(
         upcoming=upcoming,
         overdue_amount=_total(overdue),
         upcoming_amount=_total(upcoming),
+        collection_after_agreement=tuple(collection),
     )
 
 

@@ -14,7 +14,7 @@ from repaycli.core.evidence_letters import EvidenceLetter
 from repaycli.core.records import LogEntry
 from repaycli.i18n import get_lang, t
 from repaycli.render import letter_words as words
-from repaycli.render.log import field_value, platform_name
+from repaycli.render.log import channel_text, field_value, platform_name
 from repaycli.render.safe import markdown_text, safe_text
 
 #: The fields quoted for each contact in the timeline (when given).
@@ -72,6 +72,18 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
             ]
         else:
             lines.append(t("eletter.after_agreement_none", id=letter.agreed.id))
+    if letter.collection and kind != "dispute":
+        lines += heading(t("eletter.collection_after"))
+        lines.append(t("eletter.collection_after_intro"))
+        lines.append("")
+        for flag in letter.collection:
+            since = (
+                t("eletter.collection_since_entry", id=flag.agreed_entry)
+                if flag.agreed_entry is not None
+                else t("eletter.collection_since_agreement", id=flag.agreement_id)
+            )
+            lines.append(f"- #{flag.entry_id} {words.moment(flag.at)}{since}")
+            lines.append(f"  - {words.labelled(t('eletter.hash'), flag.hash)}")
     lines += heading(t("eletter.asks"))
     lines.append(t(f"eletter.{kind}.asks"))
     lines += heading(t("eletter.evidence"))
@@ -90,7 +102,9 @@ def _field(entry: LogEntry, name: str) -> str:
 
 def _contact(entry: LogEntry, text: Callable[[str], str]) -> list[str]:
     sep = "，" if get_lang() == "zh" else " — "
-    head = sep.join([words.moment(entry.at), _field(entry, "channel"), _field(entry, "outcome")])
+    marked = {"channel": entry.channel, "collection": entry.collection}
+    channel = channel_text(marked, platform_name)
+    head = sep.join([words.moment(entry.at), channel, _field(entry, "outcome")])
     lines = [f"- #{entry.id} {head}"]
     for name in QUOTED:
         value = getattr(entry, name)

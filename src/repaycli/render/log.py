@@ -44,6 +44,7 @@ EXPORT_FIELDS = (
     "platform",
     "channel",
     "outcome",
+    "collection",
     *DETAIL_FIELDS,
     "attachments",
     "corrects",
@@ -97,6 +98,12 @@ def field_value(entry: Row, name: str, name_of: PlatformName) -> str:
     return str(value)
 
 
+def channel_text(entry: Row, name_of: PlatformName) -> str:
+    """The channel, marked when the contact was logged as collection (``log add --collection``)."""
+    shown = field_value(entry, "channel", name_of)
+    return shown + " · " + t("collection.mark") if entry.get("collection") else shown
+
+
 def _label(name: str) -> str:
     return t(f"logfield.{name}") if name in _LOGFIELDS else t(f"log.col.{name}")
 
@@ -115,7 +122,7 @@ def _list_cells(entry: Row, name_of: PlatformName) -> list[str]:
         ident,
         when(entry["at"]),
         safe_text(field_value(entry, "platform", name_of)),
-        field_value(entry, "channel", name_of),
+        channel_text(entry, name_of),
         field_value(entry, "outcome", name_of),
         one_line(entry["offered"] or ""),
         field_value(entry, "follow_up", name_of),
@@ -194,7 +201,7 @@ def print_entry(entry: LogEntry) -> None:
     rows: list[tuple[str, str]] = [
         (_label("at"), when(entry.at)),
         (_label("platform"), field_value(row, "platform", name_of)),
-        (_label("channel"), field_value(row, "channel", name_of)),
+        (_label("channel"), channel_text(row, name_of)),
         (_label("outcome"), field_value(row, "outcome", name_of)),
     ]
     rows += [(_label(n), field_value(row, n, name_of)) for n in DETAIL_FIELDS if row.get(n)]
@@ -251,6 +258,8 @@ def write_csv(entries: Iterable[Row], out: TextSink, *, name_of: PlatformName) -
                 value = labels[key]
             elif name == "attachments":
                 value = field_value(entry, name, name_of)
+            elif name == "collection":
+                value = t("collection.yes") if value else None
             if value is None or value == "":
                 row.append("")
                 continue
@@ -287,7 +296,7 @@ def write_markdown(
             [
                 when(entry["at"]),
                 md(field_value(entry, "platform", name_of)),
-                field_value(entry, "channel", name_of),
+                channel_text(entry, name_of),
                 field_value(entry, "outcome", name_of),
             ]
         )

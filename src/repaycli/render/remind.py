@@ -102,6 +102,25 @@ def _groups(result: Reminders) -> list[tuple[str, list[Reminder]]]:
     return groups
 
 
+def collection_lines(result: Reminders, name: PlatformName) -> list[str]:
+    """Contacts logged as collection after an agreement (art. 70: collection stops), with a
+    blank line before; none when there are none."""
+    flags = result.collection_after_agreement
+    if not flags:
+        return []
+    lines = ["", t("remind.collection_title", count=len(flags))]
+    for flag in flags:
+        since = (
+            t("remind.collection_since_entry", id=flag.agreed_entry)
+            if flag.agreed_entry is not None
+            else t("remind.collection_since_agreement", id=flag.agreement_id)
+        )
+        what = t("remind.collection_item", id=flag.entry_id, platform=name(flag.platform))
+        lines.append(f"  {flag.at[:16].replace('T', ' ')}  {safe_text(what)}{since}")
+    lines.append("  " + t("remind.collection_hint"))
+    return lines
+
+
 def plain_text(result: Reminders, name: PlatformName | None = None) -> str:
     """The report as plain lines; the empty string when nothing is due (cron stays silent)."""
     if result.empty:
@@ -117,6 +136,7 @@ def plain_text(result: Reminders, name: PlatformName | None = None) -> str:
         for item in items:
             when = _pad(status(item), width)
             lines.append(f"  {item.due.isoformat()}  {when}  {describe(item, name)}")
+    lines += collection_lines(result, name)
     lines.extend(["", t("remind.hint")])
     return "\n".join(lines) + "\n"
 
@@ -145,4 +165,6 @@ def print_rich(result: Reminders, name: PlatformName | None = None) -> None:
                 Text(describe(item, name)),
             )
         console.print(table)
+    for line in collection_lines(result, name):
+        console.print(Text(line, style="bold red" if line and not line[0].isspace() else ""))
     console.print(Text(t("remind.hint"), style="dim"))
