@@ -116,7 +116,7 @@ def test_collection_is_asked_for_in_both_languages_and_reasked() -> None:
     answers = "\nhuabei\nphone\n是\n" + "\n" * 5 + "pending\n" + "\n" * 5
     result = invoke("--lang", "zh", "log", "add", input=answers)
     assert result.exit_code == 0, result.output
-    assert "是否为催收（对方联系我催收） [no/yes] [no]" in result.output
+    assert "是否为催收（对方联系我催收） [否/是] [否]" in result.output
     answers = "\nhuabei\nphone\n\n" + "\n" * 5 + "pending\n" + "\n" * 5  # Enter: no
     assert invoke("log", "add", input=answers).exit_code == 0
     shown = [json.loads(invoke("log", "show", str(n), "--json").stdout) for n in (1, 2, 3)]
@@ -217,8 +217,8 @@ def test_the_letters_cite_the_collection_with_its_hash(kind: str) -> None:
     text = result.stdout
     at = text.index("Collection after the agreement\n")
     part = text[at:].splitlines()
-    assert part[5] == "- #3 2026-11-03 10:00 (after the agreement in contact #1)"
-    assert part[6] == f"  - SHA-256: {entry['hash']}"
+    assert part[4] == "- #3 3 November 2026, 10:00 (after the agreement in contact #1)"
+    assert part[5] == f"  - SHA-256: {entry['hash']}"
     assert "#2 " not in "\n".join(part[:8])  # logged before the agreement
     dispute = invoke("letter", "--kind", "dispute", "--format", "text").stdout
     assert "Collection after the agreement" not in dispute
