@@ -214,7 +214,7 @@ def test_log_add_refuses_an_ambiguous_minus_10m_in_both_languages() -> None:
 
 
 def test_log_prompts_show_choices_and_now_in_chinese_and_take_chinese_words() -> None:
-    answers = ["", "花呗", "打电话", "", "", "", "", "", "同意", "", "", "", "", ""]
+    answers = ["", "花呗", "打电话", "", "", "", "", "", "", "同意", "", "", "", "", ""]
     done = run("--lang", "zh", "log", "add", "--json", input="\n".join(answers) + "\n")
     assert done.returncode == 0, done.stderr
     assert "[现在]" in done.stderr and "[now]" not in done.stderr

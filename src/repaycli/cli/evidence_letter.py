@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from repaycli.cli.common import have_database, today, write_out
-from repaycli.errors import BadInput, Failure
+from repaycli.errors import BadInput
 from repaycli.i18n import t
 
 
@@ -37,9 +37,9 @@ def write(
     """Write one evidence letter to stdout or ``output``."""
     from repaycli import store
     from repaycli.cli.log import parse_platform, parse_text
-    from repaycli.core.evidence import GENESIS, ChainCheck
     from repaycli.core.evidence_letters import LetterKind, build
     from repaycli.render.evidence_letters import compose
+    from repaycli.services.evidence import EMPTY, evidence_state
 
     platform_id = parse_platform(platform) if platform is not None else None
     told = parse_text("details")(details) or None if details is not None else None
@@ -47,25 +47,16 @@ def write(
         from repaycli.files import check_target
 
         check_target(output, force=force)
-    entries, check, collection = [], ChainCheck(0, GENESIS), []
+    entries, collection, state = [], [], EMPTY
     if have_database():
         with store.opened(read_only=True) as conn:
-            check = store.verify_log(conn)
+            state = evidence_state(conn)
             entries = store.list_contacts(conn, latest_only=True)
             collection = store.collection_after_agreement(conn, platform=platform_id)
-            events = store.verify_events(conn)
-    else:
-        events = store.EventCheck(0)
-    if not check.intact:  # a letter must not quote a log that no longer holds up
-        raise Failure(f"log.verify_{check.problem}", id=check.entry_id)
-    if not events.intact:
-        what = t(f"evidence.kind.{events.kind}") if events.kind else ""
-        raise Failure(f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref)
-    from repaycli.core.proof import fingerprint
-
-    code = None
-    if check.count or events.count:
-        code = fingerprint(check.count, check.head, (events.count, events.head))
+    problem = state.problem()  # a letter must not quote evidence that no longer holds up
+    if problem is not None:
+        raise problem
+    check, code = state.log, state.fingerprint
     letter = build(
         LetterKind(kind),
         entries,

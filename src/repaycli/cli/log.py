@@ -858,22 +858,19 @@ def fingerprint(
     'log verify --fingerprint CODE' shows that this log is still inside the log, unchanged."""
     command_lang(lang)
     from repaycli import store
-    from repaycli.core import proof
-    from repaycli.core.evidence import GENESIS, ChainCheck
+    from repaycli.services.evidence import EMPTY, evidence_state
 
-    check, events = ChainCheck(0, GENESIS), store.EventCheck(0)
+    state = EMPTY
     if have_database():
         with store.opened(read_only=True) as conn:
-            check = store.verify_log(conn)
-            events = store.verify_events(conn)
-    if not check.intact:
-        raise Failure(f"log.verify_{check.problem}", id=check.entry_id)
-    if not events.intact:  # a fingerprint must not vouch for evidence already changed
-        what = t(f"evidence.kind.{events.kind}") if events.kind else ""
-        raise Failure(f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref)
-    if check.count == 0 and events.count == 0:
+            state = evidence_state(conn)
+    problem = state.problem()
+    if problem is not None:
+        raise problem
+    code = state.fingerprint
+    if code is None:
         raise BadInput("evidence.fingerprint_empty")
-    code = proof.fingerprint(check.count, check.head, (events.count, events.head))
+    check, events = state.log, state.events
     if json_out:
         from repaycli.render.json import to_json
 

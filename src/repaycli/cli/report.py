@@ -66,23 +66,23 @@ def read_timeline() -> Timeline:
     fingerprint`` gives (only for an intact log), the agreements and their payments."""
     from repaycli import store
     from repaycli.cli.common import have_database
-    from repaycli.core import proof
     from repaycli.i18n import t
     from repaycli.report.build import Timeline
+    from repaycli.services.evidence import evidence_state
 
     if not have_database():
         return Timeline(entries=[], fingerprint=None, problem=None, agreements=[])
     with store.opened(read_only=True) as conn:
-        check = store.verify_log(conn)
+        state = evidence_state(conn)
         entries = store.all_contacts(conn)
         agreements = store.list_agreements(conn, today=today())
-    problem = None
-    code = None
-    if not check.intact:
-        detail = t(f"log.verify_{check.problem}", id=check.entry_id)
-        problem = t("report.chain_broken", detail=detail)
-    elif check.count:
-        code = proof.fingerprint(check.count, check.head)
+    failure = state.problem()
+    problem = (
+        None
+        if failure is None
+        else t("report.chain_broken", detail=t(failure.key, **failure.params))
+    )
+    code = state.fingerprint
     from repaycli.catalog import load_catalogue
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
