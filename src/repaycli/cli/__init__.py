@@ -31,6 +31,7 @@ COMMANDS = {
     "log": "log",
     "agreement": "agreement",
     "db": "db",
+    "call": "call",
 }
 
 
