@@ -55,6 +55,15 @@ def message(error: RepayError) -> str:
     return t(key, **error.params)
 
 
+class Field(Input):
+    """A one-line box; the arrow keys go to the next and the previous box, as on a form."""
+
+    BINDINGS = [
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
+
+
 class CallApp(App[Saved | None]):
     """The call screen. ``clock`` gives the time (tests and screenshots pin it)."""
 
@@ -87,10 +96,8 @@ class CallApp(App[Saved | None]):
     """
     BINDINGS = [
         Binding("f2,ctrl+t", "tick", show=False),
-        Binding("down", "app.focus_next", show=False),
-        Binding("up", "app.focus_previous", show=False),
         Binding("f3,ctrl+o", "switch_tab", show=False),
-        Binding("f10,ctrl+e", "end_call", show=False, priority=True),
+        Binding("f10,ctrl+s", "end_call", show=False, priority=True),
         Binding("ctrl+q,escape", "request_quit", show=False, priority=True),
     ]
 
@@ -130,7 +137,7 @@ class CallApp(App[Saved | None]):
                     with Grid(id="offer-form"):
                         for name in OFFER_FIELDS:
                             yield Label(t(f"call.offer.{name}"), classes="field")
-                            yield Input(
+                            yield Field(
                                 value=self._offer_default(name),
                                 placeholder=t(f"call.hint.{name}"),
                                 id=f"offer-{name}",
@@ -144,7 +151,7 @@ class CallApp(App[Saved | None]):
                     with Grid(id="record-form"):
                         for name in RECORD_FIELDS:
                             yield Label(t(f"logfield.{name}"), classes="field")
-                            yield Input(
+                            yield Field(
                                 placeholder=t(f"call.hint.{name}"),
                                 id=f"record-{name}",
                                 compact=True,

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Label, OptionList, Static
 
 from repaycli.i18n import t
 
@@ -23,12 +23,38 @@ ModalScreen { align: center middle; }
     width: 76; max-width: 100%; height: auto; max-height: 100%;
     border: heavy $accent; padding: 0 1; background: $surface;
 }
+.dialog Vertical { height: auto; }
 .dialog .title { text-style: bold; }
-.dialog .error { text-style: bold reverse; }
-.dialog Horizontal { height: auto; }
-.dialog Button { margin-right: 1; }
-.dialog RadioSet { width: 100%; }
+.dialog .error { text-style: bold; height: auto; }
+.dialog Horizontal { height: auto; margin-top: 1; }
+.dialog Button { margin-right: 2; min-width: 0; }
+.dialog OptionList { height: auto; max-height: 7; border: none; padding: 0; }
 """
+
+
+class Choice(OptionList):
+    """One answer among a few: the highlighted line is the answer, marked "(•)" in text (no
+    colour needed) — moving with the arrows or clicking chooses, nothing else to press."""
+
+    def __init__(self, labels: list[str], *, chosen: int = 0, id: str | None = None) -> None:
+        self.labels = labels
+        super().__init__(*(self._prompt(n, n == chosen) for n in range(len(labels))), id=id)
+        self._initial = chosen
+
+    def _prompt(self, n: int, on: bool) -> Text:
+        return Text(("(•) " if on else "( ) ") + self.labels[n])
+
+    def on_mount(self) -> None:
+        self.highlighted = self._initial
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        new = event.option_index
+        for n in range(len(self.labels)):
+            self.replace_option_prompt_at_index(n, self._prompt(n, n == new))
+
+    @property
+    def chosen(self) -> int:
+        return self.highlighted if self.highlighted is not None else 0
 
 
 @dataclass(frozen=True)
@@ -53,38 +79,35 @@ class EndCall(ModalScreen[EndAnswer | None]):
         with VerticalScroll(classes="dialog"):
             yield Label(t("call.end.title"), classes="title")
             yield Label(t("call.end.outcome"))
-            with RadioSet(id="outcome"):
-                for n, outcome in enumerate(OUTCOMES):
-                    yield RadioButton(t(f"outcome.{outcome}"), value=n == 0, id=f"o-{outcome}")
+            yield Choice([t(f"outcome.{o}") for o in OUTCOMES], id="outcome")
             with Vertical(id="agreement-box"):
                 if self.offers:
                     yield Label(t("call.end.agreement"))
-                    with RadioSet(id="agreement"):
-                        for n, offer in enumerate(self.offers):
-                            label = Text(offer)  # typed numbers, never markup
-                            yield RadioButton(label, value=n == len(self.offers) - 1)
-                        yield RadioButton(t("call.end.no_agreement"), id="no-agreement")
+                    labels = [*self.offers, t("call.end.no_agreement")]
+                    yield Choice(labels, chosen=len(self.offers) - 1, id="agreement")
                 else:
                     yield Label(t("call.end.no_offers"))
             yield Static(Text(self.error or ""), id="end-error", classes="error")
             with Horizontal():
-                yield Button(t("call.end.save"), id="save", variant="primary")
-                yield Button(t("call.end.back"), id="back")
+                yield Button(f"[ {t('call.end.save')} ]", id="save", compact=True)
+                yield Button(f"[ {t('call.end.back')} ]", id="back", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#outcome", RadioSet).focus()
+        self.query_one("#outcome", Choice).focus()
         self._show_agreement()
 
     def _outcome(self) -> str:
-        index = self.query_one("#outcome", RadioSet).pressed_index
-        return OUTCOMES[index] if index >= 0 else OUTCOMES[0]
+        return OUTCOMES[self.query_one("#outcome", Choice).chosen]
 
     def _show_agreement(self) -> None:
         self.query_one("#agreement-box").display = self._outcome() == "agreed"
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        if event.radio_set.id == "outcome":
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "outcome":
             self._show_agreement()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.focus_next()  # Enter on a choice: on to the next question, or to Save
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "back":
@@ -93,7 +116,7 @@ class EndCall(ModalScreen[EndAnswer | None]):
         outcome = self._outcome()
         agreement: int | None = None
         if outcome == "agreed" and self.offers:
-            index = self.query_one("#agreement", RadioSet).pressed_index
+            index = self.query_one("#agreement", Choice).chosen
             agreement = index if 0 <= index < len(self.offers) else None
         self.dismiss(EndAnswer(outcome, agreement))
 
@@ -105,7 +128,11 @@ class Ask(ModalScreen[str]):
     """A question with a few answers (buttons); answers the chosen button's id."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", show=False),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+    ]
 
     def __init__(self, question: str, answers: list[tuple[str, str]], cancel: str) -> None:
         super().__init__()
@@ -117,8 +144,8 @@ class Ask(ModalScreen[str]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="title")
             with Horizontal():
-                for n, (answer_id, label) in enumerate(self.answers):
-                    yield Button(label, id=answer_id, variant="primary" if n == 0 else "default")
+                for answer_id, label in self.answers:
+                    yield Button(f"[ {label} ]", id=answer_id, compact=True)
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
