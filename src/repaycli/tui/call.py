@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
 
 from repaycli import drafts
@@ -98,7 +99,8 @@ class CallApp(App[Saved | None]):
         Binding("f2,ctrl+t", "tick", show=False),
         Binding("f3,ctrl+o", "switch_tab", show=False),
         Binding("f10,ctrl+s", "end_call", show=False, priority=True),
-        Binding("ctrl+q,escape", "request_quit", show=False, priority=True),
+        Binding("ctrl+q", "request_quit", show=False, priority=True),
+        Binding("escape", "request_quit", show=False),
     ]
 
     def __init__(
@@ -245,6 +247,8 @@ class CallApp(App[Saved | None]):
     # --- the timer and the checklist ----------------------------------------------------------
 
     def _tick_timer(self) -> None:
+        if not self.query("#timer"):
+            return
         seconds = max(0, int((self.clock() - self.started).total_seconds()))
         hours, rest = divmod(seconds, 3600)
         shown = (
@@ -393,6 +397,15 @@ class CallApp(App[Saved | None]):
             "kept": [{"headline": h, "evaluation": e} for h, e in self.kept],
         }
 
+    def _pristine(self) -> bool:
+        """Nothing typed yet: no draft is written (and the last call's draft is left alone)."""
+        return (
+            not self.done
+            and not self.kept
+            and not any(self._record().values())
+            and all(v == self._offer_default(k) for k, v in self._typed_offer().items())
+        )
+
     def _schedule_draft(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -400,7 +413,13 @@ class CallApp(App[Saved | None]):
 
     def _save_draft(self) -> None:
         try:
-            drafts.save(self._draft())
+            if self.pending_draft is not None or self._pristine():
+                return  # the restore question is open, or nothing to keep
+            draft = self._draft()
+        except NoMatches:  # the screen is being taken down: what was typed is already saved
+            return
+        try:
+            drafts.save(draft)
         except (OSError, RepayError) as error:
             detail = message(error) if isinstance(error, RepayError) else str(error)
             self.notify(t("call.draft_failed", detail=detail), severity="error")

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from rich.text import Text
 
-from repaycli.core.money import format_money
 from repaycli.core.offer import LadderPosition, OfferResult
 from repaycli.i18n import t
 from repaycli.render.offer import verdict
+from repaycli.render.plan import money as format_money
 
 
 def _pct(value: Decimal) -> str:
