@@ -138,7 +138,7 @@ class CallApp(App[Saved | None]):
                 with Horizontal(id="offer-pane"):
                     with Grid(id="offer-form"):
                         for name in OFFER_FIELDS:
-                            yield Label(t(f"call.offer.{name}"), classes="field")
+                            yield Label(Text(t(f"call.offer.{name}")), classes="field")
                             yield Field(
                                 value=self._offer_default(name),
                                 placeholder=t(f"call.hint.{name}"),
@@ -152,7 +152,7 @@ class CallApp(App[Saved | None]):
                 with VerticalScroll():
                     with Grid(id="record-form"):
                         for name in RECORD_FIELDS:
-                            yield Label(t(f"logfield.{name}"), classes="field")
+                            yield Label(Text(t(f"logfield.{name}")), classes="field")
                             yield Field(
                                 placeholder=t(f"call.hint.{name}"),
                                 id=f"record-{name}",
@@ -167,7 +167,7 @@ class CallApp(App[Saved | None]):
                 ("end_call", "f10"),
                 ("request_quit", "ctrl_q"),
             ):
-                yield Button(t(f"call.key.{key}"), id=f"key-{action}", compact=True)
+                yield Button(Text(t(f"call.key.{key}")), id=f"key-{action}", compact=True)
 
     def on_mount(self) -> None:
         self.title = t("call.title")
@@ -179,7 +179,7 @@ class CallApp(App[Saved | None]):
         ).focus()
         if self.pending_draft is not None:
             draft = self.pending_draft
-            when = str(draft.get("started_at", ""))[:16].replace("T", " ")
+            when = str(draft.get("started_at", ""))[:16].replace("T", "\u00a0")
             question = t("call.restore.question", when=when, platform=self.setup.platform_name)
             answers = [("restore", t("call.restore.yes")), ("discard", t("call.restore.no"))]
             self.push_screen(Ask(question, answers, cancel="restore"), self._restore_answer)

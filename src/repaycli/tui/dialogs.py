@@ -68,6 +68,7 @@ class EndCall(ModalScreen[EndAnswer | None]):
     """How did the call end? With "agreed", which kept offer (if any) becomes the agreement."""
 
     DEFAULT_CSS = DIALOG_CSS
+    SCOPED_CSS = False
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, offers: list[str], error: str | None = None) -> None:
@@ -77,20 +78,20 @@ class EndCall(ModalScreen[EndAnswer | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Label(t("call.end.title"), classes="title")
-            yield Label(t("call.end.outcome"))
+            yield Label(Text(t("call.end.title")), classes="title")
+            yield Label(Text(t("call.end.outcome")))
             yield Choice([t(f"outcome.{o}") for o in OUTCOMES], id="outcome")
             with Vertical(id="agreement-box"):
                 if self.offers:
-                    yield Label(t("call.end.agreement"))
+                    yield Label(Text(t("call.end.agreement")))
                     labels = [*self.offers, t("call.end.no_agreement")]
                     yield Choice(labels, chosen=len(self.offers) - 1, id="agreement")
                 else:
-                    yield Label(t("call.end.no_offers"))
+                    yield Label(Text(t("call.end.no_offers")))
             yield Static(Text(self.error or ""), id="end-error", classes="error")
             with Horizontal():
-                yield Button(f"[ {t('call.end.save')} ]", id="save", compact=True)
-                yield Button(f"[ {t('call.end.back')} ]", id="back", compact=True)
+                yield Button(Text(f"[ {t('call.end.save')} ]"), id="save", compact=True)
+                yield Button(Text(f"[ {t('call.end.back')} ]"), id="back", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#outcome", Choice).focus()
@@ -128,6 +129,7 @@ class Ask(ModalScreen[str]):
     """A question with a few answers (buttons); answers the chosen button's id."""
 
     DEFAULT_CSS = DIALOG_CSS
+    SCOPED_CSS = False
     BINDINGS = [
         Binding("escape", "cancel", show=False),
         Binding("left", "app.focus_previous", show=False),
@@ -145,7 +147,7 @@ class Ask(ModalScreen[str]):
             yield Static(Text(self.question), classes="title")
             with Horizontal():
                 for answer_id, label in self.answers:
-                    yield Button(f"[ {label} ]", id=answer_id, compact=True)
+                    yield Button(Text(f"[ {label} ]"), id=answer_id, compact=True)
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
