@@ -165,9 +165,7 @@ def test_an_offer_above_the_walk_away_line_says_do_not_agree(saved_plan: dict[st
 
 def test_the_verdict_is_the_offer_commands_evaluation(saved_plan: dict[str, Any]) -> None:
     """APR and court lines on screen are `repaycli offer --json`'s own figures."""
-    result = invoke(
-        "offer", "--json", "--amount", "8000", "--periods", "12", "--fee-rate", "0.6%"
-    )
+    result = invoke("offer", "--json", "--amount", "8000", "--periods", "12", "--fee-rate", "0.6%")
     assert result.exit_code == 0, result.output
     expected = json.loads(result.stdout)
     app = CallApp(setup_for("en"), clock=Clock())
