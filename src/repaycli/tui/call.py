@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -48,6 +49,16 @@ SCREEN_ERRORS = {
 }
 #: How long typing pauses before the draft is written (seconds).
 DRAFT_DELAY = 0.3
+
+
+def two_columns(rows: list[tuple[str, Text]]) -> Table:
+    """Labels on the left, values wrapped beside them (a hanging indent, in any language)."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(ratio=1, overflow="fold")
+    for label, value in rows:
+        table.add_row(Text(label), value)
+    return table
 
 
 def message(error: RepayError) -> str:
@@ -197,35 +208,26 @@ class CallApp(App[Saved | None]):
             text.append("  " + t("call.no_hotline"))
         return text
 
-    def _card_text(self) -> Text:
+    def _card_text(self) -> Text | Table:
         card = self.setup.card
-        text = Text()
         if card is None:
-            text.append(t("call.card.none"))
-            return text
+            return Text(t("call.card.none"))
         from repaycli.render.plan import money
 
-        def row(label: str, value: str, style: str = "") -> None:
-            if text:
-                text.append("\n")
-            text.append(label, style="bold")
-            text.append(value, style=style)
-
+        rows: list[tuple[str, Text]] = []
         if card.hardship_route and card.hardship is not None:
-            row(
-                t("call.card.pause"),
-                t(
-                    "call.card.pause_text",
-                    months=card.hardship.pause_months,
-                    date=card.hardship.write_again.isoformat(),
-                ),
+            pause = t(
+                "call.card.pause_text",
+                months=card.hardship.pause_months,
+                date=card.hardship.write_again.isoformat(),
             )
+            rows.append((t("call.card.pause"), Text(pause)))
         if card.opening is not None:
-            row(t("call.card.opening"), card.opening.text)
+            rows.append((t("call.card.opening"), Text(card.opening.text)))
         if card.target is not None and (
             card.opening is None or card.target.proposal_id != card.opening.proposal_id
         ):
-            row(t("call.card.target"), card.target.text)
+            rows.append((t("call.card.target"), Text(card.target.text)))
         walk = money(card.walk_away.monthly)
         if card.walk_away.after is not None and card.walk_away.after_from is not None:
             walk += t(
@@ -233,10 +235,13 @@ class CallApp(App[Saved | None]):
                 date=card.walk_away.after_from.isoformat(),
                 amount=money(card.walk_away.after),
             )
-        row(t("call.card.walk_away"), t("call.card.walk_away_text", amount=walk), "bold")
+        rows.append(
+            (t("call.card.walk_away"), Text(t("call.card.walk_away_text", amount=walk), "bold"))
+        )
         if card.say:
-            row("", card.say)
-        return text
+            say = card.say.removeprefix(t("call.card.say_prefix"))
+            rows.append((t("call.card.say"), Text(say)))
+        return two_columns(rows)
 
     def _offer_default(self, name: str) -> str:
         if name == "amount":
@@ -340,11 +345,8 @@ class CallApp(App[Saved | None]):
         self._save_draft()
 
     def _show_kept(self) -> None:
-        text = Text()
-        if self.kept:
-            text.append(t("call.kept", count=len(self.kept)), style="bold")
-            for n, (headline, _) in enumerate(self.kept[-3:], max(1, len(self.kept) - 2)):
-                text.append(f"\n{n}. {headline}")
+        """One line: how many offers go with the call (the end-of-call dialog lists them)."""
+        text = Text(t("call.kept", count=len(self.kept)), style="bold") if self.kept else ""
         self.query_one("#kept", Static).update(text)
 
     # --- the call-log fields ------------------------------------------------------------------

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.console import Group
 from rich.text import Text
 
 from repaycli.core.offer import LadderPosition, OfferResult
 from repaycli.i18n import t
-from repaycli.render.offer import verdict
 from repaycli.render.plan import money as format_money
 
 
@@ -16,67 +16,63 @@ def _pct(value: Decimal) -> str:
     return f"{value:.2f}%"
 
 
-def verdict_text(result: OfferResult) -> Text:
+def verdict_text(result: OfferResult) -> Group:
     """Payment, total, dated APR, the two court lines and the place on the ladder; above the
     walk-away line, a line that says so in words and in reverse video (no colour needed)."""
-    text = Text()
+    from repaycli.tui.call import two_columns
+
+    head: list[Text] = []
     position = result.ladder_position
-    if position is LadderPosition.ABOVE_WALK_AWAY:
-        text.append(t("call.verdict.do_not_agree"), style="bold reverse")
-        text.append("\n")
-    text.append(t("call.verdict.payment"), style="bold")
-    text.append(
-        t(
-            "call.verdict.payment_text",
-            payment=format_money(result.payment),
-            periods=result.periods,
-            first=result.schedule[0].due.isoformat(),
-        )
+    above = position is LadderPosition.ABOVE_WALK_AWAY
+    if above:
+        head.append(Text(t("call.verdict.do_not_agree"), style="bold reverse"))
+    payment = t(
+        "call.verdict.payment_text",
+        payment=format_money(result.payment),
+        periods=result.periods,
+        first=result.schedule[0].due.isoformat(),
     )
-    text.append("\n")
-    text.append(t("call.verdict.total"), style="bold")
-    text.append(t("call.verdict.total_text", total=format_money(result.total)))
+    total = t("call.verdict.total_text", total=format_money(result.total))
     if result.waived:
-        text.append(t("call.verdict.waived", amount=format_money(result.waived)))
-    text.append("\n")
-    text.append(t("call.verdict.apr"), style="bold")
-    text.append(
-        t(
-            "call.verdict.apr_text",
-            apr=_pct(result.apr_percent),
-            compound=_pct(result.apr_compound_percent),
-        )
+        total += t("call.verdict.waived", amount=format_money(result.waived))
+    apr = t(
+        "call.verdict.apr_text",
+        apr=_pct(result.apr_percent),
+        compound=_pct(result.apr_compound_percent),
     )
-    text.append("\n")
-    text.append(t("call.verdict.lines"), style="bold")
+    lines = Text()
     for n, line in enumerate(result.reference_lines):
         key = "call.verdict.line_above" if line.above else "call.verdict.line_below"
         if n:
-            text.append(t("call.verdict.sep"))
-        text.append(
+            lines.append("\n")
+        lines.append(
             t(key, line=_pct(line.percent), name=t(f"call.line.{line.id}")),
             style="bold" if line.above else "",
         )
-    text.append("\n")
-    text.append(t("call.verdict.position"), style="bold")
+    place = Text()
     if position is None:
-        text.append(t("call.verdict.no_line"))
-    else:
-        text.append(
-            t(f"offer.position.{position.value}"),
-            style="bold" if position is LadderPosition.ABOVE_WALK_AWAY else "",
-        )
+        place.append(t("call.verdict.no_line"))
+    elif not above:  # above: the first line says it
+        place.append(t(f"offer.position.{position.value}"))
     comparison = result.compared_with_plan
     if comparison is not None:
-        text.append("\n")
-        text.append(
+        if place:
+            place.append("\n")
+        place.append(
             t(
                 "call.verdict.compare",
                 total_difference=f"{comparison.total_difference:+,.2f}",
                 payment_difference=f"{comparison.payment_difference:+,.2f}",
             )
         )
-    if position is not LadderPosition.ABOVE_WALK_AWAY:  # else the first line says it all
-        text.append("\n")
-        text.append(verdict(result))
-    return text
+    rows = [
+        (t("call.verdict.payment"), Text(payment)),
+        (t("call.verdict.total"), Text(total)),
+        (t("call.verdict.apr"), Text(apr)),
+        (t("call.verdict.lines"), lines),
+    ]
+    if place:
+        rows.append((t("call.verdict.position"), place))
+    # What `offer` adds in its closing verdict line (above the line, above a reference line, no
+    # budget) is said by the rows above: nothing more, so that it fits 80 × 24.
+    return Group(*head, two_columns(rows))
