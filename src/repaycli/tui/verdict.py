@@ -32,7 +32,7 @@ def verdict_text(result: OfferResult) -> Group:
         periods=result.periods,
         first=result.schedule[0].due.isoformat(),
     )
-    total = t("call.verdict.total_text", total=format_money(result.total))
+    total = format_money(result.total)
     if result.waived:
         total += t("call.verdict.waived", amount=format_money(result.waived))
     apr = t(
