@@ -51,12 +51,25 @@ SCREEN_ERRORS = {
 DRAFT_DELAY = 0.3
 
 
+#: Spaces that would leave a unit alone at the start of a line ("118.23 / 元", "7 / 期").
+_GLUED = (" 元", " 期", " 个月", " 天")
+
+
+def glued(text: str) -> str:
+    """``text`` with a number and its unit kept on one line (no-break spaces)."""
+    for unit in _GLUED:
+        text = text.replace(unit, "\u00a0" + unit[1:])
+    return text
+
+
 def two_columns(rows: list[tuple[str, Text]]) -> Table:
     """Labels on the left, values wrapped beside them (a hanging indent, in any language)."""
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True, style="bold")
     table.add_column(ratio=1, overflow="fold")
     for label, value in rows:
+        value = value.copy()
+        value.plain = glued(value.plain)  # same length: the styles stay where they were
         table.add_row(Text(label), value)
     return table
 
@@ -354,8 +367,9 @@ class CallApp(App[Saved | None]):
     def _record(self) -> dict[str, str]:
         return {name: self.query_one(f"#record-{name}", Input).value for name in RECORD_FIELDS}
 
-    def _log_fields(self, outcome: str) -> dict[str, str | None]:
-        """Every call-log field as typed, with what the screen knows filled in."""
+    def _log_fields(self, outcome: str, agreed: str | None = None) -> dict[str, str | None]:
+        """Every call-log field as typed, with what the screen knows filled in (``agreed``:
+        the accepted offer, for the agreed terms when none were typed)."""
         card = self.setup.card
         hotline = card.hotline if card is not None else self.setup.platform.hotline
         fields: dict[str, str | None] = {
@@ -365,10 +379,10 @@ class CallApp(App[Saved | None]):
             "outcome": outcome,
             "number": hotline.split(",")[0].strip() if hotline else None,
             "asked": card.opening.text if card is not None and card.opening else None,
-            "offered": "；".join(h for h, _ in self.kept)
-            if get_lang() == "zh"
-            else "; ".join(h for h, _ in self.kept),
+            "offered": ("；" if get_lang() == "zh" else "; ").join(h for h, _ in self.kept),
         }
+        if agreed and not (fields.get("agreed_terms") or "").strip():
+            fields["agreed_terms"] = agreed
         return {k: (v if v and v.strip() else None) for k, v in fields.items()}
 
     def _check_record(self) -> bool:
@@ -483,14 +497,16 @@ class CallApp(App[Saved | None]):
         if answer is None:
             return
         agreement = None
+        agreed = None
         if answer.agreement is not None:
             from repaycli.core.offer import OfferResult
 
-            agreement = OfferResult.model_validate_json(self.kept[answer.agreement][1])
+            agreed, evaluation = self.kept[answer.agreement]
+            agreement = OfferResult.model_validate_json(evaluation)
         try:
             saved = finish(
                 self.setup,
-                self._log_fields(answer.outcome),
+                self._log_fields(answer.outcome, agreed),
                 [e for _, e in self.kept],
                 clock=self.clock(),
                 agreement_from=agreement,
