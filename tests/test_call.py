@@ -473,3 +473,41 @@ def test_an_unknown_platform_is_one_line() -> None:
     with pytest.raises(Exception) as caught:
         setup_for("en", "no-such-lender")
     assert getattr(caught.value, "key", "").startswith("err.")
+
+
+def test_the_hardship_route_asks_for_a_pause_and_agrees_to_nothing() -> None:
+    setup = setup_for("zh", "花呗", Situation(overdue="5000", income="0"))
+    app = CallApp(setup, clock=Clock())
+
+    async def script(pilot: Any) -> None:
+        card = text_of(app, "#card")
+        assert "先申请 暂停还款 3 个月" in card
+        assert "现在不答应任何每月还款" in card
+        await type_offer(pilot, "12", "100")
+        assert text_of(app, "#verdict").startswith("!! 超过你的底线：不要答应 !!")
+
+    drive(app, script)
+
+
+def test_the_key_bar_works_with_the_mouse(saved_plan: dict[str, Any]) -> None:
+    app = CallApp(setup_for("en"), clock=Clock())
+
+    async def script(pilot: Any) -> None:
+        await pilot.click("#key-tick")
+        assert text_of(app, "#step").startswith("Next 2/5")
+        await pilot.click("#key-switch_tab")
+        assert app.query_one("#record-agent", Input).has_focus
+        await pilot.click("#key-switch_tab")
+        await type_offer(pilot, "7", "1150")
+        await pilot.click("#key-keep")
+        assert text_of(app, "#kept").startswith("1 offer(s) kept")
+        await pilot.click("#key-end_call")
+        assert isinstance(app.screen, EndCall)
+        await pilot.click("#back")
+        await pilot.click("#key-request_quit")
+        assert isinstance(app.screen, Ask)
+        await pilot.click("#discard")
+        await pilot.pause()
+
+    assert drive(app, script) is None
+    assert not call_draft_path().exists()

@@ -248,9 +248,10 @@ class CallApp(App[Saved | None]):
                 date=card.walk_away.after_from.isoformat(),
                 amount=money(card.walk_away.after),
             )
-        rows.append(
-            (t("call.card.walk_away"), Text(t("call.card.walk_away_text", amount=walk), "bold"))
-        )
+        words = t("call.card.walk_away_text", amount=walk)
+        if not card.walk_away.monthly and card.walk_away.after is None:
+            words = t("call.card.walk_away_zero")
+        rows.append((t("call.card.walk_away"), Text(words, "bold")))
         if card.say:
             say = card.say.removeprefix(t("call.card.say_prefix"))
             rows.append((t("call.card.say"), Text(say)))
