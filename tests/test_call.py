@@ -511,3 +511,25 @@ def test_the_key_bar_works_with_the_mouse(saved_plan: dict[str, Any]) -> None:
 
     assert drive(app, script) is None
     assert not call_draft_path().exists()
+
+
+def test_an_agreement_that_agreement_add_would_refuse_writes_nothing(
+    saved_plan: dict[str, Any],
+) -> None:
+    """`agreement add` takes at most 120 installments: a 240-month offer accepted as the
+    agreement is one line in the dialog, and neither the entry nor the agreement is written."""
+    app = CallApp(setup_for("en"), clock=Clock())
+
+    async def script(pilot: Any) -> None:
+        await type_offer(pilot, "240", "40")
+        await pilot.press("f10")
+        await pilot.click("#save")
+        await pilot.pause()
+        assert isinstance(app.screen, EndCall)
+        error = str(app.screen.query_one("#end-error", Static).content)
+        assert error == "number of installments: 240 must be between 1 and 120"
+        await pilot.click("#back")
+
+    drive(app, script)
+    assert json.loads(invoke("log", "list", "--json").stdout)["entries"] == []
+    assert json.loads(invoke("agreement", "list", "--json").stdout)["agreements"] == []

@@ -312,8 +312,14 @@ def finish(
 
     given = {**fields, "platform": setup.platform.id}
     values = read_fields(given, clock=clock)
-    if agreement_from is not None and values.get("outcome") != "agreed":
-        raise BadInput("call.err.agreement_not_agreed")
+    schedule: list[tuple[date, Decimal]] = []
+    if agreement_from is not None:
+        from repaycli.services.agreement import check_schedule
+
+        if values.get("outcome") != "agreed":
+            raise BadInput("call.err.agreement_not_agreed")
+        schedule = [(row.due, row.amount) for row in agreement_from.schedule]
+        check_schedule(schedule, today=setup.day)  # before anything is written
     with store.opened() as conn:
         entry = record_contact(conn, values, clock=clock, offer_checks=offers)
         agreement_id = None
@@ -321,7 +327,7 @@ def finish(
             agreement_id = store.add_agreement(
                 conn,
                 platform=setup.platform.id,
-                schedule=[(row.due, to_fen(row.amount)) for row in agreement_from.schedule],
+                schedule=[(due, to_fen(amount)) for due, amount in schedule],
                 recorded_at=clock,
                 contact_id=entry.id,
                 source="call",
