@@ -97,6 +97,20 @@ def max_rss(cmd: Sequence[str], env: dict[str, str]) -> int | None:
     return int(text[-1]) if text and text[-1].isdigit() else None
 
 
+def loads_textual(py: str, cmd: Sequence[str], env: dict[str, str]) -> bool:
+    """Whether one run of a ``repaycli`` command imports Textual (``python -X importtime``)."""
+    done = subprocess.run(
+        [py, "-X", "importtime", "-m", "repaycli", *cmd[1:]],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return any(
+        line.split("|")[-1].strip().startswith("textual") for line in done.stderr.splitlines()
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -202,6 +216,9 @@ def main() -> None:
         print("disturb far less than wall time. Targets from issues 6 and 13.")
         print("max RSS: peak resident memory of one more run (/usr/bin/time -f %M);")
         print("target for remind on the 100k database: under 60 MB.")
+        print()
+        heavy = [label for label, cmd, home, _ in rows[2:] if loads_textual(py, cmd, env(home))]
+        print(f"commands above that import textual (only `repaycli call` may): {heavy or 'none'}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -149,3 +149,43 @@ def test_remind_loads_no_openssl() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "2028-02-29" in done.stdout  # the overdue installment is reported
     assert done.stdout.splitlines()[-1] == "loaded: False"
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    """The modules loaded by one in-process run of ``repaycli ARGS``."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['repaycli', *{args!r}]\n"
+        "from repaycli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES "))
+    return set(line.split()[1:])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["remind"],
+        ["log", "list", "--json"],
+        ["plan", "--no-input", "--platform", "huabei", "--overdue", "8000", "--income", "6000"],
+        ["offer", "--no-input", "--amount", "8000", "--periods", "12", "--payment", "700"],
+        ["call", "--help"],
+    ],
+)
+def test_only_the_call_screen_loads_textual(args: list[str]) -> None:
+    """Textual is imported by ``repaycli call`` alone (and not even for its help)."""
+    loaded = _modules_after(args)
+    assert "repaycli.cli" in loaded
+    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
+    assert "repaycli.tui" not in loaded
+
+
+def test_the_call_screen_does_load_textual() -> None:
+    """The check above can fail: the call command, past its terminal check, loads it."""
+    code = "import sys\nfrom repaycli.tui.call import CallApp\nprint('textual' in sys.modules)\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"

@@ -47,3 +47,8 @@ def last_plan_path() -> Path:
 
 def user_lpr_file() -> Path:
     return config_dir() / "lpr.toml"
+
+
+def call_draft_path() -> Path:
+    """What ``repaycli call`` has typed so far (JSON), kept until the call is saved."""
+    return data_dir() / "call-draft.json"

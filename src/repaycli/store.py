@@ -668,8 +668,16 @@ class NewContact:
     collection: bool = False
 
 
-def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datetime) -> LogEntry:
-    """Append one entry to the log, chained to the previous entry's hash; return it."""
+def add_contact(
+    conn: sqlite3.Connection,
+    new: NewContact,
+    *,
+    recorded_at: datetime,
+    offer_checks: Sequence[str] = (),
+) -> LogEntry:
+    """Append one entry to the log, chained to the previous entry's hash; return it. Offer
+    evaluations made during the contact (``offer --json`` text) are attached to it in the same
+    transaction (the call screen's end of call: all of it or nothing)."""
     if new.at.tzinfo is None or recorded_at.tzinfo is None:
         raise ValueError("times must carry their UTC offset")
     if new.channel not in CHANNELS:
@@ -726,6 +734,8 @@ def add_contact(conn: sqlite3.Connection, new: NewContact, *, recorded_at: datet
         columns = ", ".join(row)
         marks = ", ".join(f":{name}" for name in row)
         conn.execute(f"INSERT INTO contacts ({columns}) VALUES ({marks})", row)
+        for evaluation in offer_checks:
+            _insert_offer_check(conn, next_id, evaluation, recorded_at)
     return get_contact(conn, next_id)
 
 
@@ -1236,11 +1246,18 @@ def add_offer_check(
     """Attach an offer evaluation (``offer --json`` output) to log entry ``entry_id``."""
     with transaction(conn):
         get_contact(conn, entry_id)
-        cursor = conn.execute(
-            "INSERT INTO offer_checks (contact_id, checked_at, evaluation) VALUES (?, ?, ?)",
-            (entry_id, checked_at.isoformat(timespec="seconds"), evaluation_json),
-        )
-        _record_event(conn, "offer_check", int(cursor.lastrowid or 0), checked_at)
+        return _insert_offer_check(conn, entry_id, evaluation_json, checked_at)
+
+
+def _insert_offer_check(
+    conn: sqlite3.Connection, entry_id: int, evaluation_json: str, checked_at: datetime
+) -> int:
+    """One offer check and its event, inside the caller's transaction."""
+    cursor = conn.execute(
+        "INSERT INTO offer_checks (contact_id, checked_at, evaluation) VALUES (?, ?, ?)",
+        (entry_id, checked_at.isoformat(timespec="seconds"), evaluation_json),
+    )
+    _record_event(conn, "offer_check", int(cursor.lastrowid or 0), checked_at)
     return int(cursor.lastrowid or 0)
 
 

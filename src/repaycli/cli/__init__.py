@@ -35,6 +35,7 @@ COMMANDS = {
     "agreement": "agreement",
     "db": "db",
     "completion": "completion",
+    "call": "call",
 }
 
 

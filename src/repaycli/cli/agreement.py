@@ -27,8 +27,8 @@ from repaycli.core.money import check_amount, parse_amount, split_evenly, to_fen
 from repaycli.errors import BadInput
 from repaycli.i18n import t
 from repaycli.safeload import loads_json, read_text
+from repaycli.services.agreement import MAX_PERIODS  # shared with the call screen
 
-MAX_PERIODS = 120
 JSON_SCHEMA_VERSION = 1
 
 agreement_app = typer.Typer(

@@ -7,10 +7,9 @@ import hashlib
 import io
 import shutil
 import sys
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO, TextIO
@@ -34,9 +33,11 @@ from repaycli.errors import BadInput, Failure
 from repaycli.files import private_file
 from repaycli.i18n import t
 from repaycli.render import TextSink
+from repaycli.services.log import MAX_TEXT as MAX_TEXT  # re-exported for other commands
+from repaycli.services.log import choice_words, field_parser, parse_choice
+from repaycli.services.log import parse_platform as parse_platform
+from repaycli.services.log import parse_text as parse_text
 
-#: The longest text accepted in one field (a long call summary fits; a pasted file does not).
-MAX_TEXT = 5000
 JSON_SCHEMA_VERSION = 1
 
 log_app = typer.Typer(
@@ -60,61 +61,6 @@ def flag_of(name: str) -> str:
 # --- parsing one field ------------------------------------------------------------------------
 
 
-def parse_text(name: str) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        """The text exactly as typed (it is evidence); only all-whitespace counts as empty."""
-        if not value.strip():
-            return ""
-        if len(value) > MAX_TEXT:
-            raise BadInput("err.text_too_long", field=name, limit=MAX_TEXT)
-        return value
-
-    return parse
-
-
-def parse_choice(name: str, choices: list[str]) -> Callable[[str], str]:
-    """An id (``phone``), its label in either language (``电话``, ``in-app chat``) or a word
-    people use for it (``微信``: ``catalog/choice_words.toml``)."""
-
-    def parse(value: str) -> str:
-        from repaycli.catalog import load_choice_words
-
-        wanted = unicodedata.normalize("NFKC", value).strip().lower().replace("-", "_")
-        if not wanted:
-            raise BadInput("err.log_empty", field=name)
-        for choice in choices:
-            labels = {
-                t(f"{name}.{choice}", lang).lower().replace("-", "_") for lang in ("en", "zh")
-            }
-            if wanted == choice or wanted in labels:
-                return choice
-        squeezed = wanted.replace(" ", "").replace("_", "-")
-        words = load_choice_words().get(name, {})
-        for word in (squeezed, squeezed.replace("-", "")):
-            if words.get(word) in choices:
-                return words[word]
-        raise BadInput("err.choice", field=name, value=value, choices=choice_words(name, choices))
-
-    return parse
-
-
-def choice_words(name: str, choices: list[str], sep: str | None = None) -> str:
-    """The choices as the user reads them: ids in English (they are English words), the labels
-    in Chinese (``电话、App 内客服…``)."""
-    from repaycli.i18n import get_lang
-
-    if get_lang() == "en":
-        return (sep or ", ").join(choices)
-    return (sep or t("list_sep")).join(t(f"{name}.{choice}") for choice in choices)
-
-
-def parse_platform(value: str) -> str:
-    from repaycli.catalog import load_catalogue
-    from repaycli.paths import user_platforms_file
-
-    return load_catalogue(user_platforms_file()).resolve(value).id
-
-
 def parse_attachment(value: str) -> dict[str, Any]:
     """A file named as evidence: its absolute path, size and SHA-256 now (it is not copied)."""
     path = Path(value).expanduser()
@@ -130,56 +76,6 @@ def parse_attachment(value: str) -> dict[str, Any]:
     except OSError as exc:
         raise BadInput("err.file_read", path=value, detail=exc.strerror or str(exc)) from exc
     return {"path": str(path), "size": size, "sha256": digest.hexdigest()}
-
-
-def _parser(
-    field_name: str, kind: str, choices: list[str], clock: datetime
-) -> Callable[[str], Any]:
-    from repaycli.core.dates import parse_date, parse_datetime
-
-    if field_name == "platform":
-        return parse_platform
-    if kind == "choice":
-        return parse_choice(field_name, choices)
-    if kind == "datetime":
-        return lambda v: parse_datetime(v, now=clock, field=field_name)
-    if kind == "date":
-        return lambda v: parse_date(v, today=clock.date(), field=field_name)
-    return parse_text(field_name)
-
-
-#: A contact time this far ahead of the clock is still taken (another device's clock).
-FUTURE_SLACK = timedelta(minutes=5)
-
-
-def _not_future(parse: Callable[[str], Any], clock: datetime) -> Callable[[str], Any]:
-    """A contact logged in the future would close that platform's open follow-ups early."""
-
-    def check(value: str) -> Any:
-        moment = parse(value)
-        if isinstance(moment, datetime) and moment > clock + FUTURE_SLACK:
-            raise BadInput("err.log_at_future", field="at", value=value)
-        return moment
-
-    return check
-
-
-def _not_before_contact(
-    parse: Callable[[str], Any], values: dict[str, Any]
-) -> Callable[[str], Any]:
-    def check(value: str) -> Any:
-        day = parse(value)
-        contact = values.get("at")
-        if isinstance(day, date) and isinstance(contact, datetime) and day < contact.date():
-            raise BadInput(
-                "err.log_follow_up_early",
-                field="follow_up",
-                value=value,
-                at=contact.date().isoformat(),
-            )
-        return day
-
-    return check
 
 
 def _as_default(value: object) -> str | None:
@@ -199,11 +95,7 @@ def gather(
 
     values: dict[str, Any] = {}
     for spec in load_log_fields():
-        parse = _parser(spec.name, spec.kind, spec.choices, clock)
-        if spec.name == "at":
-            parse = _not_future(parse, clock)
-        elif spec.name == "follow_up":
-            parse = _not_before_contact(parse, values)
+        parse = field_parser(spec, clock, values)
         raw = given.get(spec.name)
         if raw is not None:
             values[spec.name] = parse(raw) if (raw.strip() or spec.required) else None
@@ -294,6 +186,7 @@ def add(
     command_lang(lang)
     from repaycli import store
     from repaycli.core.records import Attachment
+    from repaycli.services.log import record_contact
 
     clock = now()
     given = {
@@ -326,12 +219,7 @@ def add(
             if not files:
                 files = list(original.attachments)
         values = gather(given, no_input=no_input, clock=clock, base=base)
-        values["collection"] = values.get("collection") == "yes"
-        entry = store.add_contact(
-            conn,
-            store.NewContact(**values, attachments=files, corrects=corrects),
-            recorded_at=clock,
-        )
+        entry = record_contact(conn, values, clock=clock, attachments=files, corrects=corrects)
     if json_out:
         from repaycli.render.json import to_json
 

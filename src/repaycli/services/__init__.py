@@ -1,2 +1,4 @@
-"""Steps shared by the front-ends (CLI, call screen, report): each reads and writes what it
-needs and returns data for a renderer; none prints."""
+"""Business steps shared by more than one front-end (the typer commands, the call screen, the
+HTML report): parse what a person typed, check it the one way, and hand it to the core or the
+store. Nothing here prints or prompts; a bad value is a ``BadInput`` the front-end shows its own
+way."""
