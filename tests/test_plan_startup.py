@@ -114,9 +114,11 @@ def test_result_classes_are_frozen_and_copy_like_pydantic_models() -> None:
     copy = sample.model_copy(update={"money": D(3)})
     assert (copy.money, sample.money, copy.day) == (D(3), D(1), sample.day)
     assert copy != sample and sample.model_copy() == sample
-    assert sample.model_dump()["amounts"] == {} and sample.amounts is not Sample(
-        money=D(1), rate=D(0), share=None, day=date(2027, 1, 1), plain=D(0)
-    ).amounts  # each gets its own default
+    assert (
+        sample.model_dump()["amounts"] == {}
+        and sample.amounts
+        is not Sample(money=D(1), rate=D(0), share=None, day=date(2027, 1, 1), plain=D(0)).amounts
+    )  # each gets its own default
     with pytest.raises(TypeError, match="missing"):
         Sample(money=D(1))  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="unexpected"):
