@@ -1337,23 +1337,44 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 ENTRY_KEYS = (*evidence.HASHED_FIELDS, "corrected_by", "follow_up_done_at", "prev_hash", "hash")
 
 
-def _entry_dict(row: sqlite3.Row, *, salts: bool = False) -> dict[str, Any]:
-    """A row as ``LogEntry.model_dump(mode="json")`` would give it; with ``salts``, plus its
-    salts (``None`` for a v1 entry), as an export needs them."""
-    data = {key: row[key] for key in ENTRY_KEYS}
-    stored = row["attachments"]
+#: ``_ENTRY_SELECT`` with exactly ``ENTRY_KEYS`` as its columns, in order (then ``salts``): each
+#: row is read as a tuple and zipped with the keys, several times quicker than ``sqlite3.Row``
+#: lookups by name over 100,000 entries.
+_EXPRESSIONS = {
+    "corrected_by": "(SELECT n.id FROM contacts n WHERE n.corrects = c.id)",
+    "follow_up_done_at": "d.done_at",
+}
+_STREAM_SELECT = (
+    "SELECT "
+    + ", ".join(_EXPRESSIONS.get(key, f"c.{key}") for key in ENTRY_KEYS)
+    + ", c.salts FROM contacts c LEFT JOIN follow_ups_done d ON d.contact_id = c.id"
+)
+_ATTACHMENTS = ENTRY_KEYS.index("attachments")
+
+
+def _entry_dict(row: tuple[Any, ...], *, salts: bool = False) -> dict[str, Any]:
+    """A row of ``_STREAM_SELECT`` as ``LogEntry.model_dump(mode="json")`` would give it; with
+    ``salts``, plus its salts (``None`` for a v1 entry), as an export needs them."""
+    data = dict(zip(ENTRY_KEYS, row, strict=False))
+    stored = row[_ATTACHMENTS]
     # stored key-sorted (for the hash); shown in ``records.Attachment``'s field order
-    data["attachments"] = (
-        []
-        if stored == "[]"  # most entries cite no file
-        else [
+    if stored == "[]":  # most entries cite no file
+        data["attachments"] = []
+    else:
+        data["attachments"] = [
             {"path": a["path"], "size": a["size"], "sha256": a["sha256"]}
             for a in json.loads(stored)
         ]
-    )
     if salts:
-        data["salts"] = _salts(row["salts"])
+        data["salts"] = _salts(row[-1])
     return data
+
+
+def _stream(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    """``sql``'s rows as plain tuples (the connection's rows are ``sqlite3.Row``)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
 
 
 def _contact_filter(
@@ -1398,11 +1419,11 @@ def iter_contacts(
     clause, params = _contact_filter(
         platform=platform, since=since, until=until, outcome=outcome, latest_only=latest_only
     )
-    sql = f"{_ENTRY_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC"
+    sql = f"{_STREAM_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    for row in conn.execute(sql, params):
+    for row in _stream(conn, sql, params):
         yield _entry_dict(row)
 
 
@@ -1410,7 +1431,7 @@ def iter_log(conn: sqlite3.Connection, *, by_time: bool = False) -> Iterator[dic
     """The whole log (corrections included) one plain dict at a time, for export: in the order it
     was written, or with ``by_time`` in the order the contacts happened (then by id)."""
     order = "c.at_utc, c.id" if by_time else "c.id"
-    for row in conn.execute(f"{_ENTRY_SELECT} ORDER BY {order}"):
+    for row in _stream(conn, f"{_STREAM_SELECT} ORDER BY {order}"):
         yield _entry_dict(row, salts=True)
 
 
