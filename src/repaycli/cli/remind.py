@@ -143,7 +143,7 @@ def remind(
     if crontab:
         write_out(crontab_line(days=days, ics=ics, everything=everything))
         return
-    from repaycli.core.reminders import CALENDAR_DAYS, build_reminders, calendar_items, window_end
+    from repaycli.core.reminders import CALENDAR_DAYS, feed, report, to_reminders, window_end
 
     day = today()
     if as_of is not None:
@@ -160,12 +160,12 @@ def remind(
     if ics is not None:
         until = date.max if feed_until is None else max(until, feed_until)
     installments, follow_ups = load_due(until)
-    result = build_reminders(installments, follow_ups, as_of=day, days=days)
+    every = to_reminders(installments, follow_ups, as_of=day)
+    result = report(every, as_of=day, days=days)
     if ics is not None:
         from repaycli.render.ics import write_calendar
 
-        items = calendar_items(installments, follow_ups, as_of=day, until=feed_until)
-        count = write_calendar(ics, items, stamp=now())
+        count = write_calendar(ics, feed(every, until=feed_until), stamp=now())
         if sys.stderr.isatty():
             from repaycli.render.safe import safe_text
 
