@@ -11,7 +11,6 @@ cron runs ``remind`` often. pydantic-backed code and rich are imported when used
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import sys
 from datetime import date
@@ -84,6 +83,8 @@ def installed_command() -> str:
 def crontab_line(*, days: int, ics: Path | None, everything: bool = False) -> str:
     """A ready line for ``crontab -e``. Cron gives no ``LANG`` and its own ``HOME``-based paths,
     so the data directory (when set) and a Chinese language choice are spelled out."""
+    import shlex  # here: cron's own runs of ``remind`` never print this line
+
     parts: list[str] = []
     home = os.environ.get("REPAYCLI_HOME")
     if home:
