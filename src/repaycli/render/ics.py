@@ -34,8 +34,10 @@ REFRESH = "PT12H"
 FOLD_AT = 75
 
 
-#: The characters ``text`` changes (most summaries have none of them).
+#: The characters ``text`` changes (a summary usually holds only the comma of an amount).
 _SPECIAL = re.compile(r"[\\;,\r\n]")
+#: The characters whose replacements interact (``\\N``, CR LF): the full sequence is needed.
+_HARD = re.compile(r"[\\\r\n]")
 
 
 def text(value: str) -> str:
@@ -43,6 +45,8 @@ def text(value: str) -> str:
     break, as in iCalendar itself)."""
     if _SPECIAL.search(value) is None:
         return value
+    if _HARD.search(value) is None:  # only commas or semicolons (amounts: ``1,234.00``)
+        return value.replace(";", "\\;").replace(",", "\\,")
     return (
         value.replace("\\N", "\n")
         .replace("\\", "\\\\")
@@ -60,6 +64,19 @@ def fold(line: str) -> str:
     as ``icalendar`` folds (``tests/test_ics_feed.py`` compares the two)."""
     if len(line) < FOLD_AT // 4:
         return line
+    if line.isascii():  # one octet a character: the same cuts, made on the text
+        if len(line) < FOLD_AT:
+            return line
+        pieces: list[str] = []
+        begin = 0
+        while len(line) - begin >= FOLD_AT:
+            end = begin + FOLD_AT - 1
+            if line[end - 1] in "\\^" and end - 1 > begin:
+                end -= 1
+            pieces.append(line[begin:end])
+            begin = end
+        pieces.append(line[begin:])
+        return "\r\n ".join(pieces)
     data = line.encode("utf-8")
     if len(data) < FOLD_AT:
         return line
