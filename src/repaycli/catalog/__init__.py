@@ -54,8 +54,8 @@ def _credit_user(merged: dict[str, Any], table: dict[str, Any], user_file: Path)
 def load_catalogue(user_file: Path | None = None) -> Catalogue:
     """The shipped catalogue; the user's file (if any) overrides fields or adds platforms.
 
-    The shipped file is trusted as it is (``tests/test_rates.py`` checks it against the rules);
-    with a user file, every platform goes through ``catalog.check`` (pydantic) first."""
+    The shipped file is trusted as it is (``tests/test_plan_startup.py`` puts it through the
+    checks); with a user file, every platform goes through ``catalog.check`` (pydantic) first."""
     from repaycli.core.models import Catalogue, Platform
 
     tables = _read("platforms.toml")

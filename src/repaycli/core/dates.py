@@ -42,8 +42,8 @@ def monthly_due_dates(first_due: date, periods: int, *, skip: int = 0) -> list[d
 @lru_cache(maxsize=4096)
 def _shift(day: date, months: int) -> date:
     """``day + relativedelta(months=months)``: the same day ``months`` later, or the month's
-    last day when it is shorter (``tests/test_dates.py`` compares the two). Written out because
-    the plan engine shifts dates thousands of times (``months_from`` for every IRR) and
+    last day when it is shorter (``tests/test_plan_startup.py`` compares the two). Written out
+    because the plan engine shifts dates thousands of times (``months_from`` for every IRR) and
     dateutil's ``relativedelta`` costs about 20 µs a call; the cache serves the repeats."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)

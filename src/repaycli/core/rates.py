@@ -193,8 +193,9 @@ def _bracket(flows: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal
 
     The bisection above then asks ``_npv`` only for the midpoints between the two: every other
     midpoint's sign follows from monotonicity, so the result is exactly the plain bisection's
-    (``tests/test_rates.py`` compares them) with about a quarter of the ``Decimal`` evaluations —
-    the powers with fractional exponents (``dated_irr``) made 10 debts' plan take ~60 ms."""
+    (``tests/test_plan_startup.py`` compares them) with about a quarter of the ``Decimal``
+    evaluations — the powers with fractional exponents (``dated_irr``) made 10 debts' plan take
+    ~60 ms."""
     nothing = (Decimal("-Infinity"), Decimal("Infinity"))
     if any(t != 0 and amount > 0 for t, amount in flows):
         return nothing  # NPV rises with the rate only when everything after time 0 is paid out

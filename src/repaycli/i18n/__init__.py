@@ -134,7 +134,7 @@ def _section(lang: str, top: str) -> dict[str, str] | None:
 
 def _message(lang: str, key: str) -> str | None:
     """``catalogue(lang).get(key)``, parsing only the files that may hold ``key`` (the whole
-    catalogue when they do not: ``tests/test_i18n.py`` compares the two for every key)."""
+    catalogue when they do not: ``tests/test_plan_startup.py`` compares the two for every key)."""
     section = _section(lang, key.split(".", 1)[0])
     found = section.get(key) if section is not None else None
     return found if found is not None else catalogue(lang).get(key)

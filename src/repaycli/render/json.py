@@ -4,7 +4,7 @@ UTF-8 JSON; and long lists of plain records written one record at a time, in the
 Data without a pydantic model in it (``plan``'s results, ``core.models``) is encoded here with
 the ``json`` module, exactly as pydantic's ``dump_json`` writes it — each ``Decimal`` field by
 its ``JsonText`` annotation (``Money``: two places), enums by value, dates in ISO — so that
-``plan`` needs no pydantic; anything else goes to pydantic (``tests/test_json_view.py`` compares
+``plan`` needs no pydantic; anything else goes to pydantic (``tests/test_plan_startup.py`` compares
 the two).
 """
 
