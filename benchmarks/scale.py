@@ -51,6 +51,17 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "ics": (["remind", "--ics", "{out}"], "ics"),
     "ics-all": (["remind", "--ics", "{out}", "--all"], "ics-all"),
 }
+#: The issue's figures at 100,000 entries (wall time; issue 13, before the streaming rewrite),
+#: printed beside this run's.
+BEFORE = {
+    "verify": "was 11–13.5 s, 442 MB (floor 4.6 s)",
+    "list": "was 20 min, 1.8 GB",
+    "csv": "was 15½ min, 630 MB",
+    "json": "was 21 s, 672 MB",
+    "markdown": "was ≈ 25 min (154 s at 10,000)",
+    "ics": "was 6.1 s, 110 MB (6,143 events)",
+    "ics-all": "was — (no --all; see remind --ics)",
+}
 LABELS = {
     "verify": "log verify",
     "list": "log list > file",
@@ -190,6 +201,12 @@ def main() -> None:
             f"  {LABELS[name]:<30} a = {a:6.2f} s, b = {b * 1e6:8.1f} µs/entry;"
             f" {n0:,}→{n1:,}: ×{t1 / t0:.1f} time for ×{n1 / n0:.0f} entries"
         )
+    print()
+    print(f"before (issue 13, 100,000 entries, wall time) and now ({largest:,} entries, CPU):")
+    for name in names:
+        size, own_s, base_s, peak, _ = results[name][-1]
+        now = f"{own_s:.2f} s, {own_s / base_s:.2f} × floor, {peak:.0f} MB"
+        print(f"  {LABELS[name]:<30} {BEFORE[name]:<40} now {now}")
     print()
     print(f"targets at 100,000 entries: ≤ {TARGET_RATIO:g} × floor and under {TARGET_MB:g} MB.")
 

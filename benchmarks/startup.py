@@ -152,6 +152,13 @@ def main() -> None:
             *("--platform", "huabei", "--overdue", "8000", "--income", "9000"),
             *("--expenses", "5500", "--days-overdue", "45"),
         ]
+        #: Issue 13's figures before its changes (CPU ratio to ``import typer``), printed beside.
+        before = {
+            "repaycli remind (empty database)": "1.43",
+            "repaycli plan --no-input (1 debt)": "4.5",
+            "repaycli plan --no-input (10 debts)": "11",
+            "repaycli plan --no-input --json (10 debts)": "5.2",
+        }
         rows: list[tuple[str, list[str], Path, float | None]] = [
             ("python -c pass", [py, "-c", "pass"], none_home, None),
             ('python -c "import typer"', [py, "-c", "import typer"], none_home, None),
@@ -164,6 +171,8 @@ def main() -> None:
              plan_home, 2.5),
             ("repaycli plan --no-input (10 debts)",
              [exe, "plan", "--no-input", "--debts", str(debts)], plan_home, 2.5),
+            ("repaycli plan --no-input --json (10 debts)",
+             [exe, "plan", "--no-input", "--json", "--debts", str(debts)], plan_home, None),
         ]  # fmt: skip
         # Round-robin (one warm-up round first): a burst of load on the machine then slows
         # every command of a round alike instead of skewing one row.
@@ -199,21 +208,23 @@ def main() -> None:
         print()
         print(
             f"{'command':<40} {'ms':>7} {'× typer':>8} {'cpu ms':>7} {'× typer':>8}"
-            f" {'target':>7} {'max RSS':>9}"
+            f" {'target':>7} {'max RSS':>9}      {'before'}"
         )
         for label, median, cpu, peak, target in results:
             ratio, cpu_ratio = median / floor, cpu / cpu_floor
             goal = f"≤ {target:g}" if target is not None else ""
             mark = ("ok" if cpu_ratio <= target else "MISS") if target is not None else ""
             rss = f"{peak / 1024:.1f} MB" if peak else ""
+            was = f"was {before[label]} ×" if label in before else ""
             print(
                 f"{label:<40} {median * 1000:7.1f} {ratio:8.2f} {cpu * 1000:7.1f} {cpu_ratio:8.2f}"
-                f" {goal:>7} {rss:>9}  {mark}".rstrip()
+                f" {goal:>7} {rss:>9}  {mark:<4}  {was}".rstrip()
             )
         print()
         print("× typer: ratio to python -c 'import typer', in wall time and in CPU time (user +")
         print("system); ok/MISS judge the CPU ratio, which other programs on a shared machine")
-        print("disturb far less than wall time. Targets from issues 6 and 13.")
+        print("disturb far less than wall time. Targets from issues 6 and 13; 'was': issue 13's")
+        print("figures before its changes (CPU ratio to import typer).")
         print("max RSS: peak resident memory of one more run (/usr/bin/time -f %M);")
         print("target for remind on the 100k database: under 60 MB.")
         print()

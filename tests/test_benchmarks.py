@@ -48,6 +48,7 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
             figures = row.split()[len(label.split()) + 1 :]
             assert len(figures) == 5 and all(re.fullmatch(r"\d+\.\d+", f) for f in figures), row
         assert re.search(re.escape(label) + r" +a = .* µs/entry; 150→300", out), out
+        assert re.search(re.escape(label) + r" +was .* now [\d.]+ s, [\d.]+ × floor", out), out
 
 
 @pytest.mark.slow
@@ -56,6 +57,8 @@ def test_startup_benchmark_prints_ratios_to_import_typer(tmp_path: Path) -> None
     assert re.search(r'python -c "import typer" +\d+\.\d +1\.00 +\d+\.\d +1\.00', out), out
     for label in ("repaycli --version", "repaycli remind (empty database)", "repaycli plan"):
         assert re.search(re.escape(label) + r".* +\d+\.\d+ +≤ [\d.]+ .*(ok|MISS)", out), out
+    # beside each target, issue 13's figure before its changes
+    assert re.search(r"plan --no-input \(10 debts\) .*(ok|MISS) +was 11 ×", out), out
 
 
 @pytest.mark.slow

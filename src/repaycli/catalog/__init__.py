@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from repaycli.errors import BadInput
 from repaycli.safeload import loads_toml, read_text
 
-if TYPE_CHECKING:  # pydantic models: imported when loaded (``platform_names`` needs none)
+if TYPE_CHECKING:  # imported when loaded (``platform_names`` needs none)
     from repaycli.core.checklist import ChecklistSource
-    from repaycli.core.models import Catalogue, LogField
+    from repaycli.core.models import Catalogue, LogField, Platform
 
 USER_PLATFORMS_FILE = "platforms.toml"
 
@@ -52,28 +52,49 @@ def _credit_user(merged: dict[str, Any], table: dict[str, Any], user_file: Path)
 
 
 def load_catalogue(user_file: Path | None = None) -> Catalogue:
-    """The shipped catalogue; the user's file (if any) overrides fields or adds platforms."""
-    from pydantic import ValidationError
+    """The shipped catalogue; the user's file (if any) overrides fields or adds platforms.
 
+    The shipped file is trusted as it is (``tests/test_plan_startup.py`` puts it through the
+    checks); with a user file, every platform goes through ``catalog.check`` (pydantic) first."""
     from repaycli.core.models import Catalogue, Platform
 
     tables = _read("platforms.toml")
-    if user_file is not None and user_file.is_file():
-        try:
-            user = loads_toml(read_text(user_file))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            raise BadInput("err.user_catalogue", path=str(user_file), detail=str(exc)) from exc
-        for key, value in user.items():
-            if not isinstance(value, dict):
-                raise BadInput("err.user_catalogue", path=str(user_file), detail=key)
-            merged = _merge(tables.get(key, {}), value)
-            _credit_user(merged, value, user_file)
-            tables[key] = merged
+    if user_file is None or not user_file.is_file():
+        return Catalogue(platforms=[_shipped(Platform, key, f) for key, f in tables.items()])
     try:
-        return Catalogue(platforms=[Platform(id=key, **fields) for key, fields in tables.items()])
+        user = loads_toml(read_text(user_file))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise BadInput("err.user_catalogue", path=str(user_file), detail=str(exc)) from exc
+    for key, value in user.items():
+        if not isinstance(value, dict):
+            raise BadInput("err.user_catalogue", path=str(user_file), detail=key)
+        merged = _merge(tables.get(key, {}), value)
+        _credit_user(merged, value, user_file)
+        tables[key] = merged
+    from pydantic import ValidationError
+
+    from repaycli.catalog.check import checked
+
+    try:
+        return Catalogue(platforms=[checked(key, fields) for key, fields in tables.items()])
     except (ValidationError, TypeError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BadInput("err.user_catalogue", path=str(user_file), detail=detail) from exc
+
+
+def _shipped(platform: type[Platform], key: str, fields: dict[str, Any]) -> Platform:
+    """A platform of the shipped file, whose rates are written as strings (``"0.15"``)."""
+    from repaycli.core.models import PlatformKind
+
+    return platform(
+        **{
+            **fields,
+            "id": key,
+            "kind": PlatformKind(fields["kind"]),
+            "annual_rate": Decimal(fields["annual_rate"]),
+            "penalty_rate_daily": Decimal(fields["penalty_rate_daily"]),
+        }
+    )
 
 
 def platform_names(lang: str, user_file: Path | None = None) -> dict[str, str] | None:
@@ -90,14 +111,14 @@ def platform_names(lang: str, user_file: Path | None = None) -> dict[str, str] |
 def load_checklist() -> ChecklistSource:
     from repaycli.core.checklist import ChecklistSource
 
-    return ChecklistSource.model_validate(_read("checklist.toml"))
+    return ChecklistSource.from_toml(_read("checklist.toml"))
 
 
 @cache
 def load_log_fields() -> tuple[LogField, ...]:
     from repaycli.core.models import LogField
 
-    return tuple(LogField.model_validate(f) for f in _read("log_fields.toml")["field"])
+    return tuple(LogField(**f) for f in _read("log_fields.toml")["field"])
 
 
 @cache

@@ -11,7 +11,6 @@ cron runs ``remind`` often. pydantic-backed code and rich are imported when used
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import sys
 from datetime import date
@@ -85,6 +84,8 @@ def installed_command() -> str:
 def crontab_line(*, days: int, ics: Path | None, everything: bool = False) -> str:
     """A ready line for ``crontab -e``. Cron gives no ``LANG`` and its own ``HOME``-based paths,
     so the data directory (when set) and a Chinese language choice are spelled out."""
+    import shlex  # here: cron's own runs of ``remind`` never print this line
+
     parts: list[str] = []
     home = os.environ.get("REPAYCLI_HOME")
     if home:
@@ -148,7 +149,7 @@ def remind(
     if crontab:
         write_out(crontab_line(days=days, ics=ics, everything=everything))
         return
-    from repaycli.core.reminders import CALENDAR_DAYS, build_reminders, calendar_items, window_end
+    from repaycli.core.reminders import CALENDAR_DAYS, feed, report, to_reminders, window_end
 
     day = today()
     if as_of is not None:
@@ -165,14 +166,12 @@ def remind(
     if ics is not None:
         until = date.max if feed_until is None else max(until, feed_until)
     installments, follow_ups, collection = load_due(until)
-    result = build_reminders(
-        installments, follow_ups, as_of=day, days=days, collection=collection
-    )
+    every = to_reminders(installments, follow_ups, as_of=day)
+    result = report(every, as_of=day, days=days, collection=collection)
     if ics is not None:
         from repaycli.render.ics import write_calendar
 
-        items = calendar_items(installments, follow_ups, as_of=day, until=feed_until)
-        count = write_calendar(ics, items, stamp=now())
+        count = write_calendar(ics, feed(every, until=feed_until), stamp=now())
         if sys.stderr.isatty():
             from repaycli.render.safe import safe_text
 

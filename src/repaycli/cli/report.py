@@ -23,9 +23,8 @@ if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at sta
 
 def _saved_plan() -> PlanResult:
     """The plan ``repaycli plan`` saved last, whole: the report shows what the user saw."""
-    from pydantic import ValidationError
-
     from repaycli.core.models import PlanResult
+    from repaycli.core.revive import revive_json
     from repaycli.errors import Failure
     from repaycli.i18n import get_lang
     from repaycli.lastplan import read_last_plan
@@ -36,8 +35,8 @@ def _saved_plan() -> PlanResult:
     if read_last_plan(path) is None:  # missing; unreadable or newer: its own error line
         raise BadInput("report.err.no_plan")
     try:
-        result = PlanResult.model_validate_json(read_text(path, limit=64 * 1024 * 1024))
-    except (OSError, ValueError, ValidationError) as exc:
+        result = revive_json(PlanResult, read_text(path, limit=64 * 1024 * 1024))
+    except (OSError, ValueError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise Failure("report.err.saved_shape", path=str(path), detail=detail) from exc
     # The JSON keeps two places ("50.00"); the wording shows the share as it was given (50%).

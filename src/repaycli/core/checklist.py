@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from pydantic import BaseModel, Field
+from typing import Any
 
 from repaycli.core.models import (
     Checklist,
     ChecklistItem,
     ChecklistStage,
+    Field,
+    Model,
     PlatformKind,
     Reason,
 )
 
 
-class ChecklistEntry(BaseModel):
+class ChecklistEntry(Model):
     stage: str
     id: str
     zh: str
@@ -25,13 +26,33 @@ class ChecklistEntry(BaseModel):
     when_reason: list[Reason] = Field(default_factory=list)
 
 
-class ChecklistSource(BaseModel):
+class ChecklistSource(Model):
     """``catalog/checklist.toml`` as loaded."""
 
     stages: list[str]
     titles: dict[str, dict[str, str]]
     documents: dict[str, list[str]]
     item: list[ChecklistEntry]
+
+    @classmethod
+    def from_toml(cls, data: Mapping[str, Any]) -> ChecklistSource:
+        """The shipped file's tables, trusted as they are (kinds and reasons made enums)."""
+        items = [
+            ChecklistEntry(
+                **{
+                    **entry,
+                    "when_kind": [PlatformKind(k) for k in entry.get("when_kind", [])],
+                    "when_reason": [Reason(r) for r in entry.get("when_reason", [])],
+                }
+            )
+            for entry in data["item"]
+        ]
+        return cls(
+            stages=list(data["stages"]),
+            titles=dict(data["titles"]),
+            documents=dict(data["documents"]),
+            item=items,
+        )
 
 
 def documents_for(source: ChecklistSource, reason: Reason | None, lang: str) -> list[str]:

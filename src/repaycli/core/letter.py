@@ -15,9 +15,10 @@ from string import Template
 from pydantic import Field
 
 from repaycli.core.dates import monthly_due_dates
-from repaycli.core.models import Installment, Model, Money, Reason
+from repaycli.core.models import Installment, Money, Reason
 from repaycli.core.money import ZERO, split_evenly
 from repaycli.core.schedules import MAX_TERM
+from repaycli.core.validated import Model
 from repaycli.errors import BadInput, Failure
 
 #: The longest plan a letter proposes: 60 months, the longest a negotiation reaches (art. 70).

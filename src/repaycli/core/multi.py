@@ -15,8 +15,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
-
 from repaycli.core.allocate import Account, Outcome, Strategy, limit_for_term, simulate
 from repaycli.core.balance import breakdown_of
 from repaycli.core.checklist import ChecklistSource
@@ -29,6 +27,7 @@ from repaycli.core.models import (
     CostOfWaiting,
     Debt,
     DebtSummary,
+    Field,
     HardshipRoute,
     Installment,
     Ladder,

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from repaycli.core.dates import monthly_due_dates
-from repaycli.core.models import Installment, Model, Money, Percent, Rate
+from repaycli.core.models import Installment, Money, Percent, Rate
 from repaycli.core.money import ZERO
 from repaycli.core.rates import (
     HUNDRED,
@@ -24,6 +24,7 @@ from repaycli.core.rates import (
     dated_irr,
     fee_schedule,
 )
+from repaycli.core.validated import Model
 from repaycli.errors import BadInput
 
 SCHEMA_VERSION = 2

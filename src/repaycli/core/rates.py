@@ -6,6 +6,7 @@ actually in use; the simple figure is monthly IRR × 12, the compounded one (1 +
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -176,13 +177,47 @@ def irr_of_flows(flows: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
         low, high = Decimal("-0.99"), MAX_MONTHLY_IRR
         if _npv(high, flows) < 0 or _npv(low, flows) > 0:
             raise RateOutOfRange("no rate between -99 % and 1,000 % a month")
+        below, above = _bracket(flows)
         for _ in range(72):
             mid = (low + high) / 2
-            if _npv(mid, flows) < 0:
+            if mid <= below or (mid < above and _npv(mid, flows) < 0):
                 low = mid
             else:
                 high = mid
         return (low + high) / 2
+
+
+def _bracket(flows: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
+    """Two rates on either side of the root, ``npv(below) < 0 <= npv(above)``, found in floats
+    and checked in ``Decimal``; ``(-inf, inf)`` when that fails or the NPV may not be monotonic.
+
+    The bisection above then asks ``_npv`` only for the midpoints between the two: every other
+    midpoint's sign follows from monotonicity, so the result is exactly the plain bisection's
+    (``tests/test_plan_startup.py`` compares them) with about a quarter of the ``Decimal``
+    evaluations — the powers with fractional exponents (``dated_irr``) made 10 debts' plan take
+    ~60 ms."""
+    nothing = (Decimal("-Infinity"), Decimal("Infinity"))
+    if any(t != 0 and amount > 0 for t, amount in flows):
+        return nothing  # NPV rises with the rate only when everything after time 0 is paid out
+    try:
+        floats = [(float(t), float(amount)) for t, amount in flows]
+        low, high = -0.9, float(MAX_MONTHLY_IRR)
+        for _ in range(200):
+            mid = (low + high) / 2
+            if mid in (low, high):
+                break
+            if sum(a * math.exp(-t * math.log1p(mid)) for t, a in floats) < 0:
+                low = mid
+            else:
+                high = mid
+    except (OverflowError, ValueError):
+        return nothing
+    root = Decimal(low)
+    for step in (Decimal("1e-16"), Decimal("1e-13"), Decimal("1e-10")):
+        below, above = root - step, root + step
+        if _npv(below, flows) < 0 <= _npv(above, flows):
+            return below, above
+    return nothing
 
 
 def monthly_irr(advance: Decimal, payments: Sequence[Decimal], offset: int = 1) -> Decimal:

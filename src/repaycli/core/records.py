@@ -13,7 +13,8 @@ from pydantic import Field
 
 from repaycli.core.due import DueInstallment, OpenFollowUp
 from repaycli.core.ledger import InstallmentStatus
-from repaycli.core.models import Model, Money
+from repaycli.core.models import Money
+from repaycli.core.validated import Model
 
 __all__ = [
     "AgreementView",

@@ -8,7 +8,7 @@ with two places, dates ISO), the same as the ``Money`` models elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -205,10 +205,22 @@ def build_reminders(
 ) -> Reminders:
     """The report as of ``as_of``: items due before it (overdue, most overdue first), then items
     due from ``as_of`` through ``as_of + days``. Items after the window are dropped."""
+    every = to_reminders(installments, follow_ups, as_of=as_of)
+    return report(every, as_of=as_of, days=days, collection=collection)
+
+
+def report(
+    items: Sequence[Reminder],
+    *,
+    as_of: date,
+    days: int = DEFAULT_DAYS,
+    collection: Iterable[CollectionAfterAgreement] = (),
+) -> Reminders:
+    """``build_reminders`` from ``to_reminders``' items (``remind --ics`` shares them with the
+    feed instead of building every item twice)."""
     if days < 0:
         raise ValueError("days must be >= 0")
     until = window_end(as_of, days)
-    items = to_reminders(installments, follow_ups, as_of=as_of)
     overdue = [i for i in items if i.overdue]
     upcoming = [i for i in items if not i.overdue and i.due <= until]
     return Reminders(
@@ -237,5 +249,9 @@ def calendar_items(
 ) -> list[Reminder]:
     """What the calendar feed holds: every unpaid installment and open follow-up due on or before
     ``until`` (``None``: whenever), overdue ones included, by date."""
-    items = to_reminders(installments, follow_ups, as_of=as_of)
+    return feed(to_reminders(installments, follow_ups, as_of=as_of), until=until)
+
+
+def feed(items: Sequence[Reminder], *, until: date | None = None) -> list[Reminder]:
+    """``calendar_items`` from ``to_reminders``' items."""
     return [i for i in items if until is None or i.due <= until]

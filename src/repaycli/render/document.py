@@ -9,18 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
-
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
-from rich.panel import Panel
-from rich.rule import Rule
-from rich.table import Table as RichTable
-from rich.text import Text
+from typing import TYPE_CHECKING, Literal
 
 from repaycli.render.safe import markdown_text, safe_text
+
+if TYPE_CHECKING:  # rich is imported by the rich view only: JSON and markdown do without it
+    from rich.console import Console, RenderableType
 
 Tone = Literal["plain", "good", "warn", "bad", "muted"]
 _STYLE: dict[Tone, str] = {
@@ -78,6 +72,11 @@ class Document:
 
 
 def _rich_block(block: Block, width: int) -> RenderableType:
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
     if isinstance(block, Para):
         return Text(safe_text(block.text, keep_newlines=True), style=_STYLE[block.tone])
     if isinstance(block, Bullets):
@@ -101,6 +100,8 @@ def _words(texts: Iterable[str]) -> list[str]:
 
 
 def _longest(lines: list[str]) -> int:
+    from rich.cells import cell_len
+
     return max((cell_len(line) for text in lines for line in text.splitlines()), default=1)
 
 
@@ -108,6 +109,10 @@ def table_renderable(block: Table, width: int) -> RenderableType:
     """A table whose ids and amounts are never cut: those columns keep their full width, text
     columns and headers wrap. When even that does not fit the width, each row is shown as its
     own list of "header: value" lines instead."""
+    from rich import box
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
     cells = [[safe_text(cell, keep_newlines=True) for cell in row] for row in block.rows]
     headers = [safe_text(header) for header in block.headers]
     whole = [i == 0 or i in block.right for i in range(len(headers))]
@@ -137,6 +142,11 @@ def table_renderable(block: Table, width: int) -> RenderableType:
 
 
 def _stacked(headers: list[str], cells: list[list[str]], flagged: set[int]) -> RenderableType:
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
     parts: list[RenderableType] = []
     for index, row in enumerate(cells):
         style = "yellow" if index in flagged else ""
@@ -152,6 +162,11 @@ def _stacked(headers: list[str], cells: list[list[str]], flagged: set[int]) -> R
 
 def print_document(document: Document, console: Console) -> None:
     """Show the document on a rich console (boxes and colour only on a terminal)."""
+    from rich import box
+    from rich.panel import Panel
+    from rich.rule import Rule
+    from rich.text import Text
+
     plain = not console.is_terminal
     heading = Text(safe_text(document.title), style="bold")
     if document.subtitle:

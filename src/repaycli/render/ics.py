@@ -13,9 +13,11 @@ order, TEXT escaping, folding at 75 octets — and ``tests/test_scale.py`` compa
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from repaycli.core.reminders import ItemKind, Reminder
@@ -32,9 +34,19 @@ REFRESH = "PT12H"
 FOLD_AT = 75
 
 
+#: The characters ``text`` changes (a summary usually holds only the comma of an amount).
+_SPECIAL = re.compile(r"[\\;,\r\n]")
+#: The characters whose replacements interact (``\\N``, CR LF): the full sequence is needed.
+_HARD = re.compile(r"[\\\r\n]")
+
+
 def text(value: str) -> str:
     """An RFC 5545 TEXT value, escaped as ``icalendar`` escapes it (a typed ``\\N`` is a line
     break, as in iCalendar itself)."""
+    if _SPECIAL.search(value) is None:
+        return value
+    if _HARD.search(value) is None:  # only commas or semicolons (amounts: ``1,234.00``)
+        return value.replace(";", "\\;").replace(",", "\\,")
     return (
         value.replace("\\N", "\n")
         .replace("\\", "\\\\")
@@ -52,6 +64,19 @@ def fold(line: str) -> str:
     as ``icalendar`` folds (``tests/test_ics_feed.py`` compares the two)."""
     if len(line) < FOLD_AT // 4:
         return line
+    if line.isascii():  # one octet a character: the same cuts, made on the text
+        if len(line) < FOLD_AT:
+            return line
+        pieces: list[str] = []
+        begin = 0
+        while len(line) - begin >= FOLD_AT:
+            end = begin + FOLD_AT - 1
+            if line[end - 1] in "\\^" and end - 1 > begin:
+                end -= 1
+            pieces.append(line[begin:end])
+            begin = end
+        pieces.append(line[begin:])
+        return "\r\n ".join(pieces)
     data = line.encode("utf-8")
     if len(data) < FOLD_AT:
         return line
@@ -79,6 +104,12 @@ def _day(day: date) -> str:
     return day.isoformat().replace("-", "")
 
 
+@lru_cache(maxsize=1024)
+def _dates(due: date) -> str:
+    """An all-day event's DTSTART and DTEND lines (a long feed has many events a day)."""
+    return f"DTSTART;VALUE=DATE:{_day(due)}\r\nDTEND;VALUE=DATE:{_day(due + timedelta(days=1))}\r\n"
+
+
 def _event(item: Reminder, dtstamp: str, name: PlatformName, installment_description: str) -> str:
     """One VEVENT with its VALARM. UIDs and categories are made of letters, digits, ``-`` and
     ``@`` only, and the other fixed lines are short: only the texts need escaping and folding."""
@@ -91,9 +122,7 @@ def _event(item: Reminder, dtstamp: str, name: PlatformName, installment_descrip
     alarm = fold(f"DESCRIPTION:{text(t('remind.ics_alarm', summary=summary))}")
     return (
         f"BEGIN:VEVENT\r\n{fold(f'SUMMARY:{text(summary)}')}\r\n"
-        f"DTSTART;VALUE=DATE:{_day(item.due)}\r\n"
-        f"DTEND;VALUE=DATE:{_day(item.due + timedelta(days=1))}\r\n"
-        f"DTSTAMP:{dtstamp}\r\nUID:{item.uid}\r\nCATEGORIES:{item.kind.value}\r\n"
+        f"{_dates(item.due)}DTSTAMP:{dtstamp}\r\nUID:{item.uid}\r\nCATEGORIES:{item.kind.value}\r\n"
         f"{description}\r\nTRANSP:TRANSPARENT\r\n"
         f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{alarm}\r\nTRIGGER:-PT15H\r\n"
         "END:VALARM\r\nEND:VEVENT\r\n"

@@ -1,13 +1,27 @@
-"""The JSON view: pydantic models (or plain data holding them) as indented UTF-8 JSON; and long
-lists of plain records written one record at a time, in the same layout."""
+"""The JSON view: results (dataclasses, pydantic models, or plain data holding them) as indented
+UTF-8 JSON; and long lists of plain records written one record at a time, in the same layout.
+
+Data without a pydantic model in it (``plan``'s results, ``core.models``) is encoded here with
+the ``json`` module, exactly as pydantic's ``dump_json`` writes it — each ``Decimal`` field by
+its ``JsonText`` annotation (``Money``: two places), enums by value, dates in ISO — so that
+``plan`` needs no pydantic; anything else goes to pydantic (``tests/test_plan_startup.py`` compares
+the two).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from repaycli.core.models import JsonText, Model
 from repaycli.render import TextSink
 
 if TYPE_CHECKING:
@@ -23,7 +37,83 @@ def _any() -> TypeAdapter[Any]:
 
 def to_json(data: Any) -> str:
     """JSON text; amounts and rates come out as strings, dates as ISO, Chinese unescaped."""
-    return _any().dump_json(data, indent=2).decode("utf-8")
+    try:
+        plain = _plain(data)
+    except _Foreign:  # a pydantic model (or something only pydantic knows how to write)
+        return _any().dump_json(data, indent=2).decode("utf-8")
+    return json.dumps(plain, ensure_ascii=False, indent=2)
+
+
+class _Foreign(Exception):
+    """A value ``_plain`` leaves to pydantic."""
+
+
+Convert = Callable[[Any], Any]
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as str, int, bool, None, lists and dicts, as pydantic's JSON mode gives it."""
+    if value is None or isinstance(value, bool | int | str):
+        if isinstance(value, Enum):
+            return value.value
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, Model) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    ):
+        fields = _fields(cast(type, type(value)))
+        return {name: convert(getattr(value, name)) for name, convert in fields}
+    raise _Foreign
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Convert], ...]:
+    """Each field of a ``Model`` or dataclass with the conversion its annotation asks for."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    if issubclass(cls, Model):
+        names = cls.model_fields_order
+    else:
+        names = tuple(f.name for f in dataclasses.fields(cast(Any, cls)))
+    return tuple((name, _converter(hints[name])) for name in names)
+
+
+def _converter(hint: Any) -> Convert:
+    """How a value annotated ``hint`` is written: ``JsonText`` for a ``Decimal`` (also inside
+    ``X | None``, ``list[X]`` and ``dict[str, X]``), else as ``_plain`` writes its type."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        for mark in hint.__metadata__:
+            if isinstance(mark, JsonText):
+                text = mark.text
+                return lambda value: None if value is None else text(value)
+        return _converter(hint.__origin__)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1:
+            one = _converter(inner[0])
+            return lambda value: None if value is None else one(value)
+        return _plain
+    if origin is list and len(args) == 1:
+        item = _converter(args[0])
+        if item is _plain:
+            return _plain
+        return lambda value: [item(v) for v in value]
+    if origin is dict and len(args) == 2:
+        item = _converter(args[1])
+        if item is _plain:
+            return _plain
+        return lambda value: {_plain(k): item(v) for k, v in value.items()}
+    return _plain
 
 
 def _dumps(value: Any, *, indent: int | None = None) -> str:

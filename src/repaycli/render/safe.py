@@ -34,6 +34,8 @@ def safe_text(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False
 
 def one_line(text: str) -> str:
     """User text for a one-line cell: each line break shown as a visible ``↵``."""
+    if text.isprintable():  # no line break, nothing to escape (most notes)
+        return text
     return safe_text(" ↵ ".join(text.replace("\r\n", "\n").split("\n")))
 
 

@@ -80,20 +80,17 @@ class CallSetup:
 
 def _cards(text: str) -> list[CallCard]:
     """The call cards of a saved plan (one, or one per lender)."""
-    from pydantic import ValidationError
-
     from repaycli.core.card import card_for_plan, cards_for_multi
     from repaycli.core.models import PlanResult
     from repaycli.core.multi import MultiPlanResult
+    from repaycli.core.revive import revive_json
     from repaycli.render.plan import describe, say_line
 
     try:
-        return [
-            card_for_plan(PlanResult.model_validate_json(text), say=say_line, describe=describe)
-        ]
-    except ValidationError:
+        return [card_for_plan(revive_json(PlanResult, text), say=say_line, describe=describe)]
+    except ValueError:
         pass
-    multi = MultiPlanResult.model_validate_json(text)
+    multi = revive_json(MultiPlanResult, text)
     return cards_for_multi(multi, say=say_line, describe=describe)
 
 
