@@ -98,7 +98,7 @@ def revive(cls: type[T], data: Any, where: str = "") -> T:
     """``data`` (parsed JSON) as a ``cls``; unknown keys are ignored, as pydantic did."""
     if not isinstance(data, dict):
         raise ValueError(f"{where or cls.__name__}: an object is expected")
-    hints = _hints(cls)
+    hints = _hints(typing.cast(Any, cls))
     values = {
         name: _value(hints[name], data[name], f"{where}.{name}" if where else name)
         for name in cls.model_fields_order
