@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from rich.table import Table
 
-from repaycli.core.money import format_money
 from repaycli.core.records import AgreementView, PaymentView
 from repaycli.i18n import t
 from repaycli.render.console import make_console, user
 from repaycli.render.log import platform_name
+from repaycli.render.numbers import money
 
 
-def _money(value: object) -> str:
-    return t("agreement.yuan", amount=format_money(value))  # type: ignore[arg-type]
+def _money(value: Decimal) -> str:
+    return money(value)
 
 
 def _state(view: AgreementView) -> str:

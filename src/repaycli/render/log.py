@@ -213,6 +213,29 @@ def print_entry(entry: LogEntry) -> None:
         console.print(t("log.superseded", id=entry.id, by=entry.corrected_by))
 
 
+def _stored_money(value: object) -> str:
+    """An amount kept in an offer check's JSON (a decimal string), as the screen writes money."""
+    from decimal import Decimal, InvalidOperation
+
+    from repaycli.render.numbers import money
+
+    try:
+        return money(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return "?"
+
+
+def _stored_percent(value: object) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    from repaycli.render.numbers import percent
+
+    try:
+        return percent(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return "?"
+
+
 def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
     """One line per offer evaluated during this contact (``offer --log``)."""
     from repaycli.render.console import make_console
@@ -225,9 +248,9 @@ def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
                 "log.offer_check",
                 at=when(str(check["checked_at"])),
                 periods=data.get("periods", "?"),
-                payment=data.get("payment", "?"),
-                total=data.get("total", "?"),
-                apr=data.get("apr_percent", "?"),
+                payment=_stored_money(data.get("payment")),
+                total=_stored_money(data.get("total")),
+                apr=_stored_percent(data.get("apr_percent")),
             )
         )
 

@@ -14,13 +14,11 @@ from repaycli.core.models import (
     Proposal,
     ProposalKind,
 )
-from repaycli.core.money import format_money
 from repaycli.i18n import t
 from repaycli.render.document import Block, Bullets, Document, Pairs, Para, Section, Table
+from repaycli.render.numbers import amount, daily_percent, money, percent, share
 
-
-def money(amount: Decimal) -> str:
-    return t("money", amount=format_money(amount))
+__all__ = ["money", "percent"]
 
 
 def count_text(noun: str, count: int) -> str:
@@ -30,10 +28,6 @@ def count_text(noun: str, count: int) -> str:
 
 def months_text(count: int) -> str:
     return count_text("months", count)
-
-
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}%"
 
 
 def yes_no(value: bool) -> str:
@@ -133,8 +127,8 @@ def _situation(result: PlanResult) -> Section:
             t("plan.rates"),
             t(
                 "plan.rates_value",
-                annual=f"{debt.annual_rate_percent:.2f}%",
-                penalty=f"{debt.penalty_rate_daily_percent:.3f}%",
+                annual=percent(debt.annual_rate_percent),
+                penalty=daily_percent(debt.penalty_rate_daily_percent),
             ),
         )
     )
@@ -146,7 +140,7 @@ def _situation(result: PlanResult) -> Section:
             t(
                 f"plan.limit_{budget.basis}",
                 limit=money(budget.limit),
-                share=f"{budget.share_percent:g}",
+                share=share(budget.share_percent),
             ),
             "good" if budget.limit > 0 else "warn",
         )
@@ -181,7 +175,10 @@ def _cost_of_waiting(result: PlanResult) -> Section:
                     (t("plan.next_90"), money(cost.next_90_days)),
                 ]
             ),
-            Para(t("plan.waiting_note", rate=f"{cost.penalty_rate_daily_percent:.3f}%"), "muted"),
+            Para(
+                t("plan.waiting_note", rate=daily_percent(cost.penalty_rate_daily_percent)),
+                "muted",
+            ),
         ],
     )
 
@@ -207,9 +204,9 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
         [
             p.id,
             short_kind(p),
-            format_money(p.payment),
-            format_money(p.total),
-            format_money(p.cost),
+            amount(p.payment),
+            amount(p.total),
+            amount(p.cost),
             f"{percent(p.apr_percent)}\n({percent(p.apr_compound_percent)})",
             percent(p.share_percent),
             yes_no(p.affordable),
@@ -321,12 +318,12 @@ SHOWN_ROWS = 61
 
 def _schedule_rows(proposal: Proposal) -> list[list[str]]:
     rows = [
-        [str(i.n), i.due.isoformat(), format_money(i.amount)]
+        [str(i.n), i.due.isoformat(), amount(i.amount)]
         for i in proposal.schedule[:SHOWN_ROWS]
     ]
     if len(proposal.schedule) > SHOWN_ROWS:
         last = proposal.schedule[-1]
-        rows += [["…", "…", "…"], [str(last.n), last.due.isoformat(), format_money(last.amount)]]
+        rows += [["…", "…", "…"], [str(last.n), last.due.isoformat(), amount(last.amount)]]
     return rows
 
 

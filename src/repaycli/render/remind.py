@@ -10,9 +10,9 @@ import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
-from repaycli.core.money import format_money
 from repaycli.core.reminders import ItemKind, Reminder, Reminders
 from repaycli.i18n import get_lang, t
+from repaycli.render.numbers import money
 from repaycli.render.safe import safe_text
 
 PlatformName = Callable[[str], str]
@@ -65,7 +65,7 @@ def describe(item: Reminder, name: PlatformName, *, calendar: bool = False) -> s
     if item.kind is ItemKind.INSTALLMENT:
         return t(
             installment,
-            amount=format_money(item.amount if item.amount is not None else Decimal(0)),
+            amount=money(item.amount if item.amount is not None else Decimal(0)),
             platform=platform,
             n=item.installment,
             agreement=item.agreement_id,
@@ -86,7 +86,7 @@ def _pad(text: str, width: int) -> str:
 def _title(kind: str, items: list[Reminder], amount: Decimal, **params: object) -> str:
     """``Overdue: 3 (installments 2,000.00 yuan)``; without the sum when only follow-ups."""
     if any(i.kind is ItemKind.INSTALLMENT for i in items):
-        return t(f"remind.{kind}_title", count=len(items), amount=format_money(amount), **params)
+        return t(f"remind.{kind}_title", count=len(items), amount=money(amount), **params)
     return t(f"remind.{kind}_title_plain", count=len(items), **params)
 
 
