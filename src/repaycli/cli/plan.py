@@ -145,7 +145,11 @@ def plan(
     ] = False,
     details: Annotated[
         bool,
-        typer.Option("--details", help="With --debts: month by month, each lender's schedule."),
+        typer.Option(
+            "--details",
+            help="The full report after the call card: proposals, schedules, checklist "
+            "(with --debts: month by month, each lender's plan).",
+        ),
     ] = False,
     extra: Annotated[
         list[str] | None,
@@ -193,7 +197,8 @@ def plan(
     from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
-    from repaycli.render.plan import describe, money, walk_away_text
+    from repaycli.render.numbers import money
+    from repaycli.render.phrases import describe, walk_away_text
 
     if debts is None:
         several_only = {
@@ -202,7 +207,6 @@ def plan(
             "--extra": extra or None,
             "--limit-from": limit_from,
             "--compare": compare or None,
-            "--details": details or None,
         }
         for flag, value in several_only.items():
             if value is not None:
@@ -322,9 +326,19 @@ def plan(
 
     if save:
         _save(to_json(result))
-    from repaycli.render.plan import plan_document
+    def document() -> Document:
+        from repaycli.render.plan import plan_document
 
-    _show(result, output, lambda: plan_document(result))
+        return plan_document(result)
+
+    def card() -> str:
+        from repaycli.core.card import card_for_plan
+        from repaycli.render.card import card_text
+        from repaycli.render.phrases import say_line
+
+        return card_text(card_for_plan(result, say=say_line, describe=describe), _columns())
+
+    _show(result, output, document, card=None if details else card)
 
 
 def _plan_debts(
@@ -358,7 +372,8 @@ def _plan_debts(
     from repaycli.core.multi import LimitChange, build_multi_plan
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
-    from repaycli.render.plan import describe, money
+    from repaycli.render.numbers import money
+    from repaycli.render.phrases import describe
 
     chosen = Strategy.PRORATA
     if strategy is not None:
@@ -414,9 +429,20 @@ def _plan_debts(
         extras=extras,
         limit_change=change,
     )
-    from repaycli.render.multi import multi_document
+    def document() -> Document:
+        from repaycli.render.multi import multi_document
 
-    _show(result, output, lambda: multi_document(result, details=details, compare=compare))
+        return multi_document(result, details=details, compare=compare)
+
+    def cards() -> str:
+        from repaycli.core.card import cards_for_multi
+        from repaycli.render.card import multi_card_text
+        from repaycli.render.phrases import say_line
+
+        made = cards_for_multi(result, say=say_line, describe=describe)
+        return multi_card_text(result, made, _columns())
+
+    _show(result, output, document, card=None if details or compare else cards)
 
 
 def _amount_at(
@@ -479,12 +505,31 @@ def _first_due(start: str | None, day: date) -> date:
     return first_due
 
 
-def _show(result: object, output: OutputFormat, document: Callable[[], Document]) -> None:
-    """One result, three views: JSON, markdown, or the terminal (plain text when piped)."""
+def _columns() -> int:
+    """The terminal's width (``COLUMNS`` first; 80 when unknown)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _show(
+    result: object,
+    output: OutputFormat,
+    document: Callable[[], Document],
+    *,
+    card: Callable[[], str] | None = None,
+) -> None:
+    """One result, four views: JSON, markdown, the call card (plain text: the default), or the
+    full report on the terminal (``--details``; plain text when piped)."""
     if output is OutputFormat.JSON:
         from repaycli.render.json import to_json
 
         write_out(to_json(result))
+        return
+    if output is OutputFormat.TEXT and card is not None:
+        from repaycli.render.safe import safe_text
+
+        write_out(safe_text(card(), keep_newlines=True))
         return
     from repaycli.render.document import print_document, to_markdown
 
