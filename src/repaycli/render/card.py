@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from repaycli.core.card import CallCard, CardStep, HotlineNote
+from repaycli.core.schedules import MAX_TERM
 from repaycli.i18n import t
 from repaycli.render.numbers import money
 from repaycli.render.phrases import count_text, months_text
@@ -87,9 +88,14 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
         lines += _labelled(labels[0], opening, cells, label_cells)
     if target is not None:
         lines += _labelled(labels[1], target, cells, label_cells)
-    lines += _labelled(
-        labels[2], t("card.walk_away_value", amount=_walk_away(card)), cells, label_cells
-    )
+    nothing_now = card.walk_away.monthly == 0 and card.walk_away.after is None
+    if nothing_now:
+        walk_away = t("card.walk_away_zero")
+    else:
+        walk_away = t("card.walk_away_value", amount=_walk_away(card))
+    lines += _labelled(labels[2], walk_away, cells, label_cells)
+    if card.opening is not None and card.opening.periods > MAX_TERM:
+        lines += wrap(t("card.long", months=card.opening.periods), cells, indent="• ")
     if hardship is not None and card.nothing_affordable:
         lines += wrap(t("card.needed", needed=money(hardship.needed_payment)), cells, indent="• ")
     if card.deficit is not None:
@@ -100,7 +106,8 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
 
     lines.append(t("card.insist"))
     for item in card.insist:
-        text = t(f"card.insist_item.{item.id}", walk_away=money(card.walk_away.monthly))
+        key = "no_payment" if item.id == "no_above" and nothing_now else item.id
+        text = t(f"card.insist_item.{key}", walk_away=money(card.walk_away.monthly))
         lines += wrap(text, cells, indent="• ")
     return lines
 
