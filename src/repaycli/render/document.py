@@ -21,6 +21,8 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from repaycli.render.safe import markdown_text, safe_text
+from repaycli.render.wrap import pad, wrap
+from repaycli.render.wrap import width as text_width
 
 Tone = Literal["plain", "good", "warn", "bad", "muted"]
 _STYLE: dict[Tone, str] = {
@@ -59,6 +61,9 @@ class Table:
     right: set[int] = field(default_factory=set)
     #: Row indexes shown in the warning tone (e.g. not affordable).
     flagged: set[int] = field(default_factory=set)
+    #: Columns left out, in this order, while the table is wider than the screen (the markdown
+    #: view keeps them all).
+    drop: tuple[int, ...] = ()
 
 
 Block = Para | Bullets | Pairs | Table
@@ -77,22 +82,34 @@ class Document:
     subtitle: str = ""
 
 
+def _lines(lines: list[str], style: str = "") -> Text:
+    """Lines already broken to the width (``render.wrap``): rich must not break them again."""
+    return Text("\n".join(lines), style=style, no_wrap=True, overflow="ignore")
+
+
 def _rich_block(block: Block, width: int) -> RenderableType:
     if isinstance(block, Para):
-        return Text(safe_text(block.text, keep_newlines=True), style=_STYLE[block.tone])
+        text = safe_text(block.text, keep_newlines=True)
+        return _lines(wrap(text, width), _STYLE[block.tone])
     if isinstance(block, Bullets):
-        lines = [
-            Text(f"{f'{i}.' if block.numbered else '•'} ") + Text(safe_text(item))
-            for i, item in enumerate(block.items, start=1)
-        ]
-        return Group(*[Padding(line, (0, 0, 0, 2)) for line in lines])
+        lines: list[str] = []
+        for i, item in enumerate(block.items, start=1):
+            mark = f"  {i}. " if block.numbered else "  • "
+            lines += wrap(safe_text(item), width, indent=mark)
+        return _lines(lines)
     if isinstance(block, Pairs):
-        grid = RichTable.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column()
-        for label, value in block.rows:
-            grid.add_row(Text(safe_text(label)), Text(safe_text(value)))
-        return grid
+        labels = [safe_text(label) for label, _ in block.rows]
+        label_cells = max((text_width(label) for label in labels), default=0)
+        if label_cells > width // 3:  # long labels: each value on the lines under its label
+            out: list[str] = []
+            for label, (_, value) in zip(labels, block.rows, strict=True):
+                out += wrap(label, width)
+                out += wrap(safe_text(value), width, indent="  ")
+            return _lines(out)
+        grid: list[str] = []
+        for label, (_, value) in zip(labels, block.rows, strict=True):
+            grid += wrap(safe_text(value), width, indent=pad(label, label_cells) + "  ")
+        return _lines(grid)
     return table_renderable(block, width)
 
 
@@ -108,24 +125,33 @@ def table_renderable(block: Table, width: int) -> RenderableType:
     """A table whose ids and amounts are never cut: those columns keep their full width, text
     columns and headers wrap. When even that does not fit the width, each row is shown as its
     own list of "header: value" lines instead."""
-    cells = [[safe_text(cell, keep_newlines=True) for cell in row] for row in block.rows]
-    headers = [safe_text(header) for header in block.headers]
-    whole = [i == 0 or i in block.right for i in range(len(headers))]
-    widths = [
-        max(
-            _longest([row[i] for row in cells] if whole[i] else _words(row[i] for row in cells)),
-            # a column that never wraps cannot wrap its header either
-            _longest([headers[i]] if whole[i] else headers[i].split()),
-        )
-        for i in range(len(headers))
-    ]
-    if sum(widths) + 2 * len(widths) + 2 > width:
+    keep = list(range(len(block.headers)))
+    for column in (None, *block.drop):
+        if column is not None:
+            keep.remove(column)
+        cells = [[safe_text(row[i], keep_newlines=True) for i in keep] for row in block.rows]
+        headers = [safe_text(block.headers[i]) for i in keep]
+        right = {n for n, i in enumerate(keep) if i in block.right}
+        whole = [n == 0 or n in right for n in range(len(headers))]
+        widths = [
+            max(
+                _longest(
+                    [row[n] for row in cells] if whole[n] else _words(row[n] for row in cells)
+                ),
+                # a column that never wraps cannot wrap its header either
+                _longest([headers[n]] if whole[n] else headers[n].split()),
+            )
+            for n in range(len(headers))
+        ]
+        if sum(widths) + 2 * len(widths) + 2 <= width:
+            break
+    else:
         return _stacked(headers, cells, block.flagged)
     table = RichTable(box=box.SIMPLE_HEAD, show_header=True, pad_edge=False)
     for index, header in enumerate(headers):
         table.add_column(
             Text(header),
-            justify="right" if index in block.right else "left",
+            justify="right" if index in right else "left",
             no_wrap=whole[index],
             min_width=widths[index],
             overflow="fold",
@@ -153,9 +179,10 @@ def _stacked(headers: list[str], cells: list[list[str]], flagged: set[int]) -> R
 def print_document(document: Document, console: Console) -> None:
     """Show the document on a rich console (boxes and colour only on a terminal)."""
     plain = not console.is_terminal
-    heading = Text(safe_text(document.title), style="bold")
+    inner = console.width - 4
+    heading = _lines(wrap(safe_text(document.title), inner), "bold")
     if document.subtitle:
-        heading.append("\n" + safe_text(document.subtitle), style="dim")
+        heading.append("\n" + "\n".join(wrap(safe_text(document.subtitle), inner)), style="dim")
     console.print(Panel(heading, box=box.ASCII if plain else box.HEAVY, expand=True))
     for section in document.sections:
         console.print()

@@ -172,7 +172,8 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
     ]
     flagged = {i for i, p in enumerate(proposals) if not p.affordable}
     return [
-        Table(headers, rows, right={2, 3, 4, 5, 6}, flagged=flagged),
+        # narrow screens lose the cost (total − balance) first, then the share of income
+        Table(headers, rows, right={2, 3, 4, 5, 6}, flagged=flagged, drop=(4, 6)),
         Para(t("plan.ids_note"), "muted"),
         Para(t("plan.apr_note"), "muted"),
     ]
