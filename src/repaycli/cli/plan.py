@@ -326,6 +326,7 @@ def plan(
 
     if save:
         _save(to_json(result))
+
     def document() -> Document:
         from repaycli.render.plan import plan_document
 
@@ -429,6 +430,7 @@ def _plan_debts(
         extras=extras,
         limit_change=change,
     )
+
     def document() -> Document:
         from repaycli.render.multi import multi_document
 

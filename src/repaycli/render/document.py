@@ -87,6 +87,17 @@ def _lines(lines: list[str], style: str = "") -> Text:
     return Text("\n".join(lines), style=style, no_wrap=True, overflow="ignore")
 
 
+def paragraph(text: str, width: int, style: str = "") -> Text:
+    """Text (user text included: shown literally) broken to ``width`` by display width."""
+    return _lines(wrap(safe_text(text, keep_newlines=True), width), style)
+
+
+def print_blocks(blocks: Iterable[Block], console: Console) -> None:
+    """Blocks on their own (no title, no sections), at the console's width."""
+    for block in blocks:
+        console.print(_rich_block(block, console.width))
+
+
 def _rich_block(block: Block, width: int) -> RenderableType:
     if isinstance(block, Para):
         text = safe_text(block.text, keep_newlines=True)
@@ -100,7 +111,7 @@ def _rich_block(block: Block, width: int) -> RenderableType:
     if isinstance(block, Pairs):
         labels = [safe_text(label) for label, _ in block.rows]
         label_cells = max((text_width(label) for label in labels), default=0)
-        if label_cells > width // 3:  # long labels: each value on the lines under its label
+        if label_cells > width * 2 // 5:  # long labels: each value on the lines under its label
             out: list[str] = []
             for label, (_, value) in zip(labels, block.rows, strict=True):
                 out += wrap(label, width)

@@ -102,5 +102,3 @@ def _say(proposal: Proposal) -> str:
             "plan.say_one", total=money(proposal.total), date=proposal.schedule[0].due.isoformat()
         )
     return t("plan.say", payment=money(proposal.payment), periods=proposal.periods)
-
-

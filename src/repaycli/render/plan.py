@@ -239,10 +239,7 @@ SHOWN_ROWS = 61
 
 
 def _schedule_rows(proposal: Proposal) -> list[list[str]]:
-    rows = [
-        [str(i.n), i.due.isoformat(), amount(i.amount)]
-        for i in proposal.schedule[:SHOWN_ROWS]
-    ]
+    rows = [[str(i.n), i.due.isoformat(), amount(i.amount)] for i in proposal.schedule[:SHOWN_ROWS]]
     if len(proposal.schedule) > SHOWN_ROWS:
         last = proposal.schedule[-1]
         rows += [["…", "…", "…"], [str(last.n), last.due.isoformat(), amount(last.amount)]]

@@ -23,6 +23,7 @@ _NUMBER = re.compile(r"[¥+\-−]?\d[\d,.]*%?\s*")
 #: Units that follow a number and belong with it.
 _UNITS = ("元", "期", "天", "个月", "个", "月", "年", "日", "号", "笔", "家", "项", "倍", "%")
 _BULLETS = ("•", "-", "*", "·")
+_OPERATORS = ("×", "=", "−", "+")
 
 
 def width(text: str) -> int:
@@ -41,7 +42,8 @@ def _glue(units: list[str]) -> list[str]:
             if _NUMBER.fullmatch(last) and unit.startswith(_UNITS):
                 out[-1] = last + unit
                 continue
-            joined = last.strip() in _BULLETS or set(last) == {"-"}  # a bullet, an option's --
+            # a bullet, an option's --, an operator and what it applies to (× 12, = 12.00%)
+            joined = last.strip() in _BULLETS or set(last) == {"-"} or last.strip() in _OPERATORS
             if joined or last.endswith("个") and unit.startswith("月"):
                 out[-1] = last + unit
                 continue
