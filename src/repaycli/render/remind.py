@@ -6,7 +6,6 @@ codes, and text the user typed (an action, a platform name) is shown literally.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -76,7 +75,9 @@ def describe(item: Reminder, name: PlatformName, *, calendar: bool = False) -> s
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    from repaycli.render.wrap import width
+
+    return width(text)
 
 
 def _pad(text: str, width: int) -> str:

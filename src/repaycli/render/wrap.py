@@ -4,7 +4,7 @@ Break opportunities come from the Unicode line-breaking algorithm (UAX #14, ``un
 CJK characters, at spaces, never before a closing bracket or full stop nor after an opening one,
 never inside a number or a date. On top of it, a few units are glued so they never split: an
 amount with its unit (``330.89 元``, ``12 个月``), and a bullet with the word it introduces.
-Widths are terminal cells (``wcwidth``): a CJK character takes two.
+Widths are terminal cells (East Asian Width, also from ``uniseg``): a CJK character takes two.
 
 Neither rich nor pydantic is imported here: the call card uses it on the fast path.
 """
@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from uniseg.linebreak import line_break_units
-from wcwidth import wcswidth
+from uniseg.wrap import tt_text_extents
 
 #: A number as the screens write it (``¥1,234.56``, ``16.08%``, ``-398.04``, ``12``), with any
 #: space after it.
@@ -27,11 +27,8 @@ _OPERATORS = ("×", "=", "−", "+")
 
 
 def width(text: str) -> int:
-    """Display width in terminal cells (a CJK character is two; unprintable ones count one)."""
-    cells = wcswidth(text)
-    if cells >= 0:
-        return cells
-    return sum(max(wcswidth(c), 0) for c in text)
+    """Display width in terminal cells (a CJK character is two)."""
+    return tt_text_extents(text)[-1] if text else 0
 
 
 def _glue(units: list[str]) -> list[str]:
