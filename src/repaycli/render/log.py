@@ -21,7 +21,7 @@ from repaycli.render.remind import PlatformName, platform_namer
 from repaycli.render.safe import markdown_text, one_line, safe_text
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from repaycli.core.records import LogEntry
 
@@ -123,16 +123,18 @@ def _list_cells(entry: Row, name_of: PlatformName) -> list[str]:
     ]
 
 
-def _list_table(entries: Iterable[Row], name_of: PlatformName) -> Table:
-    from rich.table import Table
+def _list_table(entries: Iterable[Row], name_of: PlatformName, width: int) -> RenderableType:
+    """The page as a table by display width: ids, times and dates whole, text wrapped at CJK and
+    word boundaries, never cut; on a narrow screen the notes go first."""
+    from rich.console import Group
     from rich.text import Text
 
-    table = Table(title=t("log.list_title"))
-    for column in LIST_COLUMNS:
-        table.add_column(_label(column), overflow="fold")  # narrow: wrap, never cut
-    for entry in entries:
-        table.add_row(*(Text(cell) for cell in _list_cells(entry, name_of)))
-    return table
+    from repaycli.render.document import Table, table_renderable
+
+    headers = [_label(column) for column in LIST_COLUMNS]
+    rows = [_list_cells(entry, name_of) for entry in entries]
+    table = Table(headers, rows, whole={1, 6}, drop=(LIST_COLUMNS.index("notes"),))
+    return Group(Text(t("log.list_title"), style="bold"), table_renderable(table, width))
 
 
 def print_list(
@@ -155,7 +157,7 @@ def print_list(
         console.print(t("log.no_match") if filtered else t("log.empty"))
         return
     while page:
-        console.print(_list_table(page, name_of))
+        console.print(_list_table(page, name_of, console.width))
         if page_rows is None or len(page) < page_rows:
             return
         page = list(islice(rows, page_rows))

@@ -103,10 +103,17 @@ def _groups(result: Reminders) -> list[tuple[str, list[Reminder]]]:
     return groups
 
 
-def plain_text(result: Reminders, name: PlatformName | None = None) -> str:
-    """The report as plain lines; the empty string when nothing is due (cron stays silent)."""
+def plain_text(
+    result: Reminders, name: PlatformName | None = None, *, cells: int | None = None
+) -> str:
+    """The report as plain lines; the empty string when nothing is due (cron stays silent).
+    With ``cells`` (a known screen width), lines are broken to it by display width."""
     if result.empty:
         return ""
+    from repaycli.render.wrap import wrap
+
+    def fit(text: str, indent: str = "") -> list[str]:
+        return [indent + text] if cells is None else wrap(text, cells, indent=indent)
     name = name or platform_namer()
     statuses = [status(i) for i in (*result.overdue, *result.upcoming)]
     width = max(_width(s) for s in statuses)
@@ -114,11 +121,11 @@ def plain_text(result: Reminders, name: PlatformName | None = None) -> str:
     for title, items in _groups(result):
         if lines:
             lines.append("")
-        lines.append(title)
+        lines += fit(title)
         for item in items:
             when = _pad(status(item), width)
-            lines.append(f"  {item.due.isoformat()}  {when}  {describe(item, name)}")
-    lines.extend(["", t("remind.hint")])
+            lines += fit(describe(item, name), f"  {item.due.isoformat()}  {when}  ")
+    lines += ["", *fit(t("remind.hint"))]
     return "\n".join(lines) + "\n"
 
 
