@@ -147,14 +147,14 @@ def _column_widths(
     until the table fits; returns the smallest widths when it cannot fit at all."""
     columns = list(zip(headers, *cells, strict=True)) if cells else [(h,) for h in headers]
     natural = [max(_line_widths(c) for c in col) for col in columns]
-    # a text column may wrap, but not into a sliver: no narrower than its header, its widest
-    # unbreakable piece, or _TEXT_MIN cells (else columns are dropped or rows stacked instead)
+    # a text column may wrap, but not into a sliver: no narrower than its widest unbreakable
+    # piece (header included), or _TEXT_MIN cells (else columns are dropped or rows stacked instead)
     least = [
-        natural[n]
+        max(_unit_widths(col[0]), *(_line_widths(c) for c in col[1:]))
         if whole[n]
         else min(
             natural[n],
-            max(_TEXT_MIN, _line_widths(col[0]), *(_unit_widths(c) for c in col)),
+            max(_TEXT_MIN, *(_unit_widths(c) for c in col)),
         )
         for n, col in enumerate(columns)
     ]
