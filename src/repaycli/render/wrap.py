@@ -20,7 +20,8 @@ from uniseg.wrap import tt_text_extents
 #: A number as the screens write it (``¥1,234.56``, ``16.08%``, ``-398.04``, ``12``), with any
 #: space after it.
 _NUMBER = re.compile(r"[¥+\-−]?\d[\d,.]*%?\s*")
-#: Units that follow a number and belong with it.
+#: Units that follow a number and belong with it (a lone ¥, as in a header "total ¥", goes
+#: with the word before it).
 _UNITS = ("元", "期", "天", "个月", "个", "月", "年", "日", "号", "笔", "家", "项", "倍", "%")
 _BULLETS = ("•", "-", "*", "·")
 _OPERATORS = ("×", "=", "−", "+")
@@ -36,7 +37,7 @@ def _glue(units: list[str]) -> list[str]:
     for unit in units:
         if out:
             last = out[-1]
-            if _NUMBER.fullmatch(last) and unit.startswith(_UNITS):
+            if _NUMBER.fullmatch(last) and unit.startswith(_UNITS) or unit.strip() == "¥":
                 out[-1] = last + unit
                 continue
             # a bullet, an option's --, an operator and what it applies to (× 12, = 12.00%)
