@@ -80,7 +80,7 @@ def test_json_shape_is_stable() -> None:
 
 
 def test_text_report_in_english_and_chinese() -> None:
-    english = invoke(*FULL, env=PINNED)
+    english = invoke(*FULL, "--details", env=PINNED)
     assert english.exit_code == 0, english.output
     for text in (
         "Repayment plan: Huabei (Alipay)",
@@ -91,7 +91,7 @@ def test_text_report_in_english_and_chinese() -> None:
         "The cost of waiting",
     ):
         assert text in english.stdout
-    chinese = invoke("--lang", "zh", *FULL, env=PINNED)
+    chinese = invoke("--lang", "zh", *FULL, "--details", env=PINNED)
     assert chinese.exit_code == 0, chinese.output
     for text in (
         "还款方案：花呗",
@@ -107,11 +107,11 @@ def test_text_report_in_english_and_chinese() -> None:
 
 def test_language_from_environment_and_locale() -> None:
     by_env = invoke(*BASE, "--no-input", env={**PINNED, "REPAYCLI_LANG": "zh"})
-    assert "还款方案" in by_env.stdout
+    assert by_env.stdout.startswith("打给花呗")  # the call card comes first
     by_locale = invoke(*BASE, env={**PINNED, "REPAYCLI_LANG": "", "LANG": "zh_CN.UTF-8"})
-    assert "还款方案" in by_locale.stdout
+    assert by_locale.stdout.startswith("打给花呗")
     flag_wins = invoke(*BASE, "--lang", "en", env={**PINNED, "REPAYCLI_LANG": "zh"})
-    assert "Repayment plan" in flag_wins.stdout
+    assert flag_wins.stdout.startswith("Call Huabei")
 
 
 def test_markdown_format() -> None:
@@ -259,6 +259,7 @@ def test_zero_income_is_advice_not_error() -> None:
         "--reason",
         "unemployment",
         "--no-input",
+        "--details",
         env=PINNED,
     )
     assert result.exit_code == 0, result.output
@@ -313,14 +314,14 @@ def test_plan_is_saved_for_later_commands(_isolated: Path) -> None:
 
 
 def test_real_subprocess_plain_output_when_piped() -> None:
-    result = run(*FULL, env=PINNED)
+    result = run(*FULL, "--details", env=PINNED)
     assert result.returncode == 0, result.stderr
     assert "Negotiation ladder" in result.stdout
     assert "\x1b" not in result.stdout
     bad = run(*BASE[:3], "--overdue", "nan", "--income", "1", "--no-input", env=PINNED)
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
-    chinese = run(*FULL, "--lang", "zh", env=PINNED)
+    chinese = run(*FULL, "--lang", "zh", "--details", env=PINNED)
     assert "协商阶梯" in chinese.stdout
 
 
@@ -393,7 +394,7 @@ def test_zero_income_is_the_hardship_route_end_to_end() -> None:
         "bankruptcy": "shenzhen",
     }
     assert {p["standard"] for p in data["proposals"]} == {False}
-    done = run(*args, env={**PINNED, "REPAYCLI_LANG": "zh", "COLUMNS": "80"})
+    done = run(*args, "--details", env={**PINNED, "REPAYCLI_LANG": "zh", "COLUMNS": "80"})
     assert done.returncode == 0, done.stderr
     for text in ("现在没有方案在你的承受范围内", "申请暂停还款 3 个月", "2027-02-21 前再联系",
                  "每月需要 190.32 元", "12348", "深圳经济特区"):  # fmt: skip
@@ -404,7 +405,8 @@ def test_zero_income_is_the_hardship_route_end_to_end() -> None:
 def test_deficit_and_breakdown_flags() -> None:
     result = invoke(
         "plan", "--platform", "jiebei", "--overdue", "10000", "--principal", "9000",
-        "--penalty", "600", "--income", "3000", "--expenses", "3500", "--no-save", env=PINNED,
+        "--penalty", "600", "--income", "3000", "--expenses", "3500", "--no-save", "--details",
+        env=PINNED,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout

@@ -11,7 +11,16 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.mark.parametrize(
-    "name", ["plan-huabei.md", "plan-hardship-zh.md", "debts-tight-en.md", "debts-tight-zh.md"]
+    "name",
+    [
+        "plan-huabei.md",
+        "plan-hardship-zh.md",
+        "debts-tight-en.md",
+        "debts-tight-zh.md",
+        "plan-card-huabei.txt",
+        "plan-card-zh.txt",
+        "debts-tight-cards-zh.txt",
+    ],
 )
 def test_worked_example_is_current(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(EXAMPLES.parent)  # commands name files from the repository's top

@@ -7,6 +7,7 @@ code, following SPEC's rules) and against vectors worked by hand in the comments
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -372,12 +373,14 @@ def test_short_answer_first_and_details_on_request() -> None:
     env = {**PINNED, "COLUMNS": "80"}
     short = invoke("plan", "--debts", str(EXAMPLE), env=env)
     assert short.exit_code == 0, short.output
-    lines = short.stdout.splitlines()
-    assert len(lines) <= 30, short.stdout  # one screen
-    for text in ("You owe ¥49,200.00 to 4 lenders", "You can pay at most ¥1,750.00 a month.",
-                 "With the pro-rata plan you are debt-free by 2029-11: 36 months",
-                 "Jiebei (Alipay) (jiebei): ask for ¥711.39 a month from 2026-12",
-                 "Full tables: --details."):  # fmt: skip
+    # a short total, then one call card (one screen) per lender
+    total, *cards, _pointer = re.split(r"^═+$", short.stdout, flags=re.M)
+    assert len(total.splitlines()) <= 3 and len(cards) == 4
+    assert all(len(card.strip("\n").splitlines()) <= 24 for card in cards)
+    for text in ("You owe ¥49,200.00 to 4 lenders", "you can pay at most ¥1,750.00 a month.",
+                 "With the pro-rata plan you are clear in 2029-11 (36 months)",
+                 "Lender 2 of 4: Jiebei (Alipay)", 'Say: "I can pay ¥711.39 a month',
+                 "Each lender's full plan: add --details"):  # fmt: skip
         assert text in short.stdout.replace("\n", " ").replace("  ", " "), text
     details = invoke("plan", "--debts", str(EXAMPLE), "--details", env=env).stdout
     assert "Month by month" in details and "Call log (template)" in details
@@ -385,8 +388,11 @@ def test_short_answer_first_and_details_on_request() -> None:
     compare = invoke("plan", "--debts", str(EXAMPLE), "--compare", env=env).stdout
     assert "The four strategies side by side" in compare and "Month by month" not in compare
     chinese = invoke("--lang", "zh", "plan", "--debts", str(EXAMPLE), env=env)
-    for text in ("你共欠 4 家 49,200.00 元", "对每家怎么提", "采用“按比例”方案", "借呗（jiebei）"):
+    for text in ("共 4 家，欠 49,200.00 元", "第 2/4 家：借呗", "按“按比例”方案"):
         assert text in chinese.stdout, text
+    summary = invoke("--lang", "zh", "plan", "--debts", str(EXAMPLE), "--compare", env=env)
+    for text in ("你共欠 4 家 49,200.00 元", "对每家怎么提", "采用“按比例”方案", "借呗（jiebei）"):
+        assert text in summary.stdout, text
 
 
 def test_what_if_flags() -> None:
@@ -408,7 +414,7 @@ def test_what_if_flags() -> None:
 def test_real_subprocess() -> None:
     result = run("plan", "--debts", str(EXAMPLE), "--lang", "zh", env=PINNED)
     assert result.returncode == 0, result.stderr
-    assert "对每家怎么提" in result.stdout and "\x1b" not in result.stdout
+    assert "第 1/4 家" in result.stdout and "\x1b" not in result.stdout
     bad = run("plan", "--debts", "no-such-file.toml", env=PINNED)
     assert bad.returncode == 2
     assert bad.stderr == (

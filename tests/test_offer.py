@@ -389,9 +389,9 @@ def test_text_output_english() -> None:
     result = runner.invoke(app, [*CARD, "--income", "6000", "--expenses", "3500"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
-    for part in ("893.33 yuan", "10,720.00 yuan", "720.00 yuan", "13.03 %", "13.84 %",
-                 "35.73 %", "within your line of 1,250.00", "Above 4 × LPR (12.00 %)?",
-                 "not a legal cap for banks", "24.00 %", "(last one 893.37)"):  # fmt: skip
+    for part in ("¥893.33", "¥10,720.00", "¥720.00", "13.03%", "13.84%",
+                 "35.73%", "within your line of ¥1,250.00", "Above 4 × LPR (12.00%)?",
+                 "not a legal cap for banks", "24.00%", "(last one ¥893.37)"):  # fmt: skip
         assert part in out, part
     assert "\x1b" not in out
 
@@ -477,7 +477,7 @@ def test_offer_log_attaches_the_evaluation_to_an_entry() -> None:
     assert evaluation["payment"] == "908.33"
     assert evaluation["periods"] == 12
     text = invoke("log", "show", entry_id)
-    assert "12 × 908.33" in text.stdout
+    assert "12 × ¥908.33, total ¥10,900.00" in text.stdout
     missing = invoke(
         "offer", "--amount", "10000", "--periods", "12", "--fee-rate", "0.75%", "--log", "999"
     )
@@ -615,8 +615,8 @@ def test_the_verdict_mentions_a_crossed_court_line_above_the_walk_away(lang: str
     out = joiner.join(result.stdout.split())
     verdict = out[out.index(start) : out.index(end)]
     expected = {
-        "en": ["above your walk-away line", f"{data['apr_percent']} % APR is also above the "
-               "24.00 % line courts usually apply"],
+        "en": ["above your walk-away line", f"{data['apr_percent']}% APR is also above the "
+               "24.00% line courts usually apply"],
         "zh": ["月供超过你的底线", f"年化{data['apr_percent']}%也超过法院通常支持的24.00%"],
     }[lang]  # fmt: skip
     for part in expected:

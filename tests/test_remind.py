@@ -114,12 +114,12 @@ def test_leap_day_installment_coming_due(leap: Path) -> None:
     result = remind(today="2028-02-27")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Overdue: 1 (installments 1,000.00 yuan)\n"
-        "  2028-01-31  27 days overdue  Pay 1,000.00 yuan to Huabei (Alipay):"
+        "Overdue: 1 (installments ¥1,000.00)\n"
+        "  2028-01-31  27 days overdue  Pay ¥1,000.00 to Huabei (Alipay):"
         " installment 1 of agreement #1\n"
         "\n"
-        "Due by 2028-03-01: 1 (installments 1,000.00 yuan)\n"
-        "  2028-02-29  in 2 days        Pay 1,000.00 yuan to Huabei (Alipay):"
+        "Due by 2028-03-01: 1 (installments ¥1,000.00)\n"
+        "  2028-02-29  in 2 days        Pay ¥1,000.00 to Huabei (Alipay):"
         " installment 2 of agreement #1\n"
         "\n"
         "Record a payment with 'repaycli pay'; close a follow-up with 'repaycli log done ID'.\n"
@@ -130,10 +130,10 @@ def test_leap_day_overdue_and_follow_up_tomorrow(leap: Path) -> None:
     result = remind()
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Overdue: 2 (installments 2,000.00 yuan)\n"
-        "  2028-01-31  30 days overdue  Pay 1,000.00 yuan to Huabei (Alipay):"
+        "Overdue: 2 (installments ¥2,000.00)\n"
+        "  2028-01-31  30 days overdue  Pay ¥1,000.00 to Huabei (Alipay):"
         " installment 1 of agreement #1\n"
-        "  2028-02-29  1 day overdue    Pay 1,000.00 yuan to Huabei (Alipay):"
+        "  2028-02-29  1 day overdue    Pay ¥1,000.00 to Huabei (Alipay):"
         " installment 2 of agreement #1\n"
         "\n"
         "Due by 2028-03-04: 1\n"
@@ -153,8 +153,8 @@ def test_partial_payment_shows_what_is_left(leap: Path) -> None:
     result = remind("--days", "0")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "Overdue: 1 (installments 700.00 yuan)"
-    assert "Pay 700.00 yuan to Huabei (Alipay): installment 2 of agreement #1" in lines[1]
+    assert lines[0] == "Overdue: 1 (installments ¥700.00)"
+    assert "Pay ¥700.00 to Huabei (Alipay): installment 2 of agreement #1" in lines[1]
     assert "Follow up" not in result.stdout  # 2028-03-02 is outside --days 0
 
 
@@ -358,11 +358,11 @@ def test_ics_feed_has_overdue_and_coming_items_with_an_alarm(leap: Path, tmp_pat
     assert events(cal) == {
         "installment-1-1@repaycli": (
             date(2028, 1, 31),
-            "Pay 1,000.00 yuan to Huabei (Alipay) (installment 1, agreement #1)",
+            "Pay ¥1,000.00 to Huabei (Alipay) (installment 1, agreement #1)",
         ),
         "installment-1-2@repaycli": (
             date(2028, 2, 29),
-            "Pay 1,000.00 yuan to Huabei (Alipay) (installment 2, agreement #1)",
+            "Pay ¥1,000.00 to Huabei (Alipay) (installment 2, agreement #1)",
         ),
         "followup-1@repaycli": (
             date(2028, 3, 2),
@@ -370,7 +370,7 @@ def test_ics_feed_has_overdue_and_coming_items_with_an_alarm(leap: Path, tmp_pat
         ),
         "installment-1-3@repaycli": (
             date(2028, 3, 31),
-            "Pay 1,000.00 yuan to Huabei (Alipay) (installment 3, agreement #1)",
+            "Pay ¥1,000.00 to Huabei (Alipay) (installment 3, agreement #1)",
         ),
     }
     for event in cal.walk("VEVENT"):
@@ -490,7 +490,7 @@ def test_env_i_run_prints_plain_text(leap: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stderr == b""
     out = result.stdout.decode("utf-8")
-    assert out.startswith("Overdue: 2 (installments 2,000.00 yuan)\n")
+    assert out.startswith("Overdue: 2 (installments ¥2,000.00)\n")
     assert "  2028-03-02  tomorrow" in out
     assert b"\x1b" not in result.stdout
 
@@ -597,7 +597,7 @@ def test_terminal_view_has_the_same_items(leap: Path, capsys: pytest.CaptureFixt
         )
     print_rich(result)
     out = capsys.readouterr().out
-    assert "Overdue: 2 (installments 2,000.00 yuan)" in out
+    assert "Overdue: 2 (installments ¥2,000.00)" in out
     assert "30 days overdue" in out
     assert "Ask for the waiver in writing" in out
     assert "\x1b" not in out

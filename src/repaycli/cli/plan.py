@@ -149,7 +149,11 @@ def plan(
     ] = False,
     details: Annotated[
         bool,
-        typer.Option("--details", help="With --debts: month by month, each lender's schedule."),
+        typer.Option(
+            "--details",
+            help="The full report after the call card: proposals, schedules, checklist "
+            "(with --debts: month by month, each lender's plan).",
+        ),
     ] = False,
     extra: Annotated[
         list[str] | None,
@@ -197,7 +201,6 @@ def plan(
             "--extra": extra or None,
             "--limit-from": limit_from,
             "--compare": compare or None,
-            "--details": details or None,
         },
         single={
             "--platform": platform,
@@ -227,9 +230,21 @@ def plan(
             limit_from=limit_from,
             no_input=no_input,
         )
-        from repaycli.render.multi import multi_document
 
-        _show(several, output, lambda: multi_document(several, details=details, compare=compare))
+        def several_document() -> Document:
+            from repaycli.render.multi import multi_document
+
+            return multi_document(several, details=details, compare=compare)
+
+        def cards() -> str:
+            from repaycli.core.card import cards_for_multi
+            from repaycli.render.card import multi_card_text
+            from repaycli.render.phrases import describe, say_line
+
+            made = cards_for_multi(several, say=say_line, describe=describe)
+            return multi_card_text(several, made, _columns())
+
+        _show(several, output, several_document, card=None if details or compare else cards)
         return
     result = single_result(
         platform=platform,
@@ -254,9 +269,20 @@ def plan(
 
     if save:
         _save(to_json(result))
-    from repaycli.render.plan import plan_document
 
-    _show(result, output, lambda: plan_document(result))
+    def document() -> Document:
+        from repaycli.render.plan import plan_document
+
+        return plan_document(result)
+
+    def card() -> str:
+        from repaycli.core.card import card_for_plan
+        from repaycli.render.card import card_text
+        from repaycli.render.phrases import describe, say_line
+
+        return card_text(card_for_plan(result, say=say_line, describe=describe), _columns())
+
+    _show(result, output, document, card=None if details else card)
 
 
 def check_flags(
@@ -303,7 +329,8 @@ def single_result(
     from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
     from repaycli.i18n import get_lang
     from repaycli.paths import user_platforms_file
-    from repaycli.render.plan import describe, money, walk_away_text
+    from repaycli.render.numbers import money
+    from repaycli.render.phrases import describe, walk_away_text
 
     day = today()
     catalogue = load_catalogue(user_platforms_file())
@@ -400,7 +427,8 @@ class SeveralDebts:
         from repaycli.catalog import load_checklist, load_log_fields
         from repaycli.core.multi import build_multi_plan
         from repaycli.i18n import get_lang
-        from repaycli.render.plan import describe, money
+        from repaycli.render.numbers import money
+        from repaycli.render.phrases import describe
 
         return build_multi_plan(
             self.debts,
@@ -594,12 +622,31 @@ def _first_due(start: str | None, day: date) -> date:
     return first_due
 
 
-def _show(result: object, output: OutputFormat, document: Callable[[], Document]) -> None:
-    """One result, three views: JSON, markdown, or the terminal (plain text when piped)."""
+def _columns() -> int:
+    """The terminal's width (``COLUMNS`` first; 80 when unknown)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _show(
+    result: object,
+    output: OutputFormat,
+    document: Callable[[], Document],
+    *,
+    card: Callable[[], str] | None = None,
+) -> None:
+    """One result, four views: JSON, markdown, the call card (plain text: the default), or the
+    full report on the terminal (``--details``; plain text when piped)."""
     if output is OutputFormat.JSON:
         from repaycli.render.json import to_json
 
         write_out(to_json(result))
+        return
+    if output is OutputFormat.TEXT and card is not None:
+        from repaycli.render.safe import safe_text
+
+        write_out(safe_text(card(), keep_newlines=True))
         return
     from repaycli.render.document import print_document, to_markdown
 

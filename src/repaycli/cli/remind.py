@@ -189,9 +189,17 @@ def remind(
         else:
             from repaycli.render.remind import plain_text
 
-            write_out(plain_text(result))
+            write_out(plain_text(result, cells=_columns()))
     if exit_code and result.has_overdue:
         raise typer.Exit(1)
+
+
+def _columns() -> int | None:
+    """``COLUMNS`` when set to a sensible width (a person reading a pipe); cron has none."""
+    value = os.environ.get("COLUMNS", "").strip()
+    if value.isascii() and value.isdigit() and 20 <= int(value) <= 1000:
+        return int(value)
+    return None
 
 
 def register(app: typer.Typer) -> None:

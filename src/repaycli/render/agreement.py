@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from rich.table import Table
 
-from repaycli.core.money import format_money
 from repaycli.core.records import AgreementView, PaymentView
 from repaycli.i18n import t
 from repaycli.render.console import make_console, user
 from repaycli.render.log import platform_name
+from repaycli.render.numbers import money
 
 
-def _money(value: object) -> str:
-    return t("agreement.yuan", amount=format_money(value))  # type: ignore[arg-type]
+def _money(value: Decimal) -> str:
+    return money(value)
 
 
 def _state(view: AgreementView) -> str:
@@ -32,35 +33,49 @@ def print_agreements(views: Sequence[AgreementView]) -> None:
     if not views:
         console.print(t("agreement.empty"))
         return
-    table = Table(title=t("agreement.list_title"))
-    for col in ("id", "platform", "total", "paid", "balance", "next_due", "overdue", "state"):
-        table.add_column(t(f"agreement.col.{col}"))
-    for v in views:
-        table.add_row(
+    from rich.text import Text
+
+    from repaycli.render.document import Table as Columns
+    from repaycli.render.document import table_renderable
+
+    columns = ("id", "platform", "total", "paid", "balance", "next_due", "overdue", "state")
+    rows = [
+        [
             str(v.id),
-            user(platform_name(v.platform)),
+            platform_name(v.platform),
             _money(v.total),
             _money(v.paid),
             _money(v.balance),
             v.next_due.isoformat() if v.next_due else "",
             _money(v.overdue) if v.overdue else "",
             _state(v),
-        )
-    console.print(table)
+        ]
+        for v in views
+    ]
+    headers = [t(f"agreement.col.{col}") for col in columns]
+    # amounts and dates are never cut; a narrow screen loses "paid" (total − balance) first
+    table = Columns(headers, rows, right={2, 3, 4, 5, 6}, drop=(3,))
+    console.print(Text(t("agreement.list_title"), style="bold"))
+    console.print(table_renderable(table, console.width))
 
 
 def print_agreement(view: AgreementView) -> None:
+    from repaycli.render.document import paragraph
+
     console = make_console()
     console.print(
-        t(
-            "agreement.summary",
-            id=view.id,
-            platform=platform_name(view.platform),
-            periods=view.periods,
-            total=_money(view.total),
-            paid=_money(view.paid),
-            balance=_money(view.balance),
-            state=_state(view),
+        paragraph(
+            t(
+                "agreement.summary",
+                id=view.id,
+                platform=platform_name(view.platform),
+                periods=view.periods,
+                total=_money(view.total),
+                paid=_money(view.paid),
+                balance=_money(view.balance),
+                state=_state(view),
+            ),
+            console.width,
         )
     )
     if view.void_reason is not None:

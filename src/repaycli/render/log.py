@@ -22,7 +22,7 @@ from repaycli.render.remind import PlatformName, platform_namer
 from repaycli.render.safe import markdown_text, one_line, safe_text
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from repaycli.core.records import LogEntry
 
@@ -141,16 +141,18 @@ def _choice_label(lang: str, kind: str, value: str | None) -> str:
     return "" if value is None else t(f"{kind}.{value}", lang)
 
 
-def _list_table(entries: Iterable[Row], name_of: PlatformName) -> Table:
-    from rich.table import Table
+def _list_table(entries: Iterable[Row], name_of: PlatformName, width: int) -> RenderableType:
+    """The page as a table by display width: ids, times and dates whole, text wrapped at CJK and
+    word boundaries, never cut; on a narrow screen the notes go first."""
+    from rich.console import Group
     from rich.text import Text
 
-    table = Table(title=t("log.list_title"))
-    for column in LIST_COLUMNS:
-        table.add_column(_label(column), overflow="fold")  # narrow: wrap, never cut
-    for entry in entries:
-        table.add_row(*(Text(cell) for cell in _list_cells(entry, name_of)))
-    return table
+    from repaycli.render.document import Table, table_renderable
+
+    headers = [_label(column) for column in LIST_COLUMNS]
+    rows = [_list_cells(entry, name_of) for entry in entries]
+    table = Table(headers, rows, whole={1, 6}, drop=(LIST_COLUMNS.index("notes"),))
+    return Group(Text(t("log.list_title"), style="bold"), table_renderable(table, width))
 
 
 def print_list(
@@ -173,7 +175,7 @@ def print_list(
         console.print(t("log.no_match") if filtered else t("log.empty"))
         return
     while page:
-        console.print(_list_table(page, name_of))
+        console.print(_list_table(page, name_of, console.width))
         if page_rows is None or len(page) < page_rows:
             return
         page = list(islice(rows, page_rows))
@@ -231,6 +233,29 @@ def print_entry(entry: LogEntry) -> None:
         console.print(t("log.superseded", id=entry.id, by=entry.corrected_by))
 
 
+def _stored_money(value: object) -> str:
+    """An amount kept in an offer check's JSON (a decimal string), as the screen writes money."""
+    from decimal import Decimal, InvalidOperation
+
+    from repaycli.render.numbers import money
+
+    try:
+        return money(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return "?"
+
+
+def _stored_percent(value: object) -> str:
+    from decimal import Decimal, InvalidOperation
+
+    from repaycli.render.numbers import percent
+
+    try:
+        return percent(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return "?"
+
+
 def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
     """One line per offer evaluated during this contact (``offer --log``)."""
     from repaycli.render.console import make_console
@@ -243,9 +268,9 @@ def print_offer_checks(checks: Sequence[Mapping[str, Any]]) -> None:
                 "log.offer_check",
                 at=when(str(check["checked_at"])),
                 periods=data.get("periods", "?"),
-                payment=data.get("payment", "?"),
-                total=data.get("total", "?"),
-                apr=data.get("apr_percent", "?"),
+                payment=_stored_money(data.get("payment")),
+                total=_stored_money(data.get("total")),
+                apr=_stored_percent(data.get("apr_percent")),
             )
         )
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from repaycli.core.money import ZERO, format_money
+from repaycli.core.money import ZERO
 from repaycli.core.multi import DebtPlan, MonthRow, MultiPlanResult, StrategyResult
 from repaycli.core.schedules import MAX_TERM
 from repaycli.i18n import t
 from repaycli.render.document import Block, Bullets, Document, Para, Section, Table
+from repaycli.render.numbers import amount, daily_percent, percent
 from repaycli.render.plan import (
     checklist_sections,
     count_text,
@@ -203,11 +204,11 @@ def _debts_table(result: MultiPlanResult) -> Section:
         [
             d.id,
             d.platform_name,
-            format_money(d.overdue),
-            format_money(d.principal) + ("*" if d.principal_estimated else ""),
-            f"{d.annual_rate_percent:.2f}%",
-            f"{d.penalty_rate_daily_percent:.3f}%",
-            format_money(d.ask.walk_away),
+            amount(d.overdue),
+            amount(d.principal) + ("*" if d.principal_estimated else ""),
+            percent(d.annual_rate_percent),
+            daily_percent(d.penalty_rate_daily_percent),
+            amount(d.ask.walk_away),
             _month(d.ask.payoff) if d.ask.payoff else "—",
         ]
         for d in result.debts
@@ -240,8 +241,8 @@ def _monthly(result: MultiPlanResult) -> Section:
         [
             str(run[0].month) if len(run) == 1 else f"{run[0].month}–{run[-1].month}",
             run[0].due.isoformat() if len(run) == 1 else f"{run[0].due} … {run[-1].due}",
-            *[format_money(run[0].amounts[i]) for i in ids],
-            format_money(run[0].total),
+            *[amount(run[0].amounts[i]) for i in ids],
+            amount(run[0].total),
         ]
         for run in runs
     ]
@@ -266,9 +267,9 @@ def _compare(result: MultiPlanResult) -> Section:
             _strategy(s),
             "—" if s.months is None else str(s.months),
             "—" if s.finish is None else _month(s.finish),
-            "—" if s.total_paid is None else format_money(s.total_paid),
-            "—" if s.total_cost is None else format_money(s.total_cost),
-            "—" if s.limit_for_term is None else format_money(s.limit_for_term),
+            "—" if s.total_paid is None else amount(s.total_paid),
+            "—" if s.total_cost is None else amount(s.total_cost),
+            "—" if s.limit_for_term is None else amount(s.limit_for_term),
         ]
         for s in result.compare
     ]

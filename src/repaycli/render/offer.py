@@ -4,36 +4,34 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rich.table import Table
-
 from repaycli.core.models import Installment
-from repaycli.core.money import format_money
 from repaycli.core.offer import OfferResult, Terms
 from repaycli.i18n import t
 from repaycli.render.console import make_console
+from repaycli.render.document import Block, Pairs, Para, print_blocks
+from repaycli.render.numbers import money, percent, share, signed_money
 
 
 def _pct(value: Decimal) -> str:
-    return f"{value:.2f} %"
+    return percent(value)
 
 
 def _rate(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return f"{text} %"
+    return share(value)
 
 
 def _yuan(value: Decimal) -> str:
-    return t("offer.yuan", amount=format_money(value))
+    return money(value)
 
 
 def headline(result: OfferResult) -> str:
     """One line saying what was offered."""
-    params = {"amount": format_money(result.principal), "periods": result.periods}
+    params = {"amount": money(result.principal), "periods": result.periods}
     if result.terms is Terms.FEE_RATE and result.fee_rate_percent is not None:
         return t("offer.headline.fee_rate", rate=_rate(result.fee_rate_percent), **params)
     if result.terms is Terms.ANNUAL_RATE and result.annual_rate_percent is not None:
         return t("offer.headline.annual_rate", rate=_rate(result.annual_rate_percent), **params)
-    return t("offer.headline.payment", payment=format_money(result.payment), **params)
+    return t("offer.headline.payment", payment=money(result.payment), **params)
 
 
 def _installments(schedule: list[Installment]) -> str:
@@ -41,12 +39,12 @@ def _installments(schedule: list[Installment]) -> str:
     text = t(
         "offer.installments",
         count=len(schedule),
-        amount=format_money(first.amount),
+        amount=money(first.amount),
         first=first.due.isoformat(),
         last=last.due.isoformat(),
     )
     if last.amount != first.amount:
-        text += t("offer.installments_last", amount=format_money(last.amount))
+        text += t("offer.installments_last", amount=money(last.amount))
     return text
 
 
@@ -75,85 +73,86 @@ def verdict(result: OfferResult) -> str:
 
 
 def print_offer(result: OfferResult) -> None:
-    table = Table(title=headline(result), show_header=False, title_justify="left")
-    table.add_column(t("offer.col.item"))
-    table.add_column(t("offer.col.value"))
-    table.add_row(t("offer.row.payment"), _yuan(result.payment))
-    table.add_row(t("offer.row.schedule"), _installments(result.schedule))
+    rows: list[tuple[str, str]] = []
+
+    def row(label: str, value: str) -> None:
+        rows.append((label, value))
+
+    row(t("offer.row.payment"), _yuan(result.payment))
+    row(t("offer.row.schedule"), _installments(result.schedule))
     if result.upfront_fee:
-        table.add_row(
+        row(
             t("offer.row.upfront_fee"),
             t(
                 "offer.upfront_fee",
-                fee=format_money(result.upfront_fee),
-                received=format_money(result.received),
+                fee=money(result.upfront_fee),
+                received=money(result.received),
             ),
         )
-    table.add_row(t("offer.row.total"), _yuan(result.total))
+    row(t("offer.row.total"), _yuan(result.total))
     if result.waived:
-        table.add_row(t("offer.row.waived"), t("offer.waived", amount=format_money(result.waived)))
-    table.add_row(
+        row(t("offer.row.waived"), t("offer.waived", amount=money(result.waived)))
+    row(
         t("offer.row.cost"),
-        t("offer.cost", amount=format_money(result.cost), percent=_pct(result.cost_percent)),
+        t("offer.cost", amount=money(result.cost), percent=_pct(result.cost_percent)),
     )
-    table.add_row(t("offer.row.apr"), _pct(result.apr_percent))
-    table.add_row(t("offer.row.apr_compound"), _pct(result.apr_compound_percent))
+    row(t("offer.row.apr"), _pct(result.apr_percent))
+    row(t("offer.row.apr_compound"), _pct(result.apr_compound_percent))
     if result.share_percent is not None:
-        table.add_row(t("offer.row.share"), _pct(result.share_percent))
+        row(t("offer.row.share"), _pct(result.share_percent))
     if result.walk_away_monthly is not None and result.above_walk_away is not None:
         key = "offer.walk_away.above" if result.above_walk_away else "offer.walk_away.within"
-        amount = format_money(result.walk_away_monthly)
+        amount = money(result.walk_away_monthly)
         if result.walk_away_after is not None and result.walk_away_after_from is not None:
             amount += t(
                 "offer.walk_away.then",
                 date=result.walk_away_after_from.isoformat(),
-                amount=format_money(result.walk_away_after),
+                amount=money(result.walk_away_after),
             )
-        table.add_row(t("offer.row.walk_away"), t(key, amount=amount))
+        row(t("offer.row.walk_away"), t(key, amount=amount))
     else:
-        table.add_row(t("offer.row.walk_away"), t("offer.walk_away.unknown"))
+        row(t("offer.row.walk_away"), t("offer.walk_away.unknown"))
     if result.ladder_position is not None:
-        table.add_row(t("offer.row.position"), t(f"offer.position.{result.ladder_position.value}"))
-    table.add_row(
+        row(t("offer.row.position"), t(f"offer.position.{result.ladder_position.value}"))
+    row(
         t("offer.row.lpr_multiple", line=_pct(result.lpr_multiple_percent)),
         _yes_no(result.above_lpr_multiple),
     )
-    table.add_row(
+    row(
         t("offer.row.court_line", line=_pct(result.court_line_percent)),
         _yes_no(result.above_court_line),
     )
-    console = make_console()
-    console.print(table)
+    blocks: list[Block] = [Para(headline(result)), Pairs(rows)]
     comparison = result.compared_with_plan
     if comparison is not None:
-        console.print(
-            t(
-                "offer.compare",
-                id=comparison.id,
-                payment=format_money(comparison.payment),
-                total=format_money(comparison.total),
-                payment_difference=f"{comparison.payment_difference:+,.2f}",
-                total_difference=f"{comparison.total_difference:+,.2f}",
-            )
+        compare = t(
+            "offer.compare",
+            id=comparison.id,
+            payment=money(comparison.payment),
+            total=money(comparison.total),
+            payment_difference=signed_money(comparison.payment_difference),
+            total_difference=signed_money(comparison.total_difference),
         )
-    console.print(verdict(result))
-    console.print(
+        blocks.append(Para(compare))
+    blocks.append(Para(verdict(result)))
+    notes = [
         t(
             "offer.note.lpr",
             line=_pct(result.lpr_multiple_percent),
             lpr=_pct(result.lpr_percent),
             date=result.lpr_effective.isoformat(),
         )
-    )
+    ]
     if result.lpr_before_table:
-        console.print(
+        notes.append(
             t(
                 "offer.note.lpr_before_table",
                 today=result.as_of.isoformat(),
                 date=result.lpr_effective.isoformat(),
             )
         )
-    console.print(t("offer.note.court_line", line=_pct(result.court_line_percent)))
-    console.print(t("offer.note.apr"))
+    notes += [t("offer.note.court_line", line=_pct(result.court_line_percent)), t("offer.note.apr")]
     if result.terms is Terms.FEE_RATE:
-        console.print(t("offer.note.fee_rate"))
+        notes.append(t("offer.note.fee_rate"))
+    blocks += [Para(note) for note in notes]
+    print_blocks(blocks, make_console())

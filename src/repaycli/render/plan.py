@@ -12,80 +12,30 @@ from repaycli.core.models import (
     LogTemplate,
     PlanResult,
     Proposal,
-    ProposalKind,
 )
-from repaycli.core.money import format_money
 from repaycli.i18n import t
 from repaycli.render.document import Block, Bullets, Document, Pairs, Para, Section, Table
+from repaycli.render.numbers import amount, daily_percent, money, percent, share
+from repaycli.render.phrases import (
+    count_text,
+    describe,
+    months_text,
+    say_line,
+    short_kind,
+    walk_away_text,
+    yes_no,
+)
 
-
-def money(amount: Decimal) -> str:
-    return t("money", amount=format_money(amount))
-
-
-def count_text(noun: str, count: int) -> str:
-    """``1 month``, ``3 months`` / ``3 个月`` (nouns in the ``count`` catalogue section)."""
-    return t(f"count.{noun}_one") if count == 1 else t(f"count.{noun}_many", n=count)
-
-
-def months_text(count: int) -> str:
-    return count_text("months", count)
-
-
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}%"
-
-
-def yes_no(value: bool) -> str:
-    return t("yes") if value else t("no")
-
-
-def _key(proposal: Proposal) -> str:
-    free = proposal.interest_free and proposal.kind in (
-        ProposalKind.INSTALLMENTS,
-        ProposalKind.CARD_PERSONALISED,
-    )
-    return proposal.kind.value + ("_free" if free else "")
-
-
-def describe(proposal: Proposal) -> str:
-    """A short phrase for a proposal, used in the ladder, the checklist and the letter."""
-    after_from = next(
-        (i.due for i in proposal.schedule if i.amount == proposal.payment_after), None
-    )
-    values = {
-        "periods": proposal.periods,
-        "payment": money(proposal.payment),
-        "payment_after": money(proposal.payment_after or proposal.payment),
-        "after_from": after_from.isoformat() if after_from else "—",
-        "total": money(proposal.total),
-        "balance": money(proposal.balance),
-        "waived": money(proposal.waived),
-        "down": money(proposal.down_payment),
-        "rate": percent(proposal.annual_rate_percent),
-        "months": months_text(proposal.deferral_months),
-    }
-    if proposal.kind is ProposalKind.PARTIAL_LUMP_SUM:
-        later = [i.amount for i in proposal.schedule[1:]]
-        values["payment"] = money(later[0] if later else proposal.payment)
-    return t(f"describe.{_key(proposal)}", **values)
-
-
-def short_kind(proposal: Proposal) -> str:
-    """The kind of a proposal in a word or two, for tables."""
-    return t(f"short.{_key(proposal)}")
-
-
-def walk_away_text(ladder: Ladder) -> str:
-    """The walk-away line in words: the limit now and, after recovery, the limit then."""
-    text = money(ladder.walk_away_monthly)
-    if ladder.walk_away_after is not None and ladder.walk_away_after_from is not None:
-        text += t(
-            "plan.walk_away_then",
-            date=ladder.walk_away_after_from.isoformat(),
-            amount=money(ladder.walk_away_after),
-        )
-    return text
+__all__ = [
+    "count_text",
+    "describe",
+    "money",
+    "months_text",
+    "percent",
+    "say_line",
+    "short_kind",
+    "walk_away_text",
+]
 
 
 def _principal(debt: DebtSummary) -> str:
@@ -133,8 +83,8 @@ def _situation(result: PlanResult) -> Section:
             t("plan.rates"),
             t(
                 "plan.rates_value",
-                annual=f"{debt.annual_rate_percent:.2f}%",
-                penalty=f"{debt.penalty_rate_daily_percent:.3f}%",
+                annual=percent(debt.annual_rate_percent),
+                penalty=daily_percent(debt.penalty_rate_daily_percent),
             ),
         )
     )
@@ -146,7 +96,7 @@ def _situation(result: PlanResult) -> Section:
             t(
                 f"plan.limit_{budget.basis}",
                 limit=money(budget.limit),
-                share=f"{budget.share_percent:g}",
+                share=share(budget.share_percent),
             ),
             "good" if budget.limit > 0 else "warn",
         )
@@ -181,7 +131,10 @@ def _cost_of_waiting(result: PlanResult) -> Section:
                     (t("plan.next_90"), money(cost.next_90_days)),
                 ]
             ),
-            Para(t("plan.waiting_note", rate=f"{cost.penalty_rate_daily_percent:.3f}%"), "muted"),
+            Para(
+                t("plan.waiting_note", rate=daily_percent(cost.penalty_rate_daily_percent)),
+                "muted",
+            ),
         ],
     )
 
@@ -207,9 +160,9 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
         [
             p.id,
             short_kind(p),
-            format_money(p.payment),
-            format_money(p.total),
-            format_money(p.cost),
+            amount(p.payment),
+            amount(p.total),
+            amount(p.cost),
             f"{percent(p.apr_percent)}\n({percent(p.apr_compound_percent)})",
             percent(p.share_percent),
             yes_no(p.affordable),
@@ -219,7 +172,8 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
     ]
     flagged = {i for i, p in enumerate(proposals) if not p.affordable}
     return [
-        Table(headers, rows, right={2, 3, 4, 5, 6}, flagged=flagged),
+        # narrow screens lose the cost (total − balance) first, then the share of income
+        Table(headers, rows, right={2, 3, 4, 5, 6}, flagged=flagged, drop=(4, 6)),
         Para(t("plan.ids_note"), "muted"),
         Para(t("plan.apr_note"), "muted"),
     ]
@@ -227,41 +181,6 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
 
 def _ladder(result: PlanResult) -> Section:
     return Section(t("plan.section.ladder"), ladder_blocks(result.ladder, result.proposals))
-
-
-def say_line(proposal: Proposal) -> str:
-    """What to say for the opening ask, in the user's own voice (with the later payment when
-    it changes: a stepped plan, a share that grows)."""
-    text = _say(proposal)
-    after = proposal.payment_after
-    if after is not None and after != proposal.payment:
-        since = next((i.due for i in proposal.schedule if i.amount == after), None)
-        if since is not None:
-            text += t("plan.say_then", payment=money(after), date=since.isoformat())
-    return text
-
-
-def _say(proposal: Proposal) -> str:
-    if proposal.deferral_months:
-        return t(
-            "plan.say_defer",
-            months=months_text(proposal.deferral_months),
-            payment=money(proposal.payment),
-            periods=proposal.periods,
-        )
-    if proposal.down_payment > 0:
-        later = [i.amount for i in proposal.schedule[1:]]
-        return t(
-            "plan.say_partial",
-            down=money(proposal.down_payment),
-            payment=money(later[0] if later else proposal.payment),
-            periods=len(later),
-        )
-    if proposal.periods == 1:
-        return t(
-            "plan.say_one", total=money(proposal.total), date=proposal.schedule[0].due.isoformat()
-        )
-    return t("plan.say", payment=money(proposal.payment), periods=proposal.periods)
 
 
 def hardship_blocks(hardship: HardshipRoute, nothing_affordable: bool) -> list[Block]:
@@ -320,13 +239,10 @@ SHOWN_ROWS = 61
 
 
 def _schedule_rows(proposal: Proposal) -> list[list[str]]:
-    rows = [
-        [str(i.n), i.due.isoformat(), format_money(i.amount)]
-        for i in proposal.schedule[:SHOWN_ROWS]
-    ]
+    rows = [[str(i.n), i.due.isoformat(), amount(i.amount)] for i in proposal.schedule[:SHOWN_ROWS]]
     if len(proposal.schedule) > SHOWN_ROWS:
         last = proposal.schedule[-1]
-        rows += [["…", "…", "…"], [str(last.n), last.due.isoformat(), format_money(last.amount)]]
+        rows += [["…", "…", "…"], [str(last.n), last.due.isoformat(), amount(last.amount)]]
     return rows
 
 

@@ -8,6 +8,7 @@ from repaycli.core.models import Catalogue
 from repaycli.i18n import get_lang, t
 from repaycli.render.console import make_console
 from repaycli.render.document import Table, table_renderable
+from repaycli.render.numbers import daily_percent, percent
 
 
 def print_platforms(catalogue: Catalogue) -> None:
@@ -24,8 +25,8 @@ def print_platforms(catalogue: Catalogue) -> None:
             t(f"kind.{p.kind.value}"),
             marked(p.hotline or t("platforms.no_hotline"), "hotline", p.unconfirmed),
             "/".join(str(n) for n in p.periods),
-            marked(f"{p.annual_rate * 100:.2f}%", "annual_rate", p.unconfirmed),
-            marked(f"{p.penalty_rate_daily * 100:.3f}%", "penalty_rate_daily", p.unconfirmed),
+            marked(percent(p.annual_rate * 100), "annual_rate", p.unconfirmed),
+            marked(daily_percent(p.penalty_rate_daily * 100), "penalty_rate_daily", p.unconfirmed),
         ]
         for p in catalogue.platforms
     ]

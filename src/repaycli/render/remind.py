@@ -6,13 +6,12 @@ codes, and text the user typed (an action, a platform name) is shown literally.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
-from repaycli.core.money import format_money
 from repaycli.core.reminders import ItemKind, Reminder, Reminders
 from repaycli.i18n import get_lang, t
+from repaycli.render.numbers import money
 from repaycli.render.safe import safe_text
 
 PlatformName = Callable[[str], str]
@@ -65,7 +64,7 @@ def describe(item: Reminder, name: PlatformName, *, calendar: bool = False) -> s
     if item.kind is ItemKind.INSTALLMENT:
         return t(
             installment,
-            amount=format_money(item.amount if item.amount is not None else Decimal(0)),
+            amount=money(item.amount if item.amount is not None else Decimal(0)),
             platform=platform,
             n=item.installment,
             agreement=item.agreement_id,
@@ -76,7 +75,9 @@ def describe(item: Reminder, name: PlatformName, *, calendar: bool = False) -> s
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    from repaycli.render.wrap import width
+
+    return width(text)
 
 
 def _pad(text: str, width: int) -> str:
@@ -86,7 +87,7 @@ def _pad(text: str, width: int) -> str:
 def _title(kind: str, items: list[Reminder], amount: Decimal, **params: object) -> str:
     """``Overdue: 3 (installments 2,000.00 yuan)``; without the sum when only follow-ups."""
     if any(i.kind is ItemKind.INSTALLMENT for i in items):
-        return t(f"remind.{kind}_title", count=len(items), amount=format_money(amount), **params)
+        return t(f"remind.{kind}_title", count=len(items), amount=money(amount), **params)
     return t(f"remind.{kind}_title_plain", count=len(items), **params)
 
 
@@ -121,10 +122,17 @@ def collection_lines(result: Reminders, name: PlatformName) -> list[str]:
     return lines
 
 
-def plain_text(result: Reminders, name: PlatformName | None = None) -> str:
-    """The report as plain lines; the empty string when nothing is due (cron stays silent)."""
+def plain_text(
+    result: Reminders, name: PlatformName | None = None, *, cells: int | None = None
+) -> str:
+    """The report as plain lines; the empty string when nothing is due (cron stays silent).
+    With ``cells`` (a known screen width), lines are broken to it by display width."""
     if result.empty:
         return ""
+    from repaycli.render.wrap import wrap
+
+    def fit(text: str, indent: str = "") -> list[str]:
+        return [indent + text] if cells is None else wrap(text, cells, indent=indent)
     name = name or platform_namer()
     statuses = [status(i) for i in (*result.overdue, *result.upcoming)]
     width = max(_width(s) for s in statuses)
@@ -132,12 +140,12 @@ def plain_text(result: Reminders, name: PlatformName | None = None) -> str:
     for title, items in _groups(result):
         if lines:
             lines.append("")
-        lines.append(title)
+        lines += fit(title)
         for item in items:
             when = _pad(status(item), width)
-            lines.append(f"  {item.due.isoformat()}  {when}  {describe(item, name)}")
+            lines += fit(describe(item, name), f"  {item.due.isoformat()}  {when}  ")
     lines += collection_lines(result, name)
-    lines.extend(["", t("remind.hint")])
+    lines += ["", *fit(t("remind.hint"))]
     return "\n".join(lines) + "\n"
 
 

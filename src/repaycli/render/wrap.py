@@ -1,0 +1,109 @@
+"""Line breaking by display width, for Chinese as well as English.
+
+Break opportunities come from the Unicode line-breaking algorithm (UAX #14, ``uniseg``): between
+CJK characters, at spaces, never before a closing bracket or full stop nor after an opening one,
+never inside a number or a date. On top of it, a few units are glued so they never split: an
+amount with its unit (``330.89 元``, ``12 个月``), and a bullet with the word it introduces.
+Widths are terminal cells (East Asian Width, also from ``uniseg``): a CJK character takes two.
+
+Neither rich nor pydantic is imported here: the call card uses it on the fast path.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from uniseg.linebreak import line_break_units
+from uniseg.wrap import tt_text_extents
+
+#: A number as the screens write it (``¥1,234.56``, ``16.08%``, ``-398.04``, ``12``), with any
+#: space after it.
+_NUMBER = re.compile(r"[¥+\-−]?\d[\d,.]*%?\s*")
+#: Units that follow a number and belong with it (a lone ¥, as in a header "total ¥", goes
+#: with the word before it).
+_UNITS = ("元", "期", "天", "个月", "个", "月", "年", "日", "号", "笔", "家", "项", "倍", "%")
+_BULLETS = ("•", "-", "*", "·")
+_OPERATORS = ("×", "=", "−", "+")
+
+
+def width(text: str) -> int:
+    """Display width in terminal cells (a CJK character is two)."""
+    return tt_text_extents(text)[-1] if text else 0
+
+
+def _glue(units: list[str]) -> list[str]:
+    out: list[str] = []
+    for unit in units:
+        if out:
+            last = out[-1]
+            if _NUMBER.fullmatch(last) and unit.startswith(_UNITS) or unit.strip() == "¥":
+                out[-1] = last + unit
+                continue
+            # a bullet, an option's --, an operator and what it applies to (× 12, = 12.00%)
+            joined = last.strip() in _BULLETS or set(last) == {"-"} or last.strip() in _OPERATORS
+            if joined or last.endswith("个") and unit.startswith("月"):
+                out[-1] = last + unit
+                continue
+        out.append(unit)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def units(text: str) -> tuple[str, ...]:
+    """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces)."""
+    return tuple(_glue(list(line_break_units(text))))
+
+
+def _hard_split(unit: str, room: int) -> list[str]:
+    """A piece wider than a whole line (a long hash, a URL): cut by character as a last resort."""
+    pieces: list[str] = []
+    current = ""
+    for char in unit:
+        if current and width(current + char) > room:
+            pieces.append(current)
+            current = ""
+        current += char
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = None) -> list[str]:
+    """``text`` broken into lines of at most ``cells`` display cells. ``indent`` starts the first
+    line, ``subsequent`` (default: as wide as ``indent``, blank) the others. Line breaks in
+    ``text`` are kept."""
+    follow = " " * width(indent) if subsequent is None else subsequent
+    lines: list[str] = []
+    first = True
+    for paragraph in text.split("\n"):
+        current = indent if first else follow
+        lead = current
+        first = False
+        for unit in units(paragraph):
+            if width(current + unit.rstrip()) <= cells:
+                current += unit
+                continue
+            if current.strip():
+                lines.append(current.rstrip())
+                current = follow
+                lead = follow
+            room = cells - width(lead)
+            if width(unit.rstrip()) <= room:
+                current += unit
+                continue
+            pieces = _hard_split(unit.rstrip(), max(room, 1))
+            lines.extend(lead + piece for piece in pieces[:-1])
+            current = lead + pieces[-1]
+        lines.append(current.rstrip())
+    return lines
+
+
+def fill(text: str, cells: int, **kwargs: str) -> str:
+    """:func:`wrap` joined with newlines."""
+    return "\n".join(wrap(text, cells, **kwargs))
+
+
+def pad(text: str, cells: int) -> str:
+    """``text`` padded with spaces to ``cells`` display cells."""
+    return text + " " * max(cells - width(text), 0)
