@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from textual.containers import ScrollableContainer
 from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from helpers import invoke, run
@@ -252,7 +253,7 @@ def test_a_full_call_is_saved_as_a_log_entry_with_its_offers_and_agreement(
     assert entry["outcome"] == "agreed" and entry["number"] == "95188"
     assert entry["agent"] == "A123" and entry["ref"] == "T-998"
     assert entry["follow_up"] == "2026-12-05"
-    assert entry["agreed_terms"] == "Offer: 8,000.00 yuan as 7 payments of 1,150.00"
+    assert entry["agreed_terms"] == "Offer: ¥8,000.00 as 7 payments of ¥1,150.00"
     assert entry["notes"] == "客服说 7 期可以 <b>[red]x[/red]"  # literal, as typed
     assert entry["at"] == "2026-12-02T14:30:05+08:00"
     assert "1,400.00" in entry["offered"] and "1,150.00" in entry["offered"]
@@ -418,6 +419,9 @@ def test_everything_fits_80_by_24(saved_plan: dict[str, Any], lang: str) -> None
             region = widget.region
             assert region.area > 0, widget_id
             assert screen_region.contains_region(region), (widget_id, region)
+            parent = widget.parent  # nor cut by its row (review: "[ Quit, discard it" lost its "]")
+            if isinstance(parent, Widget):
+                assert parent.region.contains_region(region), (widget_id, region, parent.region)
             if isinstance(widget, Static):  # its text shown whole, not cut
                 assert widget.virtual_size.height <= region.height, widget_id
         for scroller in app.screen.query(ScrollableContainer):  # nothing scrolled out of view
