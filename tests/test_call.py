@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from textual.containers import ScrollableContainer
 from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from helpers import invoke, run
@@ -418,6 +419,9 @@ def test_everything_fits_80_by_24(saved_plan: dict[str, Any], lang: str) -> None
             region = widget.region
             assert region.area > 0, widget_id
             assert screen_region.contains_region(region), (widget_id, region)
+            parent = widget.parent  # nor cut by its row (review: "[ Quit, discard it" lost its "]")
+            if isinstance(parent, Widget):
+                assert parent.region.contains_region(region), (widget_id, region, parent.region)
             if isinstance(widget, Static):  # its text shown whole, not cut
                 assert widget.virtual_size.height <= region.height, widget_id
         for scroller in app.screen.query(ScrollableContainer):  # nothing scrolled out of view

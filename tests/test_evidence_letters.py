@@ -99,3 +99,13 @@ def test_unknown_kind_and_an_empty_log() -> None:
     )
     code, out, _ = run_in_process("letter", "--kind", "complaint")
     assert code == 0 and "(No contacts are logged yet.)" in out
+
+
+def test_the_written_line_does_not_call_a_complaint_an_application(tmp_path: Path) -> None:
+    """Review: ``letter --kind complaint -o`` said 申请书已写入 (application letter written)."""
+    _three_contacts()
+    target = tmp_path / "投诉.txt"
+    result = run("--lang", "zh", "letter", "--kind", "complaint", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("投诉书\n")
+    assert result.stderr == f"信已写入 {target}。发送前请手工填写【】中的内容。\n"

@@ -267,6 +267,28 @@ def test_verify_export_rejects_each_tampering(
     assert (code, out, err) == (1, "", f"Error: {message}\n"), name
 
 
+@pytest.mark.parametrize("done_at", [None, "2026-01-01T00:00:00+00:00"])
+def test_a_resealed_export_with_its_closing_time_edited_is_rejected(
+    tmp_path: Path, seven: dict[str, Any], done_at: str | None
+) -> None:
+    """The seal is a plain SHA-256 anyone can recompute; the follow-up closing time an export
+    shows must still agree with the closing event in its own chain (review: clearing it and
+    resealing passed, even with the database at hand)."""
+    assert seven["entries"][2]["follow_up_done_at"] is not None
+
+    def change(d: dict[str, Any]) -> None:
+        d["entries"][2]["follow_up_done_at"] = done_at
+        d["seal"] = proof.seal(d)
+
+    code, out, err = verify_export(save(tmp_path, _edit(seven, change)))
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: entry #3's follow-up closing time does not match the closing recorded in the"
+        " export's events: the export was edited\n"
+    )
+    assert verify_export(save(tmp_path, seven, "untouched.json"))[0] == 0
+
+
 def test_a_rehashed_entry_is_blamed_not_its_successor(
     tmp_path: Path, seven: dict[str, Any]
 ) -> None:

@@ -92,6 +92,27 @@ def test_a_backup_being_written_is_not_taken_for_a_leftover(tmp_path: Path) -> N
     assert not live.exists() and other.exists()
 
 
+def test_the_journal_a_killed_backup_leaves_goes_with_its_copy(tmp_path: Path) -> None:
+    """SQLite writes a ``-journal`` beside the copy; a backup killed at the right moment left
+    ``.NAME.xxxxxxxx.partial-journal`` behind for good (review: seen with a real SIGKILL)."""
+    add_entry()
+    stale = tmp_path / ".old.sqlite3.abcd1234.partial"
+    stale.write_bytes(b"")
+    (tmp_path / (stale.name + "-journal")).write_bytes(b"\0" * 512)
+    orphan = tmp_path / ".gone.sqlite3.zzzz9999.partial-journal"  # its copy already removed
+    orphan.write_bytes(b"\0" * 512)
+    live = tmp_path / ".live.sqlite3.efgh5678.partial"
+    live.write_bytes(b"")
+    live_journal = tmp_path / (live.name + "-journal")
+    live_journal.write_bytes(b"")
+    with live.open("rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a backup running now
+        result = invoke("db", "backup", str(tmp_path / "b.sqlite3"))
+        assert result.exit_code == 0, result.output
+    left = sorted(p.name for p in tmp_path.iterdir() if ".partial" in p.name)
+    assert left == [live.name, live_journal.name]
+
+
 # --- contacts logged as collection after an agreement ----------------------------------------
 
 AGREED = ["log", "add", "--no-input", "--platform", "huabei", "--channel", "phone"]

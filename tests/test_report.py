@@ -407,6 +407,23 @@ def test_timeline_holds_hashes_fingerprint_agreements_and_payments(tmp_path: Pat
     assert "ZFB-123" in body
 
 
+def test_timeline_marks_a_contact_logged_as_collection(tmp_path: Path) -> None:
+    """The report's timeline says which contacts were collection, as log show does (review:
+    the page showed a collection contact as a plain phone call)."""
+    for extra in ([], ["--collection"]):
+        result = invoke(
+            "log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+            "--outcome", "pending", *extra,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    page = parse(report(tmp_path, *SINGLE, "--log"))
+    timeline = next(s for s in page.iter("section") if s.get("id") == "timeline")
+    channels = [
+        text_of(next(li.iter("dd"))) for li in timeline.iter("li") if li.get("class") == "entry"
+    ]
+    assert channels == ["phone", "phone · collection"]
+
+
 def test_timeline_without_a_log_says_so(tmp_path: Path) -> None:
     page = parse(report(tmp_path, *SINGLE, "--log"))
     timeline = next(s for s in page.iter("section") if s.get("id") == "timeline")

@@ -542,6 +542,10 @@ def migrate(
 #: ``tempfile.mkstemp`` draws 8 characters from lower-case letters, digits and ``_``).
 _PARTIAL_SUFFIX = ".partial"
 _PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")
+#: The files SQLite may keep beside a copy it is writing (a killed ``VACUUM INTO`` leaves its
+#: rollback journal next to the ``.partial``).
+_SIDE_FILES = ("-journal", "-wal", "-shm")
+_SIDE_NAME = re.compile(r"^(\..+\.[a-z0-9_]{8}\.partial)-(?:journal|wal|shm)$")
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> int:
@@ -576,7 +580,8 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
         raise Failure("err.file_write", path=str(target), detail=str(exc)) from exc
     finally:
         if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+            for path in (tmp, *(tmp + side for side in _SIDE_FILES)):
+                Path(path).unlink(missing_ok=True)
         if fd is not None:
             os.close(fd)
     return removed
@@ -614,6 +619,10 @@ def _remove_stale_partials(folder: Path) -> int:
             continue
         finally:
             os.close(fd)
+    for name in os.listdir(folder):
+        side = _SIDE_NAME.match(name)
+        if side and not (folder / side.group(1)).exists():  # its copy is gone: nothing holds it
+            (folder / name).unlink(missing_ok=True)
     return removed
 
 

@@ -292,6 +292,7 @@ class ExportCheck:
     - ``correction``: entry ``entry_id``'s ``corrected_by`` contradicts the entries;
     - ``differs``: the log holds another entry ``entry_id``; ``missing``: the log lacks it;
     - ``done_changed``: entry ``entry_id``'s follow-up closing time differs from the log's;
+    - ``done_contradicted``: it differs from the closing in the export's own events;
     - ``event_changed`` / ``event_removed``: event ``entry_id`` of the export's events chain is
       not what was hashed, or is missing; ``events_count``: it holds ``count`` events but says
       ``stated``; ``events_head``: its events head or its fingerprint is not its own;
@@ -389,6 +390,9 @@ def check_export(
         return found("correction", entry_id=named)
     if document.get("seal") != seal(document):
         return found("sealed")
+    named = _closures_contradicted(entries, events)
+    if named is not None:
+        return found("done_contradicted", entry_id=named)
     if log is None:
         return ok
     for position, entry in enumerate(entries):
@@ -416,6 +420,26 @@ def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     if not isinstance(events, list) or not all(isinstance(e, Mapping) for e in events):
         raise ExportUnreadable("'events' is not a list of events")
     return events
+
+
+def _closures_contradicted(
+    entries: Sequence[Mapping[str, Any]], events: Sequence[Mapping[str, Any]]
+) -> int | None:
+    """The first entry whose ``follow_up_done_at`` the export's own (hash-chained) closing
+    events contradict: an entry closed in the events shows that closing time. Without this a
+    cleared ``follow_up_done_at`` passed once the plain-SHA-256 seal was recomputed."""
+    closed: dict[int, set[Any]] = {}
+    for event in events:
+        body = event.get("body")
+        if event.get("kind") != "follow_up_done" or event.get("unverifiable") is True:
+            continue
+        if isinstance(body, Mapping) and type(body.get("contact_id")) is int:
+            closed.setdefault(body["contact_id"], set()).add(body.get("done_at"))
+    for entry in entries:
+        times = closed.get(int(entry["id"]))
+        if times is not None and entry.get("follow_up_done_at") not in times:
+            return int(entry["id"])
+    return None
 
 
 def _corrections_contradicted(entries: Sequence[Mapping[str, Any]]) -> int | None:

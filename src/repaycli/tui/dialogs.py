@@ -27,7 +27,7 @@ ModalScreen { align: center middle; }
 .dialog .title { text-style: bold; }
 .dialog .error { text-style: bold; height: auto; }
 .dialog Horizontal { height: auto; margin-top: 1; }
-.dialog Button { margin-right: 2; min-width: 0; }
+.dialog Button { margin-right: 1; min-width: 0; }
 .dialog OptionList { height: auto; max-height: 7; border: none; padding: 0; }
 """
 
