@@ -443,6 +443,22 @@ def test_platform_is_resolved_through_the_catalogue() -> None:
     assert "To: [lender's name]" in run(*args, "--platform", "other")
 
 
+def test_another_lender_never_gets_the_saved_plans_figures() -> None:
+    """The saved plan is Huabei's: a letter to China Merchants Bank with Huabei's balance,
+    days and schedule would be wrong on every line, so it is refused with the two ways out."""
+    save_plan(PLAN)
+    assert run_error("letter", "--platform", "招商银行") == (
+        "Error: the saved plan is for Huabei (Alipay), not CMB credit card: run 'repaycli plan "
+        "--platform zhaohang' first, or give --overdue (and --income) to write to CMB credit card"
+    )
+    assert run_error("letter", "--platform", "招商银行", "--lang", "zh").startswith(
+        "错误：保存的计划是花呗的，不是招商银行信用卡的；"
+    )
+    assert "To: Huabei" in run("letter", "--platform", "huabei")
+    text = run("letter", "--platform", "招商银行", "--overdue", "18500", "--income", "2000")
+    assert "CMB" in text and "¥18,500.00" in text and "¥6,000.00" not in text
+
+
 def test_a_saved_plan_from_a_newer_repaycli_is_a_failure() -> None:
     path = save_plan({"schema_version": 99})
     assert run_error("letter", code=1) == (
