@@ -252,7 +252,7 @@ def test_a_full_call_is_saved_as_a_log_entry_with_its_offers_and_agreement(
     assert entry["outcome"] == "agreed" and entry["number"] == "95188"
     assert entry["agent"] == "A123" and entry["ref"] == "T-998"
     assert entry["follow_up"] == "2026-12-05"
-    assert entry["agreed_terms"] == "Offer: 8,000.00 yuan as 7 payments of 1,150.00"
+    assert entry["agreed_terms"] == "Offer: ¥8,000.00 as 7 payments of ¥1,150.00"
     assert entry["notes"] == "客服说 7 期可以 <b>[red]x[/red]"  # literal, as typed
     assert entry["at"] == "2026-12-02T14:30:05+08:00"
     assert "1,400.00" in entry["offered"] and "1,150.00" in entry["offered"]
