@@ -131,7 +131,10 @@ def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
         limit=money(result.affordability.limit),
     )
     sep = " " if result.lang == "en" else ""
-    if result.hardship is not None:
+    if result.hardship is not None and result.affordability.limit > 0:
+        # Something to pay, but too little for 60 months: "you cannot pay anything" is not true.
+        text += sep + t("card.total_short", needed=money(result.hardship.needed_payment))
+    elif result.hardship is not None:
         text += sep + t("card.total_nothing")
     elif not plan.within_term and plan.limit_for_term is not None:
         text += sep + t("card.total_never", needed=money(plan.limit_for_term))
