@@ -536,6 +536,21 @@ def test_output_file_is_private_and_written_in_one_step(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["letter.md"]
 
 
+def test_a_small_limit_that_clears_nothing_asks_for_a_pause_without_saying_nothing() -> None:
+    """Income 2,000, expenses 1,800: the finances paragraph says 100.00 a month can be paid;
+    18,500 needs more than that over 60 months, so a pause is asked for, in words that do not
+    contradict the paragraph before (a bank reader would stop at "cannot pay anything")."""
+    args = ["letter", "--overdue", "18500", "--income", "2000", "--expenses", "1800"]
+    text = run(*args)
+    assert "about ¥100.00 a month" in text
+    assert "cannot pay anything" not in text
+    assert "would not clear this debt within 60 months. I ask you to pause" in text
+    zh = run(*args, "--lang", "zh")
+    assert "约人民币壹佰元整（¥100.00）" in zh and "无力偿还任何款项" not in zh
+    assert "不足以在60期内还清欠款，恳请贵司暂停还款" in zh
+    assert_filled(text)
+
+
 def test_new_income_on_a_saved_plan_works_the_plan_out_again() -> None:
     """A saved plan made at income 6,000; the letter written after losing that income asks for
     a pause, not for the saved plan's payments."""
