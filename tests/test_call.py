@@ -365,6 +365,8 @@ def test_a_draft_is_written_as_typed_and_offered_back_after_a_crash(
         assert isinstance(second.screen, Ask)
         question = str(second.screen.query_one(Static).content)
         assert "2026-12-02\u00a014:30" in question and "花呗" in question
+        # Two whole lines at 80 columns, never one broken after the time (rich breaks there)
+        assert question.splitlines()[0] == "上次的通话（花呗，2026-12-02\u00a014:30）还没有保存。"
         await pilot.press("enter")  # the first answer: carry on
         await pilot.pause()
         assert second.query_one("#offer-payment", Input).value == "1400"
