@@ -47,7 +47,7 @@ def test_each_new_lender_resolves_by_several_names(pid: str, names: list[str]) -
      ("jianhang", "建设信用卡"), ("youchu", "邮储信用卡")],
 )  # fmt: skip
 def test_a_bank_card_is_found_as_people_say_it(pid: str, typed: str) -> None:
-    """"招行信用卡" is how a cardholder names the card: not an unknown platform."""
+    """A cardholder names the card "招行信用卡": it is not an unknown platform."""
     assert load_catalogue().resolve(typed).id == pid
 
 
