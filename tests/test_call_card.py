@@ -162,6 +162,19 @@ def test_several_debts_too_big_for_a_small_limit_never_say_nothing_can_be_paid(
     assert "你现在拿不出钱还款" in "".join(nothing.split("═")[0].split())
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pause_with_some_money_a_month_never_says_nothing_can_be_paid(lang: str) -> None:
+    """100.00 a month is on the card as the walk-away line; 18,500 needs 465.32 over 60 months,
+    so the card asks for a pause, in words that agree with that line."""
+    args = ["plan", "--platform", "招行", "--overdue", "18500", "--income", "2000",
+            "--expenses", "1800", "--days-overdue", "30", "--no-save"]  # fmt: skip
+    text = "".join(invoke(*args, env={**TODAY, "REPAYCLI_LANG": lang}).stdout.split())
+    says = {"zh": "这样说：“我每月最多能还100.00元，60期也还不清。我申请暂停还款3个月",
+            "en": "Say:\"Icanpayatmost¥100.00amonth,whichdoesnotclearitin60months."}  # fmt: skip
+    assert says[lang] in text
+    assert "付不起任何" not in text and "cannotpayanything" not in text
+
+
 def test_unconfirmed_hotline_says_where_to_find_it() -> None:
     text = invoke(*TIGHT, env={**TODAY, "REPAYCLI_LANG": "en"}).stdout
     meituan = next(card for card in _cards(text) if "Meituan" in card[0])

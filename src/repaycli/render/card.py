@@ -66,11 +66,14 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
     if card.say:
         lines += wrap(card.say, cells)
     elif hardship is not None:
+        # With a walk-away above zero on the card, "I cannot pay anything" would contradict it.
+        some = card.walk_away.monthly > 0
         lines += wrap(
             t(
-                "card.say_pause",
+                "card.say_pause_short" if some else "card.say_pause",
                 months=months_text(hardship.pause_months),
                 date=hardship.write_again.isoformat(),
+                limit=money(card.walk_away.monthly),
             ),
             cells,
         )
