@@ -17,4 +17,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("REPAYCLI_TODAY", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    # The language is fixed per process once chosen (i18n.set_lang); a test that ran a command
+    # in Chinese in-process must not leave the next test in Chinese.
+    monkeypatch.setattr("repaycli.i18n._current", None)
     yield home

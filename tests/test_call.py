@@ -273,6 +273,28 @@ def test_a_full_call_is_saved_as_a_log_entry_with_its_offers_and_agreement(
     assert agreements["total"] == "8050.00"
 
 
+def test_an_offer_above_the_walk_away_line_is_never_the_agreement_unasked(
+    saved_plan: dict[str, Any],
+) -> None:
+    """The screen said DO NOT AGREE to 6 × 1,400: pressing Save straight away must not record
+    it as the agreement; "no agreement yet" is chosen until the user picks an offer."""
+    app = CallApp(setup_for("en"), clock=Clock())
+
+    async def script(pilot: Any) -> None:
+        await type_offer(pilot, "6", "1400")
+        await pilot.press("enter")  # kept
+        await pilot.press("f10")
+        assert isinstance(app.screen, EndCall)
+        agreement = app.screen.query_one("#agreement", Choice)
+        assert agreement.chosen == 1  # "no agreement yet", after the one offer
+        await pilot.click("#save")
+        await pilot.pause()
+
+    saved = drive(app, script)
+    assert saved is not None and saved.offers == 1 and saved.agreement_id is None
+    assert json.loads(invoke("agreement", "list", "--json").stdout)["agreements"] == []
+
+
 def test_an_entry_the_log_refuses_is_said_and_nothing_is_written(
     saved_plan: dict[str, Any],
 ) -> None:
@@ -344,6 +366,8 @@ def test_a_draft_is_written_as_typed_and_offered_back_after_a_crash(
         assert isinstance(second.screen, Ask)
         question = str(second.screen.query_one(Static).content)
         assert "2026-12-02\u00a014:30" in question and "花呗" in question
+        # Two whole lines at 80 columns, never one broken after the time (rich breaks there)
+        assert question.splitlines()[0] == "上次的通话（花呗，2026-12-02\u00a014:30）还没有保存。"
         await pilot.press("enter")  # the first answer: carry on
         await pilot.pause()
         assert second.query_one("#offer-payment", Input).value == "1400"

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from wcwidth import wcswidth
@@ -137,6 +138,41 @@ def test_hardship_card_asks_for_a_pause_and_no_payment() -> None:
     assert "• 60 期每月需 248.35 元，超出你的能力，不要答应" in text
     assert "12348" in text
     assert "0.00 元就不答应" not in text
+
+
+def test_several_debts_too_big_for_a_small_limit_never_say_nothing_can_be_paid(
+    tmp_path: Path,
+) -> None:
+    """100 a month shared by three lenders clears none in 60 months: the pause is asked for,
+    but the line after "you can pay at most 100.00 a month" must not say "you cannot pay
+    anything"; with no money at all, it still does."""
+    debts = tmp_path / "debts.toml"
+    debts.write_text(
+        'income = "2000"\nexpenses = "1800"\n'
+        '[[debt]]\nplatform = "花呗"\noverdue = "6300"\ndays_overdue = 45\n'
+        '[[debt]]\nplatform = "招行"\noverdue = "18500"\ndays_overdue = 30\n'
+        '[[debt]]\nplatform = "借呗"\noverdue = "9000"\n',
+        encoding="utf-8",
+    )
+    env = {**TODAY, "REPAYCLI_LANG": "zh", "COLUMNS": "80"}
+    head = "".join(invoke("plan", "--debts", str(debts), env=env).stdout.split("═")[0].split())
+    assert "你每月最多能还100.00元。这些钱60个月内还不清全部欠款（每月需" in head
+    assert "拿不出钱" not in head
+    nothing = invoke("plan", "--debts", str(debts), "--income", "1800", env=env).stdout
+    assert "你现在拿不出钱还款" in "".join(nothing.split("═")[0].split())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pause_with_some_money_a_month_never_says_nothing_can_be_paid(lang: str) -> None:
+    """100.00 a month is on the card as the walk-away line; 18,500 needs 465.32 over 60 months,
+    so the card asks for a pause, in words that agree with that line."""
+    args = ["plan", "--platform", "招行", "--overdue", "18500", "--income", "2000",
+            "--expenses", "1800", "--days-overdue", "30", "--no-save"]  # fmt: skip
+    text = "".join(invoke(*args, env={**TODAY, "REPAYCLI_LANG": lang}).stdout.split())
+    says = {"zh": "这样说：“我每月最多能还100.00元，60期也还不清。我申请暂停还款3个月",
+            "en": "Say:\"Icanpayatmost¥100.00amonth,whichdoesnotclearitin60months."}  # fmt: skip
+    assert says[lang] in text
+    assert "付不起任何" not in text and "cannotpayanything" not in text
 
 
 def test_unconfirmed_hotline_says_where_to_find_it() -> None:

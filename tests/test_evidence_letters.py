@@ -77,6 +77,18 @@ def test_collection_letter_names_contact_after_the_agreement() -> None:
     assert "- #3 10 November 2026, 10:00 (phone)" in out
 
 
+def test_an_agreement_with_one_lender_does_not_make_anothers_calls_after_agreement() -> None:
+    """Agreed with China Merchants Bank; Jiebei collects later: that call is not one that
+    "should have stopped" under the agreement (art. 70 binds the bank that agreed)."""
+    _three_contacts()  # a Huabei agreement on 5 November, Huabei's call on the 10th after it
+    _log("--platform", "借呗", "--outcome", "pending", "--collection", "--at", "2026-11-12 10:00")
+    code, out, err = run_in_process("letter", "--kind", "collection")
+    assert code == 0, err
+    after = out.split("Contacts after the agreement", 1)[1].split("What I ask for", 1)[0]
+    assert "#3 10 November 2026" in after
+    assert "#4 12 November 2026" not in after
+
+
 def test_a_letter_is_not_written_from_a_log_that_does_not_hold_up() -> None:
     _three_contacts()
     conn = sqlite3.connect(db_path())

@@ -231,3 +231,14 @@ def test_wrap_by_display_width(text: str, cells: int, expected: list[str]) -> No
     lines = wrap(text, cells)
     assert lines == expected
     assert all(wcswidth(line) <= cells for line in lines)
+
+
+def test_every_optional_plan_prompt_fits_80_columns_in_chinese() -> None:
+    """A prompt that wraps leaves "）：" alone on the next line, where the answer is typed."""
+    from repaycli.i18n import t
+
+    tail = t("prompt.optional_hint", "zh") + t("prompt.colon", "zh")
+    for name in ("expenses", "days_overdue", "cash", "reason", "recovery", "income_after",
+                 "interest", "penalty"):  # fmt: skip
+        label = t(f"plan.prompt.{name}", "zh")
+        assert wcswidth(label + tail) <= 80, label

@@ -443,6 +443,22 @@ def test_platform_is_resolved_through_the_catalogue() -> None:
     assert "To: [lender's name]" in run(*args, "--platform", "other")
 
 
+def test_another_lender_never_gets_the_saved_plans_figures() -> None:
+    """The saved plan is Huabei's: a letter to China Merchants Bank with Huabei's balance,
+    days and schedule would be wrong on every line, so it is refused with the two ways out."""
+    save_plan(PLAN)
+    assert run_error("letter", "--platform", "招商银行") == (
+        "Error: the saved plan is for Huabei (Alipay), not CMB credit card: run 'repaycli plan "
+        "--platform zhaohang' first, or give --overdue (and --income) to write to CMB credit card"
+    )
+    assert run_error("letter", "--platform", "招商银行", "--lang", "zh").startswith(
+        "错误：保存的计划是花呗的，不是招商银行信用卡的；"
+    )
+    assert "To: Huabei" in run("letter", "--platform", "huabei")
+    text = run("letter", "--platform", "招商银行", "--overdue", "18500", "--income", "2000")
+    assert "CMB" in text and "¥18,500.00" in text and "¥6,000.00" not in text
+
+
 def test_a_saved_plan_from_a_newer_repaycli_is_a_failure() -> None:
     path = save_plan({"schema_version": 99})
     assert run_error("letter", code=1) == (
@@ -518,6 +534,21 @@ def test_output_file_is_private_and_written_in_one_step(tmp_path: Path) -> None:
     assert "【姓名】" in target.read_text(encoding="utf-8")
     assert target.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["letter.md"]
+
+
+def test_a_small_limit_that_clears_nothing_asks_for_a_pause_without_saying_nothing() -> None:
+    """Income 2,000, expenses 1,800: the finances paragraph says 100.00 a month can be paid;
+    18,500 needs more than that over 60 months, so a pause is asked for, in words that do not
+    contradict the paragraph before (a bank reader would stop at "cannot pay anything")."""
+    args = ["letter", "--overdue", "18500", "--income", "2000", "--expenses", "1800"]
+    text = run(*args)
+    assert "about ¥100.00 a month" in text
+    assert "cannot pay anything" not in text
+    assert "would not clear this debt within 60 months. I ask you to pause" in text
+    zh = run(*args, "--lang", "zh")
+    assert "约人民币壹佰元整（¥100.00）" in zh and "无力偿还任何款项" not in zh
+    assert "不足以在60期内还清欠款，恳请贵司暂停还款" in zh
+    assert_filled(text)
 
 
 def test_new_income_on_a_saved_plan_works_the_plan_out_again() -> None:

@@ -413,6 +413,8 @@ def test_show_and_list_never_cut_the_hash_or_notes_at_80_columns(
     code, out, _ = run("log", "list")  # piped: one line per entry, the notes whole
     assert code == 0 and "…" not in out
     assert out.splitlines()[1].split("\t")[-1] == words + " " + "x" * 70
+    code, out, _ = run("log", "show", "1", "--lang", "zh")  # a wider label: the hash moves down
+    assert code == 0 and f"哈希（SHA-256）:\n{entry['hash']}\n" in out
 
 
 def test_newlines_in_notes_stay_readable() -> None:

@@ -29,6 +29,11 @@ from repaycli.errors import BadInput
         (" 12,345,678.9 ", "12345678.90"),
         ("0.01", "0.01"),
         ("2.5w", "25000.00"),
+        # spoken short forms: the digit after the unit is a tenth of it
+        ("6千3", "6300.00"),
+        ("1万2", "12000.00"),
+        ("１万８", "18000.00"),
+        ("6千3元", "6300.00"),
     ],
 )
 def test_parse_amount_accepts_what_people_type(text: str, expected: str) -> None:
@@ -48,6 +53,8 @@ def test_parse_amount_accepts_what_people_type(text: str, expected: str) -> None
         ("8,00", "err.amount_not_number"),
         ("1.005", "err.amount_sub_fen"),
         ("2亿", "err.amount_not_number"),
+        ("6千30", "err.amount_not_number"),  # not a spoken form: which 30?
+        ("6千3.5", "err.amount_not_number"),
         ("100000001", "err.amount_too_large"),
     ],
 )

@@ -41,6 +41,16 @@ def test_each_new_lender_resolves_by_several_names(pid: str, names: list[str]) -
         assert catalogue.resolve(f"  {name.upper()} ").id == pid, name
 
 
+@pytest.mark.parametrize(
+    ("pid", "typed"),
+    [("zhaohang", "招行信用卡"), ("zhaohang", "招商信用卡"), ("gonghang", "工行信用卡"),
+     ("jianhang", "建设信用卡"), ("youchu", "邮储信用卡")],
+)  # fmt: skip
+def test_a_bank_card_is_found_as_people_say_it(pid: str, typed: str) -> None:
+    """A cardholder names the card "招行信用卡": it is not an unknown platform."""
+    assert load_catalogue().resolve(typed).id == pid
+
+
 def test_no_two_lenders_share_a_name() -> None:
     owner: dict[str, str] = {}
     for platform in load_catalogue().platforms:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -422,6 +423,22 @@ def test_timeline_marks_a_contact_logged_as_collection(tmp_path: Path) -> None:
         text_of(next(li.iter("dd"))) for li in timeline.iter("li") if li.get("class") == "entry"
     ]
     assert channels == ["phone", "phone · collection"]
+def test_timeline_marks_a_collection_contact_as_log_show_does(tmp_path: Path) -> None:
+    """A contact logged as collection is the evidence a complaint rests on: the timeline says
+    so next to the channel, as `log show` does, and its times read the same way."""
+    result = invoke(
+        "log", "add", "--no-input", "--platform", "huabei", "--channel", "app_chat",
+        "--collection", "--outcome", "pending", "--at", "2026-12-01T10:00",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert invoke("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+                  "--outcome", "pending").exit_code == 0  # fmt: skip
+    page = parse(report(tmp_path, *SINGLE, "--log"))
+    timeline = next(s for s in page.iter("section") if s.get("id") == "timeline")
+    first, second = (li for li in timeline.iter("li") if li.get("class") == "entry")
+    assert "in-app chat · collection" in text_of(first)
+    assert "collection" not in text_of(second)
+    assert not re.search(r"\dT\d", text_of(first))  # 2026-12-02 01:33, as in `log show`
 
 
 def test_timeline_without_a_log_says_so(tmp_path: Path) -> None:

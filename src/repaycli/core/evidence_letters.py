@@ -66,10 +66,13 @@ def build(
     chosen = [e for e in entries if platform is None or e.platform == platform]
     timeline = tuple(sorted(chosen, key=lambda e: (datetime.fromisoformat(e.at), e.id)))
     agreed = next((e for e in timeline if e.outcome == "agreed"), None)
+    # Only that lender's later contacts: an agreement with one does not bind another.
     after = tuple(
         e
         for e in timeline
-        if agreed is not None and datetime.fromisoformat(e.at) > datetime.fromisoformat(agreed.at)
+        if agreed is not None
+        and e.platform == agreed.platform
+        and datetime.fromisoformat(e.at) > datetime.fromisoformat(agreed.at)
     )
     return EvidenceLetter(
         kind=kind,

@@ -17,6 +17,8 @@ _MULTIPLIERS = {"万": Decimal(10000), "w": Decimal(10000), "千": Decimal(1000)
 _CURRENCY = ("¥", "￥", "rmb", "cny", "元", "块", "yuan")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^\d+(\.\d+)?$|^\.\d+$")
+#: The spoken short form: 6千3 is 6,300 and 1万2 is 12,000 (the digit after the unit is its tenth).
+_SPOKEN = re.compile(r"^(\d+)([万w千k])(\d)$")
 
 
 def round_fen(value: Decimal) -> Decimal:
@@ -34,7 +36,7 @@ def from_fen(fen: int) -> Decimal:
 
 
 def parse_amount(text: str, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
-    """Parse ``8000``, ``8,000.50``, ``¥8000``, ``8000元``, ``1.2万``, ``3千`` into yuan.
+    """Parse ``8000``, ``8,000.50``, ``¥8000``, ``8000元``, ``1.2万``, ``3千``, ``6千3`` into yuan.
 
     Raises ``BadInput`` for anything that is not a positive amount in whole fen.
     """
@@ -46,6 +48,11 @@ def parse_amount(text: str, *, field: str = "amount", allow_zero: bool = False) 
     raw = raw.lstrip("+")
     for mark in _CURRENCY:
         raw = raw.replace(mark, "")
+    spoken = _SPOKEN.match(raw)
+    if spoken:
+        whole, unit, tenth = spoken.groups()
+        value = (Decimal(whole) + Decimal(tenth) / 10) * _MULTIPLIERS[unit]
+        return check_amount(value, field=field, text=str(text), allow_zero=allow_zero)
     multiplier = Decimal(1)
     if raw and raw[-1] in _MULTIPLIERS:
         multiplier = _MULTIPLIERS[raw[-1]]

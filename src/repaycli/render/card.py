@@ -66,11 +66,14 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
     if card.say:
         lines += wrap(card.say, cells)
     elif hardship is not None:
+        # With a walk-away above zero on the card, "I cannot pay anything" would contradict it.
+        some = card.walk_away.monthly > 0
         lines += wrap(
             t(
-                "card.say_pause",
+                "card.say_pause_short" if some else "card.say_pause",
                 months=months_text(hardship.pause_months),
                 date=hardship.write_again.isoformat(),
+                limit=money(card.walk_away.monthly),
             ),
             cells,
         )
@@ -131,7 +134,10 @@ def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
         limit=money(result.affordability.limit),
     )
     sep = " " if result.lang == "en" else ""
-    if result.hardship is not None:
+    if result.hardship is not None and result.affordability.limit > 0:
+        # Something to pay, but too little for 60 months: "you cannot pay anything" is not true.
+        text += sep + t("card.total_short", needed=money(result.hardship.needed_payment))
+    elif result.hardship is not None:
         text += sep + t("card.total_nothing")
     elif not plan.within_term and plan.limit_for_term is not None:
         text += sep + t("card.total_never", needed=money(plan.limit_for_term))

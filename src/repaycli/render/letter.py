@@ -135,10 +135,11 @@ def _limit_changes(facts: LetterFacts) -> bool:
     )
 
 
-def pause_sentence(pause: PauseRequest) -> str:
-    return t(
-        "letter.plan.pause", months=words.months(pause.months), date=words.day(pause.write_again)
-    )
+def pause_sentence(pause: PauseRequest, limit: Decimal | None = None) -> str:
+    """The pause asked for. With some money each month (the finances paragraph has just named
+    it), the letter says that it is too little, not that nothing at all can be paid."""
+    key = "letter.plan.pause_short" if limit is not None and limit > 0 else "letter.plan.pause"
+    return t(key, months=words.months(pause.months), date=words.day(pause.write_again))
 
 
 def _waiver(plan: ProposedPlan, kind: str) -> str:
@@ -232,7 +233,7 @@ def compose(facts: LetterFacts, *, lang: str | None = None, fmt: LetterFormat) -
         "finances": _finances(facts),
         "plan": plan_sentence(facts.plan, facts)
         if facts.plan is not None
-        else pause_sentence(facts.pause)
+        else pause_sentence(facts.pause, facts.limit)
         if facts.pause is not None
         else t("letter.plan.none"),
         "documents": _documents(facts),

@@ -228,7 +228,14 @@ def print_entry(entry: LogEntry) -> None:
         table.add_row(label, Text(safe_text(value, keep_newlines=True)))
     console.print(table)
     # The hash is evidence to compare and copy: whole, on one line (the terminal may wrap it).
-    console.print(f"{_label('hash')}: {entry.hash}", soft_wrap=True)
+    # Where the label and the hash do not fit one line (Chinese at 80 columns), the hash starts
+    # its own line rather than losing its last character to the next one.
+    from rich.cells import cell_len
+
+    line = f"{_label('hash')}: {entry.hash}"
+    if cell_len(line) > console.width:
+        line = f"{_label('hash')}:\n{entry.hash}"
+    console.print(line, soft_wrap=True)
     if entry.corrected_by is not None:
         console.print(t("log.superseded", id=entry.id, by=entry.corrected_by))
 

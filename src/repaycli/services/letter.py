@@ -121,6 +121,23 @@ def _given_platform(text: str, lang: str) -> str | None:
     return None if found.id == "other" else found.name(lang)
 
 
+def _check_same_lender(plan: SavedPlan, text: str, lang: str) -> None:
+    """``--platform`` with the saved plan names the lender the letter goes to; the plan's
+    figures belong to the saved debt, so another lender is refused rather than given them."""
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    found = load_catalogue(user_platforms_file()).resolve(text)
+    saved = {debt.platform for debt in plan.debts}
+    if found.id == "other" or found.id in saved or "other" in saved:
+        return
+    names = t("list_sep").join(
+        _platform_name(debt.platform, debt.platform_name, lang) or debt.platform
+        for debt in plan.debts
+    )
+    raise BadInput("letter.err.other_lender", platform=found.name(lang), id=found.id, saved=names)
+
+
 def _saved_reason(text: str | None) -> Reason | None:
     from repaycli.core.models import Reason
 
@@ -178,6 +195,8 @@ def build_facts(request: LetterRequest) -> LetterFacts:
         ):
             chosen = choose_proposal(plan, proposal)
         debt = _debt_for(plan, chosen)
+        if platform is not None:
+            _check_same_lender(plan, platform, lang)
         amount, principal_value, days = debt.overdue, debt.principal, debt.days_overdue
         name = _platform_name(debt.platform, debt.platform_name, lang)
         if platform is not None:

@@ -492,7 +492,15 @@ class CallApp(App[Saved | None]):
             return
         if self._evaluate() is not None:
             self.action_keep()  # the offer on screen goes with the entry
-        self.push_screen(EndCall([h for h, _ in self.kept]), self._end_answer)
+        self.push_screen(
+            EndCall([h for h, _ in self.kept], above=self._kept_above()), self._end_answer
+        )
+
+    def _kept_above(self) -> list[bool]:
+        """For each kept offer: is it above the walk-away line (``above_walk_away``)?"""
+        import json
+
+        return [bool(json.loads(e).get("above_walk_away")) for _, e in self.kept]
 
     def _end_answer(self, answer: EndAnswer | None) -> None:
         if answer is None:
@@ -514,7 +522,8 @@ class CallApp(App[Saved | None]):
             )
         except RepayError as error:
             self.push_screen(
-                EndCall([h for h, _ in self.kept], error=message(error)), self._end_answer
+                EndCall([h for h, _ in self.kept], error=message(error), above=self._kept_above()),
+                self._end_answer,
             )
             return
         drafts.discard()

@@ -71,10 +71,19 @@ class EndCall(ModalScreen[EndAnswer | None]):
     SCOPED_CSS = False
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, offers: list[str], error: str | None = None) -> None:
+    def __init__(
+        self, offers: list[str], error: str | None = None, above: list[bool] | None = None
+    ) -> None:
         super().__init__()
         self.offers = offers
         self.error = error
+        #: Which offers are above the walk-away line: never the one chosen unasked.
+        self.above = above or [False] * len(offers)
+
+    def _default_agreement(self) -> int:
+        """The last offer within the walk-away line; with none, "no agreement yet"."""
+        within = [n for n, above in enumerate(self.above) if not above]
+        return within[-1] if within else len(self.offers)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -85,7 +94,7 @@ class EndCall(ModalScreen[EndAnswer | None]):
                 if self.offers:
                     yield Label(Text(t("call.end.agreement")))
                     labels = [*self.offers, t("call.end.no_agreement")]
-                    yield Choice(labels, chosen=len(self.offers) - 1, id="agreement")
+                    yield Choice(labels, chosen=self._default_agreement(), id="agreement")
                 else:
                     yield Label(Text(t("call.end.no_offers")))
             yield Static(Text(self.error or ""), id="end-error", classes="error")
