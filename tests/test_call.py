@@ -561,3 +561,31 @@ def test_an_agreement_that_agreement_add_would_refuse_writes_nothing(
     drive(app, script)
     assert json.loads(invoke("log", "list", "--json").stdout)["entries"] == []
     assert json.loads(invoke("agreement", "list", "--json").stdout)["agreements"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", r"\+¥719\.25 total, -¥432\.96/month"),
+        ("zh", r"总额 \+719\.25\s元，每期 -432\.96\s元"),
+    ],
+)
+def test_the_verdict_compares_with_the_plan_in_the_one_money_format(
+    saved_plan: dict[str, Any], lang: str, expected: str
+) -> None:
+    """The comparison with the plan's target is written by the one money formatter (it was a
+    bare ``+802.91`` in English and ``… 元`` glued on in Chinese)."""
+    from repaycli.services.call import evaluate_typed
+    from repaycli.tui.verdict import verdict_text
+
+    setup = setup_for(lang)
+    result = evaluate_typed(setup, {"amount": "8000", "periods": "12", "payment": "750"})
+    assert result is not None and result.compared_with_plan is not None
+    console = io.StringIO()
+    from rich.console import Console
+
+    Console(file=console, width=200, color_system=None).print(verdict_text(result))
+    text = console.getvalue()
+    assert re.search(expected, text), text
+    assert not re.search(r"元\s元", text)
+    set_lang("en")

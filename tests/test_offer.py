@@ -355,7 +355,7 @@ def test_corrupt_saved_plan_is_a_warning() -> None:
         (["--amount", "10000", "--periods", "12", "--annual-rate", "-5%"],
          "Error: annual rate: -5% is negative; rates are 0 or more"),
         (["--amount", "10000", "--periods", "12", "--fee-rate", "0.6"],
-         "Error: --fee-rate 0.6 would mean 0.6 × 100 % a period; if you meant 0.6 %, type 0.6%"),
+         "Error: --fee-rate 0.6 would mean 0.6 × 100% a period; if you meant 0.6%, type 0.6%"),
         (["--amount", "10000", "--periods", "12", "--fee-rate", "6"],
          "Error: fee rate per period: 6 is ambiguous; write it as a percentage (12%) or a "
          "fraction (0.12)"),
@@ -664,7 +664,7 @@ def test_where_the_offer_sits_on_the_ladder(payment: str, position: str) -> None
 def test_absurd_figures_are_one_line() -> None:
     line = run_error("offer", "--amount", "1", "--periods", "2", "--payment", "90000000")
     assert line == (
-        "Error: these figures imply a rate no offer can have (below −99 % or above 1,000 % a "
+        "Error: these figures imply a rate no offer can have (below −99% or above 1,000% a "
         "month); check the amount, periods, payment and first due date you heard"
     )
     assert run_error("offer", "--amount", "100", "--periods", "2", "--first-due", "2020-01-01",

@@ -9,11 +9,13 @@ from rich.text import Text
 
 from repaycli.core.offer import LadderPosition, OfferResult
 from repaycli.i18n import t
+from repaycli.render.numbers import signed_money
 from repaycli.render.plan import money as format_money
+from repaycli.render.plan import percent
 
 
 def _pct(value: Decimal) -> str:
-    return f"{value:.2f}%"
+    return percent(value)
 
 
 def verdict_text(result: OfferResult) -> Group:
@@ -61,8 +63,8 @@ def verdict_text(result: OfferResult) -> Group:
         place.append(
             t(
                 "call.verdict.compare",
-                total_difference=f"{comparison.total_difference:+,.2f}",
-                payment_difference=f"{comparison.payment_difference:+,.2f}",
+                total_difference=signed_money(comparison.total_difference),
+                payment_difference=signed_money(comparison.payment_difference),
             )
         )
     rows = [
