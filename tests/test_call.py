@@ -235,6 +235,9 @@ def test_a_full_call_is_saved_as_a_log_entry_with_its_offers_and_agreement(
         await pilot.press("f10")
         assert isinstance(app.screen, EndCall)
         outcome = app.screen.query_one("#outcome", Choice)
+        assert outcome.chosen == 1  # "pending": never "agreed" unless the user says so
+        await pilot.press("up")
+        await pilot.pause()
         assert outcome.chosen == 0  # agreed
         agreement = app.screen.query_one("#agreement", Choice)
         assert agreement.chosen == 1  # the last offer kept: 7 × 1,150
@@ -463,6 +466,9 @@ def test_everything_fits_80_by_24(saved_plan: dict[str, Any], lang: str) -> None
         await pilot.press("f3")
         check(["record-agent", "record-ref", "record-follow_up", "record-notes"])
         await pilot.press("f10")
+        check(["outcome", "save", "back"])
+        await pilot.press("up")  # "agreed": the choice of offer appears, and still fits
+        await pilot.pause()
         check(["outcome", "agreement", "save", "back"])
         await pilot.press("escape", "ctrl+q")
         check(["back", "keep", "discard"])
@@ -551,6 +557,8 @@ def test_an_agreement_that_agreement_add_would_refuse_writes_nothing(
     async def script(pilot: Any) -> None:
         await type_offer(pilot, "240", "40")
         await pilot.press("f10")
+        await pilot.press("up")  # "agreed"
+        await pilot.pause()
         await pilot.click("#save")
         await pilot.pause()
         assert isinstance(app.screen, EndCall)

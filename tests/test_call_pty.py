@@ -16,6 +16,7 @@ pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
 
 F10 = "\x1b[21~"
+UP = "\x1b[A"
 CTRL_Q = "\x11"
 DOWN = "\x1b[B"
 TIMEOUT = 60
@@ -108,8 +109,7 @@ def test_an_offer_typed_in_a_real_terminal_ends_up_in_the_log(tmp_path: Path) ->
     term.wait_for("offer(s) kept")
     term.send(F10)
     term.wait_for("Outcome:")
-    term.send(DOWN)  # pending
-    term.wait_for("(•) pending")
+    term.wait_for("(•) pending")  # never "agreed" unasked
     term.send("\r")  # on to Save
     term.send("\r")  # Save
     out = term.finish()
@@ -146,6 +146,8 @@ def test_quitting_asks_and_the_draft_comes_back(tmp_path: Path) -> None:
     again.send("700")
     again.wait_for("700.00")
     again.send(F10)
+    again.wait_for("(•) 待定")  # never "agreed" unasked
+    again.send(UP)
     again.wait_for("按哪个报价记录还款协议")
     again.send("\t")
     again.send("\t")

@@ -89,7 +89,9 @@ class EndCall(ModalScreen[EndAnswer | None]):
         with VerticalScroll(classes="dialog"):
             yield Label(Text(t("call.end.title")), classes="title")
             yield Label(Text(t("call.end.outcome")))
-            yield Choice([t(f"outcome.{o}") for o in OUTCOMES], id="outcome")
+            # never "agreed" unasked: a hurried Save must not record an agreement
+            labels = [t(f"outcome.{o}") for o in OUTCOMES]
+            yield Choice(labels, chosen=OUTCOMES.index("pending"), id="outcome")
             with Vertical(id="agreement-box"):
                 if self.offers:
                     yield Label(Text(t("call.end.agreement")))
