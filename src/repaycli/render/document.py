@@ -58,6 +58,9 @@ class Table:
     flagged: set[int] = field(default_factory=set)
     #: Text columns that never break either (dates, times), besides the first and right ones.
     whole: set[int] = field(default_factory=set)
+    #: Right-aligned columns that may break at a space when the screen is narrow (a rate and
+    #: its compound form in brackets: one line when it fits, two when it does not).
+    wraps: set[int] = field(default_factory=set)
     #: Columns left out, in this order, while the table is wider than the screen (the markdown
     #: view keeps them all).
     drop: tuple[int, ...] = ()
@@ -201,7 +204,10 @@ def table_renderable(block: Table, width: int) -> RenderableType:
         cells = [[safe_text(row[i], keep_newlines=True) for i in keep] for row in block.rows]
         headers = [safe_text(block.headers[i]) for i in keep]
         right = {n for n, i in enumerate(keep) if i in block.right}
-        whole = [n == 0 or i in block.right or i in block.whole for n, i in enumerate(keep)]
+        whole = [
+            n == 0 or (i in block.right and i not in block.wraps) or i in block.whole
+            for n, i in enumerate(keep)
+        ]
         natural, least = _column_widths(headers, cells, whole)
         widths = _fit(natural, least, width - len(_GAP) * (len(keep) - 1))
         if widths is not None:

@@ -163,7 +163,7 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
             amount(p.payment),
             amount(p.total),
             amount(p.cost),
-            f"{percent(p.apr_percent)}\n({percent(p.apr_compound_percent)})",
+            f"{percent(p.apr_percent)} ({percent(p.apr_compound_percent)})",
             percent(p.share_percent),
             yes_no(p.affordable),
             yes_no(p.standard),
@@ -173,7 +173,7 @@ def proposal_blocks(proposals: list[Proposal]) -> list[Block]:
     flagged = {i for i, p in enumerate(proposals) if not p.affordable}
     return [
         # narrow screens lose the cost (total − balance) first, then the share of income
-        Table(headers, rows, right={2, 3, 4, 5, 6}, flagged=flagged, drop=(4, 6)),
+        Table(headers, rows, right={2, 3, 4, 5, 6}, flagged=flagged, drop=(4, 6), wraps={5}),
         Para(t("plan.ids_note"), "muted"),
         Para(t("plan.apr_note"), "muted"),
     ]
