@@ -15,8 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from uniseg.linebreak import line_break_units
-from uniseg.wrap import tt_text_extents, tt_width
+# ``uniseg`` (≈ 100 ms to import) is imported where a line must really be broken or a rare
+# script measured: a card whose lines fit never loads it.
 
 #: A number as the screens write it (``¥1,234.56``, ``16.08%``, ``-398.04``, ``12``), with any
 #: space after it.
@@ -43,7 +43,7 @@ def _char_width(char: str) -> int | None:
     simple = any(low <= code <= high for low, high in _SIMPLE)
     if not simple or unicodedata.category(char) in _JOINING:
         return None
-    return int(tt_width(char))
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def width(text: str) -> int:
@@ -59,6 +59,8 @@ def width(text: str) -> int:
     for char in text:
         cells = _char_width(char)
         if cells is None:
+            from uniseg.wrap import tt_text_extents
+
             return int(tt_text_extents(text)[-1])
         total += cells
     return total
@@ -84,6 +86,8 @@ def _glue(units: list[str]) -> list[str]:
 @lru_cache(maxsize=4096)
 def units(text: str) -> tuple[str, ...]:
     """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces)."""
+    from uniseg.linebreak import line_break_units
+
     return tuple(_glue(list(line_break_units(text))))
 
 
@@ -110,23 +114,31 @@ def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = No
     first = True
     for paragraph in text.split("\n"):
         current = indent if first else follow
-        lead = current
         first = False
+        if width(current + paragraph.rstrip()) <= cells:  # fits: nothing to break
+            lines.append((current + paragraph).rstrip())
+            continue
+        lead = current
+        used = width(current)  # cells in ``current`` (widths add up, piece by piece)
         for unit in units(paragraph):
-            if width(current + unit.rstrip()) <= cells:
+            body = width(unit.rstrip())
+            if used + body <= cells:
                 current += unit
+                used += width(unit)
                 continue
             if current.strip():
                 lines.append(current.rstrip())
-                current = follow
-                lead = follow
+                current = lead = follow
+                used = width(follow)
             room = cells - width(lead)
-            if width(unit.rstrip()) <= room:
+            if body <= room:
                 current += unit
+                used += width(unit)
                 continue
             pieces = _hard_split(unit.rstrip(), max(room, 1))
             lines.extend(lead + piece for piece in pieces[:-1])
             current = lead + pieces[-1]
+            used = width(current)
         lines.append(current.rstrip())
     return lines
 
