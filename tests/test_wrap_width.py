@@ -31,3 +31,24 @@ def test_width_of_hand_picked_cases() -> None:
     # clusters that the code-point-by-code-point path must not split
     for text in ("a\u0301", "👍🏽", "🇨🇳", "한글", "0ำ", "ｶﾞ", "\r\n"):
         assert width(text) == _oracle(text), text
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1-/ .,")), max_size=60))
+def test_ascii_pieces_rebuild_the_text_and_break_only_where_uax14_may(text: str) -> None:
+    """The fast ASCII breaker loses nothing, and each break it makes is one UAX #14 also
+    allows (after spaces, or after a hyphen or slash before a letter)."""
+    from uniseg.linebreak import line_break_units
+
+    from repaycli.render.wrap import _ASCII_BREAK
+
+    pieces = [piece for piece in _ASCII_BREAK.split(text) if piece]
+    assert "".join(pieces) == text
+    allowed = set()
+    at = 0
+    for unit in line_break_units(text):
+        at += len(unit)
+        allowed.add(at)
+    at = 0
+    for piece in pieces[:-1]:
+        at += len(piece)
+        assert at in allowed or text[at - 1] == " ", (text, pieces)
