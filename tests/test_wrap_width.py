@@ -33,7 +33,7 @@ def test_width_of_hand_picked_cases() -> None:
         assert width(text) == _oracle(text), text
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab1-/ .,")), max_size=60))
+@given(st.text(alphabet=st.sampled_from(list("ab1-/ .,¥—’")), max_size=60))
 def test_ascii_pieces_rebuild_the_text_and_break_only_where_uax14_may(text: str) -> None:
     """The fast ASCII breaker loses nothing, and each break it makes is one UAX #14 also
     allows (after spaces, or after a hyphen or slash before a letter)."""

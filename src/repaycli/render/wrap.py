@@ -85,17 +85,20 @@ def _glue(units: list[str]) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def units(text: str) -> tuple[str, ...]:
-    """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces). Plain
-    ASCII breaks only at spaces, without UAX #14: uniseg's rule engine takes milliseconds a
-    line, and ``plan --debts`` breaks dozens of English lines."""
-    if text.isascii():
+    """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces). Text with
+    no CJK breaks only at spaces and hyphens, without UAX #14: uniseg's rule engine takes
+    milliseconds a line, and ``plan --debts`` breaks dozens of English lines."""
+    if _WESTERN.fullmatch(text):
         return tuple(_glue([piece for piece in _ASCII_BREAK.split(text) if piece]))
     from uniseg.linebreak import line_break_units
 
     return tuple(_glue(list(line_break_units(text))))
 
 
-#: ASCII text's break opportunities, as UAX #14 gives them for it: after spaces, and after a
+#: Text with no CJK in it (Latin, ¥, general punctuation, arrows and maths signs): the plain
+#: breaker below serves it.
+_WESTERN = re.compile(r"[\u0000-\u10ff\u2000-\u206f\u2190-\u22ff]*")
+#: Western text's break opportunities, as UAX #14 gives them for it: after spaces, and after a
 #: hyphen or slash that a letter follows (``pro-|rata``, ``Huabei/|Jiebei``; never ``-5``).
 _ASCII_BREAK = re.compile(r"(?<=[^ \-/][\-/])(?=[A-Za-z])|(?<= )(?=[^ ])")
 
