@@ -215,7 +215,7 @@ def plan(
         },
     )
     if debts is not None:
-        several = several_result(
+        several = several_debts(
             debts,
             income=income,
             expenses=expenses,
@@ -229,7 +229,7 @@ def plan(
             extra=extra or [],
             limit_from=limit_from,
             no_input=no_input,
-        )
+        ).result()
 
         def several_document() -> Document:
             from repaycli.render.multi import multi_document
@@ -443,40 +443,6 @@ class SeveralDebts:
             extras=self.extras,
             limit_change=self.limit_change,
         )
-
-
-def several_result(
-    path: Path,
-    *,
-    income: str | None,
-    expenses: str | None,
-    reason: str | None,
-    recovery: str | None,
-    income_after: str | None,
-    start: str | None,
-    limit_share: str | None,
-    strategy: str | None,
-    order: str | None,
-    extra: list[str],
-    limit_from: str | None,
-    no_input: bool,
-) -> MultiPlanResult:
-    """``plan --debts FILE``: several debts sharing one affordability limit."""
-    return several_debts(
-        path,
-        income=income,
-        expenses=expenses,
-        reason=reason,
-        recovery=recovery,
-        income_after=income_after,
-        start=start,
-        limit_share=limit_share,
-        strategy=strategy,
-        order=order,
-        extra=extra,
-        limit_from=limit_from,
-        no_input=no_input,
-    ).result()
 
 
 def several_debts(
