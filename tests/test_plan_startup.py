@@ -21,8 +21,9 @@ from pydantic import BaseModel
 from repaycli.catalog import check, load_catalogue
 from repaycli.core import models
 from repaycli.core.dates import _shift, add_months, months_from
-from repaycli.core.models import Field, Installment, Model, Money, Percent, Rate, Reason
+from repaycli.core.models import Installment, Money, Percent, Rate, Reason
 from repaycli.core.rates import MAX_MONTHLY_IRR, RateOutOfRange, _npv, irr_of_flows
+from repaycli.core.record import Field, Model
 from repaycli.render.json import to_json
 
 D = Decimal

@@ -28,7 +28,6 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,7 @@ from urllib.parse import quote
 from repaycli.core import evidence, ledger
 from repaycli.core.due import CollectionAfterAgreement, DueInstallment, OpenFollowUp
 from repaycli.core.money import from_fen
+from repaycli.core.record import Model
 from repaycli.errors import BadInput, Failure
 
 if TYPE_CHECKING:  # pydantic models: imported where built, so ``remind`` does without pydantic
@@ -541,11 +541,11 @@ def migrate(
 #: A backup's temporary file: ``.<name>.<random>.partial`` beside the target (``backup``;
 #: ``tempfile.mkstemp`` draws 8 characters from lower-case letters, digits and ``_``).
 _PARTIAL_SUFFIX = ".partial"
-_PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")
+_PARTIAL_NAME = r"^\..+\.[a-z0-9_]{8}\.partial$"  # compiled where used (``re`` keeps it)
 #: The files SQLite may keep beside a copy it is writing (a killed ``VACUUM INTO`` leaves its
 #: rollback journal next to the ``.partial``).
 _SIDE_FILES = ("-journal", "-wal", "-shm")
-_SIDE_NAME = re.compile(r"^(\..+\.[a-z0-9_]{8}\.partial)-(?:journal|wal|shm)$")
+_SIDE_NAME = r"^(\..+\.[a-z0-9_]{8}\.partial)-(?:journal|wal|shm)$"
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> int:
@@ -595,7 +595,7 @@ def _remove_stale_partials(folder: Path) -> int:
 
     removed = 0
     try:
-        names = [n for n in os.listdir(folder) if _PARTIAL_NAME.match(n)]
+        names = [n for n in os.listdir(folder) if re.match(_PARTIAL_NAME, n)]
     except OSError:
         return 0
     for name in names:
@@ -620,7 +620,7 @@ def _remove_stale_partials(folder: Path) -> int:
         finally:
             os.close(fd)
     for name in os.listdir(folder):
-        side = _SIDE_NAME.match(name)
+        side = re.match(_SIDE_NAME, name)
         if side and not (folder / side.group(1)).exists():  # its copy is gone: nothing holds it
             (folder / name).unlink(missing_ok=True)
     return removed
@@ -653,8 +653,7 @@ def _salts(text: str | None) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else {}
 
 
-@dataclass(frozen=True)
-class NewContact:
+class NewContact(Model):
     """A contact to log; ``at`` must be aware (carry its UTC offset)."""
 
     at: datetime
@@ -853,7 +852,9 @@ def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
 
     check = evidence.verify_chain(entries(), head_id=int(seq["seq"]) if seq else None)
     if check.intact and time_changed:
-        return evidence.ChainCheck(check.count, check.head, "time_changed", time_changed[0])
+        return evidence.ChainCheck(
+            count=check.count, head=check.head, problem="time_changed", entry_id=time_changed[0]
+        )
     return check
 
 
@@ -1417,8 +1418,7 @@ def _record_event(conn: sqlite3.Connection, kind: str, ref: int, recorded_at: da
     )
 
 
-@dataclass(frozen=True)
-class EventCheck:
+class EventCheck(Model):
     """``problem``: ``None``; ``event_changed`` / ``event_removed`` (event ``event_id``);
     ``record_changed`` (``kind`` ``ref`` is not what its event holds); ``record_removed`` (an
     event's record is gone); ``record_unrecorded``
@@ -1441,36 +1441,38 @@ class EventCheck:
 def verify_events(conn: sqlite3.Connection) -> EventCheck:
     """Re-compute the events chain, then check every record against its event."""
     if "events" not in _tables(conn):
-        return EventCheck(0)
+        return EventCheck(count=0)
     prev, expected, held = evidence.GENESIS, 1, {}
     rows = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
     for row in rows:
         if row["id"] != expected:
-            return EventCheck(len(rows), "event_removed", expected)
+            return EventCheck(count=len(rows), problem="event_removed", event_id=expected)
         try:
             event = {k: row[k] for k in row.keys()}
             event["body"] = json.loads(row["body"])
         except ValueError:
-            return EventCheck(len(rows), "event_changed", row["id"])
+            return EventCheck(count=len(rows), problem="event_changed", event_id=row["id"])
         if _event_hash(event) != row["hash"]:
-            return EventCheck(len(rows), "event_changed", row["id"])
+            return EventCheck(count=len(rows), problem="event_changed", event_id=row["id"])
         if row["prev_hash"] != prev:
-            return EventCheck(len(rows), "event_changed", max(expected - 1, 1))
+            return EventCheck(
+                count=len(rows), problem="event_changed", event_id=max(expected - 1, 1)
+            )
         prev, expected = row["hash"], expected + 1
         held[(row["kind"], row["ref"])] = event["body"]
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
     if seq is not None and seq["seq"] >= expected:
-        return EventCheck(len(rows), "event_removed", expected)
+        return EventCheck(count=len(rows), problem="event_removed", event_id=expected)
     seen = set()
     for kind, ref, body, _ in _records(conn):
         if (kind, ref) not in held:
-            return EventCheck(len(rows), "record_unrecorded", kind=kind, ref=ref)
+            return EventCheck(count=len(rows), problem="record_unrecorded", kind=kind, ref=ref)
         if held[(kind, ref)] != json.loads(json.dumps(body, ensure_ascii=False, sort_keys=True)):
-            return EventCheck(len(rows), "record_changed", kind=kind, ref=ref)
+            return EventCheck(count=len(rows), problem="record_changed", kind=kind, ref=ref)
         seen.add((kind, ref))
     for kind, ref in held:
         if (kind, ref) not in seen:
-            return EventCheck(len(rows), "record_removed", kind=kind, ref=ref)
+            return EventCheck(count=len(rows), problem="record_removed", kind=kind, ref=ref)
     paid = conn.execute(
         """SELECT i.agreement_id FROM installments i
 WHERE i.paid_fen <> (SELECT coalesce(sum(a.amount_fen), 0) FROM allocations a
@@ -1480,8 +1482,10 @@ WHERE i.paid_fen <> (SELECT coalesce(sum(a.amount_fen), 0) FROM allocations a
 LIMIT 1"""
     ).fetchone()
     if paid is not None:
-        return EventCheck(len(rows), "paid_changed", kind="agreement", ref=paid["agreement_id"])
-    return EventCheck(len(rows), head=prev)
+        return EventCheck(
+            count=len(rows), problem="paid_changed", kind="agreement", ref=paid["agreement_id"]
+        )
+    return EventCheck(count=len(rows), head=prev)
 
 
 def iter_events(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:

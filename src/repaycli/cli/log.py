@@ -403,7 +403,7 @@ def export(
     stamp = now().isoformat(timespec="seconds")
     with ExitStack() as stack:
         entries: Iterator[dict[str, Any]] = iter(())
-        check, total = ChainCheck(0, GENESIS), 0
+        check, total = ChainCheck(count=0, head=GENESIS), 0
         plan = _Hidden()
         events: list[dict[str, Any]] = []
         events_intact = True
@@ -567,7 +567,7 @@ def verify(
         if wanted is None:
             raise BadInput("err.fingerprint_bad", value=fingerprint_code[:40])
     document = _read_export(export_file) if export_file is not None else None
-    check, anchors, events = ChainCheck(0, GENESIS), None, store.EventCheck(0)
+    check, anchors, events = ChainCheck(count=0, head=GENESIS), None, store.EventCheck(count=0)
     event_hashes: list[str] = []
     if have_database():
         with store.opened(read_only=True) as conn:

@@ -9,11 +9,10 @@ from repaycli.core.models import (
     Checklist,
     ChecklistItem,
     ChecklistStage,
-    Field,
-    Model,
     PlatformKind,
     Reason,
 )
+from repaycli.core.record import Field, Model
 
 
 class ChecklistEntry(Model):

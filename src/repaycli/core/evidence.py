@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from repaycli.core.record import Model
 
 #: The ``prev_hash`` of the first entry.
 GENESIS = "0" * 64
@@ -147,9 +149,7 @@ def commitments(entry: Mapping[str, Any], salts: Mapping[str, str]) -> dict[str,
 def sealed_hash(commits: Mapping[str, str]) -> str:
     """A v2 (v3 with ``collection``) entry's hash: over its field commitments only, never over
     a value."""
-    names, version = (
-        (COLLECTION_FIELDS, 3) if "collection" in commits else (COMMITTED_FIELDS, 2)
-    )
+    names, version = (COLLECTION_FIELDS, 3) if "collection" in commits else (COMMITTED_FIELDS, 2)
     body = {"v": version, "commitments": {name: commits[name] for name in names}}
     return sha256_hex(_json(body))
 
@@ -193,8 +193,7 @@ def recompute(entry: Mapping[str, Any], prev_hash: str) -> str:
     return entry_hash_v2(entry, prev_hash, salts)
 
 
-@dataclass(frozen=True)
-class ChainCheck:
+class ChainCheck(Model):
     """The result of re-computing the chain. ``problem`` is ``None`` when intact, else
     ``changed`` (entry ``entry_id`` is not what was hashed) or ``removed`` (entry ``entry_id`` is
     missing); the store adds ``time_changed`` (its UTC sort time no longer matches ``at``)."""
@@ -256,13 +255,25 @@ def verify_chain(entries: Iterable[Mapping[str, Any]], *, head_id: int | None = 
                 problem = ("changed", max(expected - 1, 1))
         if problem is not None:
             count = expected + sum(1 for _ in rest)
-            return ChainCheck(count, prev or "", problem[0], problem[1], unverified)
+            return ChainCheck(
+                count=count,
+                head=prev or "",
+                problem=problem[0],
+                entry_id=problem[1],
+                unverified=unverified,
+            )
         prev = str(entry["hash"])
         expected += 1
     count = expected - 1
     if head_id is not None and head_id >= expected:
-        return ChainCheck(count, prev or "", "removed", expected, unverified)
-    return ChainCheck(count, prev or "", None, None, unverified)
+        return ChainCheck(
+            count=count,
+            head=prev or "",
+            problem="removed",
+            entry_id=expected,
+            unverified=unverified,
+        )
+    return ChainCheck(count=count, head=prev or "", unverified=unverified)
 
 
 # --- the events chain: agreements, payments, closures, offer checks and voids ----------------
@@ -275,8 +286,7 @@ def event_hash(event: Mapping[str, Any]) -> str:
     return sha256_hex(_json(body))
 
 
-@dataclass(frozen=True)
-class EventsCheck:
+class EventsCheck(Model):
     """The events chain re-computed: ``problem`` ``None``, ``event_changed`` or
     ``event_removed`` (event ``event_id``); ``unverified``: events a redacted copy could show
     only masked."""
@@ -299,22 +309,48 @@ def verify_events_chain(events: Iterable[Mapping[str, Any]]) -> EventsCheck:
     prev, expected, unverified = GENESIS, 1, 0
     for event in events:
         if type(event.get("id")) is not int or event.get("id") != expected:
-            return EventsCheck(expected - 1, prev, "event_removed", expected, unverified)
+            return EventsCheck(
+                count=expected - 1,
+                head=prev,
+                problem="event_removed",
+                event_id=expected,
+                unverified=unverified,
+            )
         if event.get("unverifiable") is True or unverified:
             if event.get("unverifiable") is not True or event.get("hash") is not None:
-                return EventsCheck(expected - 1, prev, "event_changed", expected, unverified)
+                return EventsCheck(
+                    count=expected - 1,
+                    head=prev,
+                    problem="event_changed",
+                    event_id=expected,
+                    unverified=unverified,
+                )
             unverified += 1
             expected += 1
             continue
         if event_hash(event) != event.get("hash"):
-            return EventsCheck(expected - 1, prev, "event_changed", expected, unverified)
+            return EventsCheck(
+                count=expected - 1,
+                head=prev,
+                problem="event_changed",
+                event_id=expected,
+                unverified=unverified,
+            )
         if event.get("prev_hash") != prev:
-            return EventsCheck(expected - 1, prev, "event_changed", max(expected - 1, 1))
+            return EventsCheck(
+                count=expected - 1,
+                head=prev,
+                problem="event_changed",
+                event_id=max(expected - 1, 1),
+            )
         prev, expected = str(event["hash"]), expected + 1
-    return EventsCheck(expected - 1, prev, None, None, unverified)
+    return EventsCheck(count=expected - 1, head=prev, unverified=unverified)
 
 
 # --- redaction -------------------------------------------------------------------------------
+
+#: The patterns below are compiled when first used (``_maskers``): ``remind`` and the
+#: other commands that never redact load this module without paying for them.
 
 #: Between groups of digits: a space, tab, hyphen or dot (138 1234 5678, 138.1234.5678).
 _SEP = r"[ \t\-.]?"
@@ -324,7 +360,7 @@ _ALONE_BEFORE = r"(?<![0-9A-Za-z*])"
 _ALONE_AFTER = r"(?![0-9A-Za-z*])"
 #: 18-digit (or old 15-digit) resident ID-card numbers, also grouped (110101-19900307-123X);
 #: the last character may be X.
-_ID_CARD = re.compile(
+_ID_CARD = (
     r"(?<![0-9A-Za-z])(\d{6}"
     + _SEP
     + r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}"
@@ -332,9 +368,9 @@ _ID_CARD = re.compile(
     + r"\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
 )
 #: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces, tabs, hyphens or dots.
-_BANK_CARD = re.compile(_ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER)
+_BANK_CARD = (_ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER)
 #: Mainland mobile numbers, with an optional +86 / 86 prefix and separators (138 1234 5678).
-_MOBILE = re.compile(
+_MOBILE = (
     r"(?<![0-9A-Za-z*+])((?:\+?86"
     + _SEP
     + r")?1[3-9]\d"
@@ -346,7 +382,7 @@ _MOBILE = re.compile(
 )
 #: Landlines: a 3- or 4-digit area code starting with 0 (021, (0571)), or +86 and the area code
 #: without its 0 (+86-21), then 7 or 8 digits.
-_LANDLINE = re.compile(
+_LANDLINE = (
     r"(?<![0-9A-Za-z*(+])((?:\+?86"
     + _SEP
     + r"\(?0?[1-9]\d{1,2}\)?|\(?0\d{2,3}\)?)"
@@ -389,17 +425,26 @@ def redact(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    for pattern, mask in (
-        (_ID_CARD, _mask_keep_last),
-        (_BANK_CARD, _mask_keep_last),
-        (_MOBILE, _mask_mobile),
-        (_LANDLINE, _mask_landline),
-    ):
+    for pattern, mask in _maskers():
         text = _masked_by(pattern, mask, text)
     return text
 
 
-def _masked_by(pattern: re.Pattern[str], mask: Callable[[re.Match[str]], str], text: str) -> str:
+Mask = Callable[[re.Match[str]], str]
+
+
+@cache
+def _maskers() -> tuple[tuple[re.Pattern[str], Mask], ...]:
+    """Each pattern, compiled once, with its mask, in the order they are applied."""
+    return (
+        (re.compile(_ID_CARD), _mask_keep_last),
+        (re.compile(_BANK_CARD), _mask_keep_last),
+        (re.compile(_MOBILE), _mask_mobile),
+        (re.compile(_LANDLINE), _mask_landline),
+    )
+
+
+def _masked_by(pattern: re.Pattern[str], mask: Mask, text: str) -> str:
     """``pattern.sub(mask, text)``, matched on the text with full-width digits read as ASCII."""
     plain = text.translate(_WIDE)
     if plain == text:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+
+from repaycli.core.record import Model
 
 
 class InstallmentStatus(StrEnum):
@@ -15,8 +16,7 @@ class InstallmentStatus(StrEnum):
     OVERDUE = "overdue"
 
 
-@dataclass(frozen=True)
-class Owed:
+class Owed(Model):
     """One installment as the ledger sees it: number, amount and what is already paid (fen)."""
 
     n: int
@@ -28,8 +28,7 @@ class Owed:
         return self.amount_fen - self.paid_fen
 
 
-@dataclass(frozen=True)
-class Application:
+class Application(Model):
     """Where a payment went: ``allocations`` as (installment number, fen), earliest first, and
     the part beyond the whole balance (``excess_fen``, an overpayment)."""
 

@@ -15,10 +15,11 @@ MAX_AMOUNT = Decimal("100000000")
 
 _MULTIPLIERS = {"万": Decimal(10000), "w": Decimal(10000), "千": Decimal(1000), "k": Decimal(1000)}
 _CURRENCY = ("¥", "￥", "rmb", "cny", "元", "块", "yuan")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^\d+(\.\d+)?$|^\.\d+$")
+#: Patterns compiled where first used (``re`` keeps them), not when ``remind`` imports this.
+_GROUPED = r"^\d{1,3}(,\d{3})+(\.\d+)?$"
+_PLAIN = r"^\d+(\.\d+)?$|^\.\d+$"
 #: The spoken short form: 6千3 is 6,300 and 1万2 is 12,000 (the digit after the unit is its tenth).
-_SPOKEN = re.compile(r"^(\d+)([万w千k])(\d)$")
+_SPOKEN = r"^(\d+)([万w千k])(\d)$"
 
 
 def round_fen(value: Decimal) -> Decimal:
@@ -48,7 +49,7 @@ def parse_amount(text: str, *, field: str = "amount", allow_zero: bool = False) 
     raw = raw.lstrip("+")
     for mark in _CURRENCY:
         raw = raw.replace(mark, "")
-    spoken = _SPOKEN.match(raw)
+    spoken = re.match(_SPOKEN, raw)
     if spoken:
         whole, unit, tenth = spoken.groups()
         value = (Decimal(whole) + Decimal(tenth) / 10) * _MULTIPLIERS[unit]
@@ -57,9 +58,9 @@ def parse_amount(text: str, *, field: str = "amount", allow_zero: bool = False) 
     if raw and raw[-1] in _MULTIPLIERS:
         multiplier = _MULTIPLIERS[raw[-1]]
         raw = raw[:-1]
-    if _GROUPED.match(raw):
+    if re.match(_GROUPED, raw):
         raw = raw.replace(",", "")
-    if not _PLAIN.match(raw):
+    if not re.match(_PLAIN, raw):
         raise BadInput("err.amount_not_number", field=field, value=text)
     try:
         value = Decimal(raw) * multiplier

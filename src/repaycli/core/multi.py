@@ -27,13 +27,11 @@ from repaycli.core.models import (
     CostOfWaiting,
     Debt,
     DebtSummary,
-    Field,
     HardshipRoute,
     Installment,
     Ladder,
     LogField,
     LogTemplate,
-    Model,
     Money,
     Proposal,
     ProposalKind,
@@ -43,6 +41,7 @@ from repaycli.core.models import (
 from repaycli.core.money import ZERO
 from repaycli.core.plan import Worked, checklist_for, summarise
 from repaycli.core.proposals import ProposalBuilder
+from repaycli.core.record import Field, Model
 from repaycli.core.schedules import MAX_TERM, Part, Sized
 from repaycli.core.situation import affordability, cost_of_waiting
 from repaycli.errors import BadInput

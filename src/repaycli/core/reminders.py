@@ -9,13 +9,13 @@ with two places, dates ISO), the same as the ``Money`` models elsewhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from repaycli.core.due import CollectionAfterAgreement, DueInstallment, OpenFollowUp
+from repaycli.core.record import Model
 
 #: ``--days`` when not given: what is due today and in the next three days.
 DEFAULT_DAYS = 3
@@ -34,8 +34,7 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Reminder:
+class Reminder(Model):
     """One thing to do: pay an installment, or follow up with a lender as promised."""
 
     kind: ItemKind
@@ -77,8 +76,7 @@ class Reminder:
         return f"followup-{self.entry_id}@repaycli"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Reminders:
+class Reminders(Model):
     """The report: everything overdue, then everything due from ``as_of`` to ``until``."""
 
     schema_version: int = SCHEMA_VERSION

@@ -15,7 +15,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
 
-from repaycli.core.models import Model
+from repaycli.core.record import Model
 
 T = TypeVar("T", bound=Model)
 

@@ -21,7 +21,8 @@ from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from repaycli.core.models import JsonText, Model
+from repaycli.core.models import JsonText
+from repaycli.core.record import Model
 from repaycli.render import TextSink
 
 if TYPE_CHECKING:

@@ -47,7 +47,7 @@ class EvidenceState:
         return fingerprint(self.log.count, self.log.head, (self.events.count, self.events.head))
 
 
-EMPTY = EvidenceState(ChainCheck(0, GENESIS), store.EventCheck(0))
+EMPTY = EvidenceState(ChainCheck(count=0, head=GENESIS), store.EventCheck(count=0))
 
 
 def evidence_state(conn: sqlite3.Connection) -> EvidenceState:
