@@ -335,3 +335,19 @@ def test_export_to_a_name_too_long_is_one_line(sample: Path, tmp_path: Path) -> 
     assert result.stderr.startswith(f"Error: cannot write {shown}: ")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), max_size=6),
+    crlf=st.booleans(),
+    keep_tabs=st.booleans(),
+)
+def test_safe_text_multiline_shortcut_changes_nothing(
+    lines: list[str], crlf: bool, keep_tabs: bool
+) -> None:
+    """Screens of lines (the call card) take the line-by-line shortcut: same result as looking
+    at every character, whatever the lines hold."""
+    text = ("\r\n" if crlf else "\n").join(lines)
+    expected = _safe_text_reference(text, True, keep_tabs)
+    assert safe_text(text, keep_newlines=True, keep_tabs=keep_tabs) == expected

@@ -18,6 +18,8 @@ def safe_text(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False
         return text
     if keep_newlines:
         text = text.replace("\r\n", "\n")
+        if text.replace("\n", "").isprintable():  # a screen of lines (the call card): as is
+            return text
     out: list[str] = []
     for char in text:
         code = ord(char)
