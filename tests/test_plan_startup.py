@@ -204,17 +204,3 @@ def test_irr_is_exactly_the_plain_bisection(
     if sum(a for _, a in flows) == 0:
         expected = D(0)
     assert got == expected
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_each_message_found_lazily_is_the_merged_catalogues(lang: str) -> None:
-    """``t`` parses only the files that may define a key's first part; every key gives what the
-    whole merged catalogue gives, and a key no file defines still falls back."""
-    from repaycli import i18n
-
-    whole = i18n.catalogue(lang)
-    for key, text in whole.items():
-        i18n._section.cache_clear()
-        assert i18n._message(lang, key) == text, key
-    assert i18n._message(lang, "no_such.key") is None
-    assert i18n.t("no_such.key", lang) == "no_such.key"

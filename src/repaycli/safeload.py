@@ -9,7 +9,6 @@ import errno
 import json
 import os
 import stat
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,8 @@ def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
 def loads_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads`` (floats as ``Decimal``) where nesting too deep and integers too long
     to convert are ``TOMLDecodeError`` like any other mistake in the file."""
+    import tomllib  # here: the shipped data is read as JSON, only user files are TOML
+
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError:

@@ -1,7 +1,8 @@
 """Message catalogues (zh / en) and the choice of language.
 
 Catalogues are TOML files under ``i18n/<lang>/``, one per area of the program; their tables nest
-into dotted keys (``[err] amount_zero`` → ``err.amount_zero``). The language follows ``--lang``,
+into dotted keys (``[err] amount_zero`` → ``err.amount_zero``). They are read at run time from
+``i18n/compiled/<lang>.json`` (``COMPILED``). The language follows ``--lang``,
 then ``REPAYCLI_LANG``, then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` starting with
 ``zh``), else English.
 """
@@ -9,7 +10,6 @@ then ``REPAYCLI_LANG``, then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` s
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -72,22 +72,38 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+#: Where the catalogues are read from at run time: ``compiled/<lang>.json``, every message of the
+#: language as one flat JSON object. Parsing the TOML files (pure Python, about 1 ms a file)
+#: cost ``plan`` more than all its arithmetic; ``json`` parses the same in C. The TOML files are
+#: the source: after editing one, rewrite the JSON with
+#: ``REPAYCLI_UPDATE_EXAMPLES=1 pytest tests/test_compiled_data.py`` (that test fails until then).
+COMPILED = "compiled"
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Every message of one language, merged from all its catalogue files."""
-    messages: dict[str, str] = {}
-    for name in _files(lang):
-        messages.update(_file(lang, name))
+    """Every message of one language (its catalogue files merged, as compiled)."""
+    import json  # here: a silent cron run prints no message at all
+    from importlib import resources
+
+    folder = resources.files("repaycli.i18n").joinpath(COMPILED)
+    messages: dict[str, str] = json.loads(folder.joinpath(f"{lang}.json").read_bytes())
     return messages
 
 
-#: The start of each line that may define a top-level name: a table header (``[plan.err]``,
-#: ``[[x]]``) or a key (``money = …``, ``"x".y = …``). Lines inside long strings match too; that
-#: only makes the index list a file more than it needs.
-_DEFINES = re.compile(r"""^[ \t]*(?:\[\[?[ \t]*)?["']?([^\s"'.=\[\]]+)""", re.MULTILINE)
+def merged_sources(lang: str) -> dict[str, str]:
+    """Every message of one language read from its TOML files, merged in file-name order (a later
+    file's key wins): what ``compiled/<lang>.json`` must hold."""
+    import tomllib
+    from importlib import resources
+
+    folder = resources.files("repaycli.i18n").joinpath(lang)
+    messages: dict[str, str] = {}
+    for name in _files(lang):
+        messages.update(_flatten(tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))))
+    return messages
 
 
-@cache
 def _files(lang: str) -> tuple[str, ...]:
     from importlib import resources
 
@@ -95,49 +111,8 @@ def _files(lang: str) -> tuple[str, ...]:
     return tuple(sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml")))
 
 
-@cache
-def _text(lang: str, name: str) -> str:
-    from importlib import resources
-
-    return resources.files("repaycli.i18n").joinpath(lang, name).read_text(encoding="utf-8")
-
-
-@cache
-def _file(lang: str, name: str) -> dict[str, str]:
-    import tomllib  # here, not at the top: a silent cron run prints no message at all
-
-    return _flatten(tomllib.loads(_text(lang, name)))
-
-
-@cache
-def _index(lang: str) -> dict[str, tuple[str, ...]]:
-    """Top-level name → the files (in merge order) that may define it."""
-    index: dict[str, list[str]] = {}
-    for name in _files(lang):
-        for top in dict.fromkeys(_DEFINES.findall(_text(lang, name))):
-            index.setdefault(top, []).append(name)
-    return {top: tuple(names) for top, names in index.items()}
-
-
-@cache
-def _section(lang: str, top: str) -> dict[str, str] | None:
-    """The messages under ``top``, merged from only the files that may define it (parsing all
-    twelve files of a language cost a command ~20 ms, as much as the rest of its start)."""
-    names = _index(lang).get(top)
-    if names is None:
-        return None
-    merged: dict[str, str] = {}
-    for name in names:
-        merged.update(_file(lang, name))
-    return merged
-
-
 def _message(lang: str, key: str) -> str | None:
-    """``catalogue(lang).get(key)``, parsing only the files that may hold ``key`` (the whole
-    catalogue when they do not: ``tests/test_plan_startup.py`` compares the two for every key)."""
-    section = _section(lang, key.split(".", 1)[0])
-    found = section.get(key) if section is not None else None
-    return found if found is not None else catalogue(lang).get(key)
+    return catalogue(lang).get(key)
 
 
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
