@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +17,7 @@ from repaycli.core.inputs import parse_int, parse_reason, parse_share
 from repaycli.core.models import Catalogue, Debt, Reason
 from repaycli.core.money import parse_amount
 from repaycli.core.rates import RateUnit, parse_penalty_rate, parse_rate
+from repaycli.core.record import Model
 from repaycli.errors import BadInput
 from repaycli.i18n import t
 from repaycli.safeload import loads_toml, read_text
@@ -39,9 +39,8 @@ DEBT_KEYS = (
 MAX_DEBTS = 50
 
 
-@dataclass
-class DebtsFile:
-    debts: list[Debt] = field(default_factory=list)
+class DebtsFile(Model):
+    debts: list[Debt]
     income: Decimal | None = None
     expenses: Decimal | None = None
     limit_share: Decimal | None = None
@@ -145,15 +144,15 @@ def load_debts(path: Path, catalogue: Catalogue) -> DebtsFile:
         raise BadInput("debts.err.none", path=str(path))
     if len(tables) > MAX_DEBTS:
         raise BadInput("debts.err.too_many", path=str(path), limit=MAX_DEBTS)
-    result = DebtsFile(
-        debts=[_debt(path, n, table, catalogue) for n, table in enumerate(tables, 1)]
-    )
+    debts = [_debt(path, n, table, catalogue) for n, table in enumerate(tables, 1)]
 
     def top(key: str, parse: Callable[[str], T]) -> T | None:
         return _field(path, None, key, data[key], parse) if key in data else None
 
-    result.income = top("income", lambda s: parse_amount(s, field="income", allow_zero=True))
-    result.expenses = top("expenses", lambda s: parse_amount(s, field="expenses", allow_zero=True))
-    result.limit_share = top("limit_share", parse_share)
-    result.reason = top("reason", parse_reason)
-    return result
+    return DebtsFile(
+        debts=debts,
+        income=top("income", lambda s: parse_amount(s, field="income", allow_zero=True)),
+        expenses=top("expenses", lambda s: parse_amount(s, field="expenses", allow_zero=True)),
+        limit_share=top("limit_share", parse_share),
+        reason=top("reason", parse_reason),
+    )

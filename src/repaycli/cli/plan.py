@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +21,7 @@ from repaycli.cli.common import (
     today,
     write_out,
 )
+from repaycli.core.record import Model
 from repaycli.errors import BadInput
 
 if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
@@ -411,8 +411,7 @@ def single_result(
     )
 
 
-@dataclass(frozen=True)
-class SeveralDebts:
+class SeveralDebts(Model):
     """A debts file and the flags, parsed: what ``build_multi_plan`` (and the report's
     per-strategy charts) are given."""
 

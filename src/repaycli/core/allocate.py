@@ -21,7 +21,6 @@ The simulation runs until every debt is cleared or ``HORIZON`` months have passe
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
@@ -30,6 +29,7 @@ from repaycli.core.dates import add_months
 from repaycli.core.models import PlatformKind
 from repaycli.core.money import FEN, ZERO, round_fen
 from repaycli.core.rates import MONTHS_PER_YEAR
+from repaycli.core.record import Field, Model
 from repaycli.core.schedules import MAX_TERM
 
 #: The simulation stops after this many months (an answer "beyond 60 months" is still given).
@@ -53,8 +53,7 @@ class Strategy(StrEnum):
     PRIORITY = "priority"
 
 
-@dataclass(frozen=True)
-class Account:
+class Account(Model):
     """One debt as the allocation sees it."""
 
     id: str
@@ -72,19 +71,22 @@ class Account:
         return CONSEQUENCE[self.kind]
 
 
-@dataclass
 class _Open:
-    account: Account
-    bearing: Decimal
-    flat: Decimal
+    """A debt still open while the months are walked: what is left of it (changed in place)."""
+
+    __slots__ = ("account", "bearing", "flat")
+
+    def __init__(self, account: Account, bearing: Decimal, flat: Decimal) -> None:
+        self.account = account
+        self.bearing = bearing
+        self.flat = flat
 
     @property
     def owed(self) -> Decimal:
         return self.bearing + self.flat
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Model):
     """What a strategy does with the capacity: each debt's payment in each month."""
 
     strategy: Strategy
@@ -93,7 +95,7 @@ class Outcome:
     capacity: list[Decimal]
     payments: dict[str, list[Decimal]]
     #: Month index (0-based) each debt is cleared in; absent when not within the horizon.
-    payoff: dict[str, int] = field(default_factory=dict)
+    payoff: dict[str, int] = Field(default_factory=dict)
 
     @property
     def cleared(self) -> bool:
@@ -202,7 +204,9 @@ def simulate(
                 debt.flat -= amount - to_bearing
                 if debt.owed == 0:
                     payoff[debt.account.id] = month
-    return Outcome(strategy, dues, capacity, payments, payoff)
+    return Outcome(
+        strategy=strategy, dues=dues, capacity=capacity, payments=payments, payoff=payoff
+    )
 
 
 def limit_for_term(

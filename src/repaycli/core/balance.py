@@ -8,16 +8,15 @@ and no interest due unless the principal is known and the rest exceeds that pena
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from repaycli.core.models import Debt
 from repaycli.core.money import ZERO, round_fen
+from repaycli.core.record import Model
 from repaycli.errors import BadInput
 
 
-@dataclass(frozen=True)
-class Breakdown:
+class Breakdown(Model):
     principal: Decimal
     interest: Decimal
     penalty: Decimal
@@ -53,29 +52,67 @@ def breakdown_of(debt: Debt) -> Breakdown:
     if principal is not None:
         if interest is None and penalty is None:
             penalty = min(rest, round_fen(principal * debt.penalty_rate * debt.days_overdue))
-            return Breakdown(principal, rest - penalty, penalty, False, True, True)
+            return Breakdown(
+                principal=principal,
+                interest=rest - penalty,
+                penalty=penalty,
+                principal_estimated=False,
+                interest_estimated=True,
+                penalty_estimated=True,
+            )
         if interest is None:
-            return Breakdown(principal, rest, penalty or ZERO, False, False, False)
+            return Breakdown(
+                principal=principal,
+                interest=rest,
+                penalty=penalty or ZERO,
+                principal_estimated=False,
+                interest_estimated=False,
+                penalty_estimated=False,
+            )
         if penalty is None:
-            return Breakdown(principal, interest, rest, False, False, False)
+            return Breakdown(
+                principal=principal,
+                interest=interest,
+                penalty=rest,
+                principal_estimated=False,
+                interest_estimated=False,
+                penalty_estimated=False,
+            )
         if rest != 0:
             raise BadInput(
                 "plan.err.parts_sum",
                 parts=f"{overdue - rest:,.2f}",
                 overdue=f"{overdue:,.2f}",
             )
-        return Breakdown(principal, interest, penalty, False, False, False)
+        return Breakdown(
+            principal=principal,
+            interest=interest,
+            penalty=penalty,
+            principal_estimated=False,
+            interest_estimated=False,
+            penalty_estimated=False,
+        )
     # No principal given: it is what is left once the other parts are taken out.
     if penalty is None:
         interest_part = interest if interest is not None else ZERO
         estimated_principal = round_fen((overdue - interest_part) / growth)
         penalty = overdue - interest_part - estimated_principal
         result = Breakdown(
-            estimated_principal, interest_part, penalty, True, interest is None, True
+            principal=estimated_principal,
+            interest=interest_part,
+            penalty=penalty,
+            principal_estimated=True,
+            interest_estimated=interest is None,
+            penalty_estimated=True,
         )
     else:
         result = Breakdown(
-            rest, interest or ZERO, penalty, interest is None, interest is None, False
+            principal=rest,
+            interest=interest or ZERO,
+            penalty=penalty,
+            principal_estimated=interest is None,
+            interest_estimated=interest is None,
+            penalty_estimated=False,
         )
     if result.principal <= 0:
         raise BadInput("plan.err.no_principal", overdue=f"{overdue:,.2f}")

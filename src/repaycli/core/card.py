@@ -7,18 +7,19 @@ The terminal card, the HTML report and the call screen all show this same conten
 of a proposal and of the "say" line belong to the renderers, so they are passed in as callables
 (as ``build_plan`` takes ``describe``).
 
-Pure: no printing, no rich, no pydantic of its own (the plan results it reads are pydantic models,
-imported here for types only).
+Pure: no printing, no rich, no pydantic: plain records (``core.record``); the plan results it
+reads are imported here for types only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from repaycli.core.record import Model
 
 if TYPE_CHECKING:
     from repaycli.core.models import (
@@ -54,8 +55,7 @@ class HotlineNote(StrEnum):
     TAKE_FROM_APP = "take_from_app"
 
 
-@dataclass(frozen=True)
-class CardStep:
+class CardStep(Model):
     """One rung of the ladder (opening or target) as the numbers to say."""
 
     proposal_id: str
@@ -79,8 +79,7 @@ class CardStep:
     text: str
 
 
-@dataclass(frozen=True)
-class WalkAway:
+class WalkAway(Model):
     """The line never to cross: at most ``monthly`` a month (``after`` from ``after_from``)."""
 
     monthly: Decimal
@@ -88,16 +87,14 @@ class WalkAway:
     after_from: date | None = None
 
 
-@dataclass(frozen=True)
-class Insist:
+class Insist(Model):
     """A checklist item to insist on: its id (for a short label) and its full text."""
 
     id: str
     text: str
 
 
-@dataclass(frozen=True)
-class CallCard:
+class CallCard(Model):
     platform: str
     platform_name: str
     #: The number to call, or ``None`` when FACTS.md has no confirmed one (see ``hotline_note``).
@@ -159,7 +156,7 @@ def _step(proposal: Proposal, describe: Callable[[Proposal], str]) -> CardStep:
 
 def _insist(checklist: Checklist) -> tuple[Insist, ...]:
     found = {item.id: item.text for stage in checklist.stages for item in stage.items}
-    return tuple(Insist(i, found[i]) for i in INSIST_IDS if i in found)
+    return tuple(Insist(id=i, text=found[i]) for i in INSIST_IDS if i in found)
 
 
 def _card(
@@ -209,7 +206,11 @@ def card_for_plan(
         result.proposals,
         result.checklist,
         result.affordability,
-        WalkAway(ladder.walk_away_monthly, ladder.walk_away_after, ladder.walk_away_after_from),
+        WalkAway(
+            monthly=ladder.walk_away_monthly,
+            after=ladder.walk_away_after,
+            after_from=ladder.walk_away_after_from,
+        ),
         say=say,
         describe=describe,
     )
@@ -233,11 +234,11 @@ def card_for_lender(
         debt.proposals,
         debt.checklist,
         budget,
-        WalkAway(ask.walk_away, ask.payment_later, ask.changes_from),
+        WalkAway(monthly=ask.walk_away, after=ask.payment_later, after_from=ask.changes_from),
         say=say,
         describe=describe,
     )
-    return replace(card, debt_id=debt.id, index=index, count=count)
+    return card.model_copy(update={"debt_id": debt.id, "index": index, "count": count})
 
 
 def cards_for_multi(

@@ -10,7 +10,6 @@ the same strategy without them.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -176,8 +175,7 @@ def accounts_of(debts: Sequence[Debt], ids: Sequence[str]) -> list[Account]:
     return accounts
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(Model):
     """The what-ifs: extra payments by month index, and a changed limit."""
 
     extras: dict[int, Decimal]
@@ -312,13 +310,13 @@ def _proposal(
     else:
         kind = ProposalKind.INSTALLMENTS
     builder = ProposalBuilder(debt, situation, budget)
-    part = Part(parts.bearing, parts.penalty, debt.contract_rate)
+    part = Part(bearing=parts.bearing, flat=parts.penalty, rate=debt.contract_rate)
     proposal = builder.make(
         pid=f"share-{len(amounts)}",
         kind=kind,
         basis=Basis.FULL_BALANCE,
         part=part,
-        sized=Sized(amounts, dates, True),
+        sized=Sized(amounts=amounts, dues=dates, fits=True),
         deferral=start,
         payment_after=ask.payment_later,
     )
@@ -419,7 +417,7 @@ def build_multi_plan(
                 checklist=checklist_for(
                     debt,
                     situation,
-                    Worked(own, proposals, ladder),
+                    Worked(budget=own, proposals=proposals, ladder=ladder),
                     lang=lang,
                     source=checklist,
                     describe=describe,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from repaycli.core.balance import breakdown_of
@@ -23,6 +22,7 @@ from repaycli.core.models import (
 )
 from repaycli.core.proposals import proposals_for
 from repaycli.core.rates import HUNDRED
+from repaycli.core.record import Model
 from repaycli.core.situation import affordability, cost_of_waiting
 
 
@@ -52,8 +52,7 @@ def summarise(debt: Debt, lang: str) -> DebtSummary:
     )
 
 
-@dataclass(frozen=True)
-class Worked:
+class Worked(Model):
     """The engine's answer for one debt: the limits, the proposals and the ladder."""
 
     budget: Affordability
@@ -69,7 +68,11 @@ def work_out(debt: Debt, situation: Situation, budget: Affordability | None = No
     if budget is None:
         budget = affordability(situation)
     proposals = proposals_for(debt, situation, budget)
-    return Worked(budget, proposals, ladder_for(proposals, budget, debt, situation))
+    return Worked(
+        budget=budget,
+        proposals=proposals,
+        ladder=ladder_for(proposals, budget, debt, situation),
+    )
 
 
 def build_plan(

@@ -150,8 +150,8 @@ def _single(
     today = situation.today
     if _now_from_cash(amount, situation) or budget.limit_on(today) >= amount:
         return build.make(
-            pid=pid, kind=kind, basis=basis, part=Part(ZERO, amount, ZERO),
-            sized=Sized([amount], [today], True),
+            pid=pid, kind=kind, basis=basis, part=Part(bearing=ZERO, flat=amount, rate=ZERO),
+            sized=Sized(amounts=[amount], dues=[today], fits=True),
         )  # fmt: skip
     return None
 
@@ -185,7 +185,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
                     basis=Basis.PRINCIPAL))  # fmt: skip
     cash = situation.cash or ZERO
     if ZERO < cash < parts.principal and not any(p.kind is ProposalKind.LUMP_SUM for p in result):
-        part = Part(ZERO, parts.principal - cash, ZERO)
+        part = Part(bearing=ZERO, flat=parts.principal - cash, rate=ZERO)
         sized = sized_level(part, start, budget)
         add(
             build.make(
@@ -199,14 +199,14 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
         )
     if has_extras:
         add(level_plan("principal", ProposalKind.PRINCIPAL_ONLY, Basis.PRINCIPAL,
-                  Part(ZERO, parts.principal, ZERO)))  # fmt: skip
-    without_penalty = Part(parts.bearing, ZERO, rate)
+                  Part(bearing=ZERO, flat=parts.principal, rate=ZERO)))  # fmt: skip
+    without_penalty = Part(bearing=parts.bearing, flat=ZERO, rate=rate)
     if parts.penalty > 0:
         add(
             level_plan("waive", ProposalKind.PENALTY_WAIVED, Basis.WITHOUT_PENALTY, without_penalty)
         )
-    full = Part(parts.bearing, parts.penalty, rate)
-    interest_free = Part(ZERO, debt.overdue, ZERO)
+    full = Part(bearing=parts.bearing, flat=parts.penalty, rate=rate)
+    interest_free = Part(bearing=ZERO, flat=debt.overdue, rate=ZERO)
     if debt.platform.kind is PlatformKind.CREDIT_CARD:
         # A card's installments beyond a bill plan are the personalised plan of art. 70.
         add(_card(build, interest_free, free=True))
@@ -269,4 +269,4 @@ def needed_payment(debt: Debt) -> Decimal:
     """The monthly payment that would clear the debt (the penalty waived, at the contract rate)
     over ``MAX_TERM`` months: what the hardship route says would be needed."""
     parts = breakdown_of(debt)
-    return max(level(Part(parts.bearing, ZERO, debt.contract_rate), MAX_TERM))
+    return max(level(Part(bearing=parts.bearing, flat=ZERO, rate=debt.contract_rate), MAX_TERM))

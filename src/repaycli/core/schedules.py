@@ -9,7 +9,6 @@ limit in force on its due date (``Affordability.limit_on``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
@@ -17,14 +16,14 @@ from repaycli.core.dates import monthly_due_dates, months_from
 from repaycli.core.models import Affordability
 from repaycli.core.money import ZERO, round_fen, split_evenly
 from repaycli.core.rates import MONTHS_PER_YEAR, annuity_schedule
+from repaycli.core.record import Model
 
 #: The longest plan a negotiation can reach: art. 70's five years for cards, and in practice the
 #: longest any lender agrees.
 MAX_TERM = 60
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Model):
     """What a plan repays: ``bearing`` at ``rate`` a year, and ``flat`` bearing no interest."""
 
     bearing: Decimal
@@ -36,8 +35,7 @@ class Part:
         return self.bearing + self.flat
 
 
-@dataclass(frozen=True)
-class Sized:
+class Sized(Model):
     """A schedule: its amounts, due dates, and whether every installment fits."""
 
     amounts: list[Decimal]
@@ -85,7 +83,7 @@ def grown(part: Part, today: date | None, first_due: date) -> Part:
         idle -= 1
     if idle > 0:
         bearing += round_fen(bearing * part.rate * idle / MONTHS_PER_YEAR)
-    return Part(bearing, part.flat, part.rate)
+    return Part(bearing=bearing, flat=part.flat, rate=part.rate)
 
 
 def sized_level(
@@ -104,9 +102,9 @@ def sized_level(
         dues = monthly_due_dates(first_due, n, skip=skip)
         amounts = level(part, n)
         if fits(amounts, dues, budget):
-            return Sized(amounts, dues, True)
+            return Sized(amounts=amounts, dues=dues, fits=True)
     dues = monthly_due_dates(first_due, MAX_TERM, skip=skip)
-    return Sized(level(part, MAX_TERM), dues, False)
+    return Sized(amounts=level(part, MAX_TERM), dues=dues, fits=False)
 
 
 def sized_stepped(
@@ -137,7 +135,7 @@ def sized_stepped(
         due = monthly_due_dates(first_due, len(amounts) + 1)[-1]
     if not amounts:
         return None
-    rest = Part(bearing, flat, part.rate)
+    rest = Part(bearing=bearing, flat=flat, rate=part.rate)
     left = MAX_TERM - len(amounts)
     if left < 1:
         return None
@@ -145,6 +143,8 @@ def sized_stepped(
         tail = level(rest, n)
         dues = monthly_due_dates(first_due, len(amounts) + n)
         if fits([*amounts, *tail], dues, budget):
-            return Sized([*amounts, *tail], dues, True)
+            return Sized(amounts=[*amounts, *tail], dues=dues, fits=True)
     tail = level(rest, left)
-    return Sized([*amounts, *tail], monthly_due_dates(first_due, MAX_TERM), False)
+    return Sized(
+        amounts=[*amounts, *tail], dues=monthly_due_dates(first_due, MAX_TERM), fits=False
+    )
