@@ -6,12 +6,12 @@ import re
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from repaycli.catalog import HERE
 from repaycli.core.offer import LprRate, LprTable
 from repaycli.errors import BadInput
 from repaycli.i18n import t
@@ -19,7 +19,7 @@ from repaycli.safeload import loads_toml, read_text
 
 
 def _shipped() -> dict[str, Any]:
-    text = resources.files("repaycli.catalog").joinpath("lpr.toml").read_text(encoding="utf-8")
+    text = (HERE / "lpr.toml").read_text(encoding="utf-8")
     return tomllib.loads(text, parse_float=Decimal)
 
 

@@ -15,7 +15,8 @@ from repaycli.errors import BadInput
 MAX_YEARS_AHEAD = 50
 MAX_YEARS_BACK = 30
 
-_RELATIVE = re.compile(r"^([+-])(\d{1,4})(d|w|m|mo|y)$")
+#: The patterns below are compiled when first used (``re`` keeps them): most commands read no date.
+_RELATIVE = r"^([+-])(\d{1,4})(d|w|m|mo|y)$"
 _WORDS = {
     "today": 0,
     "今天": 0,
@@ -31,28 +32,28 @@ _WORDS = {
     "前天": -2,
     "大前天": -3,
 }
-_ISO_LIKE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
+_ISO_LIKE = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"
 #: ``3天后``, ``2周前``, ``3个月``, ``1年以后``: a count, a unit, and which way (none: ahead).
 #: A bare ``3月`` is not here: it reads as March as much as three months.
-_CHINESE_SPAN = re.compile(
+_CHINESE_SPAN = (
     r"^(\d{1,4})\s*(天|日|周|个?星期|个?礼拜|个月|年)\s*(后|以后|之后|前|以前|之前)?$"
 )
 _SPAN_UNITS = {"天": "d", "日": "d", "周": "w", "星期": "w", "个星期": "w", "礼拜": "w",
                "个礼拜": "w", "个月": "m", "年": "y"}  # fmt: skip
 #: Minutes and hours ago, for a contact time: ``10分钟前``, ``半小时前``, ``-10min``, ``-2h``.
-_CHINESE_AGO = re.compile(r"^(\d{1,4}|半)\s*(分钟|分|个?小时|个?钟头)\s*(前|以前|之前)$")
-_CLOCK_SPAN = re.compile(r"^([+-])(\d{1,4})\s*(min|mins|minutes?|h|hrs?|hours?)$")
+_CHINESE_AGO = r"^(\d{1,4}|半)\s*(分钟|分|个?小时|个?钟头)\s*(前|以前|之前)$"
+_CLOCK_SPAN = r"^([+-])(\d{1,4})\s*(min|mins|minutes?|h|hrs?|hours?)$"
 #: ``-10m`` at a contact time: ten minutes or ten months ago? Refused, never guessed.
-_AMBIGUOUS = re.compile(r"^[+-]\d{1,4}m$")
+_AMBIGUOUS = r"^[+-]\d{1,4}m$"
 #: A time of day: ``14:30``, ``下午2点``, ``昨天晚上8点半``, ``今天 9:05``.
-_TIME_OF_DAY = re.compile(
+_TIME_OF_DAY = (
     r"^(?P<day>今天|今日|昨天|昨日|前天|大前天|明天|today|yesterday)?\s*"
     r"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里)?\s*"
     r"(?:(?P<h>\d{1,2})\s*[点点时]\s*(?:(?P<m>\d{1,2})\s*分?|(?P<half>半)|(?P<q>一刻))?"
     r"|(?P<h2>\d{1,2}):(?P<m2>\d{2}))$"
 )
 _AFTERNOON = ("下午", "傍晚", "晚上", "夜里")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 
 
 def monthly_due_dates(first_due: date, periods: int, *, skip: int = 0) -> list[date]:
@@ -137,7 +138,7 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
         except (OverflowError, ValueError) as exc:
             raise BadInput("err.date_out_of_range", field=field, value=text) from exc
         return check_date_range(result, today=today, field=field, text=str(text))
-    match = _ISO_LIKE.match(raw) or _COMPACT.match(raw)
+    match = re.match(_ISO_LIKE, raw) or re.match(_COMPACT, raw)
     if not match:
         raise BadInput("err.date_format", field=field, value=text)
     year, month, day = (int(part) for part in match.groups())
@@ -150,10 +151,10 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
 
 def _span(raw: str) -> tuple[int, str] | None:
     """``+3d`` / ``3天后`` → (3, "d"); ``-2w`` / ``2周前`` → (-2, "w"); ``3个月`` → (3, "m")."""
-    rel = _RELATIVE.match(raw)
+    rel = re.match(_RELATIVE, raw)
     if rel:
         return (-1 if rel.group(1) == "-" else 1) * int(rel.group(2)), rel.group(3)
-    chinese = _CHINESE_SPAN.match(raw)
+    chinese = re.match(_CHINESE_SPAN, raw)
     if chinese:
         sign = -1 if (chinese.group(3) or "后").endswith("前") else 1
         unit = _SPAN_UNITS[chinese.group(2)]
@@ -174,12 +175,12 @@ def parse_datetime(text: str, *, now: datetime, field: str = "time") -> datetime
     zone: tzinfo | None = now.tzinfo
     if raw.lower() in ("now", "现在", "刚才", "刚刚"):
         return now
-    if _AMBIGUOUS.match(raw.lower()):
+    if re.match(_AMBIGUOUS, raw.lower()):
         raise BadInput("err.time_unit_ambiguous", field=field, value=text)
     ago = _clock_span(raw.lower())
     if ago is not None:
         return check_datetime_range(now + ago, now=now, field=field, text=raw)
-    clock = _TIME_OF_DAY.match(raw.lower())
+    clock = re.match(_TIME_OF_DAY, raw.lower())
     if clock:
         return check_datetime_range(_at_time_of_day(clock, now, field, text), now=now,
                                     field=field, text=raw)  # fmt: skip
@@ -204,12 +205,12 @@ def parse_datetime(text: str, *, now: datetime, field: str = "time") -> datetime
 
 def _clock_span(raw: str) -> timedelta | None:
     """``10分钟前`` / ``-10min`` → −10 minutes; ``半小时前`` → −30 minutes; ``-2h`` → −2 hours."""
-    chinese = _CHINESE_AGO.match(raw)
+    chinese = re.match(_CHINESE_AGO, raw)
     if chinese:
         per = 1 if chinese.group(2) in ("分钟", "分") else 60
         minutes = per // 2 if chinese.group(1) == "半" else int(chinese.group(1)) * per
         return -timedelta(minutes=minutes)
-    latin = _CLOCK_SPAN.match(raw)
+    latin = re.match(_CLOCK_SPAN, raw)
     if latin:
         sign = -1 if latin.group(1) == "-" else 1
         minutes = int(latin.group(2)) * (1 if latin.group(3).startswith("m") else 60)

@@ -13,7 +13,6 @@ record, letter and offer models that validate files or saved JSON stay pydantic 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import unicodedata
 from collections.abc import Callable
@@ -151,6 +150,8 @@ class Catalogue(Model):
 def _closest(wanted: str, every: dict[str, str]) -> list[str]:
     """The ids whose names come closest to ``wanted`` (at most three): the best-scoring ones,
     and among equals those sharing the longest start (``huabay``: huabei, not huaxia)."""
+    import difflib  # here: only a name not found needs it
+
     scored: dict[str, tuple[float, int]] = {}
     for key, pid in every.items():
         ratio = difflib.SequenceMatcher(None, wanted, key).ratio()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from repaycli.errors import BadInput
@@ -78,16 +79,17 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 #: the source: after editing one, rewrite the JSON with
 #: ``REPAYCLI_UPDATE_EXAMPLES=1 pytest tests/test_compiled_data.py`` (that test fails until then).
 COMPILED = "compiled"
+#: This folder: the catalogues are installed beside the code (``importlib.resources`` would read
+#: them through ``zipfile`` and ``tempfile``, 8 ms of imports for every command that prints).
+_HERE = Path(__file__).resolve().parent
 
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of one language (its catalogue files merged, as compiled)."""
     import json  # here: a silent cron run prints no message at all
-    from importlib import resources
 
-    folder = resources.files("repaycli.i18n").joinpath(COMPILED)
-    messages: dict[str, str] = json.loads(folder.joinpath(f"{lang}.json").read_bytes())
+    messages: dict[str, str] = json.loads((_HERE / COMPILED / f"{lang}.json").read_bytes())
     return messages
 
 
@@ -95,20 +97,16 @@ def merged_sources(lang: str) -> dict[str, str]:
     """Every message of one language read from its TOML files, merged in file-name order (a later
     file's key wins): what ``compiled/<lang>.json`` must hold."""
     import tomllib
-    from importlib import resources
 
-    folder = resources.files("repaycli.i18n").joinpath(lang)
     messages: dict[str, str] = {}
     for name in _files(lang):
-        messages.update(_flatten(tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))))
+        text = (_HERE / lang / name).read_text(encoding="utf-8")
+        messages.update(_flatten(tomllib.loads(text)))
     return messages
 
 
 def _files(lang: str) -> tuple[str, ...]:
-    from importlib import resources
-
-    folder = resources.files("repaycli.i18n").joinpath(lang)
-    return tuple(sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml")))
+    return tuple(sorted(e.name for e in (_HERE / lang).iterdir() if e.name.endswith(".toml")))
 
 
 def _message(lang: str, key: str) -> str | None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from repaycli.catalog import HERE
 from repaycli.i18n import get_lang, t
 from repaycli.render import letter_words as words
 from repaycli.render.safe import markdown_text, safe_text
@@ -47,8 +47,7 @@ class LetterFormat(StrEnum):
 
 
 def load_template(lang: str) -> str:
-    folder = resources.files("repaycli.catalog").joinpath("letters")
-    return folder.joinpath(f"{lang}.md").read_text(encoding="utf-8")
+    return (HERE / "letters" / f"{lang}.md").read_text(encoding="utf-8")
 
 
 def _money(value: Decimal) -> str:
