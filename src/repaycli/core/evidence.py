@@ -16,7 +16,6 @@ Two kinds of entry share the chain:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -82,8 +81,7 @@ def canonical(entry: Mapping[str, Any], prev_hash: str) -> bytes:
     UTF-8 JSON (so anyone can recompute it from an export)."""
     body = {name: entry.get(name) for name in HASHED_FIELDS}
     body["prev_hash"] = prev_hash
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.encode("utf-8")
+    return _json(body)
 
 
 def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
@@ -105,27 +103,39 @@ def sha256_hex(data: bytes) -> str:
 
 
 #: One encoder for every commitment (``json.dumps`` with options builds a new one per call,
-#: which was most of the cost of verifying a long log).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-_quote: Callable[[str], str] = json.encoder.encode_basestring
+#: which was most of the cost of verifying a long log), and the encoder's string quoting. Both
+#: are made on first use, like ``_SHA256``: ``remind`` loads this module and never hashes, and
+#: ``json`` costs 3 ms to import.
+_ENCODE: Callable[[Any], str] | None = None
+_QUOTE: Callable[[str], str] | None = None
+
+
+def _load_json() -> tuple[Callable[[Any], str], Callable[[str], str]]:
+    global _ENCODE, _QUOTE
+    import json
+
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    _ENCODE, _QUOTE = encoder.encode, json.encoder.encode_basestring
+    return _ENCODE, _QUOTE
 
 
 def _json(value: Any) -> bytes:
-    return _ENCODER.encode(value).encode("utf-8")
+    return (_ENCODE or _load_json()[0])(value).encode("utf-8")
 
 
 def _field_json(name: str, value: Any) -> bytes:
     """``_json([name, value])``, built directly for text, whole numbers and null (the encoder's
     own string escaping, so the bytes are the same; ``test_field_json_matches_the_encoder``)."""
+    quote = _QUOTE or _load_json()[1]
     if value is None:
         tail = "null"
     elif type(value) is str:
-        tail = _quote(value)
+        tail = quote(value)
     elif type(value) is int:
         tail = int.__repr__(value)
     else:
         return _json([name, value])
-    return ("[" + _quote(name) + "," + tail + "]").encode("utf-8")
+    return ("[" + quote(name) + "," + tail + "]").encode("utf-8")
 
 
 def commitment(name: str, value: Any, salt: str) -> str:
