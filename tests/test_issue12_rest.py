@@ -358,6 +358,24 @@ def test_the_fingerprint_and_the_export_cover_the_events(tmp_path: Path) -> None
     )
 
 
+def test_a_fingerprint_taken_earlier_is_checked_at_its_own_length_as_the_log_grows() -> None:
+    """``verify --fingerprint`` looks up the entry and the event the code was taken at (by
+    position, without reading the whole log): after more contacts and payments it still
+    matches, and a rewrite of the events before that point is still caught."""
+    code = _evidence()  # 1 entry, 3 events
+    env = {"REPAYCLI_TODAY": "2026-01-12"}
+    assert invoke(*AGREED, "--outcome", "agreed", "--notes", "later").exit_code == 0
+    assert invoke("pay", "1", "--amount", "25", "--receipt", "R25", env=env).exit_code == 0
+    body = json.loads(invoke("log", "verify", "--fingerprint", code, "--json").stdout)
+    assert body["intact"] is True
+    assert body["fingerprint"] == {"count": 1, "events": 3, "matches": True}
+    assert (body["entries"], body["events"]["count"]) == (2, 4)
+    _rewrite_events("FORGED")
+    body = json.loads(invoke("log", "verify", "--fingerprint", code, "--json").stdout)
+    assert body["fingerprint"]["matches"] is False
+    assert body["intact"] is False
+
+
 def test_a_fingerprint_taken_before_events_were_bound_still_verifies() -> None:
     _evidence()
     head = json.loads(invoke("log", "fingerprint", "--json").stdout)["head_hash"]

@@ -835,6 +835,15 @@ def log_anchors(conn: sqlite3.Connection) -> list[tuple[str, str | None]]:
     return [(str(r["hash"]), r["done_at"]) for r in rows]
 
 
+def contact_hash_at(conn: sqlite3.Connection, n: int) -> str | None:
+    """The hash of the ``n``-th entry in id order (1: the first); ``None`` when there is none."""
+    if n < 1:
+        return None
+    row = conn.execute("SELECT hash FROM contacts ORDER BY id LIMIT 1 OFFSET ?", (n - 1,))
+    found = row.fetchone()
+    return None if found is None else str(found[0])
+
+
 def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     """Re-compute the hash chain over the rows as stored; then check that each row's ``at_utc``
     (not hashed, but what ordering and reminders use) is its hashed ``at`` in UTC (problem
@@ -1524,6 +1533,15 @@ def event_hashes(conn: sqlite3.Connection) -> list[str]:
     if "events" not in _tables(conn):
         return []
     return [str(r[0]) for r in conn.execute("SELECT hash FROM events ORDER BY id")]
+
+
+def event_hash_at(conn: sqlite3.Connection, n: int) -> str | None:
+    """The hash of the ``n``-th event in id order (1: the first); ``None`` when there is none."""
+    if n < 1 or "events" not in _tables(conn):
+        return None
+    row = conn.execute("SELECT hash FROM events ORDER BY id LIMIT 1 OFFSET ?", (n - 1,))
+    found = row.fetchone()
+    return None if found is None else str(found[0])
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:

@@ -569,12 +569,18 @@ def verify(
     document = _read_export(export_file) if export_file is not None else None
     check, anchors, events = ChainCheck(count=0, head=GENESIS), None, store.EventCheck(count=0)
     event_hashes: list[str] = []
+    head_at: str | None = None  # the fingerprint's entry and event, by position
+    event_head_at: str | None = None
     if have_database():
         with store.opened(read_only=True) as conn:
             check = store.verify_log(conn)
-            anchors = store.log_anchors(conn)
             events = store.verify_events(conn)
-            event_hashes = store.event_hashes(conn)
+            if export_file is not None:  # an export is compared with every entry and event
+                anchors = store.log_anchors(conn)
+                event_hashes = store.event_hashes(conn)
+            if wanted is not None:  # a fingerprint needs two hashes, not the whole log's
+                head_at = store.contact_hash_at(conn, wanted[0])
+                event_head_at = store.event_hash_at(conn, wanted[1] or 0)
     body: dict[str, Any] = {
         "schema_version": JSON_SCHEMA_VERSION,
         "intact": check.intact,
@@ -630,14 +636,14 @@ def verify(
     if wanted is not None and failure is None:
         count, n_events, prefix = wanted
         head = GENESIS if count == 0 else None
-        if anchors is not None and 0 < count <= len(anchors):
-            head = anchors[count - 1][0]
+        if count > 0 and head_at is not None:
+            head = head_at
         if n_events is None:  # a code from before events were bound in: the log's head only
             matches = count > 0 and head is not None and head.startswith(prefix)
         else:
             event_head = GENESIS if n_events == 0 else None
-            if 0 < n_events <= len(event_hashes):
-                event_head = event_hashes[n_events - 1]
+            if n_events > 0 and event_head_at is not None:
+                event_head = event_head_at
             matches = (
                 head is not None
                 and event_head is not None
