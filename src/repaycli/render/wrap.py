@@ -15,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from repaycli.render import linebreak
+
 # ``uniseg`` (≈ 100 ms to import) is imported where a line must really be broken or a rare
 # script measured: a card whose lines fit never loads it.
 
@@ -87,12 +89,17 @@ def _glue(units: list[str]) -> list[str]:
 def units(text: str) -> tuple[str, ...]:
     """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces). Text with
     no CJK breaks only at spaces and hyphens, without UAX #14: uniseg's rule engine takes
-    milliseconds a line, and ``plan --debts`` breaks dozens of English lines."""
+    milliseconds a line, and ``plan --debts`` breaks dozens of English lines. Chinese text goes
+    through :mod:`repaycli.render.linebreak` (UAX #14 as uniseg applies it, without importing
+    it); only code points outside the screens' repertoire need uniseg itself."""
     if _WESTERN.fullmatch(text):
         return tuple(_glue([piece for piece in _ASCII_BREAK.split(text) if piece]))
-    from uniseg.linebreak import line_break_units
+    pieces = linebreak.units(text)  # the repertoire of the screens, without uniseg
+    if pieces is None:  # another script, an emoji, a combining mark: uniseg's full rules
+        from uniseg.linebreak import line_break_units
 
-    return tuple(_glue(list(line_break_units(text))))
+        pieces = list(line_break_units(text))
+    return tuple(_glue(pieces))
 
 
 #: Text with no CJK in it (Latin, ¥, general punctuation, arrows and maths signs): the plain
