@@ -1,9 +1,11 @@
 """Line breaking by display width, for Chinese as well as English.
 
-Break opportunities come from the Unicode line-breaking algorithm (UAX #14, ``uniseg``): between
-CJK characters, at spaces, never before a closing bracket or full stop nor after an opening one,
-never inside a number or a date. On top of it, a few units are glued so they never split: an
-amount with its unit (``330.89 元``, ``12 个月``), and a bullet with the word it introduces.
+Break opportunities come from the Unicode line-breaking algorithm (UAX #14): between CJK
+characters, at spaces, never before a closing bracket or full stop nor after an opening one,
+never inside a number or a date — for the screens' repertoire from :mod:`.linebreak` (uniseg's
+rules over a committed class table), for anything else from ``uniseg`` itself. On top of it, a
+few units are glued so they never split: an amount with its unit (``330.89 元``, ``12 个月``),
+and a bullet with the word it introduces.
 Widths are terminal cells (East Asian Width, also from ``uniseg``): a CJK character takes two.
 
 Neither rich nor pydantic is imported here: the call card uses it on the fast path.
@@ -17,8 +19,8 @@ from functools import lru_cache
 
 from repaycli.render import linebreak
 
-# ``uniseg`` (≈ 100 ms to import) is imported where a line must really be broken or a rare
-# script measured: a card whose lines fit never loads it.
+# ``uniseg`` (≈ 80 ms to import) is imported only for text outside the screens' repertoire (other
+# scripts, emoji, combining marks): a Chinese or English card never loads it.
 
 #: A number as the screens write it (``¥1,234.56``, ``16.08%``, ``-398.04``, ``12``), with any
 #: space after it.
