@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uniseg import __version__ as uniseg_version  # type: ignore[attr-defined]
+from uniseg import __version__ as uniseg_version
 from uniseg.linebreak import line_break
 from uniseg.unicodedatawrapper import category, east_asian_width
 
