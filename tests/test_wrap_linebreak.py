@@ -69,13 +69,13 @@ _SCREEN = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet=_SCREEN, max_size=40))
 def test_units_equal_uniseg_on_the_repertoire(text: str) -> None:
     assert linebreak.units(text) == _oracle(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_COMMON + list("0123456789 ab")), max_size=30))
 def test_units_equal_uniseg_on_chinese_sentences_with_amounts(text: str) -> None:
     """Denser in the constructs of the screens: amounts, quotes, brackets, dashes."""
