@@ -136,6 +136,7 @@ def main() -> None:
         store.connect(empty_home / "repaycli.sqlite3").close()
         none_home = scratch / "none"
         plan_home = scratch / "plan"
+        zh_home = scratch / "plan-zh"  # the same plans in Chinese (REPAYCLI_LANG=zh)
         debts = scratch / "debts.toml"
         debts.write_text(debts_toml(), encoding="utf-8")
 
@@ -143,7 +144,7 @@ def main() -> None:
             return {
                 "REPAYCLI_HOME": str(home),
                 "REPAYCLI_TODAY": remind_bench.TODAY.isoformat(),
-                "REPAYCLI_LANG": "en",
+                "REPAYCLI_LANG": "zh" if home == zh_home else "en",
                 "PATH": "/usr/bin:/bin",
                 "HOME": str(scratch),
             }
@@ -171,6 +172,10 @@ def main() -> None:
              plan_home, 2.5),
             ("repaycli plan --no-input (10 debts)",
              [exe, "plan", "--no-input", "--debts", str(debts)], plan_home, 2.5),
+            ("repaycli plan --no-input (1 debt, zh)", [exe, "plan", "--no-input", *plan_one],
+             zh_home, 2.5),
+            ("repaycli plan --no-input (10 debts, zh)",
+             [exe, "plan", "--no-input", "--debts", str(debts)], zh_home, 2.5),
             ("repaycli plan --no-input --json (10 debts)",
              [exe, "plan", "--no-input", "--json", "--debts", str(debts)], plan_home, None),
         ]  # fmt: skip

@@ -1,9 +1,11 @@
 """Line breaking by display width, for Chinese as well as English.
 
-Break opportunities come from the Unicode line-breaking algorithm (UAX #14, ``uniseg``): between
-CJK characters, at spaces, never before a closing bracket or full stop nor after an opening one,
-never inside a number or a date. On top of it, a few units are glued so they never split: an
-amount with its unit (``330.89 元``, ``12 个月``), and a bullet with the word it introduces.
+Break opportunities come from the Unicode line-breaking algorithm (UAX #14): between CJK
+characters, at spaces, never before a closing bracket or full stop nor after an opening one,
+never inside a number or a date — for the screens' repertoire from :mod:`.linebreak` (uniseg's
+rules over a committed class table), for anything else from ``uniseg`` itself. On top of it, a
+few units are glued so they never split: an amount with its unit (``330.89 元``, ``12 个月``),
+and a bullet with the word it introduces.
 Widths are terminal cells (East Asian Width, also from ``uniseg``): a CJK character takes two.
 
 Neither rich nor pydantic is imported here: the call card uses it on the fast path.
@@ -15,8 +17,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# ``uniseg`` (≈ 100 ms to import) is imported where a line must really be broken or a rare
-# script measured: a card whose lines fit never loads it.
+from repaycli.render import linebreak
+
+# ``uniseg`` (≈ 80 ms to import) is imported only for text outside the screens' repertoire (other
+# scripts, emoji, combining marks): a Chinese or English card never loads it.
 
 #: A number as the screens write it (``¥1,234.56``, ``16.08%``, ``-398.04``, ``12``), with any
 #: space after it.
@@ -87,12 +91,17 @@ def _glue(units: list[str]) -> list[str]:
 def units(text: str) -> tuple[str, ...]:
     """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces). Text with
     no CJK breaks only at spaces and hyphens, without UAX #14: uniseg's rule engine takes
-    milliseconds a line, and ``plan --debts`` breaks dozens of English lines."""
+    milliseconds a line, and ``plan --debts`` breaks dozens of English lines. Chinese text goes
+    through :mod:`repaycli.render.linebreak` (UAX #14 as uniseg applies it, without importing
+    it); only code points outside the screens' repertoire need uniseg itself."""
     if _WESTERN.fullmatch(text):
         return tuple(_glue([piece for piece in _ASCII_BREAK.split(text) if piece]))
-    from uniseg.linebreak import line_break_units
+    pieces = linebreak.units(text)  # the repertoire of the screens, without uniseg
+    if pieces is None:  # another script, an emoji, a combining mark: uniseg's full rules
+        from uniseg.linebreak import line_break_units
 
-    return tuple(_glue(list(line_break_units(text))))
+        pieces = list(line_break_units(text))
+    return tuple(_glue(pieces))
 
 
 #: Text with no CJK in it (Latin, ¥, general punctuation, arrows and maths signs): the plain
