@@ -5,10 +5,10 @@ escape codes when stdout is not a terminal; ``--exit-code`` → exit 1 when some
 errors on stderr with a non-zero exit. No database yet → nothing due, and none is created.
 
 Only light modules are imported at the top: this module is loaded for every ``repaycli`` run, and
-cron runs ``remind`` often. pydantic-backed code and rich are imported when used.
+cron runs ``remind`` often. pydantic-backed code and rich are imported when used. No
+``from __future__ import annotations`` here: typer reads the options' annotations, and string
+annotations would be compiled and evaluated on every run (about 1 ms).
 """
-
-from __future__ import annotations
 
 import os
 import shutil
@@ -107,7 +107,7 @@ def crontab_line(*, days: int, ics: Path | None, everything: bool = False) -> st
 
 def load_due(
     until: date,
-) -> tuple[list[DueInstallment], list[OpenFollowUp], list[CollectionAfterAgreement]]:
+) -> "tuple[list[DueInstallment], list[OpenFollowUp], list[CollectionAfterAgreement]]":
     """Unpaid installments and open follow-ups due on or before ``until`` (overdue included),
     and contacts logged as collection after an agreement, read through the store's indexed
     queries. No database yet: nothing, and none is created."""
