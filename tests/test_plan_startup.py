@@ -124,6 +124,14 @@ def test_result_classes_are_frozen_and_copy_like_pydantic_models() -> None:
         Sample(money=D(1))  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="unexpected"):
         Sample(money=D(1), rate=D(0), share=None, day=date(2027, 1, 1), plain=D(0), x=1)  # type: ignore[call-arg]
+    every = dict(money=D(1), rate=D(0), share=None, maybe=None, amounts={}, schedule=[],
+                 reason=None, day=date(2027, 1, 1), plain=D(0))  # fmt: skip
+    assert Sample(**every) == Sample(**dict(reversed(every.items())))
+    assert list(Sample(**dict(reversed(every.items()))).model_dump()) == list(every)
+    with pytest.raises(TypeError, match="unexpected"):  # as many fields, one misspelt
+        Sample(**{**{k: v for k, v in every.items() if k != "plain"}, "plian": D(0)})
+    frozen = {**every, "amounts": (), "schedule": ()}
+    assert hash(Sample(**frozen)) == hash(Sample(**dict(reversed(frozen.items()))))
 
 
 def test_the_user_file_check_has_exactly_the_platform_fields() -> None:

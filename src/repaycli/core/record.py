@@ -47,6 +47,7 @@ class Model:
     if TYPE_CHECKING:
         #: The field names in order (bases first), and each optional field's ``_Spec``.
         model_fields_order: ClassVar[tuple[str, ...]]
+        _field_set: ClassVar[frozenset[str]]
         _defaults: ClassVar[dict[str, _Spec]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -67,19 +68,26 @@ class Model:
                     defaults[name] = spec
                 delattr(cls, name)
         cls.model_fields_order = tuple(names)
+        cls._field_set = frozenset(names)
         cls._defaults = defaults
 
     def __init__(self, **values: Any) -> None:
-        unknown = values.keys() - set(self.model_fields_order)
+        order = self.model_fields_order
+        if len(values) != len(order) or not values.keys() <= self._field_set:
+            self._complete(values)  # defaults to fill in, or a field unknown or missing
+        object.__setattr__(self, "__dict__", {n: values[n] for n in order})
+
+    @classmethod
+    def _complete(cls, values: dict[str, Any]) -> None:
+        unknown = values.keys() - cls._field_set
         if unknown:
-            raise TypeError(f"{type(self).__name__}: unexpected field(s) {sorted(unknown)}")
-        for name, spec in self._defaults.items():
+            raise TypeError(f"{cls.__name__}: unexpected field(s) {sorted(unknown)}")
+        for name, spec in cls._defaults.items():
             if name not in values:
                 values[name] = spec.factory() if spec.factory is not None else spec.default
-        if len(values) != len(self.model_fields_order):
-            missing = [n for n in self.model_fields_order if n not in values]
-            raise TypeError(f"{type(self).__name__}: missing field(s) {missing}")
-        object.__setattr__(self, "__dict__", {n: values[n] for n in self.model_fields_order})
+        if len(values) != len(cls.model_fields_order):
+            missing = [n for n in cls.model_fields_order if n not in values]
+            raise TypeError(f"{cls.__name__}: missing field(s) {missing}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen")
