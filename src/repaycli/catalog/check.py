@@ -1,8 +1,8 @@
 """The checks a platform from the user's own ``platforms.toml`` must pass, as a pydantic model.
 
-``core.models.Platform`` is a plain dataclass (``plan`` builds the shipped catalogue without
+``core.models.Platform`` is a plain record (``plan`` builds the shipped catalogue without
 pydantic); a user's file is validated here first — the same fields, with their ranges — and the
-checked values become the dataclass. ``tests/test_plan_startup.py`` keeps the two field lists
+checked values become the record. ``tests/test_plan_startup.py`` keeps the two field lists
 equal. The class is named ``Platform`` so that the first line of pydantic's message, which the
 user sees, names what it names since the catalogue was first checked.
 """
