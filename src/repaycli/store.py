@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -1254,14 +1255,16 @@ WHERE i.paid_fen < i.amount_fen AND i.due <= ?
 ORDER BY i.due, i.agreement_id, i.n""",
         (until.isoformat(),),
     )
-    days: dict[str, date] = {}  # ``remind --ics --all``: thousands of rows, far fewer days
+    # ``remind --ics --all``: thousands of rows, far fewer days and amounts, each converted once
+    days: dict[str, date] = {}
+    amounts: dict[int, Decimal] = {}
     return [
         DueInstallment(
             agreement_id=agreement_id,
             platform=platform,
             n=n,
             due=days.get(due) or days.setdefault(due, date.fromisoformat(due)),
-            left=from_fen(left_fen),
+            left=amounts.get(left_fen) or amounts.setdefault(left_fen, from_fen(left_fen)),
         )
         for agreement_id, platform, n, due, left_fen in rows
     ]

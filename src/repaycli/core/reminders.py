@@ -135,26 +135,6 @@ def _sort_key(item: Reminder) -> tuple[date, int, str, int, int]:
     return (item.due, kind_order, item.platform, ident or 0, item.installment or 0)
 
 
-def _reminder(
-    kind: ItemKind,
-    *,
-    platform: str,
-    due: date,
-    as_of: date,
-    **details: object,
-) -> Reminder:
-    late = (as_of - due).days
-    return Reminder(
-        kind=kind,
-        platform=platform,
-        due=due,
-        days_overdue=max(late, 0),
-        days_left=max(-late, 0),
-        overdue=late > 0,
-        **details,  # type: ignore[arg-type]
-    )
-
-
 def to_reminders(
     installments: Iterable[DueInstallment],
     follow_ups: Iterable[OpenFollowUp],
@@ -162,37 +142,54 @@ def to_reminders(
     as_of: date,
 ) -> list[Reminder]:
     """Every installment and follow-up as a ``Reminder`` relative to ``as_of``, sorted by date
-    (installments before follow-ups on the same day). Every field is given, defaults included:
-    a record given all its fields is built fastest, and ``--ics --all`` builds thousands."""
-    items = [
-        _reminder(
-            ItemKind.INSTALLMENT,
-            platform=i.platform,
-            due=i.due,
-            as_of=as_of,
-            amount=i.left,
-            agreement_id=i.agreement_id,
-            installment=i.n,
-            entry_id=None,
-            action=None,
+    (installments before follow-ups on the same day). Each record is given every field, and
+    the days from ``as_of`` are worked out once a date: ``--ics --all`` builds thousands."""
+    lateness: dict[date, tuple[int, int, bool]] = {}
+
+    def late(due: date) -> tuple[int, int, bool]:
+        found = lateness.get(due)
+        if found is None:
+            days = (as_of - due).days
+            found = lateness[due] = (max(days, 0), max(-days, 0), days > 0)
+        return found
+
+    items: list[Reminder] = []
+    for i in installments:
+        days_overdue, days_left, overdue = late(i.due)
+        items.append(
+            Reminder(
+                kind=ItemKind.INSTALLMENT,
+                platform=i.platform,
+                due=i.due,
+                days_overdue=days_overdue,
+                days_left=days_left,
+                overdue=overdue,
+                amount=i.left,
+                agreement_id=i.agreement_id,
+                installment=i.n,
+                entry_id=None,
+                action=None,
+            )
         )
-        for i in installments
-    ]
-    items.extend(
-        _reminder(
-            ItemKind.FOLLOW_UP,
-            platform=f.platform,
-            due=f.follow_up,
-            as_of=as_of,
-            entry_id=f.entry_id,
-            action=f.action,
-            amount=None,
-            agreement_id=None,
-            installment=None,
+    for f in follow_ups:
+        days_overdue, days_left, overdue = late(f.follow_up)
+        items.append(
+            Reminder(
+                kind=ItemKind.FOLLOW_UP,
+                platform=f.platform,
+                due=f.follow_up,
+                days_overdue=days_overdue,
+                days_left=days_left,
+                overdue=overdue,
+                amount=None,
+                agreement_id=None,
+                installment=None,
+                entry_id=f.entry_id,
+                action=f.action,
+            )
         )
-        for f in follow_ups
-    )
-    return sorted(items, key=_sort_key)
+    items.sort(key=_sort_key)
+    return items
 
 
 def _total(items: Iterable[Reminder]) -> Decimal:
