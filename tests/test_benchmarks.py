@@ -55,7 +55,9 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
 def test_startup_benchmark_prints_ratios_to_import_typer(tmp_path: Path) -> None:
     out = bench(tmp_path, "startup.py", "--runs", "1", "--entries", "200")
     assert re.search(r'python -c "import typer" +\d+\.\d +1\.00 +\d+\.\d +1\.00', out), out
-    for label in ("repaycli --version", "repaycli remind (empty database)", "repaycli plan"):
+    labels = ("repaycli --version", "repaycli remind (empty database)", "repaycli plan",
+              "repaycli plan --no-input (10 debts, zh)")  # fmt: skip
+    for label in labels:
         assert re.search(re.escape(label) + r".* +\d+\.\d+ +≤ [\d.]+ .*(ok|MISS)", out), out
     # beside each target, issue 13's figure before its changes
     assert re.search(r"plan --no-input \(10 debts\) .*(ok|MISS) +was 11 ×", out), out
