@@ -65,6 +65,10 @@ def test_every_field_named_in_an_error_has_a_label() -> None:
         for a, b in pattern.findall(path.read_text(encoding="utf-8"))
     }
     assert {"income_after", "interest", "penalty", "kind"} <= named
+    # the call-log fields are named by the catalogue (``log add`` asks for each by that name)
+    from repaycli.catalog import load_log_fields
+
+    named |= {field.name for field in load_log_fields()}
     for lang in ("zh", "en"):
         labels = {key.removeprefix("field.") for key in catalogue(lang) if key.startswith("field.")}
         assert sorted(named - labels) == [], lang
@@ -85,3 +89,13 @@ def test_plan_names_each_bad_input_by_its_chinese_label() -> None:
         result = CliRunner().invoke(app, base + extra)
         assert result.exit_code == 2, result.output
         assert f"错误：{label}：" in result.output
+
+
+def test_log_add_names_the_collection_question_in_chinese() -> None:
+    from typer.testing import CliRunner
+
+    from repaycli.cli import app
+
+    answers = "今天\n花呗\n电话\n电话\n否\n"  # "电话" is no answer to "was it collection?"
+    result = CliRunner().invoke(app, ["--lang", "zh", "log", "add"], input=answers)
+    assert "错误：是否为催收：电话 不在可选项中：否、是" in result.output, result.output
