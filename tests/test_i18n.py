@@ -99,3 +99,15 @@ def test_log_add_names_the_collection_question_in_chinese() -> None:
     answers = "今天\n花呗\n电话\n电话\n否\n"  # "电话" is no answer to "was it collection?"
     result = CliRunner().invoke(app, ["--lang", "zh", "log", "add"], input=answers)
     assert "错误：是否为催收：电话 不在可选项中：否、是" in result.output, result.output
+
+
+def test_an_amount_finer_than_a_fen_is_not_called_smaller_than_a_fen() -> None:
+    """8000.555 is not "less than one fen" (小于一分); it has a fraction of a fen."""
+    from repaycli.core.money import parse_amount
+    from repaycli.errors import BadInput
+    from repaycli.i18n import t
+
+    with pytest.raises(BadInput) as caught:
+        parse_amount("8000.555", field="overdue")
+    shown = t(caught.value.key, "zh", **caught.value.params)
+    assert shown == "逾期金额：8000.555 带有不足一分的零头；金额最多保留两位小数"
