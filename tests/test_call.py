@@ -597,3 +597,21 @@ def test_the_verdict_compares_with_the_plan_in_the_one_money_format(
     assert re.search(expected, text), text
     assert not re.search(r"元\s元", text)
     set_lang("en")
+
+
+def test_the_card_keeps_an_amount_with_its_unit() -> None:
+    """rich wraps at any whitespace, the no-break space included: the card read
+    ``…还清本息 14,705.88`` / ``元；减免罚息…`` at 80 columns."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from repaycli.tui.call import two_columns
+
+    target = "每月还 1,461.96 元，11 期按年利率 18.25% 还清本息 14,705.88 元；减免罚息 294.12 元"
+    for width in range(30, 90):
+        console = Console(width=width, record=True, color_system=None)
+        console.print(two_columns([("争取目标", Text(target, "bold"))]))
+        lines = [line.rstrip() for line in console.export_text().splitlines()]
+        assert not any(line.lstrip().startswith(("元", "期")) for line in lines), (width, lines)
+        shown = "".join(lines).replace("争取目标", "", 1).replace("\u00a0", " ").replace(" ", "")
+        assert shown == target.replace(" ", "")  # nothing lost or cut

@@ -483,3 +483,19 @@ def test_a_target_even_when_nothing_at_the_contract_rate_fits() -> None:
                     "--expenses", "1000", "--no-save", "--json", env=PINNED)  # fmt: skip
     ladder = json.loads(result.stdout)["ladder"]
     assert (ladder["opening"], ladder["target"]) == ("inst-50-free", "inst-50-free")
+
+
+def test_a_bad_user_catalogue_says_which_platform_and_field(_isolated: Path) -> None:
+    """The error named no field ("1 validation error for Platform"): the user could not tell that
+    ``annual_rate = "12%"`` must be written ``"0.12"``."""
+    _isolated.mkdir(parents=True, exist_ok=True)
+    user_file = _isolated / "platforms.toml"
+    user_file.write_text('[huabei]\nannual_rate = "12%"\n', encoding="utf-8")
+    bad = invoke(*BASE, env=PINNED)
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        f"Error: the platform file {user_file} cannot be used: "
+        "[huabei] annual_rate = '12%': Input should be a valid decimal\n"
+    )
+    user_file.write_text('[xiaodai]\nname_zh = "某小贷"\nkind = "other"\n', encoding="utf-8")
+    assert "[xiaodai] name_en: Field required" in invoke(*BASE, env=PINNED).stderr

@@ -128,6 +128,20 @@ def test_an_amount_is_never_split() -> None:
             assert sum(line.count(amount) for line in lines) == 3, (cells, lines)
 
 
+def test_a_number_after_an_opening_bracket_keeps_its_unit() -> None:
+    """``plan --debts`` at 86–94 columns printed ``…2029-12 还清（36`` / ``个月），共还…``: UAX #14
+    keeps ``（`` with the number, and the unit after that piece was left free to wrap."""
+    summary = (
+        "共 4 家，欠 49,200.00 元；你每月最多能还 1,750.00 元。按“按比例”方案，2029-12 还清"
+        "（36 个月），共还 62,813.06 元。"
+    )
+    for cells in range(20, 120):
+        lines = wrap(summary, cells)
+        assert not any(line.startswith(("个月", "元")) for line in lines), (cells, lines)
+    assert "（330.89 元）" in units("欠款金额（330.89 元）")
+    assert "供“980 元”" in units("月供“980 元”太高")
+
+
 PLATFORMS = "huabei jiebei weilidai baitiao jintiao meituan douyin zhaohang gonghang jianhang"
 #: Ten debts, as ``benchmarks/startup.py`` times them.
 TEN_DEBTS = "\n".join(

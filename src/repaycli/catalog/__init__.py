@@ -100,11 +100,32 @@ def load_catalogue(user_file: Path | None = None) -> Catalogue:
 
     from repaycli.catalog.check import checked
 
-    try:
-        return Catalogue(platforms=[checked(key, fields) for key, fields in tables.items()])
-    except (ValidationError, TypeError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise BadInput("err.user_catalogue", path=str(user_file), detail=detail) from exc
+    platforms = []
+    for key, fields in tables.items():
+        try:
+            platforms.append(checked(key, fields))
+        except (ValidationError, TypeError) as exc:
+            detail = _what_is_wrong(key, exc)
+            raise BadInput("err.user_catalogue", path=str(user_file), detail=detail) from exc
+    return Catalogue(platforms=platforms)
+
+
+def _what_is_wrong(key: str, exc: Exception) -> str:
+    """Which platform and field of the user's file failed, with the value and why: pydantic's
+    first line alone ("1 validation error for Platform") told the user nothing to correct."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or not exc.errors():
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    first = exc.errors()[0]
+    where = f"[{key}] " + ".".join(str(part) for part in first["loc"])
+    if first["type"] != "missing":
+        try:
+            value = repr(first["input"])
+        except ValueError:  # an integer too long to print
+            value = "…"
+        where += f" = {value if len(value) <= 40 else value[:39] + '…'}"
+    return f"{where}: {first['msg']}"
 
 
 def _shipped(platform: type[Platform], key: str, fields: dict[str, Any]) -> Platform:

@@ -23,8 +23,10 @@ from repaycli.render import linebreak
 # scripts, emoji, combining marks): a Chinese or English card never loads it.
 
 #: A number as the screens write it (``¥1,234.56``, ``16.08%``, ``-398.04``, ``12``), with any
-#: space after it.
-_NUMBER = re.compile(r"[¥+\-−]?\d[\d,.]*%?\s*")
+#: space after it, and anything up to an opening bracket or quotation mark before it (UAX #14
+#: keeps those with the number: the pieces of ``还清（36 个月）`` and ``月供“980 元”`` are ``（36 ``
+#: and ``供“980 ``, and the unit after them must stay with them too).
+_NUMBER = re.compile(r"(?:.*[（(［\[「『“‘《〈【〔])?[¥+\-−]?\d[\d,.]*%?\s*")
 #: Units that follow a number and belong with it (a lone ¥, as in a header "total ¥", goes
 #: with the word before it).
 _UNITS = ("元", "期", "天", "个月", "个", "月", "年", "日", "号", "笔", "家", "项", "倍", "%")

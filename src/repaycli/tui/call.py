@@ -62,6 +62,33 @@ def glued(text: str) -> str:
     return text
 
 
+class Wrapped:
+    """A value broken into lines by :func:`repaycli.render.wrap.wrap` at the width the layout
+    gives it: an amount with its unit, Chinese punctuation kept off a line's start. rich's own
+    wrapping breaks at any whitespace, the no-break space of :func:`glued` included, and the
+    call card read ``…还清本息 14,705.88`` / ``元；减免罚息…``."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from repaycli.render.wrap import wrap
+
+        plain = self.text.plain
+        pieces: list[Text] = []
+        at = 0
+        for line in wrap(plain, max(options.max_width, 1)):
+            start = plain.find(line, at)
+            if start < 0:  # not a piece of the text as it stands: let rich wrap it
+                yield self.text
+                return
+            pieces.append(self.text[start : start + len(line)])
+            at = start + len(line)
+        joined = Text("\n").join(pieces)
+        joined.overflow = "fold"
+        yield joined
+
+
 def two_columns(rows: list[tuple[str, Text]]) -> Table:
     """Labels on the left, values wrapped beside them (a hanging indent, in any language)."""
     table = Table.grid(padding=(0, 1))
@@ -70,7 +97,10 @@ def two_columns(rows: list[tuple[str, Text]]) -> Table:
     for label, value in rows:
         value = value.copy()
         value.plain = glued(value.plain)  # same length: the styles stay where they were
-        table.add_row(Text(label), value)
+        # Chinese by repaycli's breaker; other text as rich wraps it (at spaces only: wrap would
+        # also break ``+¥217.04/month`` after the slash)
+        chinese = any(char >= "\u2e80" for char in value.plain)
+        table.add_row(Text(label), Wrapped(value) if chinese else value)
     return table
 
 
