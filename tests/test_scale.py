@@ -244,6 +244,36 @@ def test_terminal_list_is_shown_a_page_at_a_time(
     assert len(asked) == 2  # a last page that is full asks nothing when nothing follows
 
 
+def test_a_terminal_page_of_long_entries_fits_the_screen(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries whose notes wrap onto several lines make a page shorter, not taller than the
+    screen (its top would scroll away before the prompt); every entry is still shown once."""
+    from repaycli.render.log import print_list
+
+    notes = "Explained the hardship; asked for 12 installments without penalty."
+    for day in range(1, 9):
+        result = invoke(
+            "log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+            "--at", f"2026-01-0{day} 10:00", "--outcome", "pending", "--notes", notes,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    monkeypatch.setenv("COLUMNS", "100")
+    pages: list[str] = []
+
+    def more() -> bool:
+        pages.append(capsys.readouterr().out)
+        return True
+
+    with store.opened() as conn:
+        print_list(store.iter_contacts(conn), page_rows=8, more=more, screen_lines=30)
+    pages.append(capsys.readouterr().out)
+    assert len(pages) > 1
+    assert all(len(page.splitlines()) <= 30 for page in pages), [len(p.splitlines()) for p in pages]
+    ids = re.findall(r"^ *(\d+)  +\d{4}-", "".join(pages), re.M)
+    assert ids == [str(n) for n in range(8, 0, -1)]
+
+
 # --- verify in one pass ----------------------------------------------------------------------
 
 
