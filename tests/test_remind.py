@@ -240,6 +240,11 @@ def test_exit_code_one_only_when_something_is_overdue(leap: Path) -> None:
     ("args", "message"),
     [
         (
+            ("--all",),
+            "Error: --all goes with --ics FILE (it puts every unpaid installment and open"
+            " follow-up in the calendar feed)",
+        ),
+        (
             ("--as-of", "2028-02-30"),
             "Error: report date (--as-of): 2028-02-30 is not a real date (check the month and day)",
         ),
