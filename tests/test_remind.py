@@ -240,6 +240,11 @@ def test_exit_code_one_only_when_something_is_overdue(leap: Path) -> None:
     ("args", "message"),
     [
         (
+            ("--all",),
+            "Error: --all goes with --ics FILE (it puts every unpaid installment and open"
+            " follow-up in the calendar feed)",
+        ),
+        (
             ("--as-of", "2028-02-30"),
             "Error: report date (--as-of): 2028-02-30 is not a real date (check the month and day)",
         ),
@@ -601,6 +606,34 @@ def test_terminal_view_has_the_same_items(leap: Path, capsys: pytest.CaptureFixt
     assert "30 days overdue" in out
     assert "Ask for the waiver in writing" in out
     assert "\x1b" not in out
+
+
+def test_terminal_view_folds_chinese_text_it_cannot_break_at_a_space(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up action typed in Chinese (no spaces) is shown whole at 80 columns, not cut."""
+    from repaycli.core.reminders import build_reminders
+    from repaycli.render.remind import print_rich
+
+    action = (
+        "客服说可以分十二期还款但要先交一笔手续费我拒绝了对方工号甲一二三四"
+        "承诺三天内回电问清楚减免罚息"
+    )
+    result = invoke(
+        "log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+        "--outcome", "callback_promised", "--follow-up", "+1d", "--follow-up-action", action,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("COLUMNS", "80")
+    with store.opened() as conn:
+        reminders = build_reminders(
+            [], store.open_follow_ups_latest(conn, until=date.max), as_of=date.today()
+        )
+    print_rich(reminders)
+    out = capsys.readouterr().out
+    cells = [line.split("│")[3].strip() for line in out.splitlines() if line.count("│") == 4]
+    assert "…" not in out
+    assert action in "".join(cells)
 
 
 def test_ics_feed_carries_no_raw_control_characters(_isolated: Path, tmp_path: Path) -> None:

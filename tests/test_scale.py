@@ -212,7 +212,9 @@ def test_piped_list_is_one_tab_separated_line_per_entry(sample: Path) -> None:
 def test_list_limit_is_checked(sample: Path) -> None:
     result = invoke("log", "list", "--limit", "0")
     assert result.exit_code == 2
-    assert "--limit" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == (
+        "Error: --limit: give a whole number of 1 or more (see 'repaycli log list -h')\n"
+    )
     ids = [
         e["id"]
         for e in json.loads(invoke("log", "list", "--json", "--limit", "4").stdout)["entries"]
@@ -242,6 +244,36 @@ def test_terminal_list_is_shown_a_page_at_a_time(
         print_list(store.iter_contacts(conn, limit=4), page_rows=4, more=more)
     assert capsys.readouterr().out.count("Call log (newest first)") == 1
     assert len(asked) == 2  # a last page that is full asks nothing when nothing follows
+
+
+def test_a_terminal_page_of_long_entries_fits_the_screen(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries whose notes wrap onto several lines make a page shorter, not taller than the
+    screen (its top would scroll away before the prompt); every entry is still shown once."""
+    from repaycli.render.log import print_list
+
+    notes = "Explained the hardship; asked for 12 installments without penalty."
+    for day in range(1, 9):
+        result = invoke(
+            "log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+            "--at", f"2026-01-0{day} 10:00", "--outcome", "pending", "--notes", notes,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    monkeypatch.setenv("COLUMNS", "100")
+    pages: list[str] = []
+
+    def more() -> bool:
+        pages.append(capsys.readouterr().out)
+        return True
+
+    with store.opened() as conn:
+        print_list(store.iter_contacts(conn), page_rows=8, more=more, screen_lines=30)
+    pages.append(capsys.readouterr().out)
+    assert len(pages) > 1
+    assert all(len(page.splitlines()) <= 30 for page in pages), [len(p.splitlines()) for p in pages]
+    ids = re.findall(r"^ *(\d+)  +\d{4}-", "".join(pages), re.M)
+    assert ids == [str(n) for n in range(8, 0, -1)]
 
 
 # --- verify in one pass ----------------------------------------------------------------------

@@ -458,5 +458,7 @@ def _bad_value(error: Any, ctx: Any) -> str:
         low, high = getattr(param, "min", None), getattr(param, "max", None)
         if low is not None and high is not None:
             return t("usage.integer_range", option=name, low=low, high=high)
+        if low is not None:
+            return t("usage.integer_at_least", option=name, low=low)
         return t("usage.integer", option=name)
     return t("usage.invalid_value", option=name, detail=error.message)

@@ -302,6 +302,7 @@ def list_(
                 name_of=name_of,
                 page_rows=max(PAGE_MIN, (rows - 6) // 2),
                 more=more,
+                screen_lines=rows - 1 if more is not None else None,  # a line for the prompt
             )
             return
         from repaycli.render.log import write_list_plain

@@ -146,6 +146,10 @@ def remind(
     plain text when not on a terminal. --ics FILE also writes a calendar feed.
     """
     command_lang(lang)
+    if everything and ics is None:  # --all widens the feed; without one it would do nothing
+        from repaycli.errors import BadInput
+
+        raise BadInput("err.all_without_ics")
     if crontab:
         write_out(crontab_line(days=days, ics=ics, everything=everything))
         return

@@ -9,9 +9,9 @@ Every text a user typed goes through ``user()`` / ``safe_text`` / ``markdown_tex
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 from repaycli.core.evidence import TEXT_FIELDS, redact
@@ -162,21 +162,35 @@ def print_list(
     name_of: PlatformName | None = None,
     page_rows: int | None = None,
     more: Callable[[], bool] | None = None,
+    screen_lines: int | None = None,
 ) -> None:
     """The log as rich tables on a terminal, ``page_rows`` entries a table; after each full page
-    ``more()`` says whether to go on (a pager's prompt). Entries are read a page at a time."""
+    ``more()`` says whether to go on (a pager's prompt). Entries are read a page at a time.
+
+    With ``screen_lines``, a page whose entries wrap onto more lines than that (long notes in a
+    narrow column) is cut short, so that its top has not scrolled away when the prompt asks; the
+    entries left out open the next page."""
     from repaycli.render.console import make_console
 
     console = make_console()
     name_of = name_of or platform_namer()
-    rows = iter(entries)
+    rows: Iterator[Row] = iter(entries)
     page = list(islice(rows, page_rows))
     if not page:
         console.print(t("log.no_match") if filtered else t("log.empty"))
         return
     while page:
-        console.print(_list_table(page, name_of, console.width))
-        if page_rows is None or len(page) < page_rows:
+        last = page_rows is None or len(page) < page_rows
+        table = _list_table(page, name_of, console.width)
+        while screen_lines is not None and len(page) > 1:
+            height = len(console.render_lines(table, console.options, pad=False))
+            if height <= screen_lines:
+                break
+            keep = max(1, min(len(page) - 1, len(page) * screen_lines // height))
+            rows, page, last = chain(page[keep:], rows), page[:keep], False
+            table = _list_table(page, name_of, console.width)
+        console.print(table)
+        if last:
             return
         page = list(islice(rows, page_rows))
         if page and more is not None and not more():

@@ -164,7 +164,8 @@ def print_rich(result: Reminders, name: PlatformName | None = None) -> None:
         table = Table(title=title, title_justify="left", show_header=True)
         table.add_column(t("remind.col_when"), no_wrap=True)
         table.add_column(t("remind.col_status"), no_wrap=True)
-        table.add_column(t("remind.col_what"))
+        # Text typed without spaces (Chinese) is one "word" to rich: folded, not cut with "…"
+        table.add_column(t("remind.col_what"), overflow="fold")
         for item in items:
             style = "bold red" if item.overdue else ("bold" if item.days_left == 0 else "")
             table.add_row(
