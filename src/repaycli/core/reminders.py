@@ -1,9 +1,10 @@
 """What ``repaycli remind`` reports: installments and follow-ups due, overdue first.
 
 Pure: the store's rows and the date come in as parameters, a result comes out. No clock, no
-printing, no files. Plain frozen dataclasses rather than pydantic models, so that cron's run of
-``remind`` loads no pydantic; ``Reminders.as_json`` gives the ``--json`` shape (amounts as strings
-with two places, dates ISO), the same as the ``Money`` models elsewhere.
+printing, no files. Plain records (named tuples and ``core.record``), not pydantic models nor
+dataclasses, so that cron's run of ``remind`` loads no pydantic and builds no class slowly;
+``Reminders.as_json`` gives the ``--json`` shape (amounts as strings with two places, dates
+ISO), the same as the ``Money`` models elsewhere.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from repaycli.core.due import CollectionAfterAgreement, DueInstallment, OpenFollowUp
 from repaycli.core.record import Model
@@ -34,8 +35,9 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-class Reminder(Model):
-    """One thing to do: pay an installment, or follow up with a lender as promised."""
+class Reminder(NamedTuple):
+    """One thing to do: pay an installment, or follow up with a lender as promised. A named
+    tuple, like ``DueInstallment``: ``--ics --all`` builds one per unpaid installment."""
 
     kind: ItemKind
     platform: str

@@ -119,7 +119,7 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     A ``field`` parameter naming an input (``overdue``) is shown by its translated label.
     """
     chosen = lang or get_lang()
-    text = _message(chosen, key)
+    text = catalogue(chosen).get(key)  # ``_message``, inline: a calendar feed asks thousands
     if text is None:
         fallback = _message(DEFAULT_LANG, key)
         text = key if fallback is None else fallback

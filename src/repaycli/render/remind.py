@@ -32,7 +32,8 @@ def platform_namer(lang: str | None = None) -> PlatformName:
         except Exception:  # a broken user catalogue must not stop the reminders
             return safe_text
         names = {p.id: p.name(lang) for p in catalogue.platforms}
-    return lambda platform_id: safe_text(names.get(platform_id, platform_id))
+    shown = {pid: safe_text(name) for pid, name in names.items()}  # made once, not per event
+    return lambda pid: shown[pid] if pid in shown else safe_text(pid)
 
 
 def status(item: Reminder) -> str:
