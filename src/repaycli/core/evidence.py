@@ -317,42 +317,29 @@ def verify_events_chain(events: Iterable[Mapping[str, Any]]) -> EventsCheck:
     ``unverifiable`` (its body masked in a redacted copy) is counted, not checked; once one is,
     every later one is too (their hashes lead back to it)."""
     prev, expected, unverified = GENESIS, 1, 0
+
+    def broken(problem: str, event_id: int) -> EventsCheck:
+        return EventsCheck(
+            count=expected - 1,
+            head=prev,
+            problem=problem,
+            event_id=event_id,
+            unverified=unverified,
+        )
+
     for event in events:
         if type(event.get("id")) is not int or event.get("id") != expected:
-            return EventsCheck(
-                count=expected - 1,
-                head=prev,
-                problem="event_removed",
-                event_id=expected,
-                unverified=unverified,
-            )
+            return broken("event_removed", expected)
         if event.get("unverifiable") is True or unverified:
             if event.get("unverifiable") is not True or event.get("hash") is not None:
-                return EventsCheck(
-                    count=expected - 1,
-                    head=prev,
-                    problem="event_changed",
-                    event_id=expected,
-                    unverified=unverified,
-                )
+                return broken("event_changed", expected)
             unverified += 1
             expected += 1
             continue
         if event_hash(event) != event.get("hash"):
-            return EventsCheck(
-                count=expected - 1,
-                head=prev,
-                problem="event_changed",
-                event_id=expected,
-                unverified=unverified,
-            )
+            return broken("event_changed", expected)
         if event.get("prev_hash") != prev:
-            return EventsCheck(
-                count=expected - 1,
-                head=prev,
-                problem="event_changed",
-                event_id=max(expected - 1, 1),
-            )
+            return broken("event_changed", max(expected - 1, 1))
         prev, expected = str(event["hash"]), expected + 1
     return EventsCheck(count=expected - 1, head=prev, unverified=unverified)
 
