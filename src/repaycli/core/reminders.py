@@ -144,8 +144,8 @@ def to_reminders(
     as_of: date,
 ) -> list[Reminder]:
     """Every installment and follow-up as a ``Reminder`` relative to ``as_of``, sorted by date
-    (installments before follow-ups on the same day). Each record is given every field, and
-    the days from ``as_of`` are worked out once a date: ``--ics --all`` builds thousands."""
+    (installments before follow-ups on the same day). The days from ``as_of`` are worked out
+    once a date: ``--ics --all`` builds thousands."""
     lateness: dict[date, tuple[int, int, bool]] = {}
 
     def late(due: date) -> tuple[int, int, bool]:
@@ -169,8 +169,6 @@ def to_reminders(
                 amount=i.left,
                 agreement_id=i.agreement_id,
                 installment=i.n,
-                entry_id=None,
-                action=None,
             )
         )
     for f in follow_ups:
@@ -183,9 +181,6 @@ def to_reminders(
                 days_overdue=days_overdue,
                 days_left=days_left,
                 overdue=overdue,
-                amount=None,
-                agreement_id=None,
-                installment=None,
                 entry_id=f.entry_id,
                 action=f.action,
             )
