@@ -212,3 +212,34 @@ def test_irr_is_exactly_the_plain_bisection(
     if sum(a for _, a in flows) == 0:
         expected = D(0)
     assert got == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=100, max_value=500_000),
+    st.lists(st.integers(min_value=1, max_value=60_000), min_size=1, max_size=60),
+)
+def test_the_float_root_comes_from_newton_and_is_the_bisections(
+    advance: int, payments: list[int]
+) -> None:
+    """Newton's method gives the bracket's float guess in a handful of steps; when it settles,
+    it settles where the float bisection does (the Decimal check after it keeps the digits)."""
+    from repaycli.core.rates import _float_bisection, _newton
+
+    floats = [(0.0, float(advance))] + [(k + 1.0, -p / 100) for k, p in enumerate(payments)]
+    root = _newton(floats)
+    if root is None:  # outside -90 % .. 1,000 % a month: the bisection is used instead
+        return
+    bisected = _float_bisection(floats)
+    assert abs(root - bisected) <= 1e-12 * max(1.0, abs(bisected))
+
+
+def test_newton_settles_for_an_ordinary_plan() -> None:
+    from repaycli.core.rates import _newton
+
+    import numpy_financial as npf
+
+    floats = [(0.0, 10_000.0)] + [(k + 1.0, -900.0) for k in range(12)]
+    root = _newton(floats)
+    assert root is not None
+    assert abs(root - float(npf.irr([10_000.0] + [-900.0] * 12))) < 1e-12  # 1.2043 % a month

@@ -201,23 +201,49 @@ def _bracket(flows: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal
         return nothing  # NPV rises with the rate only when everything after time 0 is paid out
     try:
         floats = [(float(t), float(amount)) for t, amount in flows]
-        low, high = -0.9, float(MAX_MONTHLY_IRR)
-        for _ in range(200):
-            mid = (low + high) / 2
-            if mid in (low, high):
-                break
-            if sum(a * math.exp(-t * math.log1p(mid)) for t, a in floats) < 0:
-                low = mid
-            else:
-                high = mid
-    except (OverflowError, ValueError):
+        guess = _newton(floats)
+        root = Decimal(guess if guess is not None else _float_bisection(floats))
+    except (OverflowError, ValueError, ZeroDivisionError):
         return nothing
-    root = Decimal(low)
     for step in (Decimal("1e-16"), Decimal("1e-13"), Decimal("1e-10")):
         below, above = root - step, root + step
         if _npv(below, flows) < 0 <= _npv(above, flows):
             return below, above
     return nothing
+
+
+def _newton(floats: Sequence[tuple[float, float]]) -> float | None:
+    """The root in floats by Newton's method from 1 % a month (a handful of steps where the
+    bisection below takes fifty), or ``None`` when it leaves the search range or does not
+    settle. Either way ``_bracket`` checks what it is given in ``Decimal``."""
+    rate, top = 0.01, float(MAX_MONTHLY_IRR)
+    for _ in range(40):
+        value = slope = 0.0
+        for t, a in floats:
+            discounted = a * math.exp(-t * math.log1p(rate))
+            value += discounted
+            slope -= t * discounted / (1 + rate)
+        step = value / slope
+        rate -= step
+        if not -0.9 < rate < top:
+            return None
+        if abs(step) <= 1e-16 * max(1.0, abs(rate)):
+            return rate
+    return None
+
+
+def _float_bisection(floats: Sequence[tuple[float, float]]) -> float:
+    """The root in floats by bisection between −90 % and 1,000 % a month."""
+    low, high = -0.9, float(MAX_MONTHLY_IRR)
+    for _ in range(200):
+        mid = (low + high) / 2
+        if mid in (low, high):
+            break
+        if sum(a * math.exp(-t * math.log1p(mid)) for t, a in floats) < 0:
+            low = mid
+        else:
+            high = mid
+    return low
 
 
 def monthly_irr(advance: Decimal, payments: Sequence[Decimal], offset: int = 1) -> Decimal:
