@@ -53,13 +53,16 @@ def full_width(text: str) -> str:
         ("２０２６－１２－０１", date(2026, 12, 1)),
         ("+3mo", date(2027, 2, 21)),
         ("-1m", date(2026, 10, 21)),  # a date: m is months, as documented (+1m)
+        # issue 24: people write these, and a date without its year is the next such date
+        ("三天后", date(2026, 11, 24)),
+        ("12月1日", date(2026, 12, 1)),
     ],
 )
 def test_dates_as_typed(text: str, expected: date) -> None:
     assert parse_date(text, today=TODAY) == expected
 
 
-@pytest.mark.parametrize("text", ["3月", "三天后", "3 天 后 后", "明年", "12月1日"])
+@pytest.mark.parametrize("text", ["3月", "3 天 后 后", "明年", "下周八", "十二三号"])
 def test_what_is_not_a_date_is_refused(text: str) -> None:
     with pytest.raises(BadInput) as caught:
         parse_date(text, today=TODAY)

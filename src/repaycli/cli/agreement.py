@@ -450,7 +450,7 @@ def pay(
     if before.finished:
         raise BadInput("err.agreement_finished", id=agreement_id)
     value = _required(amount, "amount", lambda v: parse_amount(v, field="amount"), no_input)
-    when = parse_date(paid_on, today=day, field="date") if paid_on is not None else day
+    when = day if paid_on is None else parse_date(paid_on, today=day, field="date", prefer="past")
     if when > day:
         raise BadInput("err.pay_future", value=paid_on)
     if when < before.first_due - relativedelta(years=1):  # a typo, not a payment

@@ -116,6 +116,21 @@ def read_answer(prompt: str) -> str | None:
     return line.rstrip("\r\n")
 
 
+#: Answers to an optional question that mean "skip", as people type them.
+SKIP_WORDS = frozenset(
+    ("不知道", "不清楚", "不确定", "跳过", "略过")
+    + ("skip", "unknown", "don't know", "dont know", "n/a")
+)
+
+
+def is_skip(answer: str) -> bool:
+    """An empty answer, ``不知道``, ``跳过``, ``skip``…: the question is skipped."""
+    import unicodedata
+
+    word = unicodedata.normalize("NFKC", answer).strip().lower().rstrip("。.!！")
+    return not word or word.replace("’", "'") in SKIP_WORDS
+
+
 def ask(
     label: str,
     parse: Callable[[str], T],
@@ -127,7 +142,8 @@ def ask(
 ) -> T | None:
     """Prompt (on stderr) until ``parse`` accepts the answer.
 
-    An empty answer to an optional question means "skip", and so does the end of input. With
+    An empty answer to an optional question means "skip", and so do ``不知道``, ``跳过`` and
+    the end of input (``is_skip``). With
     ``no_input`` a required value is an error naming its flag; so is the end of input (a prompt
     in cron or a closed pipe).
     """
@@ -155,9 +171,9 @@ def ask(
             report_error(BadInput("err.not_utf8", value=shown))
             continue
         answer = answer.strip() or (default or "")
+        if optional and is_skip(answer):
+            return None
         if not answer:
-            if optional:
-                return None
             typer.echo(t("prompt.required"), err=True)
             continue
         try:

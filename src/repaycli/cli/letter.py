@@ -40,6 +40,7 @@ def _request(
 ) -> LetterRequest:
     """The options, parsed: one clear line for the first bad value."""
     from repaycli.core.dates import parse_date
+    from repaycli.core.dates_spoken import Prefer
     from repaycli.core.inputs import parse_reason
     from repaycli.core.letter import MAX_PERIODS, check_details
     from repaycli.core.money import parse_amount
@@ -50,8 +51,8 @@ def _request(
     def money(text: str | None, field: str, *, allow_zero: bool = False) -> Decimal | None:
         return None if text is None else parse_amount(text, field=field, allow_zero=allow_zero)
 
-    def when(text: str | None, field: str) -> date | None:
-        return None if text is None else parse_date(text, today=day, field=field)
+    def when(text: str | None, field: str, prefer: Prefer = "future") -> date | None:
+        return None if text is None else parse_date(text, today=day, field=field, prefer=prefer)
 
     return LetterRequest(
         day=day,
@@ -69,7 +70,7 @@ def _request(
         days_overdue=None
         if days_overdue is None
         else parse_periods(days_overdue, field="days_overdue", low=0, high=3650),
-        since=when(since, "hardship_since"),
+        since=when(since, "hardship_since", "past"),
         details=None if details is None else check_details(details),
         proposal=proposal,
         platform=platform,

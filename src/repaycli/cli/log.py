@@ -260,8 +260,10 @@ def list_(
 
     day = today()
     platform_id = parse_platform(platform) if platform is not None else None
-    since_day = parse_date(since, today=day, field="since") if since is not None else None
-    until_day = parse_date(until, today=day, field="until") if until is not None else None
+    def back(text: str | None, field: str) -> date | None:  # 12月1日 is the last one, not the next
+        return None if text is None else parse_date(text, today=day, field=field, prefer="past")
+
+    since_day, until_day = back(since, "since"), back(until, "until")
     outcome_id = None
     if outcome is not None:
         spec = next(f for f in load_log_fields() if f.name == "outcome")

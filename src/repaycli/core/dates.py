@@ -8,8 +8,12 @@ from calendar import monthrange
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from repaycli.errors import BadInput
+
+if TYPE_CHECKING:
+    from repaycli.core.dates_spoken import Prefer
 
 #: Dates further out than this are treated as typing mistakes.
 MAX_YEARS_AHEAD = 50
@@ -113,15 +117,26 @@ def months_between(start: date, end: date) -> int:
     return months
 
 
-def parse_date(text: str, *, today: date, field: str = "date") -> date:
-    """Parse an ISO date (``2026-12-01``, ``2026/12/1``, ``20261201``, ``2026年12月1日``) or a
-    relative form (``today``, ``tomorrow``, ``+3d``, ``+2w``, ``+1m``, ``+1y``, ``-5d``)."""
+def parse_date(
+    text: str, *, today: date, field: str = "date", prefer: Prefer = "future"
+) -> date:
+    """Parse an ISO date (``2026-12-01``, ``2026/12/1``, ``20261201``, ``2026年12月1日``), a
+    relative form (``today``, ``tomorrow``, ``+3d``, ``+2w``, ``+1m``, ``+1y``, ``-5d``,
+    ``一个月后``) or a date as people write it (``1月15日``, ``15号``, ``下周五``, ``月底``,
+    ``15 Jan``: ``core.dates_spoken``). A date without its year is the next such date, or with
+    ``prefer="past"`` the last one."""
+    from repaycli.core.dates_spoken import span_text, spoken_date
+
     raw = unicodedata.normalize("NFKC", str(text)).strip().lower()
     if not raw:
         raise BadInput("err.date_empty", field=field)
     if raw in _WORDS:
         return today + timedelta(days=_WORDS[raw])
-    span = _span(raw)
+    if not re.match(_ISO_LIKE, raw):
+        spoken = spoken_date(raw, today=today, prefer=prefer, field=field, text=str(text))
+        if spoken is not None:
+            return check_date_range(spoken, today=today, field=field, text=str(text))
+    span = _span(span_text(raw))
     if span is not None:
         count, unit = span
         from dateutil.relativedelta import relativedelta
@@ -168,9 +183,12 @@ def check_date_range(value: date, *, today: date, field: str, text: str) -> date
     return value
 
 
-def parse_datetime(text: str, *, now: datetime, field: str = "time") -> datetime:
+def parse_datetime(
+    text: str, *, now: datetime, field: str = "time", prefer: Prefer = "past"
+) -> datetime:
     """A date (midnight is not assumed: the time of ``now`` is kept for relative words) or an ISO
-    date-time such as ``2026-11-21 14:30``. Naive values take ``now``'s time zone."""
+    date-time such as ``2026-11-21 14:30``. Naive values take ``now``'s time zone. A date without
+    its year is the last such date: a time is mostly when something happened."""
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     zone: tzinfo | None = now.tzinfo
     if raw.lower() in ("now", "现在", "刚才", "刚刚"):
@@ -193,12 +211,14 @@ def parse_datetime(text: str, *, now: datetime, field: str = "time") -> datetime
             parsed = parsed.replace(tzinfo=zone)
         return check_datetime_range(parsed, now=now, field=field, text=raw)
     try:
-        day = parse_date(raw, today=now.date(), field=field)
+        day = parse_date(raw, today=now.date(), field=field, prefer=prefer)
     except BadInput as error:
         if error.key in ("err.date_format", "err.date_empty"):  # list the forms a time takes
             raise BadInput("err.time_format", field=field, value=text) from None
         raise
-    if _span(raw.lower()) is not None or raw.lower() in _WORDS:
+    from repaycli.core.dates_spoken import span_text
+
+    if _span(span_text(raw.lower())) is not None or raw.lower() in _WORDS:
         return datetime.combine(day, now.timetz())
     return datetime.combine(day, time(0, 0), tzinfo=zone)
 
