@@ -64,6 +64,15 @@ AllOption = Annotated[
 CrontabOption = Annotated[
     bool, typer.Option("--crontab", help="Print a crontab line that runs this every morning.")
 ]
+InstallOption = Annotated[
+    bool,
+    typer.Option(
+        "--install", help="Show the crontab line, ask, and add it to your crontab (crontab -)."
+    ),
+]
+UninstallOption = Annotated[
+    bool, typer.Option("--uninstall", help="Remove the line --install added from your crontab.")
+]
 
 
 def installed_command() -> str:
@@ -135,6 +144,8 @@ def remind(
     ics: IcsOption = None,
     everything: AllOption = False,
     crontab: CrontabOption = False,
+    install: InstallOption = False,
+    uninstall: UninstallOption = False,
     force: Annotated[
         bool, typer.Option("--force", help="With --ics: replace a file that is not a feed.")
     ] = False,
@@ -152,6 +163,19 @@ def remind(
         raise BadInput("err.all_without_ics")
     if crontab:
         write_out(crontab_line(days=days, ics=ics, everything=everything))
+        return
+    if install or uninstall:
+        from repaycli.cli import remind_setup
+
+        if install and uninstall:
+            from repaycli.errors import BadInput
+
+            raise BadInput("remind.err.install_both")
+        if uninstall:
+            remind_setup.uninstall()
+        else:
+            line = crontab_line(days=days, ics=ics, everything=everything)
+            remind_setup.install(line)
         return
     from repaycli.core.reminders import CALENDAR_DAYS, feed, report, to_reminders, window_end
 
@@ -185,7 +209,14 @@ def remind(
         from repaycli.render.json import to_json
 
         write_out(to_json(result.as_json()))
-    elif not result.empty:
+    elif result.empty:
+        if sys.stdout.isatty():  # a person, not cron: say so, and what comes next
+            from repaycli.cli.remind_setup import nothing_due_line
+
+            every_installment, every_follow_up, _ = load_due(date.max)
+            later = to_reminders(every_installment, every_follow_up, as_of=day)
+            write_out(nothing_due_line(day, until, later))
+    else:
         if sys.stdout.isatty():
             from repaycli.render.remind import print_rich
 
