@@ -20,4 +20,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     # The language is fixed per process once chosen (i18n.set_lang); a test that ran a command
     # in Chinese in-process must not leave the next test in Chinese.
     monkeypatch.setattr("repaycli.i18n._current", None)
+    # Practice mode (issue 24) is fixed per run too (paths.set_practice).
+    monkeypatch.delenv("REPAYCLI_PRACTICE", raising=False)
+    monkeypatch.setattr("repaycli.paths._practice", None)
     yield home

@@ -261,13 +261,24 @@ def root(
         str | None,
         typer.Option("--lang", help="Language: zh or en (default: REPAYCLI_LANG, then locale)."),
     ] = None,
+    practice: Annotated[
+        bool,
+        typer.Option(
+            "--practice",
+            help="Practice mode: a separate set of records; the real log is never touched.",
+        ),
+    ] = False,
 ) -> None:
     """Plan, negotiate and track overdue consumer-credit repayments. 协商还款助手。"""
     from repaycli.cli.common import use_lang
+    from repaycli.paths import practice_active, set_practice
 
     if lang is not None:
         use_lang(lang)  # an unknown language is an error line
         set_lang(ctx.meta.get(LANG_KEY) or lang)  # a subcommand's own --lang comes later
+    set_practice(True if practice else None)  # else REPAYCLI_PRACTICE decides
+    if practice_active() and not ctx.resilient_parsing:
+        typer.echo(t("practice.banner"), err=True)  # every command says so, first
 
 
 def main() -> None:

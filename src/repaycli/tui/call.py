@@ -180,6 +180,10 @@ class CallApp(App[Saved | None]):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        from repaycli.paths import practice_active
+
+        if practice_active():  # issue 24: a trial call never looks like a real one
+            yield Static(Text(t("practice.banner"), style="reverse bold"), id="practice")
         with Horizontal(id="top"):
             yield Static(self._who(), id="who")
             yield Static("", id="timer")
