@@ -428,7 +428,7 @@ def test_real_subprocess() -> None:
     [
         (
             "[[debt\n",
-            "the debts file {p} is not valid TOML: Expected ']]' at the end of an array declaration (at line 1, column 7)",  # noqa: E501
+            "the debts file {p}, line 1, column 7: not valid; write each line as name = value, with double quotes around numbers with 万, commas or % and around words, e.g. overdue = \"4.5万\" (see docs/plan-debts.md)",  # noqa: E501
         ),
         (
             "income = 1\n",

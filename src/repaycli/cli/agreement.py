@@ -401,7 +401,12 @@ def void(
 
 
 def pay(
-    agreement_id: Annotated[int, typer.Argument(metavar="AGREEMENT_ID", help="The agreement.")],
+    agreement_id: Annotated[
+        int | None,
+        typer.Argument(
+            metavar="AGREEMENT_ID", help="The agreement (asked, or the only one, when left out)."
+        ),
+    ] = None,
     *,
     void_payment: Annotated[
         int | None,
@@ -431,6 +436,11 @@ def pay(
     from repaycli.cli.log import parse_text
 
     day = today()
+    interview = not no_input and (agreement_id is None or amount is None)
+    if agreement_id is None:
+        from repaycli.cli.pay_pick import pick_agreement
+
+        agreement_id = pick_agreement(day, no_input=no_input or void_payment is not None)
     if void_payment is not None:
         why = _reason(reason)
         if not have_database():
@@ -457,7 +467,13 @@ def pay(
         raise BadInput(  # value: the date meant, also when it is today's by default (not None)
             "err.pay_too_early", value=when.isoformat(), first_due=before.first_due.isoformat()
         )
-    reference = parse_text("receipt")(receipt) or None if receipt is not None else None
+    if receipt is None and interview:  # the evidence of the payment: asked, may be skipped
+        from repaycli.cli.pay_pick import parse_receipt
+
+        reference = ask(t("pay.ask_receipt"), parse_receipt, flag="--receipt", no_input=False,
+                        optional=True) or None  # fmt: skip
+    else:
+        reference = parse_text("receipt")(receipt) or None if receipt is not None else None
     with store.opened() as conn:
         payment_id = store.add_payment(
             conn,

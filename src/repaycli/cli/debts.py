@@ -123,6 +123,30 @@ def _debt(path: Path, n: int, table: Any, catalogue: Catalogue) -> Debt:
     return debt
 
 
+#: ``key = value`` on one line of a debts file.
+_ASSIGNMENT = r"^\s*([A-Za-z_][\w-]*)\s*=\s*(.*?)\s*(?:#.*)?$"
+
+
+def toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> BadInput:
+    """The parser's complaint in the user's language, with the line; an unquoted value such as
+    ``overdue = 4.5万`` (the usual slip) gets the fix: the same line with quotes."""
+    import re
+
+    where = re.search(r"line (\d+), column (\d+)", str(exc))
+    if where is None:  # a limit of the reader (nesting, size): its own words
+        return BadInput("debts.err.toml", path=str(path), detail=str(exc))
+    line_no, col = int(where.group(1)), int(where.group(2))
+    lines = text.splitlines()
+    line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+    found = re.match(_ASSIGNMENT, line)
+    if found and found.group(2) and found.group(2)[0] not in "\"'[{":
+        name, value = found.group(1), found.group(2)
+        fixed = value.replace("\\", "\\\\").replace('"', '\\"')
+        return BadInput("debts.err.toml_quote", path=str(path), line=line_no, value=value,
+                        fixed=f'{name} = "{fixed}"')  # fmt: skip
+    return BadInput("debts.err.toml_at", path=str(path), line=line_no, col=col)
+
+
 def load_debts(path: Path, catalogue: Catalogue) -> DebtsFile:
     """The debts and the optional shared values (income, expenses …) of a debts file."""
     try:
@@ -135,7 +159,7 @@ def load_debts(path: Path, catalogue: Catalogue) -> DebtsFile:
     try:
         data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput("debts.err.toml", path=str(path), detail=str(exc)) from None
+        raise toml_error(path, text, exc) from None
     for key in data:
         if key not in TOP_KEYS:
             raise BadInput("debts.err.top_key", path=str(path), name=key, keys=", ".join(TOP_KEYS))

@@ -246,6 +246,41 @@ def plan(
 
         _show(several, output, several_document, card=None if details or compare else cards)
         return
+    given = (platform, overdue, income, expenses, days_overdue, cash, reason, recovery,
+             principal, interest, penalty, income_after, start, annual_rate, penalty_rate,
+             limit_share)  # fmt: skip
+    if all(v is None for v in given) and (details or fmt is not None or json_out):
+        from repaycli.plan_inputs import load_inputs
+
+        saved = load_inputs()  # `plan --details` right after a plan: that plan, not questions
+        if saved is not None:
+            from repaycli.i18n import t
+
+            typer.echo(t("plan.reused", date=saved.day.isoformat()), err=True)
+            f = saved.flags
+            result = single_result(
+                platform=f["platform"],
+                overdue=f["overdue"],
+                income=f["income"],
+                expenses=f["expenses"],
+                days_overdue=f["days_overdue"],
+                cash=f["cash"],
+                reason=f["reason"],
+                recovery=f["recovery"],
+                principal=f["principal"],
+                interest=f["interest"],
+                penalty=f["penalty"],
+                income_after=f["income_after"],
+                start=f["start"],
+                annual_rate=f["annual_rate"],
+                penalty_rate=f["penalty_rate"],
+                limit_share=f["limit_share"],
+                no_input=True,
+                day=saved.day,
+            )
+            _show_single(result, output, details=details)
+            return
+    inputs: dict[str, str] = {}
     result = single_result(
         platform=platform,
         overdue=overdue,
@@ -264,12 +299,19 @@ def plan(
         penalty_rate=penalty_rate,
         limit_share=limit_share,
         no_input=no_input,
+        record=inputs,
     )
     from repaycli.render.json import to_json
 
     if save:
         _save(to_json(result))
+        from repaycli.plan_inputs import save_inputs
 
+        save_inputs(inputs)
+    _show_single(result, output, details=details)
+
+
+def _show_single(result: PlanResult, output: OutputFormat, *, details: bool) -> None:
     def document() -> Document:
         from repaycli.render.plan import plan_document
 
@@ -318,9 +360,13 @@ def single_result(
     penalty_rate: str | None,
     limit_share: str | None,
     no_input: bool,
+    day: date | None = None,
+    record: dict[str, str] | None = None,
 ) -> PlanResult:
     """The one-debt plan from the situation flags (asking for what is missing): the result
-    ``plan`` shows and ``report`` prints."""
+    ``plan`` shows and ``report`` prints. ``day`` is today unless given (a saved plan shown
+    again keeps its own); ``record``, when given, receives the values as flags would give
+    them (``plan_inputs``), to show this plan again without asking."""
     from repaycli.catalog import load_catalogue, load_checklist, load_log_fields
     from repaycli.core.inputs import parse_int, parse_reason, parse_share
     from repaycli.core.models import Debt, Situation
@@ -332,7 +378,7 @@ def single_result(
     from repaycli.render.numbers import money
     from repaycli.render.phrases import describe, walk_away_text
 
-    day = today()
+    day = day or today()
     catalogue = load_catalogue(user_platforms_file())
     interview = not no_input and None in (platform, overdue, income)
 
@@ -387,6 +433,30 @@ def single_result(
     if debt.principal is not None and debt.principal > debt.overdue:
         raise BadInput("plan.err.principal_above", principal=principal, overdue=overdue)
     share = None if limit_share is None else parse_share(limit_share)
+    if record is not None:
+        from repaycli.plan_inputs import as_flags
+
+        record.update(
+            as_flags(
+                day=day,
+                platform=chosen.id,
+                overdue=owed,
+                income=earned,
+                expenses=spent,
+                days_overdue=days,
+                cash=cash_now,
+                reason=None if why is None else why.value,
+                recovery=back,
+                income_after=later,
+                start=first_due,
+                principal=principal,
+                interest=interest,
+                penalty=penalty,
+                annual_rate=annual_rate,
+                penalty_rate=penalty_rate,
+                limit_share=limit_share,
+            )
+        )
     situation = Situation(
         today=day,
         income=earned,
