@@ -224,7 +224,7 @@ def test_a_full_call_is_saved_as_a_log_entry_with_its_offers_and_agreement(
         await pilot.press("enter")  # kept
         await type_offer(pilot, "7", "1150")
         await pilot.press("enter")  # kept
-        assert text_of(app, "#kept").startswith("2 offer(s) kept")
+        assert text_of(app, "#kept").startswith("2 offers kept")
         await pilot.press("f2", "f2")
         await pilot.press("f3")
         await type_into(pilot, "record-agent", "A123")
@@ -534,7 +534,7 @@ def test_the_key_bar_works_with_the_mouse(saved_plan: dict[str, Any]) -> None:
         await pilot.click("#key-switch_tab")
         await type_offer(pilot, "7", "1150")
         await pilot.click("#key-keep")
-        assert text_of(app, "#kept").startswith("1 offer(s) kept")
+        assert text_of(app, "#kept").startswith("1 offer kept")
         await pilot.click("#key-end_call")
         assert isinstance(app.screen, EndCall)
         await pilot.click("#back")

@@ -106,7 +106,7 @@ def test_an_offer_typed_in_a_real_terminal_ends_up_in_the_log(tmp_path: Path) ->
     term.send("1400")
     term.wait_for("DO NOT AGREE")
     term.send("\r")  # keep the offer
-    term.wait_for("offer(s) kept")
+    term.wait_for("offer kept")
     term.send(F10)
     term.wait_for("Outcome:")
     term.wait_for("(•) pending")  # never "agreed" unasked

@@ -190,7 +190,7 @@ def test_end_of_input_is_a_clear_error() -> None:
         ),
         (
             ["--reason", "bored"],
-            "Error: hardship reason: bored is not one of: medical, unemployment, income_drop, family_emergency, business_failure, oversight, other",
+            "Error: hardship reason: bored is not one of: medical, unemployment, income drop, family emergency, business failure, oversight, other",
         ),
         (
             ["--recovery", "2027-02-30"],

@@ -89,7 +89,7 @@ def test_masked_phone_cannot_be_recovered_from_a_redacted_export(tmp_path: Path)
     code, out, err = verify_export(save(tmp_path, data))
     assert (code, err) == (0, ""), err
     assert out.splitlines()[-1] == (
-        "The export is intact: 1 entries; its count, head and seal check out. It matches the log."
+        "The export is intact: 1 entry; its count, head and seal check out. It matches the log."
     )
 
 
@@ -316,8 +316,8 @@ def test_export_is_checked_against_the_log_as_a_prefix(
     code, out, err = verify_export(path)
     assert code == 0, err
     assert out.splitlines()[-1] == (
-        "The export is intact: 7 entries; its count, head and seal check out. Its 1 events"
-        " (agreements, payments, closures, offer checks, voids) form an intact chain, and its"
+        "The export is intact: 7 entries; its count, head and seal check out. Its 1 event"
+        " (an agreement, payment, closure, offer check or void) forms an intact chain, and its"
         " fingerprint covers both. It matches the first 7 of the log's 8 entries (the others"
         " were written after it)."
     )

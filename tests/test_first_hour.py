@@ -148,3 +148,62 @@ def test_an_unquoted_amount_names_file_line_and_fix(
     fixed = debts.read_text(encoding="utf-8").replace("4.5万", '"4.5万"')
     debts.write_text(fixed, encoding="utf-8")
     assert run("--lang", lang, "plan", "--debts", str(debts)).returncode == 0
+
+
+# --- names, not ids; English plurals; the Ctrl keys ------------------------------------------
+
+
+def test_chinese_schedules_and_month_columns_are_named_not_ided() -> None:
+    """``share-35 的还款计划`` and a month table headed ``huabei | jiebei``: a reader knows the
+    lenders and the kinds of plan by name (the id stays after it, for --proposal)."""
+    import re
+
+    done = run("--lang", "zh", "plan", "--debts", "examples/debts.toml", "--details",
+               "--format", "markdown", env={"COLUMNS": "100"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    header = next(line for line in text.splitlines() if line.startswith("| 月份"))
+    assert "花呗" in header and "招商银行信用卡" in header
+    assert not re.search(r"\b(huabei|jiebei|zhaohang|weilidai)\b", header)
+    assert not re.search(r"^[a-z]+-\d+ 的还款计划", text, re.M)
+    assert re.search(r"^开口先提：[^\s（]+，逐期还款（方案编号 share-\d+）：$", text, re.M)
+    single = run("--lang", "zh", "plan", "--platform", "zhaohang", "--overdue", "3万",
+                 "--income", "5000", "--days-overdue", "100", "--details")  # fmt: skip
+    assert "争取目标：减免罚息，逐期还款（方案编号 waive-" in single.stdout
+
+
+def test_english_counts_one_in_the_singular() -> None:
+    from helpers import LOG_ADD
+
+    assert invoke(*LOG_ADD, "--outcome", "pending").exit_code == 0
+    verified = invoke("log", "verify").stdout
+    assert verified.startswith("The log is intact: 1 entry, last hash ")
+    printed = invoke("log", "fingerprint").stdout
+    assert "(1 log entry, 0 agreements" in printed and "entries" not in printed.splitlines()[0]
+    assert invoke("log", "list").exit_code == 0
+    from repaycli.i18n import catalogue, t
+
+    assert t("call.kept", "en", count=1).startswith("1 offer kept")
+    assert t("call.kept", "en", count=2).startswith("2 offers kept")
+    assert t("remind.ics_written", "en", count=1, path="x.ics") == "Wrote 1 event to x.ics"
+    assert not [v for v in catalogue("en").values() if "(s)" in v]
+
+
+def test_reasons_are_words_in_english_and_still_read_back() -> None:
+    result = invoke("plan", "--platform", "huabei", "--overdue", "8000", "--income", "5000",
+                    "--reason", "bored")  # fmt: skip
+    assert "income drop, family emergency, business failure" in result.stderr
+    assert "income_drop" not in result.stderr
+    ok = invoke("plan", "--platform", "huabei", "--overdue", "8000", "--income", "5000",
+                "--reason", "income drop", "--json")  # fmt: skip
+    assert json.loads(ok.stdout)["reason"] == "income_drop"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_call_screen_names_the_ctrl_keys(lang: str) -> None:
+    from repaycli.i18n import t
+
+    assert "Ctrl+S" in t("call.key.f10", lang)
+    assert "Ctrl+T" in t("call.step.next", lang, n=1, total=5)
+    assert "Ctrl+S" in t("call.step.all_done", lang, total=5)
+    assert "Ctrl+S" in t("help.call._command", lang) and "Ctrl+O" in t("help.call._command", lang)

@@ -296,7 +296,7 @@ def test_a_database_on_read_only_media_can_be_verified_and_read(
     ):
         result = invoke(*args)
         assert result.exit_code == 0, (args, result.output)
-    assert invoke("log", "verify").stdout.startswith("The log is intact: 1 entries")
+    assert invoke("log", "verify").stdout.startswith("The log is intact: 1 entry")
     result = invoke(*LOG_ADD, "--outcome", "pending")
     assert one_line(result, 1).startswith("Error: cannot open the database")
 
@@ -583,7 +583,7 @@ def test_records_from_before_the_events_are_entered_by_the_migration(tmp_path: P
     conn.close()
     result = invoke("log", "verify")  # migrates to the current schema first
     assert result.exit_code == 0, result.output
-    assert "1 events" in result.stdout
+    assert "1 event," in result.stdout
     _tamper("UPDATE installments SET amount_fen = 1 WHERE n = 2")
     assert one_line(invoke("log", "verify"), 1) == (
         "Error: agreement 1 is not what was recorded: it was changed behind repaycli's back"

@@ -338,18 +338,18 @@ def test_the_fingerprint_and_the_export_cover_the_events(tmp_path: Path) -> None
     ok = run("log", "verify", "--fingerprint", code, "--export", str(export))
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[-2:] == [
-        "The export is intact: 1 entries; its count, head and seal check out. Its 3 events"
+        "The export is intact: 1 entry; its count, head and seal check out. Its 3 events"
         " (agreements, payments, closures, offer checks, voids) form an intact chain, and its"
         " fingerprint covers both. It matches the log.",
-        "The evidence as fingerprinted (1 log entries, 3 events) is still inside today's"
-        " (1 entries, 3 events), unchanged.",
+        "The evidence as fingerprinted (1 log entry, 3 events) is still inside today's"
+        " (log entries in all: 1; events: 3), unchanged.",
     ]
     _rewrite_events("FORGED")
     assert run("log", "verify").returncode == 0  # a consistent rewrite: the chain alone holds
     caught = run("log", "verify", "--fingerprint", code)
     assert (caught.returncode, caught.stderr) == (
         1,
-        "Error: the log's first 1 entries or its first 3 events are no longer the ones this"
+        "Error: the log's first entry or its first 3 events are no longer the ones this"
         " fingerprint was taken of: the evidence was changed\n",
     )
     caught = run("log", "verify", "--export", str(export))
@@ -386,7 +386,7 @@ def test_a_fingerprint_taken_before_events_were_bound_still_verifies() -> None:
     result = invoke("log", "verify", "--fingerprint", old)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == (
-        "The log as fingerprinted (1 entries) is still inside today's log (1 entries), unchanged."
+        "The log as fingerprinted (1 entry) is still inside today's log (1 in all), unchanged."
     )
 
 
@@ -506,7 +506,7 @@ def test_verify_of_a_log_without_events_does_not_also_say_there_is_nothing() -> 
     result = run("log", "verify")
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1
-    assert result.stdout.startswith("The log is intact: 1 entries, last hash ")
+    assert result.stdout.startswith("The log is intact: 1 entry, last hash ")
     empty = run("log", "verify", env={"REPAYCLI_HOME": str(_db().parent.parent / "none")})
     nothing = "There is nothing to verify: no log entries yet.\n"
     assert (empty.returncode, empty.stdout) == (0, nothing)

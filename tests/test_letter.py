@@ -310,7 +310,7 @@ def test_output_file_that_cannot_be_written(tmp_path: Path) -> None:
     [
         (["--format", "pdf"], "Error: format: pdf is not one of: text, markdown"),
         (["--reason", "bored"], "Error: hardship reason: bored is not one of: medical, "
-         "unemployment, income_drop, family_emergency, business_failure, oversight, other"),
+         "unemployment, income drop, family emergency, business failure, oversight, other"),
         (["--periods", "0"], "Error: periods: 0 must be between 1 and 60"),
         (["--since", "someday"], "Error: date the hardship began: someday is not a date; use "
          "YYYY-MM-DD (2026-12-01) or today, tomorrow, +3d, +2w, +1m"),

@@ -38,8 +38,9 @@ def call(
     offers checked as you type them, and the call log written when the call ends.
 
     The numbers come from the last saved plan, or from --overdue and --income (a plan worked
-    out now, not saved). Keys: F2 tick, F3 offer/notes, Enter keep offer, F10 end and save,
-    Ctrl+Q quit (asks first). What you type is kept as a draft until the call is saved.
+    out now, not saved). Keys: F2 (or Ctrl+T) tick, F3 (or Ctrl+O) offer/notes, Enter keep
+    offer, F10 (or Ctrl+S, when the terminal takes F-keys) end and save, Ctrl+Q quit (asks
+    first). What you type is kept as a draft until the call is saved.
     """
     command_lang(lang)
     from repaycli.services.call import Situation, prepare

@@ -120,8 +120,8 @@ def letter(
         str | None,
         typer.Option(
             "--reason",
-            help="medical, unemployment, income_drop, family_emergency, "
-            "business_failure, oversight, other.",
+            help="medical, unemployment, income drop, family emergency, "
+            "business failure, oversight, other.",
         ),
     ] = None,  # fmt: skip
     since: Annotated[

@@ -87,8 +87,8 @@ def plan(
         str | None,
         typer.Option(
             "--reason",
-            help="Hardship: medical, unemployment, income_drop, family_emergency, "
-            "business_failure, oversight, other.",
+            help="Hardship: medical, unemployment, income drop, family emergency, "
+            "business failure, oversight, other.",
         ),
     ] = None,
     recovery: Annotated[

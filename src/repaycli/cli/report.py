@@ -126,8 +126,8 @@ def report(
         str | None,
         typer.Option(
             "--reason",
-            help="Hardship: medical, unemployment, income_drop, family_emergency, "
-            "business_failure, oversight, other.",
+            help="Hardship: medical, unemployment, income drop, family emergency, "
+            "business failure, oversight, other.",
         ),
     ] = None,
     recovery: Annotated[

@@ -114,12 +114,16 @@ def _message(lang: str, key: str) -> str | None:
 
 
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
-    """The message ``key`` in the current language, formatted with ``params``.
+    """The message ``key`` in the current language, formatted with ``params``; with a ``count``
+    of 1, ``key_one`` when the catalogue has it (``i18n/*/plurals.toml``).
 
     A ``field`` parameter naming an input (``overdue``) is shown by its translated label.
     """
     chosen = lang or get_lang()
-    text = catalogue(chosen).get(key)  # ``_message``, inline: a calendar feed asks thousands
+    messages = catalogue(chosen)
+    text = messages.get(key)  # ``_message``, inline: a calendar feed asks thousands
+    if params.get("count") == 1 and f"{key}_one" in messages:  # "1 entry", not "1 entries"
+        text = messages[f"{key}_one"]
     if text is None:
         fallback = _message(DEFAULT_LANG, key)
         text = key if fallback is None else fallback

@@ -229,7 +229,9 @@ def _debts_table(result: MultiPlanResult) -> Section:
 
 def _monthly(result: MultiPlanResult) -> Section:
     ids = [d.id for d in result.debts]
-    headers = [t("debts.col.month"), t("debts.col.due"), *ids, t("debts.col.total")]
+    names = [d.platform_name for d in result.debts]  # the lender's name, not its id (huabei)
+    shown = [n if names.count(n) == 1 else f"{n} ({i})" for n, i in zip(names, ids, strict=True)]
+    headers = [t("debts.col.month"), t("debts.col.due"), *shown, t("debts.col.total")]
     # Consecutive months paying the same amounts share one row ("1–11").
     runs: list[list[MonthRow]] = []
     for row in result.monthly:

@@ -223,7 +223,10 @@ def ladder_blocks(ladder: Ladder, proposals: list[Proposal]) -> list[Block]:
     for pid in dict.fromkeys(x for x in (ladder.opening, ladder.target) if x):
         proposal = by_id[pid]
         if len(proposal.schedule) > 1:
-            blocks.append(Para(t("plan.schedule_of", id=pid)))
+            role = t("plan.opening") if pid == ladder.opening else t("plan.target")
+            # by its role and kind, as a person reads it; the id (for --proposal) after
+            blocks.append(Para(t("plan.schedule_named", role=role, kind=short_kind(proposal),
+                                 id=pid)))  # fmt: skip
             blocks.append(
                 Table(
                     [t("plan.col.n"), t("plan.col.due"), t("plan.col.amount")],
