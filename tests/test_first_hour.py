@@ -207,3 +207,23 @@ def test_the_call_screen_names_the_ctrl_keys(lang: str) -> None:
     assert "Ctrl+T" in t("call.step.next", lang, n=1, total=5)
     assert "Ctrl+S" in t("call.step.all_done", lang, total=5)
     assert "Ctrl+S" in t("help.call._command", lang) and "Ctrl+O" in t("help.call._command", lang)
+
+
+# --- the documents' debts files are ones the program reads ----------------------------------
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/plan-debts-zh.md"])
+def test_the_chinese_debts_file_examples_are_read_as_written(
+    tmp_path: Path, document: str
+) -> None:
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / document).read_text(encoding="utf-8")
+    [example] = re.findall(r"```toml\n(.*?)```", text, re.S)
+    debts = tmp_path / "我的欠款.toml"
+    debts.write_text(example, encoding="utf-8")
+    done = run("--lang", "zh", "plan", "--debts", str(debts), "--json")
+    assert done.returncode == 0, done.stderr
+    platforms = [d["platform"] for d in json.loads(done.stdout)["debts"]]
+    assert platforms == ["huabei", "zhaohang"]
