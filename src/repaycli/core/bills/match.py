@@ -54,6 +54,7 @@ class Why(StrEnum):
     NO_AGREEMENT = "no_agreement"  # no open agreement with that lender
     NO_INSTALLMENT = "no_installment"  # agreements, but none has that amount open at that date
     LEFT = "left"  # the user chose to leave it
+    NO_ORDER_NO = "no_order_no"  # no order number: it could not be told from a second import
 
 
 class Matched(Model):
@@ -139,8 +140,10 @@ def match(
         if row.order_no and (row.order_no in known or row.order_no in seen):
             result.already.append(row)
             continue
-        if row.order_no:
-            seen.add(row.order_no)
+        if not row.order_no:
+            result.unplaced.append(Unplaced(row=row, why=Why.NO_ORDER_NO))
+            continue
+        seen.add(row.order_no)
         platforms = lenders_of(row, lenders)
         if not platforms:
             result.unplaced.append(Unplaced(row=row, why=Why.NO_LENDER))
@@ -162,13 +165,9 @@ def match(
                 continue
             fits = [h for h in fits if h.agreement_id == pick] or fits
         if not fits:
-            result.unplaced.append(
-                Unplaced(row=row, why=Why.NO_INSTALLMENT, platforms=platforms)
-            )
+            result.unplaced.append(Unplaced(row=row, why=Why.NO_INSTALLMENT, platforms=platforms))
         elif len(fits) > 1:
-            result.ambiguous.append(
-                Ambiguous(row=row, platform=fits[0].platform, candidates=fits)
-            )
+            result.ambiguous.append(Ambiguous(row=row, platform=fits[0].platform, candidates=fits))
         else:
             head = fits[0]
             queues[head.agreement_id].pop(0)
@@ -182,3 +181,13 @@ def match(
                 )
             )
     return result
+
+
+def mask_account(text: str) -> str:
+    """A counterparty's account as a redacted export shows it: ``****@alipay.com`` for an
+    e-mail address, else ``****`` and its last four characters (all masked when shorter)."""
+    if not text:
+        return text
+    if "@" in text:
+        return "****@" + text.rsplit("@", 1)[1]
+    return "****" + text[-4:] if len(text) > 8 else "****"
