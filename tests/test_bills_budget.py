@@ -99,3 +99,23 @@ def test_bill_with_expenses_or_without_income_is_one_line(tmp_path: Path) -> Non
     assert result.exit_code == 2 and "leave out --expenses" in result.stderr
     result = invoke("plan", "--no-input", "--bill", str(path))
     assert result.exit_code == 2 and "--bill needs --income" in result.stderr
+
+
+def test_the_report_opens_its_plan_with_the_statement(tmp_path: Path) -> None:
+    import html5lib
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(alipay_csv(BILL))
+    page = tmp_path / "pack.html"
+    result = invoke("report", "-o", str(page), "--no-input", "--platform", "huabei",
+                    "--overdue", "8000", "--income", "6000", "--bill", str(path))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    tree = html5lib.parse(page.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+    plan = tree.find(".//section[@id='plan']")
+    assert plan is not None
+    first = plan.find("section")
+    assert first is not None
+    assert "".join(first.find("h3").itertext()).startswith("Income and expenditure")  # type: ignore[union-attr]
+    cells = ["".join(td.itertext()).strip() for td in first.iter("td")]
+    assert cells[:2] == ["Income", "¥6,000.00"]
+    assert "Total essential spending" in cells and "¥3,200.00" in cells

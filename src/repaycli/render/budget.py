@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from repaycli.core.bills.budget import Budget, Statement
 from repaycli.i18n import t
+from repaycli.render.document import Block, Para, Section, Table
 from repaycli.render.numbers import money
 from repaycli.render.wrap import width as display_width
 
@@ -52,3 +53,26 @@ def statement_markdown(budget: Budget, result: Statement) -> str:
         t("budget.repayments", amount=money(result.repayments)),
     ]
     return "\n".join(rows)
+
+
+def statement_section(budget: Budget, result: Statement) -> Section:
+    """The statement as a section of a document: the report's plan part opens with it."""
+    rows = [[t("budget.income"), money(result.income)]]
+    rows += [
+        [t(f"budget.category.{line.category}"), money(line.monthly)] for line in result.expenses
+    ]
+    rows += [
+        [t("budget.essential_total"), money(result.essential_total)],
+        [t("budget.available"), money(result.available)],
+    ]
+    blocks: list[Block] = [
+        Table(
+            headers=[t("budget.col.item"), t("budget.col.monthly")],
+            rows=rows,
+            right={1},
+            flagged={len(rows) - 1} if result.available < 0 else set(),
+        ),
+        Para(t("budget.repayments", amount=money(result.repayments))),
+    ]
+    title = t("budget.title", months=result.months, first=budget.first, last=budget.last)
+    return Section(title=title, blocks=blocks)
