@@ -32,7 +32,7 @@ def _choose(item: object, candidates: list[int]) -> int | None:
 
 def import_bill(path: Path, agreement_id: int | None, *, no_input: bool, json_out: bool) -> None:
     from repaycli import store
-    from repaycli.render.bills import ambiguous_lines, import_text, matching_lines
+    from repaycli.render.bills import ambiguous_lines, folded, import_text, matching_lines
     from repaycli.services import bills
 
     read = bills.read_bill_file(path)
@@ -48,10 +48,10 @@ def import_bill(path: Path, agreement_id: int | None, *, no_input: bool, json_ou
                 break
             if no_input:
                 shown = matching_lines(matching, recorded=False)
-                write_out("\n".join([t("bills.nothing_recorded"), *shown]))
+                write_out(folded([t("bills.nothing_recorded"), *shown]))
                 raise BadInput("err.bill_ambiguous", count=len(matching.ambiguous))
             first = matching.ambiguous[0]
-            write_out("\n".join([t("bills.ambiguous_title"), *ambiguous_lines([first])]))
+            write_out(folded([t("bills.ambiguous_title"), *ambiguous_lines([first])]))
             ids = [c.agreement_id for c in first.candidates]
             choices[first.row.order_no] = _choose(first, ids)
         result = bills.run_import(

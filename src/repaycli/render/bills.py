@@ -25,7 +25,8 @@ def _unplaced(item: Unplaced) -> str:
 def ambiguous_lines(items: list[Ambiguous]) -> list[str]:
     lines = []
     for item in items:
-        lines.append(f"  {_row(item.row)}  ({t('bills.order')} {safe_text(item.row.order_no)})")
+        order = t("bills.order_ref", order=safe_text(item.row.order_no))
+        lines.append(f"  {_row(item.row)}  {order}")
         for c in item.candidates:
             lines.append(
                 "    "
@@ -99,4 +100,17 @@ def import_text(result: ImportResult) -> str:
                     amount=money(d.left),
                 )
             )
-    return "\n".join(lines)
+    return folded(lines)
+
+
+def folded(lines: list[str], cells: int | None = None) -> str:
+    """Each line broken at the screen's width, its continuation indented under its text."""
+    from repaycli.render.console import make_console
+    from repaycli.render.wrap import wrap
+
+    room = cells or make_console().width
+    out: list[str] = []
+    for line in lines:
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        out += wrap(line.lstrip(" "), room, indent=lead, subsequent=lead + "  ")
+    return "\n".join(out)
