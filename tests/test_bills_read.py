@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bills_factory import REAL_ACCOUNT, REAL_NAME, Tx, alipay_csv, jd_csv, wechat_csv, wechat_xlsx
 from repaycli.core.bills.read import read_bill
@@ -188,3 +190,62 @@ def test_an_xlsx_resaved_by_excel_with_numeric_order_numbers_is_refused() -> Non
     out = io.BytesIO()
     book.save(out)
     assert _refused(out.getvalue(), "wx.xlsx").key == "err.bill_excel_damaged"
+
+
+_ALPHABET = "花呗借还款美团餐饮超市房租转账退款信用分付白条商户消费新类型,\"'xyz 123"
+_WORDS = st.text(alphabet=_ALPHABET, min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def _txs(draw: st.DrawFn) -> list[Tx]:
+    count = draw(st.integers(0, 12))
+    return [
+        Tx(
+            at=datetime(2026, 1, 1) + timedelta(minutes=draw(st.integers(0, 200_000))),
+            amount=D(draw(st.integers(1, 10_000_000))) / 100,
+            counterparty=draw(_WORDS),
+            item=draw(_WORDS),
+            category=draw(
+                st.sampled_from(["信用借还", "分付还款", "餐饮美食", "退款", "转账"]) | _WORDS
+            ),
+            direction=draw(st.sampled_from(["支出", "收入", "不计收支", "/"])),
+            status=draw(
+                st.sampled_from(["交易成功", "还款成功", "交易关闭", "退款成功", "某新状态"])
+            ),
+            order_no=f"{draw(st.integers(10**20, 10**28))}",
+        )
+        for _ in range(count)
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _txs(),
+    st.sampled_from(
+        ["alipay-gbk", "alipay-utf8", "wechat-csv", "wechat-2025", "wechat-2026", "jd"]
+    ),
+    st.integers(0, 9),
+)
+def test_every_row_of_any_layout_is_read_back_whatever_its_type(
+    txs: list[Tx], layout: str, extra: int
+) -> None:
+    """Random rows (unknown categories and statuses among them) in any layout, the preamble
+    made longer: every row comes back with its order number, time and amount; none stops it."""
+    data = {
+        "alipay-gbk": lambda: alipay_csv(txs),
+        "alipay-utf8": lambda: alipay_csv(txs, encoding="utf-8", pad=False),
+        "wechat-csv": lambda: wechat_csv(txs),
+        "wechat-2025": lambda: wechat_xlsx(txs, layout=2025),
+        "wechat-2026": lambda: wechat_xlsx(txs, layout=2026),
+        "jd": lambda: jd_csv(txs),
+    }[layout]()
+    if not layout.startswith("wechat-2"):  # a longer preamble: the header is found by name
+        bom = data.startswith(b"\xef\xbb\xbf")
+        encoding = "gbk" if layout == "alipay-gbk" else "utf-8"
+        body = data[3:] if bom else data
+        data = (b"\xef\xbb\xbf" if bom else b"") + ("说明\r\n" * extra).encode(encoding) + body
+    bill = read_bill(data, name="bill")
+    assert [(r.order_no, r.at, r.amount) for r in bill.rows] == [
+        (t.order_no, t.at.replace(microsecond=0), t.amount) for t in txs
+    ]
+    assert all(r.kind in Kind for r in bill.rows)
