@@ -276,3 +276,41 @@ def test_end_to_end_in_a_real_process_remind_and_show_report_the_paid_installmen
     assert [p["receipt"] for p in view["payments"]] == ["A002", "A006", "A007"]
     shown = run("agreement", "show", "1", env=env)
     assert all(order in shown.stdout for order in ("A002", "A006", "A007"))
+
+
+def test_the_json_result_has_a_stable_shape(tmp_path: Path) -> None:
+    _agreement("huabei", "1000 1000 1000 1000", "2026-01-15")
+    path = tmp_path / "bill.csv"
+    path.write_bytes(alipay_csv(HUABEI))
+    result = invoke("pay", "--import", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["schema_version"] == 1
+    done = body["import"]
+    assert set(done) == {"file", "sha256", "source", "layout", "rows", "repayments", "matching",
+                         "recorded", "import_id", "still_due"}  # fmt: skip
+    assert set(done["matching"]) == {"matched", "ambiguous", "unplaced", "already"}
+    assert [(r["order_no"], r["agreement_id"], r["n"]) for r in done["recorded"]] == [
+        ("A002", 1, 1), ("A006", 1, 2), ("A007", 1, 3)
+    ]  # fmt: skip
+    assert done["matching"]["matched"][0]["row"]["amount"] == "1000.00"
+    assert [(u["row"]["order_no"], u["why"]) for u in done["matching"]["unplaced"]] == [
+        ("A005", "no_agreement")
+    ]
+    assert done["still_due"] == [
+        {"agreement_id": 1, "platform": "huabei", "n": 4, "due": "2026-04-15", "left": "1000.00"}
+    ]
+
+
+def test_in_chinese_at_80_columns_every_line_fits(tmp_path: Path) -> None:
+    from repaycli.render.wrap import width
+
+    _agreement("huabei", "1000 1000 1000 1000", "2026-01-15")
+    path = tmp_path / "支付宝交易明细(20260101-20260331).csv"
+    path.write_bytes(alipay_csv(HUABEI))
+    result = invoke("--lang", "zh", "pay", "--import", str(path), env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "已记录 3 笔还款；本账单是证据链中的第 1 次导入。" in lines
+    assert "  2026-01-20  888.00 元  网商银行 — 与网商贷没有未结清的协议" in lines
+    assert all(width(line) <= 80 for line in lines), [x for x in lines if width(x) > 80]
