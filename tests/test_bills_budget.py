@@ -119,3 +119,22 @@ def test_the_report_opens_its_plan_with_the_statement(tmp_path: Path) -> None:
     cells = ["".join(td.itertext()).strip() for td in first.iter("td")]
     assert cells[:2] == ["Income", "¥6,000.00"]
     assert "Total essential spending" in cells and "¥3,200.00" in cells
+
+
+def test_the_statement_as_json_and_markdown() -> None:
+    import json
+
+    from repaycli.render.budget import statement_markdown
+    from repaycli.render.json import to_json
+
+    budget = budget_from_rows(read_bill(alipay_csv(BILL), name="a.csv").rows,
+                              load_bill_categories())  # fmt: skip
+    result = statement(budget, income=D(6000), accepted={})
+    body = json.loads(to_json(result))
+    assert body["essential_total"] == "3200.00" and body["available"] == "2800.00"
+    assert [e["category"] for e in body["expenses"]] == [
+        "rent", "food", "transport", "utilities", "medical", "education"
+    ]  # fmt: skip
+    text = statement_markdown(budget, result)
+    assert "| Rent and housing | ¥3,000.00 |" in text
+    assert "| **Available each month** | **¥2,800.00** |" in text
