@@ -190,7 +190,7 @@ def test_wrapping_by_display_width() -> None:
 BAD = [
     (["plan", "--format", "xml"], "xml 不在可选项中：text、markdown、json", "xml is not one of"),
     (["remind", "--days", "abc"], "0 到 366 之间的整数", "from 0 to 366"),
-    (["pay"], "缺少编号", "ID is missing"),
+    (["pay"], "请指明还的是哪个协议", "name the agreement paid"),
     (["pay", "1", "--amont", "5"], "没有 --amont 这个选项；你是不是指 --amount？",
      "did you mean --amount?"),
     (["plna"], "没有 plna 这个命令；你是不是指 plan？", "did you mean plan?"),
