@@ -68,7 +68,7 @@ def test_plan_bill_no_input_accepts_the_figures_and_shows_the_statement(tmp_path
                     "--income", "6000", "--bill", str(path), "--no-save")  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Income and expenditure (from the bill: 3 month(s)" in out
+    assert "Income and expenditure per month (3 months' bill: 2026-01-01 to 2026-03-13)" in out
     assert "Total essential spending" in out and "¥3,200.00" in out  # 3000+100+50+30+20
     assert "Available each month" in out and "¥2,800.00" in out
     assert "Debt repayments in the bill, kept apart: ¥333.33 a month." in out
@@ -138,3 +138,18 @@ def test_the_statement_as_json_and_markdown() -> None:
     text = statement_markdown(budget, result)
     assert "| Rent and housing | ¥3,000.00 |" in text
     assert "| **Available each month** | **¥2,800.00** |" in text
+
+
+def test_the_statement_fits_80_columns_in_both_languages(tmp_path: Path) -> None:
+    from repaycli.render.wrap import width
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(alipay_csv(BILL))
+    for lang in ("en", "zh"):
+        result = invoke("--lang", lang, "plan", "--no-input", "--platform", "huabei",
+                        "--overdue", "8000", "--income", "6000", "--bill", str(path),
+                        "--no-save", env={"COLUMNS": "80"})  # fmt: skip
+        assert result.exit_code == 0, result.output
+        statement_lines = result.stdout.split("\n\n")[0].splitlines()
+        assert len(statement_lines) >= 11
+        assert all(width(line) <= 80 for line in statement_lines), statement_lines

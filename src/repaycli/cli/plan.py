@@ -213,7 +213,7 @@ def plan(
             from repaycli.render.budget import statement_markdown, statement_text
 
             shown = statement_markdown if output is OutputFormat.MARKDOWN else statement_text
-            write_out(shown(budget, statement) + "\n")
+            write_out(shown(budget, statement) + "\n\n")
     check_flags(
         debts,
         several={

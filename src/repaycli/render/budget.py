@@ -31,7 +31,9 @@ def statement_text(budget: Budget, result: Statement) -> str:
     ]
     if budget.other.monthly:
         lines.append(t("budget.other", amount=money(budget.other.monthly)))
-    return "\n".join(lines)
+    from repaycli.render.bills import folded
+
+    return folded(lines)
 
 
 def statement_markdown(budget: Budget, result: Statement) -> str:
