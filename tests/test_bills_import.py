@@ -314,3 +314,15 @@ def test_in_chinese_at_80_columns_every_line_fits(tmp_path: Path) -> None:
     assert "已记录 3 笔还款；本账单是证据链中的第 1 次导入。" in lines
     assert "  2026-01-20  888.00 元  网商银行 — 与网商贷没有未结清的协议" in lines
     assert all(width(line) <= 80 for line in lines), [x for x in lines if width(x) > 80]
+
+
+def test_one_repayment_catching_up_two_installments_pays_both(tmp_path: Path) -> None:
+    huabei = _agreement("huabei", "1000 1000 1000", "2026-01-15")
+    catch_up = Tx(datetime(2026, 2, 20, 9, 0), D("2000.00"), "花呗", "花呗主动还款", "信用借还",
+                  direction="不计收支", status="还款成功", order_no="C001")  # fmt: skip
+    path = tmp_path / "bill.csv"
+    path.write_bytes(alipay_csv([catch_up]))
+    result = _import(path)
+    assert result.exit_code == 0, result.output
+    assert "installments 1–2 (the first due 2026-01-15); receipt C001" in result.stdout
+    assert _paid(_show(huabei)) == [("C001", "2000.00", [1, 2])]

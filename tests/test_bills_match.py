@@ -91,6 +91,20 @@ def test_fixed_vector_worked_by_hand() -> None:
     assert result.ambiguous == []
 
 
+def test_one_payment_catching_up_two_installments_pays_both() -> None:
+    """Huabei 1,000, 1,000, 1,500 from 15 Jan: 2,000 on 20 Feb pays n1 and n2 (1,000 + 1,000);
+    then 1,000 on 1 Mar fits nothing (n3 has 1,500 left), 1,500 on 10 Mar pays n3."""
+    installments = _plan(1, "huabei", [D(1000), D(1000), D(1500)], date(2026, 1, 15))
+    rows = [
+        _row("H1", "huabei", D(2000), date(2026, 2, 20)),
+        _row("H2", "huabei", D(1000), date(2026, 3, 1)),
+        _row("H3", "huabei", D(1500), date(2026, 3, 10)),
+    ]
+    result = match(rows, installments, lenders=NAMES)
+    assert [(m.row.order_no, m.n, m.last) for m in result.matched] == [("H1", 1, 2), ("H3", 3, 3)]
+    assert [(u.row.order_no, u.why) for u in result.unplaced] == [("H2", Why.NO_INSTALLMENT)]
+
+
 def test_two_agreements_that_fit_are_ambiguous_until_one_is_chosen() -> None:
     installments = _plan(1, "huabei", [D(500)] * 2, date(2026, 1, 15)) + _plan(
         2, "huabei", [D(500)] * 2, date(2026, 1, 20)
@@ -135,10 +149,14 @@ def _case(draw: st.DrawFn) -> tuple[list[OpenInstallment], list[BillRow]]:
     installments = [i for k, (p, a, f) in enumerate(agreements, 1) for i in _plan(k, p, a, f)]
     rows: list[BillRow] = []
     for k, item in enumerate(installments):
-        choice = draw(st.sampled_from(["pay", "pay", "skip", "other", "odd"]))
+        choice = draw(st.sampled_from(["pay", "pay", "skip", "other", "odd", "two"]))
         day = item.due + timedelta(days=draw(st.integers(-50, 40)))
         if choice == "pay":
             rows.append(_row(f"O{k}", item.platform, item.left, day, line=k))
+        elif choice == "two":  # this installment and the next together
+            nxt = installments[k + 1] if k + 1 < len(installments) else item
+            both = item.left + (nxt.left if nxt.agreement_id == item.agreement_id else 0)
+            rows.append(_row(f"O{k}", item.platform, both, day, line=k))
         elif choice == "other":
             rows.append(_row(f"O{k}", "wangshangdai", item.left, day, line=k))
         elif choice == "odd":
@@ -166,12 +184,13 @@ def test_every_repayment_row_is_placed_once_or_reported(
     orders = [m.row.order_no for m in result.matched]
     assert len(orders) == len(set(orders))  # no order number recorded twice
     by_key = {(i.agreement_id, i.n): i for i in installments}
-    placed = [(m.agreement_id, m.n) for m in result.matched]
+    placed = [(m.agreement_id, n) for m in result.matched for n in range(m.n, m.last + 1)]
     assert len(placed) == len(set(placed))  # no installment paid twice
     for m in result.matched:
-        item = by_key[(m.agreement_id, m.n)]
-        assert item.left == m.row.amount and item.platform == m.platform
-        assert m.row.at.date() >= item.due - timedelta(days=45)
+        paid = [by_key[(m.agreement_id, n)] for n in range(m.n, m.last + 1)]
+        assert sum(i.left for i in paid) == m.row.amount  # exactly what those had left
+        assert all(i.platform == m.platform for i in paid)
+        assert m.row.at.date() >= paid[0].due - timedelta(days=45)
     for k in {a for a, _ in placed}:  # an agreement's installments are paid in order from n=1
         ns = sorted(n for a, n in placed if a == k)
         assert ns == list(range(1, len(ns) + 1))

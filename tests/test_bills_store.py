@@ -47,7 +47,7 @@ def test_a_database_of_the_previous_schema_keeps_its_rows_and_verifies(tmp_path:
         conn, source="alipay", layout="alipay-csv", file_name="b.csv", size=10,
         sha256="a" * 64, rows=3, matched=[
             Matched(row=_row("A002", "1000", date(2026, 2, 10)), platform="huabei",
-                    agreement_id=agreement, n=2, due=date(2026, 2, 15)),
+                    agreement_id=agreement, n=2, due=date(2026, 2, 15), last=2),
         ], recorded_at=AT,
     )  # fmt: skip
     assert ids[0] == 1 and len(ids[1]) == 1
@@ -71,7 +71,7 @@ def test_a_changed_import_is_seen_by_verify(tmp_path: Path) -> None:
         conn, source="alipay", layout="alipay-csv", file_name="b.csv", size=10,
         sha256="a" * 64, rows=1, matched=[
             Matched(row=_row("A002", "1000", date(2026, 1, 10)), platform="huabei",
-                    agreement_id=agreement, n=1, due=date(2026, 1, 15)),
+                    agreement_id=agreement, n=1, due=date(2026, 1, 15), last=1),
         ], recorded_at=AT,
     )  # fmt: skip
     conn.execute("DROP TRIGGER bill_imports_no_update")

@@ -51,10 +51,11 @@ def matching_lines(matching: Matching, *, recorded: bool) -> list[str]:
             lines.append(
                 "    "
                 + t(
-                    "bills.placed",
+                    "bills.placed" if m.last == m.n else "bills.placed_many",
                     agreement=m.agreement_id,
                     platform=platform_name(m.platform),
                     n=m.n,
+                    last=m.last,
                     due=m.due.isoformat(),
                     receipt=safe_text(m.row.order_no),
                 )

@@ -33,6 +33,7 @@ class Recorded(Model):
     payment_id: int
     agreement_id: int
     n: int
+    last: int
 
 
 class StillDue(Model):
@@ -149,7 +150,13 @@ def run_import(
             recorded_at=recorded_at,
         )
         recorded = [
-            Recorded(order_no=m.row.order_no, payment_id=pid, agreement_id=m.agreement_id, n=m.n)
+            Recorded(
+                order_no=m.row.order_no,
+                payment_id=pid,
+                agreement_id=m.agreement_id,
+                n=m.n,
+                last=m.last,
+            )
             for m, pid in zip(matching.matched, ids, strict=True)
         ]
     return ImportResult(

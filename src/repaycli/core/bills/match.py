@@ -8,9 +8,10 @@ Rules:
 
 - the lender of a row is the platform whose name or alias its counterparty, description or
   category names (the longest name wins: 京东白条 over 白条); a row naming none is unplaced;
-- a payment goes to an agreement's earliest open installment (as ``repaycli pay`` applies it),
-  so a row fits an agreement when its amount is exactly what that installment has left and it
-  was paid no more than ``EARLY_DAYS`` before that installment fell due;
+- a payment goes to an agreement's earliest open installments (as ``repaycli pay`` applies
+  it), so a row fits an agreement when its amount is exactly what the earliest open installment
+  has left — or the next few together (two months caught up in one payment) — and it was paid
+  no more than ``EARLY_DAYS`` before the earliest of them fell due;
 - one agreement fitting: matched (and its next installment becomes the open one); several:
   ambiguous, unless ``choices`` names the agreement (or ``None``: leave the row); none: unplaced,
   with the reason;
@@ -58,11 +59,15 @@ class Why(StrEnum):
 
 
 class Matched(Model):
+    """A row placed: it pays installments ``n`` to ``last`` (the same one, mostly) of the
+    agreement; ``due``: when installment ``n`` fell due."""
+
     row: BillRow
     platform: str
     agreement_id: int
     n: int
     due: date
+    last: int
 
 
 class Ambiguous(Model):
@@ -153,11 +158,12 @@ def match(
             result.unplaced.append(Unplaced(row=row, why=Why.NO_AGREEMENT, platforms=platforms))
             continue
         paid_on = row.at.date()
-        fits = [
-            h
+        spans = {
+            h.agreement_id: _span(queues[h.agreement_id], row.amount)
             for h in heads
-            if h.left == row.amount and paid_on >= h.due - timedelta(days=EARLY_DAYS)
-        ]
+            if paid_on >= h.due - timedelta(days=EARLY_DAYS)
+        }
+        fits = [h for h in heads if spans.get(h.agreement_id)]
         if row.order_no in chosen:
             pick = chosen[row.order_no]
             if pick is None:
@@ -170,7 +176,9 @@ def match(
             result.ambiguous.append(Ambiguous(row=row, platform=fits[0].platform, candidates=fits))
         else:
             head = fits[0]
-            queues[head.agreement_id].pop(0)
+            count = spans[head.agreement_id]
+            paid = queues[head.agreement_id][:count]
+            del queues[head.agreement_id][:count]
             result.matched.append(
                 Matched(
                     row=row,
@@ -178,9 +186,23 @@ def match(
                     agreement_id=head.agreement_id,
                     n=head.n,
                     due=head.due,
+                    last=paid[-1].n,
                 )
             )
     return result
+
+
+def _span(queue: Sequence[OpenInstallment], amount: Decimal) -> int:
+    """How many of an agreement's open installments, from the earliest, ``amount`` pays off
+    exactly (0: none — it is not a whole number of them)."""
+    total = Decimal(0)
+    for count, item in enumerate(queue, 1):
+        total += item.left
+        if total == amount:
+            return count
+        if total > amount:
+            return 0
+    return 0
 
 
 def mask_account(text: str) -> str:
