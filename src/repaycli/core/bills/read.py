@@ -158,6 +158,8 @@ def _read_zip(data: bytes, *, name: str) -> Bill:
     bills = [m for m in members if m.filename.lower().endswith((".csv", ".xlsx"))]
     if len(bills) != 1:
         raise BadInput("err.bill_zip_contents", path=name, count=len(bills))
+    if bills[0].file_size > MAX_BYTES:  # a zip bomb is not a bill
+        raise BadInput("err.bill_too_big", path=name, limit=MAX_BYTES // (1024 * 1024))
     inner = archive.read(bills[0])
     return read_bill(inner, name=f"{name}:{bills[0].filename}")
 
