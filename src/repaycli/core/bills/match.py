@@ -141,6 +141,7 @@ def match(
             queues.setdefault(item.agreement_id, []).append(item)
     result = Matching()
     seen: set[str] = set()
+    waiting: list[tuple[BillRow, list[str]]] = []
     for row in sorted(rows, key=lambda r: (r.at, r.order_no, r.line)):
         if row.order_no and (row.order_no in known or row.order_no in seen):
             result.already.append(row)
@@ -153,43 +154,70 @@ def match(
         if not platforms:
             result.unplaced.append(Unplaced(row=row, why=Why.NO_LENDER))
             continue
-        heads = [q[0] for q in queues.values() if q and q[0].platform in platforms]
-        if not heads:
-            result.unplaced.append(Unplaced(row=row, why=Why.NO_AGREEMENT, platforms=platforms))
-            continue
-        paid_on = row.at.date()
-        spans = {
-            h.agreement_id: _span(queues[h.agreement_id], row.amount)
-            for h in heads
-            if paid_on >= h.due - timedelta(days=EARLY_DAYS)
-        }
-        fits = [h for h in heads if spans.get(h.agreement_id)]
-        if row.order_no in chosen:
-            pick = chosen[row.order_no]
-            if pick is None:
-                result.unplaced.append(Unplaced(row=row, why=Why.LEFT, platforms=platforms))
-                continue
-            fits = [h for h in fits if h.agreement_id == pick] or fits
-        if not fits:
-            result.unplaced.append(Unplaced(row=row, why=Why.NO_INSTALLMENT, platforms=platforms))
-        elif len(fits) > 1:
-            result.ambiguous.append(Ambiguous(row=row, platform=fits[0].platform, candidates=fits))
+        waiting.append((row, platforms))
+    # Pass after pass in time order until nothing more is placed: a row that fitted nothing (or
+    # several agreements) may fit once a later row has paid an installment before it — so one
+    # import places all it can, and importing the bill again finds nothing new.
+    while True:
+        unsettled: list[Unplaced | Ambiguous] = []
+        still: list[tuple[BillRow, list[str]]] = []
+        for row, platforms in waiting:
+            outcome = _place(row, platforms, queues, chosen)
+            if isinstance(outcome, Matched):
+                result.matched.append(outcome)
+            else:
+                unsettled.append(outcome)
+                still.append((row, platforms))
+        if len(still) == len(waiting) or not still:
+            break
+        waiting = still
+    for outcome in unsettled:
+        if isinstance(outcome, Ambiguous):
+            result.ambiguous.append(outcome)
         else:
-            head = fits[0]
-            count = spans[head.agreement_id]
-            paid = queues[head.agreement_id][:count]
-            del queues[head.agreement_id][:count]
-            result.matched.append(
-                Matched(
-                    row=row,
-                    platform=head.platform,
-                    agreement_id=head.agreement_id,
-                    n=head.n,
-                    due=head.due,
-                    last=paid[-1].n,
-                )
-            )
+            result.unplaced.append(outcome)
     return result
+
+
+def _place(
+    row: BillRow,
+    platforms: list[str],
+    queues: dict[int, list[OpenInstallment]],
+    chosen: Mapping[str, int | None],
+) -> Matched | Ambiguous | Unplaced:
+    """One row against the agreements' open installments as they stand (a match takes its
+    installments off ``queues``)."""
+    heads = [q[0] for q in queues.values() if q and q[0].platform in platforms]
+    if not heads:
+        return Unplaced(row=row, why=Why.NO_AGREEMENT, platforms=platforms)
+    paid_on = row.at.date()
+    spans = {
+        h.agreement_id: _span(queues[h.agreement_id], row.amount)
+        for h in heads
+        if paid_on >= h.due - timedelta(days=EARLY_DAYS)
+    }
+    fits = [h for h in heads if spans.get(h.agreement_id)]
+    if row.order_no in chosen:
+        pick = chosen[row.order_no]
+        if pick is None:
+            return Unplaced(row=row, why=Why.LEFT, platforms=platforms)
+        fits = [h for h in fits if h.agreement_id == pick] or fits
+    if not fits:
+        return Unplaced(row=row, why=Why.NO_INSTALLMENT, platforms=platforms)
+    if len(fits) > 1:
+        return Ambiguous(row=row, platform=fits[0].platform, candidates=fits)
+    head = fits[0]
+    count = spans[head.agreement_id]
+    paid = queues[head.agreement_id][:count]
+    del queues[head.agreement_id][:count]
+    return Matched(
+        row=row,
+        platform=head.platform,
+        agreement_id=head.agreement_id,
+        n=head.n,
+        due=head.due,
+        last=paid[-1].n,
+    )
 
 
 def _span(queue: Sequence[OpenInstallment], amount: Decimal) -> int:
