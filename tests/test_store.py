@@ -47,6 +47,7 @@ def contact(**over: object) -> store.NewContact:
 
 
 FINAL_OBJECTS = [
+    ("index", "bill_payments_import"),
     ("index", "contacts_at"),
     ("index", "contacts_collection"),
     ("index", "contacts_follow_up"),
@@ -56,6 +57,8 @@ FINAL_OBJECTS = [
     ("index", "payments_agreement"),
     ("table", "agreements"),
     ("table", "allocations"),
+    ("table", "bill_imports"),
+    ("table", "bill_payments"),
     ("table", "contacts"),
     ("table", "events"),
     ("table", "follow_ups_done"),
@@ -63,6 +66,10 @@ FINAL_OBJECTS = [
     ("table", "offer_checks"),
     ("table", "payments"),
     ("table", "voids"),
+    ("trigger", "bill_imports_no_delete"),
+    ("trigger", "bill_imports_no_update"),
+    ("trigger", "bill_payments_no_delete"),
+    ("trigger", "bill_payments_no_update"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
     ("trigger", "events_no_delete"),
@@ -89,7 +96,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 7
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 8
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -103,6 +110,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m005_voids",
         "m006_evidence_events",
         "m007_collection_marker",
+        "m008_bill_imports",
     ]
     assert store.migrate(conn) == []
     conn.close()

@@ -238,6 +238,41 @@ def _m007_collection_marker(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m008_bill_imports(conn: sqlite3.Connection) -> None:
+    """Bills imported with ``pay --import``: each file's SHA-256 (``bill_imports``, an event in
+    the chain), and each payment it recorded under its order number (``bill_payments``, the
+    order number unique: importing a bill twice records nothing new). Neither is edited."""
+    statements = [
+        """CREATE TABLE bill_imports (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    rows INTEGER NOT NULL CHECK (rows >= 0)
+)""",
+        """CREATE TABLE bill_payments (
+    order_no TEXT PRIMARY KEY CHECK (order_no <> ''),
+    import_id INTEGER NOT NULL REFERENCES bill_imports(id),
+    payment_id INTEGER NOT NULL UNIQUE REFERENCES payments(id),
+    paid_at TEXT NOT NULL,
+    counterparty TEXT NOT NULL,
+    counterparty_account TEXT NOT NULL
+)""",
+        "CREATE INDEX bill_payments_import ON bill_payments(import_id)",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+    for table in ("bill_imports", "bill_payments"):
+        for action in ("UPDATE", "DELETE"):
+            conn.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+BEGIN SELECT RAISE(ABORT, 'imported bills are append-only'); END"""
+            )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
     _m002_reminders,
@@ -246,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m005_voids,
     _m006_evidence_events,
     _m007_collection_marker,
+    _m008_bill_imports,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1141,46 +1177,67 @@ def add_payment(
     """Record a payment and apply it to the earliest unpaid installments, all in one
     transaction; an amount beyond the balance is kept as an overpayment. A finished agreement
     takes no more payments."""
+    with transaction(conn):
+        return insert_payment(
+            conn,
+            agreement_id,
+            amount_fen=amount_fen,
+            paid_on=paid_on,
+            recorded_at=recorded_at,
+            receipt=receipt,
+        )
+
+
+def insert_payment(
+    conn: sqlite3.Connection,
+    agreement_id: int,
+    *,
+    amount_fen: int,
+    paid_on: date,
+    recorded_at: datetime,
+    receipt: str | None = None,
+) -> int:
+    """``add_payment`` inside the caller's transaction (``pay --import`` records a bill's
+    payments and the bill itself in one)."""
     if amount_fen <= 0:
         raise BadInput("err.amount_zero", field="amount")
-    with transaction(conn):
-        _agreement_row(conn, agreement_id)
-        if _void_of(conn, "agreement", agreement_id) is not None:
-            raise BadInput("err.agreement_voided", id=agreement_id)
-        owed = [
-            ledger.Owed(n=r["n"], amount_fen=r["amount_fen"], paid_fen=r["paid_fen"])
-            for r in conn.execute(
-                "SELECT n, amount_fen, paid_fen FROM installments WHERE agreement_id = ?",
-                (agreement_id,),
-            )
-        ]
-        if sum(o.left_fen for o in owed) == 0:
-            raise BadInput("err.agreement_finished", id=agreement_id)
-        result = ledger.apply_payment(owed, amount_fen)
-        cursor = conn.execute(
-            "INSERT INTO payments (agreement_id, recorded_at, paid_on, amount_fen, excess_fen,"
-            " receipt) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                agreement_id,
-                recorded_at.isoformat(timespec="seconds"),
-                paid_on.isoformat(),
-                amount_fen,
-                result.excess_fen,
-                receipt,
-            ),
+    _agreement_row(conn, agreement_id)
+    if _void_of(conn, "agreement", agreement_id) is not None:
+        raise BadInput("err.agreement_voided", id=agreement_id)
+    owed = [
+        ledger.Owed(n=r["n"], amount_fen=r["amount_fen"], paid_fen=r["paid_fen"])
+        for r in conn.execute(
+            "SELECT n, amount_fen, paid_fen FROM installments WHERE agreement_id = ?",
+            (agreement_id,),
         )
-        payment_id = int(cursor.lastrowid or 0)
-        for n, fen in result.allocations:
-            conn.execute(
-                "INSERT INTO allocations (payment_id, agreement_id, n, amount_fen)"
-                " VALUES (?, ?, ?, ?)",
-                (payment_id, agreement_id, n, fen),
-            )
-            conn.execute(
-                "UPDATE installments SET paid_fen = paid_fen + ? WHERE agreement_id = ? AND n = ?",
-                (fen, agreement_id, n),
-            )
-        _record_event(conn, "payment", payment_id, recorded_at)
+    ]
+    if sum(o.left_fen for o in owed) == 0:
+        raise BadInput("err.agreement_finished", id=agreement_id)
+    result = ledger.apply_payment(owed, amount_fen)
+    cursor = conn.execute(
+        "INSERT INTO payments (agreement_id, recorded_at, paid_on, amount_fen, excess_fen,"
+        " receipt) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            agreement_id,
+            recorded_at.isoformat(timespec="seconds"),
+            paid_on.isoformat(),
+            amount_fen,
+            result.excess_fen,
+            receipt,
+        ),
+    )
+    payment_id = int(cursor.lastrowid or 0)
+    for n, fen in result.allocations:
+        conn.execute(
+            "INSERT INTO allocations (payment_id, agreement_id, n, amount_fen)"
+            " VALUES (?, ?, ?, ?)",
+            (payment_id, agreement_id, n, fen),
+        )
+        conn.execute(
+            "UPDATE installments SET paid_fen = paid_fen + ? WHERE agreement_id = ? AND n = ?",
+            (fen, agreement_id, n),
+        )
+    _record_event(conn, "payment", payment_id, recorded_at)
     return payment_id
 
 
@@ -1346,7 +1403,7 @@ ORDER BY c.follow_up, c.id""",
 # --- evidence events: agreements, payments, closures, offer checks and voids in a chain --------
 
 #: Event kinds, in the order records of the same second were written.
-_KIND_ORDER = ("agreement", "payment", "follow_up_done", "offer_check", "void")
+_KIND_ORDER = ("agreement", "payment", "follow_up_done", "offer_check", "void", "bill_import")
 
 
 def _agreement_body(conn: sqlite3.Connection, agreement_id: int) -> dict[str, Any]:
@@ -1370,6 +1427,19 @@ def _payment_body(conn: sqlite3.Connection, payment_id: int) -> dict[str, Any]:
     return body
 
 
+def _bill_import_body(conn: sqlite3.Connection, import_id: int) -> dict[str, Any]:
+    """A bill import: the file's name, size and SHA-256, and each payment it recorded with its
+    order number, counterparty and the counterparty's account (masked in redacted exports)."""
+    body = _row_body(conn, "bill_imports", "id", import_id)
+    body["payments"] = [
+        [r["order_no"], r["payment_id"], r["paid_at"], r["counterparty"], r["counterparty_account"]]
+        for r in conn.execute(
+            "SELECT * FROM bill_payments WHERE import_id = ? ORDER BY payment_id", (import_id,)
+        )
+    ]
+    return body
+
+
 def _row_body(conn: sqlite3.Connection, table: str, key: str, ref: int) -> dict[str, Any]:
     row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (ref,)).fetchone()
     return {k: row[k] for k in row.keys()}
@@ -1385,18 +1455,22 @@ def _body(conn: sqlite3.Connection, kind: str, ref: int) -> dict[str, Any]:
         return _row_body(conn, "follow_ups_done", "contact_id", ref)
     if kind == "offer_check":
         return _row_body(conn, "offer_checks", "id", ref)
+    if kind == "bill_import":
+        return _bill_import_body(conn, ref)
     return _row_body(conn, "voids", "id", ref)
 
 
 def _records(conn: sqlite3.Connection) -> Iterator[tuple[str, int, dict[str, Any], str]]:
     """Every record as (kind, ref, body, recorded_at)."""
-    sources = (
+    sources: tuple[tuple[str, str], ...] = (
         ("agreement", "SELECT id AS ref, recorded_at FROM agreements"),
         ("payment", "SELECT id AS ref, recorded_at FROM payments"),
         ("follow_up_done", "SELECT contact_id AS ref, done_at AS recorded_at FROM follow_ups_done"),
         ("offer_check", "SELECT id AS ref, checked_at AS recorded_at FROM offer_checks"),
         ("void", "SELECT id AS ref, recorded_at FROM voids"),
     )
+    if "bill_imports" in _tables(conn):  # from ``_m008_bill_imports`` on
+        sources += (("bill_import", "SELECT id AS ref, recorded_at FROM bill_imports"),)
     for kind, sql in sources:
         for row in conn.execute(sql).fetchall():
             yield kind, int(row["ref"]), _body(conn, kind, int(row["ref"])), str(row["recorded_at"])

@@ -24,7 +24,13 @@ HERE = Path(__file__).resolve().parent
 #: ``platforms.toml`` alone took ``plan`` 15 ms in pure Python, ``json`` parses the same in C.
 #: The TOML files are the source: after editing one, rewrite its JSON with
 #: ``REPAYCLI_UPDATE_EXAMPLES=1 pytest tests/test_compiled_data.py`` (that test fails until then).
-COMPILED = ("platforms.toml", "checklist.toml", "log_fields.toml", "choice_words.toml")
+COMPILED = (
+    "platforms.toml",
+    "checklist.toml",
+    "log_fields.toml",
+    "choice_words.toml",
+    "bill_categories.toml",
+)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -180,3 +186,9 @@ def load_choice_words() -> dict[str, dict[str, str]]:
             for word in listed
         }
     return words
+
+
+def load_bill_categories() -> dict[str, list[str]]:
+    """Category → the words that put a bill row in it, in the order they are tried
+    (``bill_categories.toml``)."""
+    return {name: list(table["words"]) for name, table in _read("bill_categories.toml").items()}

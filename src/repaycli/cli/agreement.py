@@ -404,10 +404,19 @@ def pay(
     agreement_id: Annotated[
         int | None,
         typer.Argument(
-            metavar="AGREEMENT_ID", help="The agreement (asked, or the only one, when left out)."
+            metavar="AGREEMENT_ID",
+            help="The agreement (asked, or the only one, when left out; with --import: only this one).",
         ),
     ] = None,
     *,
+    bill: Annotated[
+        Path | None,
+        typer.Option(
+            "--import",
+            metavar="FILE",
+            help="A bill exported by Alipay, WeChat Pay or JD: record its repayments.",
+        ),
+    ] = None,
     void_payment: Annotated[
         int | None,
         typer.Option(
@@ -436,6 +445,20 @@ def pay(
     from repaycli.cli.log import parse_text
 
     day = today()
+    if bill is not None:
+        for flag, given in (
+            ("--void", void_payment),
+            ("--reason", reason),
+            ("--amount", amount),
+            ("--date", paid_on),
+            ("--receipt", receipt),
+        ):
+            if given is not None:
+                raise BadInput("err.pay_import_conflicts", flag=flag)
+        from repaycli.cli.bills import import_bill
+
+        import_bill(bill, agreement_id, no_input=no_input, json_out=json_out)
+        return
     interview = not no_input and (agreement_id is None or amount is None)
     if agreement_id is None:
         from repaycli.cli.pay_pick import pick_agreement

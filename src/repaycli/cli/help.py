@@ -57,7 +57,7 @@ METAVARS = {
     "corrects": "id", "log": "id", "void": "id", "agreement_id": "id", "entry_id": "id",
     "format": "format", "number": "phone",
     "target": "file", "debts": "file", "output": "file", "ics": "file", "export": "file",
-    "from-plan": "file", "attach": "file", "shell": "shell",
+    "from-plan": "file", "attach": "file", "shell": "shell", "bill": "file", "import": "file",
 }  # fmt: skip
 
 

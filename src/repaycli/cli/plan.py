@@ -175,6 +175,15 @@ def plan(
             help="With --debts: debt ids to put first, e.g. huabei,zhaohang.",
         ),
     ] = None,
+    bill: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bill",
+            metavar="FILE",
+            help="A bill of the last 1-3 months (Alipay, WeChat Pay, JD): proposes the "
+            "essential expenses by category; repeatable.",
+        ),
+    ] = None,
     no_input: NoInputOption = False,
     json_out: JsonOption = False,
     fmt: Annotated[
@@ -193,6 +202,18 @@ def plan(
     """
     command_lang(lang)
     output = choose_format(json_out, fmt)
+    if bill:
+        if expenses is not None:
+            raise BadInput("err.plan_bill_and_expenses")
+        from repaycli.cli.budget import confirmed_statement
+
+        budget, statement = confirmed_statement(bill, income=income, no_input=no_input)
+        expenses = f"{statement.essential_total:.2f}"
+        if output is not OutputFormat.JSON:  # the plan's JSON keeps its documented shape
+            from repaycli.render.budget import statement_markdown, statement_text
+
+            shown = statement_markdown if output is OutputFormat.MARKDOWN else statement_text
+            write_out(shown(budget, statement) + "\n\n")
     check_flags(
         debts,
         several={

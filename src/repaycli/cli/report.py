@@ -181,6 +181,15 @@ def report(
         str | None,
         typer.Option("--order", help="With --debts: debt ids to put first, e.g. huabei,zhaohang."),
     ] = None,
+    bill: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bill",
+            metavar="FILE",
+            help="A bill of the last 1-3 months: the expenses and the income-and-expenditure "
+            "statement come from it; repeatable.",
+        ),
+    ] = None,
     no_input: NoInputOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -225,6 +234,16 @@ def report(
     from repaycli.report import build
 
     timeline = read_timeline() if log else None
+    statement_section = None
+    if bill:
+        if expenses is not None:
+            raise BadInput("err.plan_bill_and_expenses")
+        from repaycli.cli.budget import confirmed_statement
+        from repaycli.render.budget import statement_section as section_of
+
+        budget, statement = confirmed_statement(bill, income=income, no_input=no_input)
+        expenses = f"{statement.essential_total:.2f}"
+        statement_section = section_of(budget, statement)
     situation_given = any(
         value is not None
         for value in (
@@ -287,6 +306,8 @@ def report(
             single = _saved_plan()
         documents = documents_for(load_checklist(), single.reason, get_lang())
         page = build.single_report(single, documents=documents, timeline=timeline)
+    if statement_section is not None:  # the budget the plan was made with, first
+        page.document.sections.insert(0, statement_section)
     from repaycli.report.page import render_page
 
     html = render_page(page)

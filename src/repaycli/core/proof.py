@@ -233,6 +233,28 @@ def _masked_value(value: Any) -> Any:
     return value
 
 
+def _bill_accounts_masked(event: Mapping[str, Any]) -> Any:
+    """A bill import's body with each counterparty's account masked (the payments' fifth
+    field, ``store._bill_import_body``); any other event's body as it is."""
+    body = event.get("body")
+    if event.get("kind") != "bill_import" or not isinstance(body, dict):
+        return body
+    from repaycli.core.bills.match import mask_account
+
+    payments = body.get("payments")
+    if not isinstance(payments, list):
+        return body
+    return {
+        **body,
+        "payments": [
+            [*p[:4], mask_account(str(p[4])), *p[5:]]
+            if isinstance(p, list) and len(p) > 4 and p[4]
+            else p
+            for p in payments
+        ],
+    }
+
+
 def export_events(
     events: Iterable[Mapping[str, Any]], *, redact_on: bool
 ) -> list[dict[str, Any]]:
@@ -245,7 +267,7 @@ def export_events(
     for source in events:
         event = dict(source)
         if redact_on:
-            masked = _masked_value(event.get("body"))
+            masked = _masked_value(_bill_accounts_masked(event))
             hiding = hiding or masked != event.get("body")
             if hiding:
                 event.update(body=masked, prev_hash=None, hash=None, unverifiable=True)
