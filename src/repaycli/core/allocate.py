@@ -25,7 +25,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from repaycli.core.dates import add_months
+from repaycli.core.dates import due_date
 from repaycli.core.models import PlatformKind
 from repaycli.core.money import FEN, ZERO, round_fen
 from repaycli.core.rates import MONTHS_PER_YEAR
@@ -169,6 +169,7 @@ def simulate(
     extras: Mapping[int, Decimal] | None = None,
     first: Sequence[str] = (),
     horizon: int = HORIZON,
+    anchor: date | None = None,
 ) -> Outcome:
     """Allocate the capacity month by month until every debt is cleared (or ``horizon``)."""
     extras = extras or {}
@@ -181,7 +182,7 @@ def simulate(
         open_debts = [d for d in state if d.owed > 0]
         if not open_debts:
             break
-        due = add_months(start, month)
+        due = due_date(start, month, anchor)
         dues.append(due)
         for debt in open_debts:  # a month's interest, divided last so it rounds exactly
             debt.bearing += round_fen(debt.bearing * debt.account.annual_rate / MONTHS_PER_YEAR)
@@ -216,13 +217,20 @@ def limit_for_term(
     start: date,
     term: int = MAX_TERM,
     first: Sequence[str] = (),
+    anchor: date | None = None,
 ) -> Decimal:
     """The smallest steady monthly limit (to the fen) that clears every debt within ``term``
     months under ``strategy``."""
 
     def clears(limit: Decimal) -> bool:
         outcome = simulate(
-            accounts, strategy, start=start, limit_on=lambda _: limit, first=first, horizon=term
+            accounts,
+            strategy,
+            start=start,
+            limit_on=lambda _: limit,
+            first=first,
+            horizon=term,
+            anchor=anchor,
         )
         return outcome.cleared
 

@@ -92,7 +92,12 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
     if target is not None:
         lines += _labelled(labels[1], target, cells, label_cells)
     nothing_now = card.walk_away.monthly == 0 and card.walk_away.after is None
-    if nothing_now:
+    # A zero limit with cash that pays something now: the payment from cash, and nothing a month.
+    cash_only = nothing_now and card.opening is not None and card.hardship is None
+    nothing_now = nothing_now and not cash_only
+    if cash_only:
+        walk_away = t("card.walk_away_cash_only")
+    elif nothing_now:
         walk_away = t("card.walk_away_zero")
     else:
         walk_away = t("card.walk_away_value", amount=_walk_away(card))
@@ -109,7 +114,9 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
 
     lines.append(t("card.insist"))
     for item in card.insist:
-        key = "no_payment" if item.id == "no_above" and nothing_now else item.id
+        key = item.id
+        if item.id == "no_above" and (nothing_now or cash_only):
+            key = "no_payment" if nothing_now else "no_above_cash"
         text = t(f"card.insist_item.{key}", walk_away=money(card.walk_away.monthly))
         lines += wrap(text, cells, indent="• ")
     return lines
