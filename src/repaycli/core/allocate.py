@@ -63,6 +63,13 @@ class Account(Model):
     kind: PlatformKind
     #: Its overdue balance at the start: the weight in ``prorata``.
     overdue: Decimal
+    #: The rate that ranks it (``avalanche``, ``priority``) when it differs from the rate it
+    #: bears here: the contract rate of a debt asked to stop interest still ranks it.
+    rank_rate: Decimal | None = None
+
+    @property
+    def dearness(self) -> Decimal:
+        return self.annual_rate if self.rank_rate is None else self.rank_rate
 
     @property
     def consequence(self) -> int:
@@ -119,10 +126,10 @@ def _order(strategy: Strategy, open_debts: Sequence[_Open], first: Sequence[str]
         a = debt.account
         named = first.index(a.id) if a.id in first else len(first)
         if strategy is Strategy.AVALANCHE:
-            return (named, -a.annual_rate, debt.owed, a.id)
+            return (named, -a.dearness, debt.owed, a.id)
         if strategy is Strategy.SNOWBALL:
-            return (named, debt.owed, -a.annual_rate, a.id)
-        return (named, a.consequence, -a.annual_rate, debt.owed, a.id)
+            return (named, debt.owed, -a.dearness, a.id)
+        return (named, a.consequence, -a.dearness, debt.owed, a.id)
 
     return sorted(open_debts, key=key)
 
