@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from helpers import invoke, run
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from helpers import invoke, run
 from repaycli.catalog import load_catalogue
 from repaycli.core.allocate import Strategy
 from repaycli.core.balance import breakdown_of
