@@ -83,7 +83,7 @@ class DebtPlan(DebtSummary):
     id: str
     cost_of_waiting: CostOfWaiting
     ask: LenderAsk
-    #: What the opening pays this lender in all.
+    #: What the household allocation its line comes from pays it in all (``monthly``).
     paid: Money
     #: Its walk-away line: its share of the limit from each date it changes.
     lines: list[LimitStep]
@@ -380,7 +380,6 @@ def build_multi_plan(
     for debt_id, debt in zip(ids, debts, strict=True):
         lender = household.lender(debt_id)
         ask = _ask(lender, household.walk_away.payoff.get(debt_id))
-        opening = lender.proposal(lender.ladder.opening)
         own = shared.model_copy(
             update={
                 "limit": ask.walk_away,
@@ -395,7 +394,7 @@ def build_multi_plan(
                 id=debt_id,
                 cost_of_waiting=cost_of_waiting(debt),
                 ask=ask,
-                paid=opening.total if opening is not None else ZERO,
+                paid=allocation.paid_to(debt_id),
                 lines=lender.lines,
                 proposals=lender.proposals,
                 ladder=lender.ladder,
