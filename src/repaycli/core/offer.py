@@ -27,7 +27,8 @@ from repaycli.core.rates import (
 from repaycli.core.validated import Model
 from repaycli.errors import BadInput
 
-SCHEMA_VERSION = 2
+#: 3: ``paid_from_cash``, ``settlement``, ``saved``, ``saved_percent``.
+SCHEMA_VERSION = 3
 #: Longest offer accepted (30 years of monthly payments); card plans stop at 60 months.
 MAX_PERIODS = 360
 PLACES = Decimal("0.01")

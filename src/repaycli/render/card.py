@@ -174,7 +174,9 @@ def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
     )
     sep = " " if result.lang == "en" else ""
     opening, target = house.opening, house.target
-    if house.status.value == "hardship":
+    if house.status.value == "hardship" and not any(s.amount > 0 for s in house.limits):
+        text += sep + t("card.total_nothing")
+    elif house.status.value == "hardship":
         text += sep + t(
             "card.household_hardship",
             principal=money(house.total_principal),
