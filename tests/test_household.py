@@ -180,6 +180,7 @@ def check(house: Household, debts: list[Debt], situation: Situation, extras: dic
                 continue
             for row in proposal.schedule:
                 assert row.amount <= room_on(house, lender.id, row.due), (lender.id, proposal.id)
+                assert row.amount > 0  # no "¥0.00 a month" installments
             assert sum(r.amount for r in proposal.schedule) == proposal.total
         if opening is not None and target is not None:
             assert opening.total <= target.total

@@ -304,8 +304,10 @@ def _along_line(
     if bearing + flat > 0:
         return None
     skip = next((k for k, a in enumerate(amounts) if a > 0), len(amounts))
-    paid = amounts[skip:]
-    if not paid or len(paid) > MAX_TERM:
+    # A month whose line is zero (the limit taken by an agreement) is a month without payment.
+    rows = [(d, a) for d, a in zip(dues[skip:], amounts[skip:], strict=False) if a > 0]
+    paid = [a for _, a in rows]
+    if not paid or len(amounts) - skip > MAX_TERM:
         return None
     steady = paid[:-1] if len(paid) > 1 else paid
     rising = next((a for a in steady if a != paid[0]), None)
@@ -318,7 +320,7 @@ def _along_line(
         kind=kind,
         basis=basis,
         part=part,
-        sized=Sized(amounts=paid, dues=list(dues[skip : skip + len(paid)]), fits=True),
+        sized=Sized(amounts=paid, dues=[d for d, _ in rows], fits=True),
         deferral=skip,
         payment_after=rising,
     )
@@ -384,12 +386,15 @@ def _lender(
             known.add(shaped.id)
     proposals, ladder = negotiate(found, budget, debt, own)
     opening = next((p for p in proposals if p.id == ladder.opening), None)
-    if ladder.hardship is not None and opening is not None and opening.deferral_months:
-        # Nothing for this lender until its line opens: the pause lasts until then.
+    if ladder.hardship is not None and opening is not None and opening.affordable:
+        # Nothing for this lender until its line opens (its turn): a pause until then is its
+        # plan, not the hardship route — unless the household is on that route.
         first_due = opening.schedule[0].due
         ladder = ladder.model_copy(
             update={
-                "hardship": ladder.hardship.model_copy(
+                "hardship": None
+                if reduction is None
+                else ladder.hardship.model_copy(
                     update={"pause_months": opening.deferral_months, "write_again": first_due}
                 )
             }

@@ -147,6 +147,8 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
         key = item.id
         if item.id == "no_above" and (nothing_now or cash_only):
             key = "no_payment" if nothing_now else "no_above_cash"
+        elif item.id == "no_above" and len(card.walk_away.steps) > 1:
+            key = "no_above_line"  # a line that changes: the one stated above, month by month
         text = t(f"card.insist_item.{key}", walk_away=money(card.walk_away.monthly))
         lines += wrap(text, cells, indent="• ")
     return lines

@@ -32,7 +32,11 @@ def _key(proposal: Proposal) -> str:
 def _describe_key(proposal: Proposal) -> str:
     """``_key``, and the interest-stopped wording of a stepped plan or one after a pause."""
     free = proposal.interest_free and proposal.kind in (ProposalKind.STEPPED, ProposalKind.DEFERRAL)
-    return _key(proposal) + ("_free" if free else "")
+    key = _key(proposal)
+    after = proposal.payment_after
+    if proposal.kind is ProposalKind.DEFERRAL and after is not None and after != proposal.payment:
+        key = "deferral_stepped"  # a pause, then a payment that rises (a lender's line opening)
+    return key + ("_free" if free else "")
 
 
 def _waiver(proposal: Proposal) -> str:
