@@ -167,7 +167,6 @@ def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
     what can be paid, then "with interest stopped, X a month in all clears the whole principal
     Y in N months", then what the contract rates would take — or the hardship route."""
     cells = min(cells, CARD_WIDTH)
-    house = result.household
     text = t(
         "card.total",
         lenders=count_text("lenders", len(result.debts)),
@@ -175,17 +174,27 @@ def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
         limit=money(result.affordability.limit),
     )
     sep = " " if result.lang == "en" else ""
+    return wrap(text + sep + household_text(result), cells)
+
+
+def household_text(result: MultiPlanResult) -> str:
+    """The household ask in words: "with interest stopped, X a month in all clears the whole
+    principal Y in N months", then what the contract rates would take — or the hardship route
+    with the principal to be waived."""
+    house = result.household
+    sep = " " if result.lang == "en" else ""
     opening, target = house.opening, house.target
+    text = ""
     if house.status.value == "hardship" and not any(s.amount > 0 for s in house.limits):
-        text += sep + t("card.total_nothing")
+        text += t("card.total_nothing")
     elif house.status.value == "hardship":
-        text += sep + t(
+        text += t(
             "card.household_hardship",
             principal=money(house.total_principal),
             reduction=money(house.reduction_needed or Decimal(0)),
         )
     else:
-        text += sep + t(
+        text += t(
             "card.household_ask",
             monthly=money(opening.monthly),
             months=months_text(opening.months or 0),
@@ -201,7 +210,7 @@ def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
             text += sep + t("card.household_must_stop", months=months_text(target.months))
         else:
             text += sep + t("card.household_must_stop_never")
-    return wrap(text, cells)
+    return text
 
 
 def multi_card_text(result: MultiPlanResult, cards: list[CallCard], cells: int = CARD_WIDTH) -> str:

@@ -30,7 +30,7 @@ def headline(result: OfferResult) -> str:
     params = {
         "amount": money(result.principal),
         "periods": result.periods,
-        "periods_text": count_text("months", result.periods),
+        "periods_text": count_text("periods", result.periods),
         "payments_text": count_text("payments", result.periods),
     }
     if result.terms is Terms.FEE_RATE and result.fee_rate_percent is not None:

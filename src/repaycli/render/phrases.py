@@ -68,14 +68,14 @@ def describe(proposal: Proposal) -> str:
         "down": money(proposal.down_payment),
         "rate": percent(proposal.annual_rate_percent),
         "months": months_text(proposal.deferral_months),
-        "periods_text": months_text(proposal.periods),
+        "periods_text": count_text("periods", proposal.periods),
         "waiver": _waiver(proposal),
     }
     if proposal.kind is ProposalKind.PARTIAL_LUMP_SUM:
         later = [i.amount for i in proposal.schedule[1:]]
         values["payment"] = money(later[0] if later else proposal.payment)
         values["periods"] = len(later)
-        values["periods_text"] = months_text(len(later))
+        values["periods_text"] = count_text("periods", len(later))
     return t(f"describe.{_describe_key(proposal)}", **values)
 
 
