@@ -311,6 +311,8 @@ def _along_line(
         return None
     steady = paid[:-1] if len(paid) > 1 else paid
     rising = next((a for a in steady if a != paid[0]), None)
+    if rising is None and paid[-1] > paid[0]:
+        rising = paid[-1]  # the last month's line rose (another debt cleared): say so
     if skip > 0:
         kind = ProposalKind.DEFERRAL
     elif rising is not None:
