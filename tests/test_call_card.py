@@ -156,7 +156,10 @@ def test_several_debts_too_big_for_a_small_limit_never_say_nothing_can_be_paid(
     )
     env = {**TODAY, "REPAYCLI_LANG": "zh", "COLUMNS": "80"}
     head = "".join(invoke("plan", "--debts", str(debts), env=env).stdout.split("═")[0].split())
-    assert "你每月最多能还100.00元。这些钱60个月内还不清全部欠款（每月需" in head
+    # 100 × 60 = 6,000 of 33,387.97 of principal: 27,387.97 to be waived.
+    assert (
+        "你每月最多能还100.00元。即使停息，60个月也还不清全部本金33,387.97元：需要减免27,387.97元"
+    ) in head
     assert "拿不出钱" not in head
     nothing = invoke("plan", "--debts", str(debts), "--income", "1800", env=env).stdout
     assert "你现在拿不出钱还款" in "".join(nothing.split("═")[0].split())

@@ -166,7 +166,7 @@ def test_chinese_schedules_and_month_columns_are_named_not_ided() -> None:
     assert "花呗" in header and "招商银行信用卡" in header
     assert not re.search(r"\b(huabei|jiebei|zhaohang|weilidai)\b", header)
     assert not re.search(r"^[a-z]+-\d+ 的还款计划", text, re.M)
-    assert re.search(r"^开口先提：[^\s（]+，逐期还款（方案编号 share-\d+）：$", text, re.M)
+    assert re.search(r"^开口先提：[^\s（]+，逐期还款（方案编号 [a-z-]+-\d+）：$", text, re.M)
     single = run("--lang", "zh", "plan", "--platform", "zhaohang", "--overdue", "3万",
                  "--income", "5000", "--days-overdue", "100", "--details")  # fmt: skip
     assert "争取目标：减免罚息，逐期还款（方案编号 waive-" in single.stdout

@@ -192,6 +192,7 @@ PLAN: dict[str, Any] = {
     "ladder": {"opening": "principal-12", "target": "inst-12-free", "walk_away_monthly": "900"},
     "reason": "unemployment",
     "recovery": "2026-04-01",
+    "cash": "6000.00",  # what the lump sum is paid from: a letter never asks it from income
 }  # fmt: skip
 
 
@@ -419,9 +420,11 @@ def test_situation_flags_work_out_the_plan() -> None:
     args = ["letter", "--platform", "jiebei", "--overdue", "10000", "--income", "3000",
             "--expenses", "2000", "--format", "text"]  # fmt: skip
     text = run(*args)
+    # 20 × 500 would ask more a month than the target (24 × 499.24 at 18 %): the interest-free
+    # opening stretches to 21 months of 476.19 (the last 476.20), no dearer.
     assert (
-        "I propose to repay in 20 monthly installments of ¥500.00 free of interest, ¥10,000.00 in "
-        "total, the first on 15 February 2026 and the last on 15 September 2027."
+        "I propose to repay in 21 monthly installments of ¥476.19 free of interest, ¥10,000.00 in "
+        "total, the first on 15 February 2026 and the last on 15 October 2027."
     ) in text
     text = run(*args, "--proposal", "inst-24")
     assert "24 monthly installments of ¥499.24, ¥11,981.78 in total" in text

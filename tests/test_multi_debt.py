@@ -220,27 +220,42 @@ def test_zero_limit_is_the_hardship_route() -> None:
     result = build(EXAMPLE_DEBTS, "0")
     assert result.plan.months is None and result.hardship is not None
     assert "ask for a pause" in ask_line(result.debts[0])
-    assert all(d.ask.first_due is None and d.proposals == [] for d in result.debts)
-    assert result.hardship.needed_payment == result.plan.limit_for_term
+    assert all(d.ask.first_due is None for d in result.debts)
+    assert not any(p.affordable for d in result.debts for p in d.proposals)
+    # What would be needed: the least steady limit that clears the principal (interest
+    # stopped) in 60 months — a fen less does not.
+    needed = result.hardship.needed_payment
+    principal = [a.model_copy(update={"bearing": D(0), "flat": breakdown_of(d).principal,
+                                      "annual_rate": D(0)})
+                 for a, d in zip(accounts_of(EXAMPLE_DEBTS, debt_ids(EXAMPLE_DEBTS)),
+                                 EXAMPLE_DEBTS, strict=True)]  # fmt: skip
+    for limit, clears in ((needed, True), (needed - FEN, False)):
+        outcome = simulate(principal, Strategy.PRORATA, start=START,
+                           limit_on=lambda _, x=limit: x, horizon=60)  # fmt: skip
+        assert outcome.cleared is clears
+    assert result.household.reduction_needed == result.total_principal
 
 
-def test_each_lenders_ask_is_its_column() -> None:
-    """Avalanche at 1,750: huabei waits for its turn (a pause), then its share rises when the
-    debts before it are cleared; its walk-away line is the most it gets in any month."""
+def test_each_lenders_line_is_its_column() -> None:
+    """Avalanche at 1,750 (the whole balances clear in 36 months, so they share the lines):
+    huabei's line is 0 until its turn, then its column; its opening is a pause until then."""
     result = build(EXAMPLE_DEBTS, "1750", Strategy.AVALANCHE)
+    assert result.household.reference.value == "walk_away"
     huabei = next(d for d in result.debts if d.id == "huabei")
     column = [row.amounts["huabei"] for row in result.monthly]
     first = next(i for i, a in enumerate(column) if a > 0)
-    assert first > 0 and huabei.ask.pause_until == result.monthly[first].due
-    # its walk-away line is its share now, and the share from when it changes
-    assert huabei.ask.walk_away == column[first]
-    later = next(a for a in column[first:] if a != column[first])
-    assert huabei.ask.payment_later == later == max(column)
-    assert huabei.ask.changes_from == result.monthly[column.index(later)].due
-    (proposal,) = huabei.proposals
-    assert proposal.kind.value == "deferral" and proposal.deferral_months == first
-    assert [i.amount for i in proposal.schedule] == [a for a in column[first:] if a > 0]
-    assert proposal.total == huabei.paid
+    assert first > 0 and huabei.lines[0].amount == 0 and huabei.ask.walk_away == 0
+    for row in result.monthly:
+        line = next(s.amount for s in reversed(huabei.lines) if s.start <= row.due)
+        if row.month < len(result.monthly):  # the last month's unused goes to one line
+            assert line == row.amounts["huabei"]
+    opening = next(p for p in huabei.proposals if p.id == huabei.ladder.opening)
+    assert opening.deferral_months == first and opening.interest_free
+    assert huabei.ask.pause_until == opening.schedule[0].due == result.monthly[first].due
+    assert all(
+        row.amount <= next(s.amount for s in reversed(huabei.lines) if s.start <= row.due)
+        for row in opening.schedule
+    )
 
 
 def test_what_if_extra_payment_and_a_new_limit_save_months_and_money() -> None:
@@ -333,13 +348,15 @@ def test_whole_plan_properties(debts: list[Debt], limit: int, strategy: Strategy
     result = build(debts, str(limit), strategy)
     assert result.plan.months is not None or not result.plan.within_term
     if result.plan.within_term:
-        assert all(d.ask.payoff is not None for d in result.debts)
         assert result.plan.total_paid == sum(d.paid for d in result.debts)
+    if result.household.opening.within_term:
+        assert all(d.ask.payoff is not None for d in result.debts)
     for debt in result.debts:
         assert debt.ask.walk_away <= D(limit)
         for proposal in debt.proposals:
             assert sum(i.amount for i in proposal.schedule) == proposal.total
-            assert all(i.amount <= D(limit) for i in proposal.schedule)
+            if proposal.affordable:
+                assert all(i.amount <= D(limit) for i in proposal.schedule)
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -351,17 +368,19 @@ def test_example_file_json(_isolated: Path) -> None:
     data = json.loads(result.stdout)
     assert list(data) == [
         "schema_version", "kind", "as_of", "lang", "reason", "recovery", "affordability",
-        "strategy", "total_overdue", "total_principal", "plan", "debts", "monthly", "compare",
-        "what_if", "hardship", "log_template",
+        "strategy", "total_overdue", "total_principal", "plan", "household", "debts", "monthly",
+        "compare", "what_if", "hardship", "log_template",
     ]  # fmt: skip
-    assert data["schema_version"] == 2 and data["strategy"] == "prorata"
+    assert data["schema_version"] == 3 and data["strategy"] == "prorata"
+    assert data["household"]["status"] == "fits"
     assert data["affordability"]["limit"] == "1750.00"
     assert [s["name"] for s in data["compare"]] == ["avalanche", "snowball", "prorata", "priority"]
     assert data["plan"]["months"] == 36 and data["plan"]["within_term"] is True
     assert data["monthly"][0]["amounts"] == {"huabei": "220.52", "jiebei": "711.39",
                                              "zhaohang": "533.54", "weilidai": "284.55"}  # noqa: E501
     debt = data["debts"][1]
-    assert {"ask", "proposals", "ladder", "checklist", "paid", "cost_of_waiting"} <= set(debt)
+    assert {"ask", "proposals", "ladder", "checklist", "paid", "cost_of_waiting", "lines",
+            "reduction_needed"} <= set(debt)  # fmt: skip
     assert set(debt["ask"]) == {"pause_until", "first_due", "payment", "payment_later",
                                 "changes_from", "walk_away", "months", "payoff",
                                 "extras"}  # fmt: skip
@@ -375,11 +394,13 @@ def test_short_answer_first_and_details_on_request() -> None:
     assert short.exit_code == 0, short.output
     # a short total, then one call card (one screen) per lender
     total, *cards, _pointer = re.split(r"^═+$", short.stdout, flags=re.M)
-    assert len(total.splitlines()) <= 3 and len(cards) == 4
+    assert len(total.splitlines()) <= 4 and len(cards) == 4
     assert all(len(card.strip("\n").splitlines()) <= 24 for card in cards)
     for text in ("You owe ¥49,200.00 to 4 lenders", "you can pay at most ¥1,750.00 a month.",
-                 "With the pro-rata plan you are clear in 2029-11 (36 months)",
-                 "Lender 2 of 4: Jiebei (Alipay)", 'Say: "I can pay ¥711.39 a month',
+                 "With interest stopped, ¥1,750.00 a month in all clears the whole principal, "
+                 "¥47,278.41, in 28 months.",
+                 "With only the penalty waived, at the contract rates: clear in 36 months",
+                 "Lender 2 of 4: Jiebei (Alipay)", 'Say: "I can pay ¥685.19 a month',
                  "Each lender's full plan: add --details"):  # fmt: skip
         assert text in short.stdout.replace("\n", " ").replace("  ", " "), text
     details = invoke("plan", "--debts", str(EXAMPLE), "--details", env=env).stdout
@@ -388,7 +409,7 @@ def test_short_answer_first_and_details_on_request() -> None:
     compare = invoke("plan", "--debts", str(EXAMPLE), "--compare", env=env).stdout
     assert "The four strategies side by side" in compare and "Month by month" not in compare
     chinese = invoke("--lang", "zh", "plan", "--debts", str(EXAMPLE), env=env)
-    for text in ("共 4 家，欠 49,200.00 元", "第 2/4 家：借呗", "按“按比例”方案"):
+    for text in ("共 4 家，欠 49,200.00 元", "第 2/4 家：借呗", "停息后每月共还"):
         assert text in chinese.stdout, text
     summary = invoke("--lang", "zh", "plan", "--debts", str(EXAMPLE), "--compare", env=env)
     for text in ("你共欠 4 家 49,200.00 元", "对每家怎么提", "采用“按比例”方案", "借呗（jiebei）"):
@@ -547,12 +568,17 @@ def test_shares_never_add_up_to_more_than_the_limit_at_any_date() -> None:
 def test_a_debt_never_cleared_gets_a_pause_not_a_600_month_ask() -> None:
     result = build(EXAMPLE_DEBTS, "250", Strategy.PRORATA)
     assert result.plan.months is None and result.hardship is not None
-    assert all(d.proposals == [] and d.ask.first_due is None for d in result.debts)
+    assert all(d.ask.first_due is None for d in result.debts)
+    assert not any(p.affordable for d in result.debts for p in d.proposals)
+    assert all(d.reduction_needed and d.reduction_needed > 0 for d in result.debts)
 
 
 def test_a_one_off_extra_alone_is_not_a_monthly_ask() -> None:
+    # Nothing a month: the hardship route, the extra shared in proportion (token payments):
+    # the card's 5,000 × 15,000 / 49,200 = 1,524.39, and the fen left over: 1,524.40.
     result = build(EXAMPLE_DEBTS, "0", Strategy.AVALANCHE, extras=[(D(5000), date(2027, 2, 1))])
     card = next(d for d in result.debts if d.id == "zhaohang")
     assert card.ask.first_due is None and card.ask.walk_away == 0
-    assert [i.amount for i in card.ask.extras] == [D(5000)]
+    assert [i.amount for i in card.ask.extras] == [D("1524.40")]
+    assert sum(i.amount for d in result.debts for i in d.ask.extras) == D(5000)
     assert "with the one-off payment" in ask_line(card)

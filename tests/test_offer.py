@@ -33,6 +33,10 @@ CARD = ["offer", "--amount", "10000", "--periods", "12", "--fee-rate", "0.6%"]
 #: The JSON keys, locked: names shared with a plan proposal, plus one boolean per line.
 OFFER_KEYS = {
     "schema_version",
+    "paid_from_cash",
+    "settlement",
+    "saved",
+    "saved_percent",
     "as_of",
     "terms",
     "principal",

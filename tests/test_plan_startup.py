@@ -60,7 +60,7 @@ def test_plan_loads_no_pydantic_and_json_loads_no_rich(args: list[str], tmp_path
     assert "Huabei" in out or "huabei" in out
     assert "pydantic" not in loaded
     out, loaded = _loaded_after([*args, "--json"], tmp_path)
-    assert json.loads(out)["schema_version"] == 2
+    assert json.loads(out)["schema_version"] == (3 if "--debts" in args else 2)
     assert not {"pydantic", "rich", "dateutil"} & loaded
 
 

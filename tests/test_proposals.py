@@ -121,7 +121,13 @@ def test_jiebei_10000_with_a_500_limit_fits_in_24_months() -> None:
     # The ask a counsellor starts with: 500 a month clears 10,000 in 20 months, interest-free.
     opening = by_id(worked, "inst-20-free")
     assert {i.amount for i in opening.schedule} == {D(500)}
-    assert (worked.ladder.opening, worked.ladder.target) == ("inst-20-free", "inst-24")
+    # But 500 a month is more than the target's 499.26: the ladder would be upside down for a
+    # person who thinks in monthly payments. Interest-free, the ask stretches at no cost to the
+    # fewest months asking no more than the target: 10,000 / 21 = 476.19 (the last 476.20).
+    stretched = by_id(worked, "inst-21-free")
+    assert max(i.amount for i in stretched.schedule) == D("476.20") <= D("499.26")
+    assert (stretched.total, stretched.affordable) == (D(10000), True)
+    assert (worked.ladder.opening, worked.ladder.target) == ("inst-21-free", "inst-24")
 
 
 def test_card_45000_ninety_days_overdue_with_a_1500_limit() -> None:
@@ -140,7 +146,10 @@ def test_card_45000_ninety_days_overdue_with_a_1500_limit() -> None:
     assert waive.waived == D("1937.80") and waive.basis is Basis.WITHOUT_PENALTY
     # The personalised plan (art. 70): interest-free 30 × 1,500 as the best case.
     assert by_id(worked, "card-30-free").total == D(45000)
-    assert (worked.ladder.opening, worked.ladder.target) == ("principal-29", "waive-39")
+    # 1,484.90 a month is more than the target's 1,471.93: the interest-free opening stretches
+    # to 30 months of 43,062.20 / 30 = 1,435.41 (the last 1,435.31), no dearer.
+    assert by_id(worked, "principal-30").payment == D("1435.41")
+    assert (worked.ladder.opening, worked.ladder.target) == ("principal-30", "waive-39")
 
 
 def test_a_50_yuan_debt_is_paid_not_negotiated() -> None:
@@ -168,7 +177,12 @@ def test_cash_that_covers_most_of_the_principal() -> None:
     waive = by_id(worked, "waive-24")
     assert waive.payment == pmt(D(9730), D("0.18"), 24) and waive.waived == D(270)
     assert pmt(D(9730), D("0.18"), 23) > 500
-    assert (worked.ladder.opening, worked.ladder.target) == ("partial-2", "waive-24")
+    # 2 × 500 asks more a month than the target (485.75…): the rest in 3 × 333.33/333.34.
+    assert pmt(D(9730), D("0.18"), 24) < 500
+    stretched = by_id(worked, "partial-3")
+    assert [i.amount for i in stretched.schedule] == [D(8000), D("333.33"), D("333.33"),
+                                                      D("333.34")]  # fmt: skip
+    assert (worked.ladder.opening, worked.ladder.target) == ("partial-3", "waive-24")
     assert not any(p.kind is ProposalKind.LUMP_SUM for p in worked.proposals)
 
 
@@ -272,6 +286,29 @@ def _from_cash(proposal: Proposal, index: int) -> bool:
     )
 
 
+def monthly(proposal: Proposal, situation: Situation) -> Decimal:
+    """The largest installment paid from income (a down payment, or a lump sum the cash
+    covers, is paid from cash)."""
+    rows = [r.amount for r in proposal.schedule]
+    if proposal.down_payment:
+        rows = rows[1:]
+    elif situation.cash is not None and situation.cash >= proposal.total and len(rows) == 1:
+        rows = []
+    return max(rows, default=D(0))
+
+
+def _stretched(proposal: Proposal, worked: Worked) -> bool:
+    """An interest-free ask the ladder stretched to the target's monthly: a shorter one of the
+    same kind and basis is among the proposals."""
+    return proposal.interest_free and any(
+        p.kind is proposal.kind
+        and p.basis is proposal.basis
+        and p.interest_free
+        and p.periods < proposal.periods
+        for p in worked.proposals
+    )
+
+
 def fits_everywhere(proposal: Proposal, worked: Worked) -> bool:
     return all(
         _from_cash(proposal, i) or row.amount <= worked.budget.limit_on(row.due)
@@ -300,7 +337,16 @@ def test_invariants(case: tuple[Debt, Situation]) -> None:
     ladder = worked.ladder
     affordable = [p for p in worked.proposals if p.affordable]
     assert ladder.nothing_affordable == (not affordable)
-    assert (ladder.hardship is not None) == (not affordable or budget.limit == 0)
+    opening = by_id(worked, ladder.opening) if ladder.opening else None
+    from_cash = (
+        opening is not None
+        and opening.kind in (ProposalKind.PAY_NOW, ProposalKind.LUMP_SUM)
+        and situation.cash is not None
+        and situation.cash >= opening.total
+    )
+    # One route: a plan (with a zero limit, only a payment from cash now), or the hardship route.
+    route = not affordable or (budget.limit == 0 and not from_cash)
+    assert (ladder.hardship is not None) == route
     if not affordable:
         assert ladder.opening is None and ladder.target is None
     else:
@@ -309,7 +355,18 @@ def test_invariants(case: tuple[Debt, Situation]) -> None:
         if pid is not None:  # no step of the ladder asks above the walk-away line in force
             assert fits_everywhere(by_id(worked, pid), worked)
     if ladder.opening is not None and ladder.target is not None:
-        assert by_id(worked, ladder.opening).total <= by_id(worked, ladder.target).total
+        low, high = by_id(worked, ladder.opening), by_id(worked, ladder.target)
+        assert low.total <= high.total
+        # Opening ≤ target ≤ walk-away a month too (what is paid now from cash aside).
+        assert monthly(low, situation) <= monthly(high, situation)
+        for row in high.schedule:
+            assert _from_cash(high, high.schedule.index(row)) or row.amount <= budget.limit_on(
+                row.due
+            )
+        if high.kind is ProposalKind.PAY_NOW and any(
+            p.kind is ProposalKind.LUMP_SUM and p.affordable for p in worked.proposals
+        ):
+            assert low.kind is ProposalKind.LUMP_SUM  # the cheaper lump sum first
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -330,7 +387,7 @@ def test_fewest_months_and_interest_only_on_what_bears_it(case: tuple[Debt, Situ
             ProposalKind.INSTALLMENTS,
             ProposalKind.CARD_PERSONALISED,
         )
-        if not level:
+        if not level or _stretched(proposal, worked):
             continue
         n = proposal.periods
         flat = proposal.balance - proposal.interest_bearing

@@ -185,7 +185,7 @@ def test_pdf_in_chinese(tmp_path: Path) -> None:
     """The tight-budget example in Chinese: the CJK text is drawn in a CJK font (its characters
     come back out of the PDF), on the expected number of A4 pages."""
     count, texts, _ = pdf_pages(tmp_path, make_report(tmp_path, *TIGHT, lang="zh"))
-    assert count == 21
+    assert count == 20  # the lenders negotiated inside their lines (issue 20): a page shorter
     # NFKC: the PDF's text maps some glyphs to Kangxi radicals (⽋ for 欠)
     first = re.sub(r"\s+", "", unicodedata.normalize("NFKC", texts[0]))
     assert "协商资料:4笔欠款" in first  # full-width colon: NFKC made it ":"

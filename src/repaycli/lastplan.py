@@ -17,7 +17,7 @@ from repaycli.errors import Failure
 from repaycli.safeload import loads_json, read_text
 
 #: The newest ``schema_version`` of the plan JSON this version can read (``PlanResult``).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class _Lenient(BaseModel):
@@ -83,6 +83,8 @@ class SavedPlan(_Lenient):
     as_of: date | None = None
     reason: str | None = None
     recovery: date | None = None
+    #: Cash in hand the plan counted on (a one-debt plan's ``--cash``).
+    cash: Decimal | None = None
     debts: list[SavedDebt] = Field(default_factory=list)
     affordability: SavedAffordability | None = None
     proposals: list[SavedProposal] = Field(default_factory=list)

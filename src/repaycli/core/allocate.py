@@ -25,7 +25,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from repaycli.core.dates import add_months
+from repaycli.core.dates import due_date
 from repaycli.core.models import PlatformKind
 from repaycli.core.money import FEN, ZERO, round_fen
 from repaycli.core.rates import MONTHS_PER_YEAR
@@ -63,6 +63,13 @@ class Account(Model):
     kind: PlatformKind
     #: Its overdue balance at the start: the weight in ``prorata``.
     overdue: Decimal
+    #: The rate that ranks it (``avalanche``, ``priority``) when it differs from the rate it
+    #: bears here: the contract rate of a debt asked to stop interest still ranks it.
+    rank_rate: Decimal | None = None
+
+    @property
+    def dearness(self) -> Decimal:
+        return self.annual_rate if self.rank_rate is None else self.rank_rate
 
     @property
     def consequence(self) -> int:
@@ -119,10 +126,10 @@ def _order(strategy: Strategy, open_debts: Sequence[_Open], first: Sequence[str]
         a = debt.account
         named = first.index(a.id) if a.id in first else len(first)
         if strategy is Strategy.AVALANCHE:
-            return (named, -a.annual_rate, debt.owed, a.id)
+            return (named, -a.dearness, debt.owed, a.id)
         if strategy is Strategy.SNOWBALL:
-            return (named, debt.owed, -a.annual_rate, a.id)
-        return (named, a.consequence, -a.annual_rate, debt.owed, a.id)
+            return (named, debt.owed, -a.dearness, a.id)
+        return (named, a.consequence, -a.dearness, debt.owed, a.id)
 
     return sorted(open_debts, key=key)
 
@@ -169,6 +176,7 @@ def simulate(
     extras: Mapping[int, Decimal] | None = None,
     first: Sequence[str] = (),
     horizon: int = HORIZON,
+    anchor: date | None = None,
 ) -> Outcome:
     """Allocate the capacity month by month until every debt is cleared (or ``horizon``)."""
     extras = extras or {}
@@ -181,7 +189,7 @@ def simulate(
         open_debts = [d for d in state if d.owed > 0]
         if not open_debts:
             break
-        due = add_months(start, month)
+        due = due_date(start, month, anchor)
         dues.append(due)
         for debt in open_debts:  # a month's interest, divided last so it rounds exactly
             debt.bearing += round_fen(debt.bearing * debt.account.annual_rate / MONTHS_PER_YEAR)
@@ -216,13 +224,20 @@ def limit_for_term(
     start: date,
     term: int = MAX_TERM,
     first: Sequence[str] = (),
+    anchor: date | None = None,
 ) -> Decimal:
     """The smallest steady monthly limit (to the fen) that clears every debt within ``term``
     months under ``strategy``."""
 
     def clears(limit: Decimal) -> bool:
         outcome = simulate(
-            accounts, strategy, start=start, limit_on=lambda _: limit, first=first, horizon=term
+            accounts,
+            strategy,
+            start=start,
+            limit_on=lambda _: limit,
+            first=first,
+            horizon=term,
+            anchor=anchor,
         )
         return outcome.cleared
 

@@ -80,11 +80,13 @@ class CardStep(Model):
 
 
 class WalkAway(Model):
-    """The line never to cross: at most ``monthly`` a month (``after`` from ``after_from``)."""
+    """The line never to cross: at most ``monthly`` a month (``after`` from ``after_from``); a
+    lender of a several-debt plan has its line as a schedule (``steps``: from-date, amount)."""
 
     monthly: Decimal
     after: Decimal | None = None
     after_from: date | None = None
+    steps: tuple[tuple[date, Decimal], ...] = ()
 
 
 class Insist(Model):
@@ -119,6 +121,11 @@ class CallCard(Model):
     debt_id: str | None = None
     index: int = 1
     count: int = 1
+    #: Several debts: the household plan works only with interest stopped.
+    interest_must_stop: bool = False
+    #: Several debts, hardship route: the principal this lender's line leaves unpaid in 60
+    #: months (the reduction needed, in yuan).
+    reduction_needed: Decimal | None = None
 
     @property
     def hardship_route(self) -> bool:
@@ -224,9 +231,10 @@ def card_for_lender(
     describe: Callable[[Proposal], str],
     index: int = 1,
     count: int = 1,
+    must_stop: bool = False,
 ) -> CallCard:
-    """One lender's card in a several-debt plan: its ask is its share of the shared limit, and
-    its walk-away line that share (and the share from when it changes)."""
+    """One lender's card in a several-debt plan: its ladder was negotiated inside its share of
+    the shared limit, and its walk-away line is that share on every date it changes."""
     ask = debt.ask
     card = _card(
         debt,
@@ -234,11 +242,22 @@ def card_for_lender(
         debt.proposals,
         debt.checklist,
         budget,
-        WalkAway(monthly=ask.walk_away, after=ask.payment_later, after_from=ask.changes_from),
+        WalkAway(
+            monthly=ask.walk_away,
+            steps=tuple((step.start, step.amount) for step in debt.lines),
+        ),
         say=say,
         describe=describe,
     )
-    return card.model_copy(update={"debt_id": debt.id, "index": index, "count": count})
+    return card.model_copy(
+        update={
+            "debt_id": debt.id,
+            "index": index,
+            "count": count,
+            "interest_must_stop": must_stop,
+            "reduction_needed": debt.reduction_needed,
+        }
+    )
 
 
 def cards_for_multi(
@@ -249,6 +268,7 @@ def cards_for_multi(
 ) -> list[CallCard]:
     """A card for each lender of a several-debt plan, in the plan's order."""
     count = len(result.debts)
+    must_stop = result.household.status.value == "interest_must_stop"
     return [
         card_for_lender(
             debt,
@@ -257,6 +277,7 @@ def cards_for_multi(
             describe=describe,
             index=n,
             count=count,
+            must_stop=must_stop,
         )
         for n, debt in enumerate(result.debts, start=1)
     ]

@@ -60,14 +60,37 @@ _AFTERNOON = ("下午", "傍晚", "晚上", "夜里")
 _COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 
 
-def monthly_due_dates(first_due: date, periods: int, *, skip: int = 0) -> list[date]:
+def monthly_due_dates(
+    first_due: date, periods: int, *, skip: int = 0, anchor: date | None = None
+) -> list[date]:
     """``periods`` monthly due dates from ``first_due`` (after ``skip`` months, for a deferral),
-    each counted from the first.
+    each counted from the first — or from ``anchor``, the day the plan counts its months from,
+    when ``first_due`` is a whole number of months after it (``due_from``).
 
     Counting from the first date (not chaining) keeps month ends: 31 Jan → 28/29 Feb → 31 Mar,
-    and a deferral from 31 Jan falls due 30 Apr, 31 May.
+    and a deferral from 31 Jan falls due 30 Apr, 31 May. A plan made on 31 January whose first
+    payment is a month later (28 February) is counted from 31 January: 28 Feb → 31 Mar → 30 Apr.
     """
-    return [_shift(first_due, skip + i) for i in range(periods)]
+    base, offset = due_from(first_due, anchor)
+    return [_shift(base, offset + skip + i) for i in range(periods)]
+
+
+def due_from(first_due: date, anchor: date | None) -> tuple[date, int]:
+    """The date monthly due dates are counted from and the first one's month number: ``anchor``
+    and the months from it to ``first_due`` when ``first_due`` is that many months after it (a
+    first payment a month after a plan made on the 31st), else ``first_due`` and 0."""
+    if anchor is None or anchor >= first_due:
+        return first_due, 0
+    months = (first_due.year - anchor.year) * 12 + first_due.month - anchor.month
+    if months > 0 and _shift(anchor, months) == first_due:
+        return anchor, months
+    return first_due, 0
+
+
+def due_date(first_due: date, month: int, anchor: date | None = None) -> date:
+    """The due date ``month`` months after ``first_due`` (``monthly_due_dates`` counting)."""
+    base, offset = due_from(first_due, anchor)
+    return _shift(base, offset + month)
 
 
 @lru_cache(maxsize=4096)

@@ -83,6 +83,8 @@ class LetterFacts(Model):
     #: The limit from the recovery date on (``plan --income-after``).
     limit_after: Money | None = None
     limit_after_from: date | None = None
+    #: Cash in hand (the saved plan's ``--cash``): a payment it covers is not paid from income.
+    cash: Money | None = None
     #: The plan asked for; ``None`` with a ``pause`` (the hardship route).
     plan: ProposedPlan | None
     pause: PauseRequest | None = None
@@ -102,18 +104,22 @@ class LetterFacts(Model):
 
     @property
     def fits(self) -> bool | None:
-        """Whether every installment is within the limit; ``None`` when that cannot be said
-        (no plan or no limit known, or a single payment, which comes from savings rather than
-        income)."""
-        if self.plan is None or self.limit is None or self.plan.periods == 1:
+        """Whether every installment is within the limit in force on its date, a first payment
+        the cash covers aside (a down payment, a lump sum); ``None`` when that cannot be said
+        (no plan or no limit known). A single payment is no exception: without the cash for it,
+        it comes from the month's income like any other."""
+        if self.plan is None or self.limit is None:
             return None
+        cash = self.cash if self.cash is not None else ZERO
         if not self.plan.schedule:
-            return self.plan.largest <= self.limit
+            return self.plan.largest <= self.limit or (
+                self.plan.periods == 1 and cash >= self.plan.largest
+            )
         paid_now = self.plan.down_payment > 0
         return all(
             row.amount <= self.limit_on(row.due)
             for i, row in enumerate(self.plan.schedule)
-            if not (paid_now and i == 0)
+            if not (i == 0 and (paid_now or cash >= row.amount))
         )
 
     def limit_on(self, day: date) -> Decimal:

@@ -9,7 +9,7 @@ the same strategy without them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -17,11 +17,19 @@ from typing import Literal
 from repaycli.core.allocate import Account, Outcome, Strategy, limit_for_term, simulate
 from repaycli.core.balance import breakdown_of
 from repaycli.core.checklist import ChecklistSource
-from repaycli.core.dates import add_months
-from repaycli.core.ladder import ladder_for
+from repaycli.core.dates import add_months, due_date
+from repaycli.core.household import (
+    HouseholdSummary,
+    LenderTerms,
+    LimitStep,
+    Status,
+    in_force,
+    limits_from,
+    negotiated,
+    normalised,
+)
 from repaycli.core.models import (
     Affordability,
-    Basis,
     Checklist,
     CostOfWaiting,
     Debt,
@@ -33,19 +41,19 @@ from repaycli.core.models import (
     LogTemplate,
     Money,
     Proposal,
-    ProposalKind,
     Reason,
     Situation,
 )
 from repaycli.core.money import ZERO
 from repaycli.core.plan import Worked, checklist_for, summarise
-from repaycli.core.proposals import ProposalBuilder
+from repaycli.core.proposals import DEFAULT_PAUSE_MONTHS
 from repaycli.core.record import Field, Model
-from repaycli.core.schedules import MAX_TERM, Part, Sized
+from repaycli.core.schedules import MAX_TERM
 from repaycli.core.situation import affordability, cost_of_waiting
 from repaycli.errors import BadInput
 
-SCHEMA_VERSION = 2
+#: 3: each lender negotiated inside its share (``household``, ``lines``, ``reduction_needed``).
+SCHEMA_VERSION = 3
 
 
 class LenderAsk(Model):
@@ -68,15 +76,22 @@ class LenderAsk(Model):
 
 
 class DebtPlan(DebtSummary):
-    """One lender's part of a several-debt plan (its summary plus its ask and checklist)."""
+    """One lender's part of a several-debt plan: its summary, its ask (the opening), its
+    walk-away line as a schedule, its proposals and ladder (negotiated inside its line), and
+    its checklist."""
 
     id: str
     cost_of_waiting: CostOfWaiting
     ask: LenderAsk
+    #: What the household allocation its line comes from pays it in all (``monthly``).
     paid: Money
-    #: The ask as a proposal (schedule, APR …); empty when nothing can be paid to it.
+    #: Its walk-away line: its share of the limit from each date it changes.
+    lines: list[LimitStep]
+    #: The proposals worked out inside its line (the opening and target among them).
     proposals: list[Proposal]
     ladder: Ladder
+    #: On the hardship route: the principal its line leaves unpaid in 60 months (yuan).
+    reduction_needed: Money | None
     checklist: Checklist
 
 
@@ -138,6 +153,9 @@ class MultiPlanResult(Model):
     total_overdue: Money
     total_principal: Money
     plan: StrategyResult
+    #: The household's negotiation: the limit schedule, the opening, target and walk-away
+    #: scenarios, and whether it fits, needs interest stopped, or takes the hardship route.
+    household: HouseholdSummary
     debts: list[DebtPlan]
     monthly: list[MonthRow]
     compare: list[StrategyResult]
@@ -193,7 +211,7 @@ class Scenario(Model):
 
 
 def extras_by_month(
-    extras: Sequence[tuple[Decimal, date]], start: date
+    extras: Sequence[tuple[Decimal, date]], start: date, anchor: date | None = None
 ) -> tuple[list[Extra], dict[int, Decimal]]:
     """Each extra goes to the first due date on or after its day: the extras as placed, and the
     amount added to each month (by index from ``start``)."""
@@ -201,9 +219,9 @@ def extras_by_month(
     by_month: dict[int, Decimal] = {}
     for amount, day in extras:
         month = 0
-        while add_months(start, month) < day:
+        while due_date(start, month, anchor) < day:
             month += 1
-        placed.append(Extra(amount=amount, on=day, due=add_months(start, month)))
+        placed.append(Extra(amount=amount, on=day, due=due_date(start, month, anchor)))
         by_month[month] = by_month.get(month, ZERO) + amount
     return placed, by_month
 
@@ -215,6 +233,7 @@ def summarise_outcome(
     *,
     start: date,
     first: Sequence[str],
+    anchor: date | None = None,
 ) -> StrategyResult:
     months = outcome.months
     within = months is not None and months <= MAX_TERM
@@ -227,7 +246,7 @@ def summarise_outcome(
         total_cost=outcome.total_paid - principal if months is not None else None,
         limit_for_term=None
         if within
-        else limit_for_term(accounts, outcome.strategy, start=start, first=first),
+        else limit_for_term(accounts, outcome.strategy, start=start, first=first, anchor=anchor),
         payoff={
             a.id: outcome.dues[outcome.payoff[a.id]] if a.id in outcome.payoff else None
             for a in accounts
@@ -235,94 +254,41 @@ def summarise_outcome(
     )
 
 
-def _ask(
-    column: Sequence[Decimal],
-    dues: Sequence[date],
-    payoff: date | None,
-    one_off: Collection[int] = (),
-) -> LenderAsk:
-    """The lender's ask from its column. Its walk-away line is its share of the limit now, and
-    from ``changes_from`` the share then; months holding a one-off extra (``one_off``) set
-    neither and are listed apart. A debt the plan never clears gets no ask: a pause instead."""
+def _ask(lender: LenderTerms, payoff: date | None) -> LenderAsk:
+    """What to ask the lender for: its opening, with its line now (and the line's first change)
+    as the walk-away; a lender with no opening gets no ask (a pause instead)."""
     extras = [
-        Installment(n=i + 1, due=d, amount=a)
-        for i, (d, a) in enumerate(zip(dues, column, strict=True))
-        if a > 0 and i in one_off
+        Installment(n=i + 1, due=x.start, amount=x.amount) for i, x in enumerate(lender.extras)
     ]
-    regular = [
-        (d, a)
-        for i, (d, a) in enumerate(zip(dues, column, strict=True))
-        if a > 0 and i not in one_off
-    ]
-    if payoff is None or not regular:
+    opening = lender.proposal(lender.ladder.opening)
+    lines = lender.lines
+    walk_away = lines[0].amount if lines else ZERO
+    if opening is None:
         return LenderAsk(
             pause_until=None,
             first_due=None,
             payment=ZERO,
             payment_later=None,
             changes_from=None,
-            walk_away=ZERO,
+            walk_away=walk_away,
             months=0,
             payoff=payoff,
             extras=extras,
         )
-    paying = [d for d, a in zip(dues, column, strict=True) if a > 0]
-    first_due = paying[0]
-    payment = regular[0][1]
-    # The share changes when another debt is cleared or the limit changes; the last payment,
-    # what is left, is no change of share.
-    settled = regular[:-1] if len(regular) > 1 else regular
-    change = next(((d, a) for d, a in settled if a != payment), None)
+    schedule = opening.schedule
+    after = opening.payment_after
+    since = next((i.due for i in schedule if after is not None and i.amount == after), None)
     return LenderAsk(
-        pause_until=first_due if first_due > dues[0] else None,
-        first_due=first_due,
-        payment=payment,
-        payment_later=change[1] if change else None,
-        changes_from=change[0] if change else None,
-        walk_away=payment,
-        months=len(paying),
-        payoff=payoff,
+        pause_until=schedule[0].due if opening.deferral_months else None,
+        first_due=schedule[0].due,
+        payment=opening.payment,
+        payment_later=after if since is not None else None,
+        changes_from=since,
+        walk_away=walk_away,
+        months=opening.periods,
+        payoff=schedule[-1].due,
         extras=extras,
     )
-
-
-def _proposal(
-    debt: Debt,
-    situation: Situation,
-    budget: Affordability,
-    column: Sequence[Decimal],
-    dues: Sequence[date],
-    ask: LenderAsk,
-) -> Proposal | None:
-    """The lender's column as a proposal: a pause until its turn (deferral), a rising share
-    (stepped) or a level one (installments)."""
-    if ask.first_due is None:
-        return None
-    start = dues.index(ask.first_due)
-    end = max(i for i, a in enumerate(column) if a > 0)
-    amounts = list(column[start : end + 1])
-    dates = list(dues[start : end + 1])
-    parts = breakdown_of(debt)
-    if start > 0:
-        kind = ProposalKind.DEFERRAL
-    elif ask.payment_later is not None and ask.payment_later > ask.payment:
-        kind = ProposalKind.STEPPED
-    else:
-        kind = ProposalKind.INSTALLMENTS
-    builder = ProposalBuilder(debt, situation, budget)
-    part = Part(bearing=parts.bearing, flat=parts.penalty, rate=debt.contract_rate)
-    proposal = builder.make(
-        pid=f"share-{len(amounts)}",
-        kind=kind,
-        basis=Basis.FULL_BALANCE,
-        part=part,
-        sized=Sized(amounts=amounts, dues=dates, fits=True),
-        deferral=start,
-        payment_after=ask.payment_later,
-    )
-    if len(amounts) > MAX_TERM:  # longer than any lender agrees: to be negotiated down
-        proposal = proposal.model_copy(update={"standard": False, "needs_negotiation": True})
-    return proposal
 
 
 def build_multi_plan(
@@ -338,8 +304,11 @@ def build_multi_plan(
     first: Sequence[str] = (),
     extras: Sequence[tuple[Decimal, date]] = (),
     limit_change: LimitChange | None = None,
+    limits: Sequence[LimitStep | tuple[date, Decimal]] | None = None,
 ) -> MultiPlanResult:
-    """The several-debt plan under ``strategy``; ``first`` names debts (by id) to pay first."""
+    """The several-debt plan under ``strategy``; ``first`` names debts (by id) to pay first;
+    ``limits`` replaces the limit now and after recovery with a schedule of (from-date,
+    amount) steps (``limit_change`` then applies on top of it, as a what-if)."""
     if not debts:
         raise ValueError("a several-debt plan needs at least one debt")
     shared = affordability(situation)
@@ -352,48 +321,65 @@ def build_multi_plan(
     accounts = accounts_of(debts, ids)
     principal = sum((breakdown_of(d).principal for d in debts), ZERO)
     start = situation.start
-    placed, by_month = extras_by_month(extras, start)
-    scenario = Scenario(extras=by_month, limit_change=limit_change)
-    limit_on = scenario.limit_on(shared)
+    today = situation.today
+    placed, by_month = extras_by_month(extras, start, today)
+    base = normalised(limits) if limits else limits_from(shared, today)
+    steps = base
+    if limit_change is not None:
+        steps = normalised(
+            [s for s in base if s.start < limit_change.start]
+            + [LimitStep(start=limit_change.start, amount=limit_change.amount)]
+        )
 
     def run(name: Strategy, *, what_if: bool = True) -> Outcome:
+        chosen_steps = steps if what_if else base
         return simulate(
             accounts,
             name,
             start=start,
-            limit_on=limit_on if what_if else shared.limit_on,
-            extras=scenario.extras if what_if else None,
+            limit_on=lambda day: in_force(chosen_steps, day),
+            extras=by_month if what_if else None,
             first=first,
+            anchor=today,
         )
 
     outcomes = {name: run(name) for name in Strategy}
-    chosen = outcomes[strategy]
     results = {
-        name: summarise_outcome(o, accounts, principal, start=start, first=first)
+        name: summarise_outcome(o, accounts, principal, start=start, first=first, anchor=today)
         for name, o in outcomes.items()
     }
     what: WhatIf | None = None
     if placed or limit_change is not None:
-        base = summarise_outcome(
-            run(strategy, what_if=False), accounts, principal, start=start, first=first
-        )
+        baseline = summarise_outcome(
+            run(strategy, what_if=False), accounts, principal, start=start, first=first,
+            anchor=today,
+        )  # fmt: skip
         now = results[strategy]
         what = WhatIf(
             extras=placed,
             limit_change=limit_change,
-            baseline=base,
+            baseline=baseline,
             months_saved=None
-            if base.months is None or now.months is None
-            else base.months - now.months,
+            if baseline.months is None or now.months is None
+            else baseline.months - now.months,
             money_saved=None
-            if base.total_cost is None or now.total_cost is None
-            else base.total_cost - now.total_cost,
+            if baseline.total_cost is None or now.total_cost is None
+            else baseline.total_cost - now.total_cost,
         )
+    household, allocation = negotiated(
+        debts,
+        situation,
+        ids=ids,
+        budget=shared,
+        limits=steps,
+        strategy=strategy,
+        first=first,
+        extras=by_month,
+    )
     plans = []
     for debt_id, debt in zip(ids, debts, strict=True):
-        column = chosen.payments[debt_id]
-        payoff = chosen.dues[chosen.payoff[debt_id]] if debt_id in chosen.payoff else None
-        ask = _ask(column, chosen.dues, payoff, by_month)
+        lender = household.lender(debt_id)
+        ask = _ask(lender, household.walk_away.payoff.get(debt_id))
         own = shared.model_copy(
             update={
                 "limit": ask.walk_away,
@@ -401,9 +387,6 @@ def build_multi_plan(
                 "limit_after_from": ask.changes_from,
             }
         )
-        proposal = _proposal(debt, situation, own, column, chosen.dues, ask)
-        proposals = [proposal] if proposal is not None else []
-        ladder = ladder_for(proposals, own, debt, situation)
         summary = summarise(debt, lang)
         plans.append(
             DebtPlan(
@@ -411,13 +394,15 @@ def build_multi_plan(
                 id=debt_id,
                 cost_of_waiting=cost_of_waiting(debt),
                 ask=ask,
-                paid=chosen.paid_to(debt_id),
-                proposals=proposals,
-                ladder=ladder,
+                paid=allocation.paid_to(debt_id),
+                lines=lender.lines,
+                proposals=lender.proposals,
+                ladder=lender.ladder,
+                reduction_needed=lender.reduction_needed,
                 checklist=checklist_for(
                     debt,
                     situation,
-                    Worked(budget=own, proposals=proposals, ladder=ladder),
+                    Worked(budget=own, proposals=lender.proposals, ladder=lender.ladder),
                     lang=lang,
                     source=checklist,
                     describe=describe,
@@ -425,29 +410,43 @@ def build_multi_plan(
                 ),
             )
         )
-    monthly = [
-        MonthRow(
-            month=m + 1,
-            due=due,
-            capacity=chosen.capacity[m],
-            amounts={a.id: chosen.payments[a.id][m] for a in accounts},
-            total=sum((chosen.payments[a.id][m] for a in accounts), ZERO),
-            unused=chosen.capacity[m] - sum((chosen.payments[a.id][m] for a in accounts), ZERO),
-        )
-        for m, due in enumerate(chosen.dues)
-    ]
-    hardship: HardshipRoute | None = None
-    if chosen.total_paid == 0 or results[strategy].months is None:
-        ladders = [p.ladder.hardship for p in plans if p.ladder.hardship is not None]
-        if ladders:
-            hardship = ladders[0].model_copy(
-                update={
-                    "needed_payment": results[strategy].limit_for_term or ZERO,
-                    "needed_periods": MAX_TERM,
-                }
+    monthly = []
+    for m, due in enumerate(allocation.dues):
+        paid = sum((allocation.payments[a.id][m] for a in accounts), ZERO)
+        monthly.append(
+            MonthRow(
+                month=m + 1,
+                due=due,
+                capacity=allocation.capacity[m],
+                amounts={a.id: allocation.payments[a.id][m] for a in accounts},
+                total=paid,
+                unused=allocation.capacity[m] - paid,
             )
+        )
+    hardship: HardshipRoute | None = None
+    if household.status is Status.HARDSHIP:
+        pause = next(
+            (p.ladder.hardship.pause_months for p in plans if p.ladder.hardship is not None),
+            DEFAULT_PAUSE_MONTHS,
+        )
+        opening_accounts = [
+            Account(
+                id=a.id, bearing=ZERO, flat=breakdown_of(d).principal, annual_rate=ZERO,
+                kind=a.kind, overdue=a.overdue,
+            )
+            for a, d in zip(accounts, debts, strict=True)
+        ]  # fmt: skip
+        hardship = HardshipRoute(
+            pause_months=pause,
+            write_again=add_months(today, pause),
+            needed_payment=limit_for_term(
+                opening_accounts, strategy, start=start, first=first, anchor=today
+            ),
+            needed_periods=MAX_TERM,
+            deficit=shared.deficit,
+        )
     return MultiPlanResult(
-        as_of=situation.today,
+        as_of=today,
         lang=lang,
         reason=situation.reason,
         recovery=situation.recovery,
@@ -456,6 +455,7 @@ def build_multi_plan(
         total_overdue=sum((d.overdue for d in debts), ZERO),
         total_principal=principal,
         plan=results[strategy],
+        household=household.summary(),
         debts=plans,
         monthly=monthly,
         compare=[results[name] for name in Strategy],
@@ -477,7 +477,7 @@ def strategy_outcomes(
     simulates them (the report draws each one's balance over time)."""
     shared = affordability(situation)
     accounts = accounts_of(debts, debt_ids(debts))
-    _, by_month = extras_by_month(extras, situation.start)
+    _, by_month = extras_by_month(extras, situation.start, situation.today)
     scenario = Scenario(extras=by_month, limit_change=limit_change)
     return {
         name: simulate(
@@ -487,6 +487,7 @@ def strategy_outcomes(
             limit_on=scenario.limit_on(shared),
             extras=scenario.extras,
             first=first,
+            anchor=situation.today,
         )
         for name in Strategy
     }

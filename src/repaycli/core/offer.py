@@ -27,7 +27,8 @@ from repaycli.core.rates import (
 from repaycli.core.validated import Model
 from repaycli.errors import BadInput
 
-SCHEMA_VERSION = 2
+#: 3: ``paid_from_cash``, ``settlement``, ``saved``, ``saved_percent``.
+SCHEMA_VERSION = 3
 #: Longest offer accepted (30 years of monthly payments); card plans stop at 60 months.
 MAX_PERIODS = 360
 PLACES = Decimal("0.01")
@@ -83,6 +84,8 @@ class Budget(Model):
     walk_away_after: Money | None = None
     walk_away_after_from: date | None = None
     source: str | None = None
+    #: Cash in hand the saved plan counted on: a first payment it covers is not from income.
+    cash: Money | None = None
 
     def line_on(self, day: date) -> Decimal | None:
         after, since = self.walk_away_after, self.walk_away_after_from
@@ -176,6 +179,12 @@ class OfferResult(Model):
     walk_away_after_from: date | None
     affordable: bool | None
     above_walk_away: bool | None
+    #: The first payment, paid from the cash the plan counted on (0 when it is not).
+    paid_from_cash: Money
+    #: A settlement (less to pay than was received): what it saves, and as a share of it.
+    settlement: bool
+    saved: Money
+    saved_percent: Percent
     ladder_position: LadderPosition | None
     budget_source: str | None
     lpr_percent: Rate
@@ -278,12 +287,16 @@ def evaluate(
     if budget.disposable is not None and budget.disposable > 0:
         share = (payment / budget.disposable * HUNDRED).quantize(PLACES)
     above_walk_away: bool | None = None
+    # A first payment the plan's cash covers (a one-off settlement, a down payment) is paid from
+    # that cash, not from the month's income.
+    from_cash = amounts[0] if budget.cash is not None and budget.cash >= amounts[0] else ZERO
     if budget.walk_away_monthly is not None:
         # Each installment against the line in force on its due date (after recovery, the
         # limit then).
         above_walk_away = any(
             amount > (budget.line_on(row.due) or ZERO)
-            for row, amount in zip(schedule, amounts, strict=True)
+            for i, (row, amount) in enumerate(zip(schedule, amounts, strict=True))
+            if not (i == 0 and from_cash > 0)
         )
     position = ladder_position(above_walk_away, total, plan)
 
@@ -329,6 +342,10 @@ def evaluate(
         walk_away_after_from=budget.walk_away_after_from,
         affordable=None if above_walk_away is None else not above_walk_away,
         above_walk_away=above_walk_away,
+        paid_from_cash=from_cash,
+        settlement=total < received,
+        saved=max(received - total, ZERO),
+        saved_percent=(max(received - total, ZERO) / received * HUNDRED).quantize(PLACES),
         ladder_position=position,
         budget_source=budget.source,
         lpr_percent=lpr_row.rate_percent,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from repaycli.core.balance import breakdown_of
 from repaycli.core.checklist import ChecklistSource, compose_checklist
-from repaycli.core.ladder import ladder_for
+from repaycli.core.ladder import negotiate
 from repaycli.core.models import (
     Affordability,
     Checklist,
@@ -67,12 +67,8 @@ def work_out(debt: Debt, situation: Situation, budget: Affordability | None = No
     """Proposals and ladder for one debt: the one rule ``plan``, ``letter`` and ``offer`` share."""
     if budget is None:
         budget = affordability(situation)
-    proposals = proposals_for(debt, situation, budget)
-    return Worked(
-        budget=budget,
-        proposals=proposals,
-        ladder=ladder_for(proposals, budget, debt, situation),
-    )
+    proposals, ladder = negotiate(proposals_for(debt, situation, budget), budget, debt, situation)
+    return Worked(budget=budget, proposals=proposals, ladder=ladder)
 
 
 def build_plan(

@@ -25,7 +25,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from repaycli.core.balance import Breakdown, breakdown_of
-from repaycli.core.dates import months_between
+from repaycli.core.dates import monthly_due_dates, months_between
 from repaycli.core.models import (
     Affordability,
     Basis,
@@ -38,7 +38,15 @@ from repaycli.core.models import (
 )
 from repaycli.core.money import ZERO
 from repaycli.core.rates import HUNDRED, RateOutOfRange, annualise, dated_irr, monthly_irr
-from repaycli.core.schedules import MAX_TERM, Part, Sized, level, sized_level, sized_stepped
+from repaycli.core.schedules import (
+    MAX_TERM,
+    Part,
+    Sized,
+    fits,
+    level,
+    sized_level,
+    sized_stepped,
+)
 from repaycli.core.situation import share_of_disposable
 
 #: A deferral without a recovery date asks for this many months, then the user writes again.
@@ -171,7 +179,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
     def level_plan(
         prefix: str, kind: ProposalKind, basis: Basis, part: Part, *, free: bool = False
     ) -> Proposal:
-        sized = sized_level(part, start, budget, today=situation.today)
+        sized = sized_level(part, start, budget, today=situation.today, anchor=situation.today)
         suffix = "-free" if free else ""
         return build.make(
             pid=f"{prefix}-{sized.periods}{suffix}", kind=kind, basis=basis, part=part, sized=sized
@@ -186,7 +194,7 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
     cash = situation.cash or ZERO
     if ZERO < cash < parts.principal and not any(p.kind is ProposalKind.LUMP_SUM for p in result):
         part = Part(bearing=ZERO, flat=parts.principal - cash, rate=ZERO)
-        sized = sized_level(part, start, budget)
+        sized = sized_level(part, start, budget, anchor=situation.today)
         add(
             build.make(
                 pid=f"partial-{sized.periods}",
@@ -219,7 +227,9 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
                        free=True))  # fmt: skip
     stepped_part = without_penalty if parts.penalty > 0 else full
     stepped_basis = Basis.WITHOUT_PENALTY if parts.penalty > 0 else Basis.FULL_BALANCE
-    sized_step = sized_stepped(stepped_part, start, budget, today=situation.today)
+    sized_step = sized_stepped(
+        stepped_part, start, budget, today=situation.today, anchor=situation.today
+    )
     if sized_step is not None:
         after = sized_step.amounts[-1] if sized_step.periods else None
         for amount, due in zip(sized_step.amounts, sized_step.dues, strict=True):
@@ -238,7 +248,9 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
         )
     months = pause_months(debt, situation, budget)
     if months:
-        sized = sized_level(stepped_part, start, budget, skip=months, today=situation.today)
+        sized = sized_level(
+            stepped_part, start, budget, skip=months, today=situation.today, anchor=situation.today
+        )
         add(
             build.make(
                 pid=f"defer-{months}m-{sized.periods}",
@@ -255,7 +267,9 @@ def proposals_for(debt: Debt, situation: Situation, budget: Affordability) -> li
 def _card(build: ProposalBuilder, part: Part, *, free: bool) -> Proposal:
     """A credit card's personalised plan (art. 70, at most 60 months)."""
     situation = build.situation
-    sized = sized_level(part, situation.start, build.budget, today=situation.today)
+    sized = sized_level(
+        part, situation.start, build.budget, today=situation.today, anchor=situation.today
+    )
     return build.make(
         pid=f"card-{sized.periods}{'-free' if free else ''}",
         kind=ProposalKind.CARD_PERSONALISED,
@@ -263,6 +277,40 @@ def _card(build: ProposalBuilder, part: Part, *, free: bool) -> Proposal:
         part=part,
         sized=sized,
     )
+
+
+#: The interest-free kinds whose length an opening may stretch (to ask no more a month than the
+#: target: it costs the user nothing).
+STRETCHABLE = (
+    ProposalKind.PARTIAL_LUMP_SUM,
+    ProposalKind.PRINCIPAL_ONLY,
+    ProposalKind.INSTALLMENTS,
+    ProposalKind.CARD_PERSONALISED,
+)
+
+
+def stretched(
+    debt: Debt, situation: Situation, budget: Affordability, proposal: Proposal, periods: int
+) -> Proposal:
+    """An interest-free level ``proposal`` over ``periods`` months instead (the same balance,
+    the same down payment, the same first due date)."""
+    build = ProposalBuilder(debt, situation, budget)
+    part = Part(bearing=ZERO, flat=proposal.balance - proposal.down_payment, rate=ZERO)
+    amounts = level(part, periods)
+    dues = monthly_due_dates(situation.start, periods, anchor=situation.today)
+    sized = Sized(amounts=amounts, dues=dues, fits=fits(amounts, dues, budget))
+    stem = proposal.id.split("-")[0]
+    return build.make(
+        pid=f"{stem}-{periods}{'-free' if proposal.kind in _FREE_SUFFIX else ''}",
+        kind=proposal.kind,
+        basis=proposal.basis,
+        part=part,
+        sized=sized,
+        down_payment=proposal.down_payment,
+    )
+
+
+_FREE_SUFFIX = (ProposalKind.INSTALLMENTS, ProposalKind.CARD_PERSONALISED)
 
 
 def needed_payment(debt: Debt) -> Decimal:

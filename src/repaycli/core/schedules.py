@@ -93,22 +93,28 @@ def sized_level(
     *,
     skip: int = 0,
     today: date | None = None,
+    anchor: date | None = None,
 ) -> Sized:
     """The fewest monthly installments (1 … ``MAX_TERM``) from ``first_due`` (after ``skip``
     months' pause) that fit; when none does, ``MAX_TERM`` of them, marked as not fitting. With
     ``today``, interest accrues until a month before the first payment (``grown``)."""
-    part = grown(part, today, monthly_due_dates(first_due, 1, skip=skip)[0])
+    part = grown(part, today, monthly_due_dates(first_due, 1, skip=skip, anchor=anchor)[0])
     for n in range(_fewest_from(part.amount, budget), MAX_TERM + 1):
-        dues = monthly_due_dates(first_due, n, skip=skip)
+        dues = monthly_due_dates(first_due, n, skip=skip, anchor=anchor)
         amounts = level(part, n)
         if fits(amounts, dues, budget):
             return Sized(amounts=amounts, dues=dues, fits=True)
-    dues = monthly_due_dates(first_due, MAX_TERM, skip=skip)
+    dues = monthly_due_dates(first_due, MAX_TERM, skip=skip, anchor=anchor)
     return Sized(amounts=level(part, MAX_TERM), dues=dues, fits=False)
 
 
 def sized_stepped(
-    part: Part, first_due: date, budget: Affordability, *, today: date | None = None
+    part: Part,
+    first_due: date,
+    budget: Affordability,
+    *,
+    today: date | None = None,
+    anchor: date | None = None,
 ) -> Sized | None:
     """Pay the limit now on every due date before recovery, then the rest as the fewest level
     installments within the limit after recovery. ``None`` when no step applies (no second
@@ -132,7 +138,7 @@ def sized_stepped(
         amounts.append(pay)
         if bearing + flat == 0:
             return None
-        due = monthly_due_dates(first_due, len(amounts) + 1)[-1]
+        due = monthly_due_dates(first_due, len(amounts) + 1, anchor=anchor)[-1]
     if not amounts:
         return None
     rest = Part(bearing=bearing, flat=flat, rate=part.rate)
@@ -141,10 +147,9 @@ def sized_stepped(
         return None
     for n in range(1, left + 1):
         tail = level(rest, n)
-        dues = monthly_due_dates(first_due, len(amounts) + n)
+        dues = monthly_due_dates(first_due, len(amounts) + n, anchor=anchor)
         if fits([*amounts, *tail], dues, budget):
             return Sized(amounts=[*amounts, *tail], dues=dues, fits=True)
     tail = level(rest, left)
-    return Sized(
-        amounts=[*amounts, *tail], dues=monthly_due_dates(first_due, MAX_TERM), fits=False
-    )
+    dues = monthly_due_dates(first_due, MAX_TERM, anchor=anchor)
+    return Sized(amounts=[*amounts, *tail], dues=dues, fits=False)

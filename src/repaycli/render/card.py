@@ -5,6 +5,8 @@ default ``plan`` stays quick to start and reads the same on a terminal, in a pip
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from repaycli.core.card import CallCard, CardStep, HotlineNote
@@ -24,10 +26,26 @@ CARD_HEIGHT = 24
 
 def _walk_away(card: CallCard) -> str:
     line = card.walk_away
+    if len(line.steps) > 1:
+        return line_steps_text(line.steps)
     text = money(line.monthly)
     if line.after is not None and line.after_from is not None:
         text += t("plan.walk_away_then", date=line.after_from.isoformat(), amount=money(line.after))
     return text
+
+
+def line_steps_text(steps: tuple[tuple[date, Decimal], ...]) -> str:
+    """A walk-away line as a schedule: "from 2027-01 at most 135.29 a month; from 2031-06
+    210.00" — a step to zero as "from 2031-10 nothing"."""
+    parts = []
+    for n, (start, amount) in enumerate(steps):
+        month = start.isoformat()[:7]
+        if amount <= 0:
+            parts.append(t("card.line_none", month=month))
+        else:
+            key = "card.line_first" if n == 0 else "card.line_next"
+            parts.append(t(key, month=month, amount=money(amount)))
+    return t("card.line_sep").join(parts)
 
 
 def _labelled(label: str, text: str, cells: int, label_cells: int) -> list[str]:
@@ -91,12 +109,29 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
         lines += _labelled(labels[0], opening, cells, label_cells)
     if target is not None:
         lines += _labelled(labels[1], target, cells, label_cells)
-    nothing_now = card.walk_away.monthly == 0 and card.walk_away.after is None
-    if nothing_now:
+    nothing_now = (
+        card.walk_away.monthly == 0
+        and card.walk_away.after is None
+        and not any(amount > 0 for _, amount in card.walk_away.steps)
+    )
+    # A zero limit with cash that pays something now: the payment from cash, and nothing a month.
+    cash_only = nothing_now and card.opening is not None and card.hardship is None
+    nothing_now = nothing_now and not cash_only
+    if cash_only:
+        walk_away = t("card.walk_away_cash_only")
+    elif nothing_now:
         walk_away = t("card.walk_away_zero")
+    elif len(card.walk_away.steps) > 1:
+        walk_away = t("card.walk_away_steps", lines=_walk_away(card))
     else:
         walk_away = t("card.walk_away_value", amount=_walk_away(card))
     lines += _labelled(labels[2], walk_away, cells, label_cells)
+    if card.interest_must_stop:
+        lines += wrap(t("card.must_stop"), cells, indent="• ")
+    if card.reduction_needed is not None and card.reduction_needed > 0:
+        lines += wrap(
+            t("card.reduction", reduction=money(card.reduction_needed)), cells, indent="• "
+        )
     if card.opening is not None and card.opening.periods > MAX_TERM:
         lines += wrap(t("card.long", months=card.opening.periods), cells, indent="• ")
     if hardship is not None and card.nothing_affordable:
@@ -109,7 +144,11 @@ def card_lines(card: CallCard, cells: int = CARD_WIDTH) -> list[str]:
 
     lines.append(t("card.insist"))
     for item in card.insist:
-        key = "no_payment" if item.id == "no_above" and nothing_now else item.id
+        key = item.id
+        if item.id == "no_above" and (nothing_now or cash_only):
+            key = "no_payment" if nothing_now else "no_above_cash"
+        elif item.id == "no_above" and len(card.walk_away.steps) > 1:
+            key = "no_above_line"  # a line that changes: the one stated above, month by month
         text = t(f"card.insist_item.{key}", walk_away=money(card.walk_away.monthly))
         lines += wrap(text, cells, indent="• ")
     return lines
@@ -124,9 +163,10 @@ def card_text(card: CallCard, cells: int = CARD_WIDTH, *, footer: bool = True) -
 
 
 def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
-    """The short total line(s) that come before the cards of a several-debt plan."""
+    """The household ask that comes before the cards of a several-debt plan: what is owed and
+    what can be paid, then "with interest stopped, X a month in all clears the whole principal
+    Y in N months", then what the contract rates would take — or the hardship route."""
     cells = min(cells, CARD_WIDTH)
-    plan = result.plan
     text = t(
         "card.total",
         lenders=count_text("lenders", len(result.debts)),
@@ -134,22 +174,43 @@ def total_lines(result: MultiPlanResult, cells: int = CARD_WIDTH) -> list[str]:
         limit=money(result.affordability.limit),
     )
     sep = " " if result.lang == "en" else ""
-    if result.hardship is not None and result.affordability.limit > 0:
-        # Something to pay, but too little for 60 months: "you cannot pay anything" is not true.
-        text += sep + t("card.total_short", needed=money(result.hardship.needed_payment))
-    elif result.hardship is not None:
-        text += sep + t("card.total_nothing")
-    elif not plan.within_term and plan.limit_for_term is not None:
-        text += sep + t("card.total_never", needed=money(plan.limit_for_term))
-    if plan.months is not None and plan.finish is not None and plan.total_paid is not None:
-        text += sep + t(
-            "card.total_clear",
-            strategy=t(f"debts.strategy.{result.strategy.value}"),
-            finish=str(plan.finish)[:7],
-            months=plan.months,
-            paid=money(plan.total_paid),
+    return wrap(text + sep + household_text(result), cells)
+
+
+def household_text(result: MultiPlanResult) -> str:
+    """The household ask in words: "with interest stopped, X a month in all clears the whole
+    principal Y in N months", then what the contract rates would take — or the hardship route
+    with the principal to be waived."""
+    house = result.household
+    sep = " " if result.lang == "en" else ""
+    opening, target = house.opening, house.target
+    text = ""
+    if house.status.value == "hardship" and not any(s.amount > 0 for s in house.limits):
+        text += t("card.total_nothing")
+    elif house.status.value == "hardship":
+        text += t(
+            "card.household_hardship",
+            principal=money(house.total_principal),
+            reduction=money(house.reduction_needed or Decimal(0)),
         )
-    return wrap(text, cells)
+    else:
+        text += t(
+            "card.household_ask",
+            monthly=money(opening.monthly),
+            months=months_text(opening.months or 0),
+            principal=money(house.total_principal),
+        )
+        if house.status.value == "fits" and target.months is not None:
+            text += sep + t(
+                "card.household_target",
+                months=months_text(target.months),
+                paid=money(target.total_paid or Decimal(0)),
+            )
+        elif target.months is not None:
+            text += sep + t("card.household_must_stop", months=months_text(target.months))
+        else:
+            text += sep + t("card.household_must_stop_never")
+    return text
 
 
 def multi_card_text(result: MultiPlanResult, cards: list[CallCard], cells: int = CARD_WIDTH) -> str:

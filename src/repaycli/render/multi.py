@@ -3,12 +3,11 @@ when you are clear, one line per lender — and the full tables only when asked 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from repaycli.core.money import ZERO
 from repaycli.core.multi import DebtPlan, MonthRow, MultiPlanResult, StrategyResult
 from repaycli.core.schedules import MAX_TERM
 from repaycli.i18n import t
+from repaycli.render.card import household_text, line_steps_text
 from repaycli.render.document import Block, Bullets, Document, Para, Section, Table
 from repaycli.render.numbers import amount, daily_percent, percent
 from repaycli.render.plan import (
@@ -92,15 +91,12 @@ def _headline(result: MultiPlanResult) -> list[Block]:
     if budget.deficit is not None:
         lines.append(t("debts.deficit", deficit=money(budget.deficit)))
     blocks: list[Block] = [Para(" ".join(lines) if result.lang == "en" else "".join(lines))]
-    needed = money(plan.limit_for_term or Decimal(0))
+    status = result.household.status.value
+    blocks.append(Para(household_text(result), "good" if status == "fits" else "warn"))
     if result.hardship is not None:
-        blocks.append(Para(t("debts.nothing", needed=needed), "bad"))
         blocks.extend(hardship_blocks(result.hardship, True))
-    elif plan.months is None:
-        blocks.append(Para(t("debts.never", needed=needed), "bad"))
-    elif not plan.within_term:
-        blocks.append(Para(t("debts.beyond", strategy=strategy, needed=needed), "warn"))
-    if plan.months is not None and plan.finish is not None:
+    if plan.months is not None and plan.finish is not None and status == "fits":
+        # The whole balances at the contract rates: what the walk-away lines are shared by.
         blocks.append(
             Para(
                 t(
@@ -287,8 +283,14 @@ def _compare(result: MultiPlanResult) -> Section:
 
 def _debt(n: int, debt: DebtPlan) -> list[Section]:
     title = t("debts.debt_title", n=n, platform=debt.platform_name, id=debt.id)
+    blocks = ladder_blocks(debt.ladder, debt.proposals)
+    if len(debt.lines) > 1:  # its line changes: the whole schedule
+        steps = tuple((step.start, step.amount) for step in debt.lines)
+        blocks.append(Para(t("card.walk_away_steps", lines=line_steps_text(steps))))
+    if debt.reduction_needed:
+        blocks.append(Para(t("card.reduction", reduction=money(debt.reduction_needed)), "warn"))
     return [
-        Section(f"{title}: {t('plan.section.ladder')}", ladder_blocks(debt.ladder, debt.proposals)),
+        Section(f"{title}: {t('plan.section.ladder')}", blocks),
         *checklist_sections(debt.checklist, prefix=f"{title}: "),
     ]
 

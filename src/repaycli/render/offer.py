@@ -10,6 +10,7 @@ from repaycli.i18n import t
 from repaycli.render.console import make_console
 from repaycli.render.document import Block, Pairs, Para, print_blocks
 from repaycli.render.numbers import money, percent, share, signed_money
+from repaycli.render.phrases import count_text
 
 
 def _pct(value: Decimal) -> str:
@@ -26,7 +27,12 @@ def _yuan(value: Decimal) -> str:
 
 def headline(result: OfferResult) -> str:
     """One line saying what was offered."""
-    params = {"amount": money(result.principal), "periods": result.periods}
+    params = {
+        "amount": money(result.principal),
+        "periods": result.periods,
+        "periods_text": count_text("periods", result.periods),
+        "payments_text": count_text("payments", result.periods),
+    }
     if result.terms is Terms.FEE_RATE and result.fee_rate_percent is not None:
         return t("offer.headline.fee_rate", rate=_rate(result.fee_rate_percent), **params)
     if result.terms is Terms.ANNUAL_RATE and result.annual_rate_percent is not None:
@@ -92,12 +98,22 @@ def print_offer(result: OfferResult) -> None:
     row(t("offer.row.total"), _yuan(result.total))
     if result.waived:
         row(t("offer.row.waived"), t("offer.waived", amount=money(result.waived)))
-    row(
-        t("offer.row.cost"),
-        t("offer.cost", amount=money(result.cost), percent=_pct(result.cost_percent)),
-    )
-    row(t("offer.row.apr"), _pct(result.apr_percent))
-    row(t("offer.row.apr_compound"), _pct(result.apr_compound_percent))
+    if not result.settlement:
+        row(
+            t("offer.row.cost"),
+            t("offer.cost", amount=money(result.cost), percent=_pct(result.cost_percent)),
+        )
+    if result.settlement:
+        # Less to pay than was received: money saved, not a negative APR.
+        row(
+            t("offer.row.saved"),
+            t("offer.saved", amount=money(result.saved), percent=_pct(result.saved_percent)),
+        )
+    else:
+        row(t("offer.row.apr"), _pct(result.apr_percent))
+        row(t("offer.row.apr_compound"), _pct(result.apr_compound_percent))
+    if result.paid_from_cash > 0:
+        row(t("offer.row.from_cash"), t("offer.from_cash", amount=money(result.paid_from_cash)))
     if result.share_percent is not None:
         row(t("offer.row.share"), _pct(result.share_percent))
     if result.walk_away_monthly is not None and result.above_walk_away is not None:

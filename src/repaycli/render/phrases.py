@@ -3,7 +3,7 @@ shared by the full report (rich), the call card (no rich) and the letter."""
 
 from __future__ import annotations
 
-from repaycli.core.models import Ladder, Proposal, ProposalKind
+from repaycli.core.models import Basis, Ladder, Proposal, ProposalKind
 from repaycli.i18n import t
 from repaycli.render.numbers import money, percent
 
@@ -29,6 +29,29 @@ def _key(proposal: Proposal) -> str:
     return proposal.kind.value + ("_free" if free else "")
 
 
+def _describe_key(proposal: Proposal) -> str:
+    """``_key``, and the interest-stopped wording of a stepped plan or one after a pause."""
+    free = proposal.interest_free and proposal.kind in (ProposalKind.STEPPED, ProposalKind.DEFERRAL)
+    key = _key(proposal)
+    after = proposal.payment_after
+    if proposal.kind is ProposalKind.DEFERRAL and after is not None and after != proposal.payment:
+        key = "deferral_stepped"  # a pause, then a payment that rises (a lender's line opening)
+    return key + ("_free" if free else "")
+
+
+def _waiver(proposal: Proposal) -> str:
+    """What the lender gives up, in words ("" when nothing is waived)."""
+    if proposal.waived <= 0:
+        return ""
+    if proposal.basis is Basis.WITHOUT_PENALTY:
+        key = "penalty"
+    elif proposal.kind is ProposalKind.LUMP_SUM:
+        key = "rest"
+    else:
+        key = "interest_penalty"
+    return t(f"waiver.{key}", waived=money(proposal.waived))
+
+
 def describe(proposal: Proposal) -> str:
     """A short phrase for a proposal, used in the ladder, the checklist and the letter."""
     after_from = next(
@@ -45,11 +68,15 @@ def describe(proposal: Proposal) -> str:
         "down": money(proposal.down_payment),
         "rate": percent(proposal.annual_rate_percent),
         "months": months_text(proposal.deferral_months),
+        "periods_text": count_text("periods", proposal.periods),
+        "waiver": _waiver(proposal),
     }
     if proposal.kind is ProposalKind.PARTIAL_LUMP_SUM:
         later = [i.amount for i in proposal.schedule[1:]]
         values["payment"] = money(later[0] if later else proposal.payment)
-    return t(f"describe.{_key(proposal)}", **values)
+        values["periods"] = len(later)
+        values["periods_text"] = count_text("periods", len(later))
+    return t(f"describe.{_describe_key(proposal)}", **values)
 
 
 def short_kind(proposal: Proposal) -> str:
@@ -88,6 +115,7 @@ def _say(proposal: Proposal) -> str:
             months=months_text(proposal.deferral_months),
             payment=money(proposal.payment),
             periods=proposal.periods,
+            periods_text=months_text(proposal.periods),
         )
     if proposal.down_payment > 0:
         later = [i.amount for i in proposal.schedule[1:]]
@@ -96,9 +124,15 @@ def _say(proposal: Proposal) -> str:
             down=money(proposal.down_payment),
             payment=money(later[0] if later else proposal.payment),
             periods=len(later),
+            periods_text=months_text(len(later)),
         )
     if proposal.periods == 1:
         return t(
             "plan.say_one", total=money(proposal.total), date=proposal.schedule[0].due.isoformat()
         )
-    return t("plan.say", payment=money(proposal.payment), periods=proposal.periods)
+    return t(
+        "plan.say",
+        payment=money(proposal.payment),
+        periods=proposal.periods,
+        periods_text=months_text(proposal.periods),
+    )

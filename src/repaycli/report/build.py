@@ -34,6 +34,7 @@ class CardView:
     line and, when the card takes the hardship route, its pause and where to get help."""
 
     card: CallCard
+    #: The walk-away line in words ("at most ¥X a month; never agree above it", or its steps).
     walk_away: str
     hardship: list[Block] = field(default_factory=list)
 
@@ -108,6 +109,17 @@ def card_view(card: CallCard) -> CardView:
         walk_away += t(
             "plan.walk_away_then", date=line.after_from.isoformat(), amount=money(line.after)
         )
+    if len(line.steps) > 1:  # a lender's line that changes: every step of it
+        from repaycli.render.card import line_steps_text
+
+        return CardView(
+            card,
+            t("card.walk_away_steps", lines=line_steps_text(line.steps)),
+            hardship_blocks(card.hardship, card.nothing_affordable)
+            if card.hardship is not None and card.hardship_route
+            else [],
+        )
+    walk_away = t("plan.walk_away_value", amount=walk_away)
     hardship: list[Block] = []
     if card.hardship is not None and card.hardship_route:
         hardship = hardship_blocks(card.hardship, card.nothing_affordable)

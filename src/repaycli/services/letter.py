@@ -184,7 +184,9 @@ def build_facts(request: LetterRequest) -> LetterFacts:
     limit: Decimal | None = None
     limit_after: Decimal | None = None
     limit_after_from: date | None = None
+    cash: Decimal | None = None
     if plan is not None:
+        cash = plan.cash
         chosen: SavedProposal | None = None
         hardship = plan.ladder.hardship if plan.ladder is not None else None
         has_ask = plan.ladder is not None and (plan.ladder.opening or plan.ladder.target)
@@ -288,6 +290,7 @@ def build_facts(request: LetterRequest) -> LetterFacts:
         limit=limit,
         limit_after=limit_after,
         limit_after_from=limit_after_from,
+        cash=cash,
         plan=proposed,
         pause=pause,
         documents=documents_for(load_checklist(), the_reason, lang),

@@ -156,6 +156,7 @@ def budget_and_plan(
     from repaycli.core.situation import affordability
 
     walk: Decimal | None = None
+    cash: Decimal | None = None
     walk_after: Decimal | None = None
     walk_after_from: date | None = None
     disposable: Decimal | None = None
@@ -192,6 +193,8 @@ def budget_and_plan(
         if disposable is None and plan.affordability is not None:
             if plan.affordability.disposable is not None:
                 disposable, used = plan.affordability.disposable, True
+        if plan.cash is not None and plan.cash > 0:
+            cash, used = plan.cash, True
         if used:
             sources.append("plan")
         if amount is not None:
@@ -203,6 +206,7 @@ def budget_and_plan(
             walk_away_after_from=walk_after_from,
             disposable=disposable,
             source="+".join(sources) if sources else None,
+            cash=cash,
         ),
         reference,
     )
