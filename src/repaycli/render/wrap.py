@@ -77,7 +77,16 @@ def _glue(units: list[str]) -> list[str]:
     for unit in units:
         if out:
             last = out[-1]
+            # no line starts with closing punctuation, even after a space (个 ：, letter。)
+            if unit.startswith(_CLOSING):
+                out[-1] = last + unit
+                continue
             if _NUMBER.fullmatch(last) and unit.startswith(_UNITS) or unit.strip() == "¥":
+                out[-1] = last + unit
+                continue
+            # an option, a date or a code broken after a hyphen (--income-|after, 5e54-|e888)
+            token = last.rsplit(" ", 1)[-1]
+            if token.endswith("-") and (token.startswith("-") or any(c.isdigit() for c in token)):
                 out[-1] = last + unit
                 continue
             # a bullet, an option's --, an operator and what it applies to (× 12, = 12.00%)
@@ -89,8 +98,42 @@ def _glue(units: list[str]) -> list[str]:
     return out
 
 
+#: A command as the screens write it: quoted whole (``'repaycli log verify --fingerprint
+#: 2-1-5e54-…'``), or bare with its words and options (``repaycli log add``). Never broken.
+_COMMAND = re.compile(r"'repaycli [^'\n]*'|repaycli(?: (?:--?[a-z][a-z0-9-]*|[a-z][a-z-]*))+")
+
+
+#: Punctuation no line ends with.
+_OPENING = tuple("（([［「『“‘《〈【〔")
+#: Punctuation no line starts with.
+_CLOSING = tuple("，。；：、）」』”》〉】！？%,.;:)!?")
+
+
 @lru_cache(maxsize=4096)
 def units(text: str) -> tuple[str, ...]:
+    """The unbreakable pieces of ``text``: :func:`_units`, with each command kept whole."""
+    if "repaycli" not in text:
+        return _units(text)
+    out: list[str] = []
+    at = 0
+    for found in _COMMAND.finditer(text):
+        if found.start() > at:
+            out.extend(_units(text[at : found.start()]))
+        end = found.end()
+        while end < len(text) and text[end] == " ":  # its trailing spaces, as every unit's
+            end += 1
+        command = text[found.start() : end]
+        if out and out[-1].endswith(_OPENING):  # （repaycli letter）: the bracket stays with it
+            out[-1] += command
+        else:
+            out.append(command)
+        at = end
+    if at < len(text):
+        out.extend(_units(text[at:]))
+    return tuple(_glue(out))  # closing punctuation stays with the command before it
+
+
+def _units(text: str) -> tuple[str, ...]:
     """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces). Text with
     no CJK breaks only at spaces and hyphens, without UAX #14: uniseg's rule engine takes
     milliseconds a line, and ``plan --debts`` breaks dozens of English lines. Chinese text goes
@@ -114,24 +157,63 @@ _WESTERN = re.compile(r"[\u0000-\u10ff\u2000-\u206f\u2190-\u22ff]*")
 _ASCII_BREAK = re.compile(r"(?<=[^ \-/][\-/])(?=[A-Za-z])|(?<= )(?=[^ ])")
 
 
+#: One word: no space, no punctuation (招商银行信用卡, 承诺回电, 内客服, Platform).
+_WORD = re.compile(r"[^\s!-/:-@\[-`{-~\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]+")
+#: The widest word kept whole in a table cell; a longer run of Chinese breaks between
+#: characters, as running text does.
+WORD_MAX = 16
+_CHUNK = re.compile(r"[^ ]+ *| +")  # at plain spaces: a no-break space binds
+
+
+def word_units(text: str) -> tuple[str, ...]:
+    """:func:`units`, but with each space-separated word of up to ``WORD_MAX`` cells kept whole:
+    in a narrow table column a name or a label is never broken (``招商银行信`` / ``用卡``)."""
+    out: list[str] = []
+    for chunk in _CHUNK.findall(text):
+        word = chunk.rstrip()
+        if _WORD.fullmatch(word) and width(word) <= WORD_MAX:
+            out.append(chunk)
+        else:
+            out.extend(units(chunk))
+    return tuple(_glue(out))  # across words too: "principal ¥" keeps its lone ¥
+
+
 def _hard_split(unit: str, room: int) -> list[str]:
-    """A piece wider than a whole line (a long hash, a URL): cut by character as a last resort."""
+    """A piece wider than a whole line (a command, a long hash, a URL): broken at its spaces,
+    so each word, option and code stays whole; only a single word wider than the line (a hash on
+    a very narrow screen) is cut by character, as a last resort."""
     pieces: list[str] = []
     current = ""
-    for char in unit:
-        if current and width(current + char) > room:
-            pieces.append(current)
+    for word in _CHUNK.findall(unit):
+        if current and width(current + word.rstrip()) > room:
+            pieces.append(current.rstrip())
             current = ""
-        current += char
-    if current:
-        pieces.append(current)
+        if width(word.rstrip()) > room:
+            for char in word.rstrip():
+                if current and width(current + char) > room:
+                    pieces.append(current)
+                    current = ""
+                current += char
+            current += word[len(word.rstrip()) :]
+            continue
+        current += word
+    if current.strip():
+        pieces.append(current.rstrip())
     return pieces
 
 
-def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = None) -> list[str]:
+def wrap(
+    text: str,
+    cells: int,
+    *,
+    indent: str = "",
+    subsequent: str | None = None,
+    words: bool = False,
+) -> list[str]:
     """``text`` broken into lines of at most ``cells`` display cells. ``indent`` starts the first
     line, ``subsequent`` (default: as wide as ``indent``, blank) the others. Line breaks in
-    ``text`` are kept."""
+    ``text`` are kept. ``words``: short words stay whole (:func:`word_units`; table cells)."""
+    pieces = word_units if words else units
     follow = " " * width(indent) if subsequent is None else subsequent
     lines: list[str] = []
     first = True
@@ -143,7 +225,7 @@ def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = No
             continue
         lead = current
         used = width(current)  # cells in ``current`` (widths add up, piece by piece)
-        for unit in units(paragraph):
+        for unit in pieces(paragraph):
             body = width(unit.rstrip())
             if used + body <= cells:
                 current += unit
@@ -160,7 +242,7 @@ def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = No
                 continue
             pieces = _hard_split(unit.rstrip(), max(room, 1))
             lines.extend(lead + piece for piece in pieces[:-1])
-            current = lead + pieces[-1]
+            current = lead + pieces[-1] + unit[len(unit.rstrip()) :]
             used = width(current)
         lines.append(current.rstrip())
     return lines
