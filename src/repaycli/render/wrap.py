@@ -36,8 +36,14 @@ _OPERATORS = ("×", "=", "−", "+")
 
 #: Ranges whose code points are each a grapheme cluster of their own (Latin, general punctuation
 #: and symbols, CJK, full-width forms), but for the categories below.
-_SIMPLE = ((0x20, 0x2FF), (0x2010, 0x27BF), (0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
-           (0xFF00, 0xFF9D))
+_SIMPLE = (
+    (0x20, 0x2FF),
+    (0x2010, 0x27BF),
+    (0x2E80, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFF9D),
+)
 #: Categories that may join a cluster with the code point before (combining marks, joiners…).
 _JOINING = frozenset(("Mn", "Me", "Mc", "Cf", "Cs", "Co", "Cn", "Cc"))
 
@@ -146,7 +152,49 @@ def _units(text: str) -> tuple[str, ...]:
         from uniseg.linebreak import line_break_units
 
         pieces = list(line_break_units(text))
-    return tuple(_glue(pieces))
+    return tuple(_glue(_whole_names(text, pieces)))
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[str, ...]:
+    """The Chinese names of the shipped platforms and their aliases (花呗, 招商银行信用卡): words
+    no line breaks (``借`` / ``呗``). Read from the compiled catalogue, without its models."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "catalog" / "compiled" / "platforms.json"
+    try:
+        platforms = json.loads(path.read_bytes())
+    except (OSError, ValueError):  # pragma: no cover - the package ships it
+        return ()
+    found = set()
+    for platform in platforms.values():
+        for name in [platform.get("name_zh", ""), *platform.get("aliases", [])]:
+            if 2 <= len(name) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in name):
+                found.add(name)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _whole_names(text: str, pieces: list[str]) -> list[str]:
+    """``pieces`` with no break inside a platform's name."""
+    spans = [
+        (m.start(), m.start() + len(name))
+        for name in _names()
+        if name in text
+        for m in re.finditer(re.escape(name), text)
+    ]
+    if not spans:
+        return pieces
+    out: list[str] = []
+    at = 0
+    for piece in pieces:
+        inside = any(start < at < end for start, end in spans)
+        if inside and out:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        at += len(piece)
+    return out
 
 
 #: Text with no CJK in it (Latin, ¥, general punctuation, arrows and maths signs): the plain
@@ -180,22 +228,15 @@ def word_units(text: str) -> tuple[str, ...]:
 
 def _hard_split(unit: str, room: int) -> list[str]:
     """A piece wider than a whole line (a command, a long hash, a URL): broken at its spaces,
-    so each word, option and code stays whole; only a single word wider than the line (a hash on
-    a very narrow screen) is cut by character, as a last resort."""
+    so each word, option and code stays whole. A single word wider than the line (a hash on a
+    narrow screen) stays whole on a line of its own: the terminal folds it without a line
+    break, so it is still copied in one piece, where a cut would put a newline inside it."""
     pieces: list[str] = []
     current = ""
     for word in _CHUNK.findall(unit):
         if current and width(current + word.rstrip()) > room:
             pieces.append(current.rstrip())
             current = ""
-        if width(word.rstrip()) > room:
-            for char in word.rstrip():
-                if current and width(current + char) > room:
-                    pieces.append(current)
-                    current = ""
-                current += char
-            current += word[len(word.rstrip()) :]
-            continue
         current += word
     if current.strip():
         pieces.append(current.rstrip())
@@ -213,7 +254,7 @@ def wrap(
     """``text`` broken into lines of at most ``cells`` display cells. ``indent`` starts the first
     line, ``subsequent`` (default: as wide as ``indent``, blank) the others. Line breaks in
     ``text`` are kept. ``words``: short words stay whole (:func:`word_units`; table cells)."""
-    pieces = word_units if words else units
+    split = word_units if words else units
     follow = " " * width(indent) if subsequent is None else subsequent
     lines: list[str] = []
     first = True
@@ -225,7 +266,7 @@ def wrap(
             continue
         lead = current
         used = width(current)  # cells in ``current`` (widths add up, piece by piece)
-        for unit in pieces(paragraph):
+        for unit in split(paragraph):
             body = width(unit.rstrip())
             if used + body <= cells:
                 current += unit
@@ -248,9 +289,9 @@ def wrap(
     return lines
 
 
-def fill(text: str, cells: int, **kwargs: str) -> str:
+def fill(text: str, cells: int, *, indent: str = "", subsequent: str | None = None) -> str:
     """:func:`wrap` joined with newlines."""
-    return "\n".join(wrap(text, cells, **kwargs))
+    return "\n".join(wrap(text, cells, indent=indent, subsequent=subsequent))
 
 
 def pad(text: str, cells: int) -> str:
