@@ -97,10 +97,7 @@ def schedule_rows(section: Element) -> list[tuple[str, str]]:
     rows = [[text_of(td) for td in tr.iter("td")] for tr in table.iter("tr")]
     rows = [r for r in rows if r]
     across = len(rows[0]) // 3
-    cells = [
-        (row[3 * c + 1], row[3 * c + 2]) for c in range(across) for row in rows if row[3 * c]
-    ]
-    return cells
+    return [(row[3 * c + 1], row[3 * c + 2]) for c in range(across) for row in rows if row[3 * c]]
 
 
 # --- one debt ----------------------------------------------------------------------------------
@@ -186,9 +183,10 @@ def test_every_lender_gets_its_own_pages(tmp_path: Path, lang: str) -> None:
         total = sum((Decimal(d["overdue"]) for d in others), Decimal(0))
         assert f"{total:,.2f}" in text
         for other in others:
-            assert other["platform_name"] not in text or other["platform_name"] in debt[
-                "platform_name"
-            ]
+            assert (
+                other["platform_name"] not in text
+                or other["platform_name"] in debt["platform_name"]
+            )
     zh_first = text_of(packs[0])
     if lang == "zh":
         assert "这一期限超过了通常最长的60期" in zh_first
