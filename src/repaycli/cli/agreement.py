@@ -405,7 +405,7 @@ def pay(
         int | None,
         typer.Argument(
             metavar="AGREEMENT_ID",
-            help="The agreement (asked, or the only one, when left out; with --import: only this one).",
+            help="The agreement (asked, or the only one, when left out; with --import: only it).",
         ),
     ] = None,
     *,

@@ -28,6 +28,7 @@ from repaycli.cli.common import (
     read_answer,
     today,
     write_out,
+    write_wrapped,
 )
 from repaycli.errors import BadInput, Failure
 from repaycli.files import private_file
@@ -688,7 +689,7 @@ def verify(
         return
     if failure is not None:
         raise failure
-    write_out("\n".join(lines))
+    write_wrapped("\n".join(lines))
 
 
 def _export_body(found: Any) -> dict[str, Any]:
@@ -781,7 +782,9 @@ def fingerprint(
         }
         write_out(to_json(body))
         return
-    write_out(t("evidence.fingerprint_all", code=code, count=check.count, events=events.count))
+    write_wrapped(
+        t("evidence.fingerprint_all", code=code, count=check.count, events=events.count)
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -149,7 +149,8 @@ def _list_table(entries: Iterable[Row], name_of: PlatformName, width: int) -> Re
 
     from repaycli.render.document import Table, table_renderable
 
-    headers = [_label(column) for column in LIST_COLUMNS]
+    # the short label over a narrow column: "对方给出的方案" would break mid-word at 80 columns
+    headers = [t("log.col.offered_short") if c == "offered" else _label(c) for c in LIST_COLUMNS]
     rows = [_list_cells(entry, name_of) for entry in entries]
     table = Table(headers, rows, whole={1, 6}, drop=(LIST_COLUMNS.index("notes"),))
     return Group(Text(t("log.list_title"), style="bold"), table_renderable(table, width))
