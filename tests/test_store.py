@@ -56,6 +56,7 @@ FINAL_OBJECTS = [
     ("index", "payments_agreement"),
     ("table", "agreements"),
     ("table", "allocations"),
+    ("table", "complaints"),
     ("table", "contacts"),
     ("table", "events"),
     ("table", "follow_ups_done"),
@@ -63,6 +64,8 @@ FINAL_OBJECTS = [
     ("table", "offer_checks"),
     ("table", "payments"),
     ("table", "voids"),
+    ("trigger", "complaints_no_delete"),
+    ("trigger", "complaints_no_update"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
     ("trigger", "events_no_delete"),
@@ -89,7 +92,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 7
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 9
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -103,6 +106,8 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m005_voids",
         "m006_evidence_events",
         "m007_collection_marker",
+        "m008_collection_detail",
+        "m009_complaints",
     ]
     assert store.migrate(conn) == []
     conn.close()

@@ -57,8 +57,15 @@ _MAGIC = b"SQLite format 3\x00"
 #: ones only before a migration, so that cron's ``remind`` on a long history starts quickly.
 QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024
 
-CHANNELS = ("phone", "app_chat", "online_chat", "email", "letter", "in_person")
-OUTCOMES = ("no_answer", "refused", "pending", "callback_promised", "agreed")
+#: The channels and outcomes of the first schema (its CHECK constraints; never change these).
+_CHANNELS_V1 = ("phone", "app_chat", "online_chat", "email", "letter", "in_person")
+_OUTCOMES_V1 = ("no_answer", "refused", "pending", "callback_promised", "agreed")
+#: Since schema 8: what arrives from collectors (SMS, WeChat, an incoming call, a visit, contact
+#: with a third party) and the outcomes that fit it (a threat; a message only received).
+CHANNELS = (*_CHANNELS_V1, "sms", "wechat", "call_in", "visit", "third_party")
+OUTCOMES = (*_OUTCOMES_V1, "threatened", "received")
+#: The directions a contact can take (``direction``, schema 8).
+DIRECTIONS = ("incoming", "outgoing")
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -68,8 +75,8 @@ Migration = Callable[[sqlite3.Connection], None]
 
 def _m001_initial(conn: sqlite3.Connection) -> None:
     """Call log, agreements with their installments, payments and where each payment went."""
-    checks_channel = ", ".join(f"'{c}'" for c in CHANNELS)
-    checks_outcome = ", ".join(f"'{o}'" for o in OUTCOMES)
+    checks_channel = ", ".join(f"'{c}'" for c in _CHANNELS_V1)
+    checks_outcome = ", ".join(f"'{o}'" for o in _OUTCOMES_V1)
     statements = [
         f"PRAGMA application_id = {APPLICATION_ID}",
         f"""CREATE TABLE contacts (
@@ -238,6 +245,97 @@ def _m007_collection_marker(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m008_collection_detail(conn: sqlite3.Connection) -> None:
+    """What arrives from collectors: the channels ``sms``, ``wechat``, ``call_in``, ``visit`` and
+    ``third_party``, the outcomes ``threatened`` and ``received``, and the columns of
+    ``evidence.DETAIL_FIELDS`` (committed in an entry's hash only when one is given, so every
+    entry written before keeps its hash). SQLite cannot widen a CHECK constraint in place: the
+    table is rebuilt (SQLite's documented twelve steps, ``migrate`` turning foreign keys off),
+    every row copied with its id, hash and salts, the id counter kept, its triggers and indexes
+    made again."""
+    checks_channel = ", ".join(f"'{c}'" for c in CHANNELS)
+    checks_outcome = ", ".join(f"'{o}'" for o in OUTCOMES)
+    checks_direction = ", ".join(f"'{d}'" for d in DIRECTIONS)
+    old_columns = [str(r[1]) for r in conn.execute("PRAGMA table_info(contacts)")]
+    conn.execute(
+        f"""CREATE TABLE contacts_v8 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded_at TEXT NOT NULL,
+    at TEXT NOT NULL,
+    at_utc TEXT NOT NULL,
+    platform TEXT NOT NULL CHECK (platform <> ''),
+    channel TEXT NOT NULL CHECK (channel IN ({checks_channel})),
+    number TEXT,
+    agent TEXT,
+    ref TEXT,
+    asked TEXT,
+    offered TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ({checks_outcome})),
+    agreed_terms TEXT,
+    confirmation TEXT,
+    follow_up TEXT,
+    follow_up_action TEXT,
+    notes TEXT,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    corrects INTEGER UNIQUE REFERENCES contacts(id),
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    salts TEXT,
+    collection INTEGER,
+    direction TEXT CHECK (direction IN ({checks_direction})),
+    firm TEXT,
+    claims TEXT,
+    threats TEXT,
+    said TEXT,
+    third_party TEXT
+)"""
+    )
+    columns = ", ".join(old_columns)
+    conn.execute(f"INSERT INTO contacts_v8 ({columns}) SELECT {columns} FROM contacts ORDER BY id")
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
+    conn.execute("DROP TABLE contacts")
+    conn.execute("ALTER TABLE contacts_v8 RENAME TO contacts")
+    if seq is not None:
+        conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'contacts'", (seq[0],))
+    statements = [
+        """CREATE TRIGGER contacts_no_update BEFORE UPDATE ON contacts
+BEGIN SELECT RAISE(ABORT, 'the call log is append-only'); END""",
+        """CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
+BEGIN SELECT RAISE(ABORT, 'the call log is append-only'); END""",
+        "CREATE INDEX contacts_follow_up ON contacts(follow_up) WHERE follow_up IS NOT NULL",
+        "CREATE INDEX contacts_platform_at ON contacts(platform, at_utc)",
+        "CREATE INDEX contacts_at ON contacts(at_utc)",
+        "CREATE INDEX contacts_collection ON contacts(at_utc) WHERE collection IS NOT NULL",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        raise Failure("err.db_corrupt", path="?")
+
+
+def _m009_complaints(conn: sqlite3.Connection) -> None:
+    """Complaints and 征信 disputes sent (``log complaint``): when, to whom, their reference and
+    the day the answer is due; each an event in the evidence chain (append-only)."""
+    conn.execute(
+        """CREATE TABLE complaints (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    platform TEXT NOT NULL CHECK (platform <> ''),
+    kind TEXT NOT NULL CHECK (kind IN ('complaint', 'dispute')),
+    sent_on TEXT NOT NULL,
+    reference TEXT,
+    complex INTEGER NOT NULL DEFAULT 0 CHECK (complex IN (0, 1)),
+    answer_due TEXT NOT NULL
+)"""
+    )
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"""CREATE TRIGGER complaints_no_{action.lower()} BEFORE {action} ON complaints
+BEGIN SELECT RAISE(ABORT, 'complaints are append-only'); END"""
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
     _m002_reminders,
@@ -246,6 +344,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m005_voids,
     _m006_evidence_events,
     _m007_collection_marker,
+    _m008_collection_detail,
+    _m009_complaints,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -516,8 +616,25 @@ def migrate(
     the names applied. Safe when several processes start at once (the version is re-read under
     the write lock)."""
     target = SCHEMA_VERSION if target is None else target
-    applied: list[str] = []
     where = str(path) if path is not None else "?"
+    # A table rebuilt (``_m008``) is dropped and renamed: SQLite's procedure turns foreign keys
+    # off around the transaction (they cannot change inside one) and checks them before commit.
+    keys_on = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    try:
+        if keys_on and schema_version(conn) < target:
+            conn.execute("PRAGMA foreign_keys = OFF")
+        applied = _migrate_steps(conn, target, where)
+    finally:
+        if keys_on:
+            conn.execute("PRAGMA foreign_keys = ON")
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise Failure("err.db_newer", path=where, version=current, ours=SCHEMA_VERSION)
+    return applied
+
+
+def _migrate_steps(conn: sqlite3.Connection, target: int, where: str) -> list[str]:
+    applied: list[str] = []
     for version, step in enumerate(MIGRATIONS[:target], start=1):
         if schema_version(conn) >= version:
             continue
@@ -534,9 +651,6 @@ def migrate(
             step(conn)
             conn.execute(f"PRAGMA user_version = {version}")
             applied.append(step.__name__.lstrip("_"))
-    current = schema_version(conn)
-    if current > SCHEMA_VERSION:
-        raise Failure("err.db_newer", path=where, version=current, ours=SCHEMA_VERSION)
     return applied
 
 
@@ -642,7 +756,18 @@ def _hashed_view(row: Mapping[str, Any]) -> dict[str, Any]:
     data = {name: row[name] for name in evidence.HASHED_FIELDS if name != "attachments"}
     data["attachments"] = json.loads(row["attachments"])
     data["collection"] = row["collection"] is not None
+    for name in evidence.DETAIL_FIELDS:
+        data[name] = _detail_value(name, row[name])
     return data
+
+
+def _detail_value(name: str, stored: Any) -> Any:
+    """A detail column as the hash covers it: ``threats`` a list of ids (JSON in the column)."""
+    import json
+
+    if name == "threats" and stored is not None:
+        return json.loads(stored)
+    return stored
 
 
 def _salts(text: str | None) -> dict[str, Any] | None:
@@ -680,6 +805,13 @@ class NewContact(Model):
     corrects: int | None = None
     #: Collection by the lender or its agent (they contacted the user), committed in the hash.
     collection: bool = False
+    #: What arrived from a collector (``evidence.DETAIL_FIELDS``; schema 8).
+    direction: str | None = None
+    firm: str | None = None
+    claims: str | None = None
+    threats: Sequence[str] | None = None
+    said: str | None = None
+    third_party: str | None = None
 
 
 def add_contact(
@@ -733,7 +865,17 @@ def add_contact(
         row["attachments"] = json.dumps(attachments, ensure_ascii=False, sort_keys=True)
         import secrets  # imports hashlib (OpenSSL): only a command that writes an entry pays
 
-        hashed = {**row, "attachments": attachments, "collection": new.collection}
+        detail = {name: getattr(new, name) for name in evidence.DETAIL_FIELDS}
+        if detail["threats"] is not None:
+            detail["threats"] = sorted(set(detail["threats"]))
+        if new.direction is not None and new.direction not in DIRECTIONS:
+            raise BadInput(
+                "err.choice",
+                field="direction",
+                value=new.direction,
+                choices=", ".join(DIRECTIONS),
+            )
+        hashed = {**row, "attachments": attachments, "collection": new.collection, **detail}
         salts = {
             name: secrets.token_hex(evidence.SALT_BYTES)
             for name in evidence.committed_fields(hashed)
@@ -741,6 +883,9 @@ def add_contact(
         digest = evidence.entry_hash_v2(hashed, prev_hash, salts)
         if new.collection:
             row["collection"] = 1
+        for name, value in detail.items():
+            if value is not None:
+                row[name] = json.dumps(value) if name == "threats" else value
         row.update(
             at_utc=_utc(new.at),
             prev_hash=prev_hash,
@@ -789,6 +934,8 @@ def _entry(row: sqlite3.Row) -> LogEntry:
     data = {key: row[key] for key in row.keys() if key != "at_utc"}
     data["attachments"] = json.loads(row["attachments"])
     data["collection"] = data.get("collection") is not None  # no column before schema 7
+    for name in evidence.DETAIL_FIELDS:
+        data[name] = _detail_value(name, data.get(name))  # no columns before schema 8
     if "salts" in data:
         data["salts"] = _salts(data["salts"])
     return LogEntry.model_validate(data)
@@ -852,7 +999,7 @@ def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     log: a broken chain is reported before a changed sort time, wherever each is."""
     rows = conn.execute(
         "SELECT id, prev_hash, hash, at_utc, salts, collection, "
-        + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
+        + ", ".join(n for n in (*evidence.HASHED_FIELDS, *evidence.DETAIL_FIELDS) if n != "id")
         + " FROM contacts ORDER BY id"
     )
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
@@ -1346,7 +1493,7 @@ ORDER BY c.follow_up, c.id""",
 # --- evidence events: agreements, payments, closures, offer checks and voids in a chain --------
 
 #: Event kinds, in the order records of the same second were written.
-_KIND_ORDER = ("agreement", "payment", "follow_up_done", "offer_check", "void")
+_KIND_ORDER = ("agreement", "payment", "follow_up_done", "offer_check", "void", "complaint")
 
 
 def _agreement_body(conn: sqlite3.Connection, agreement_id: int) -> dict[str, Any]:
@@ -1385,6 +1532,8 @@ def _body(conn: sqlite3.Connection, kind: str, ref: int) -> dict[str, Any]:
         return _row_body(conn, "follow_ups_done", "contact_id", ref)
     if kind == "offer_check":
         return _row_body(conn, "offer_checks", "id", ref)
+    if kind == "complaint":
+        return _row_body(conn, "complaints", "id", ref)
     return _row_body(conn, "voids", "id", ref)
 
 
@@ -1396,8 +1545,12 @@ def _records(conn: sqlite3.Connection) -> Iterator[tuple[str, int, dict[str, Any
         ("follow_up_done", "SELECT contact_id AS ref, done_at AS recorded_at FROM follow_ups_done"),
         ("offer_check", "SELECT id AS ref, checked_at AS recorded_at FROM offer_checks"),
         ("void", "SELECT id AS ref, recorded_at FROM voids"),
+        ("complaint", "SELECT id AS ref, recorded_at FROM complaints"),
     )
+    tables = _tables(conn)
     for kind, sql in sources:
+        if kind == "complaint" and "complaints" not in tables:  # before schema 9
+            continue
         for row in conn.execute(sql).fetchall():
             yield kind, int(row["ref"]), _body(conn, kind, int(row["ref"])), str(row["recorded_at"])
 
@@ -1558,6 +1711,7 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 ENTRY_KEYS = (
     *evidence.HASHED_FIELDS,
     "collection",
+    *evidence.DETAIL_FIELDS,
     "corrected_by",
     "follow_up_done_at",
     "prev_hash",
@@ -1587,6 +1741,8 @@ def _entry_dict(row: tuple[Any, ...], *, salts: bool = False) -> dict[str, Any]:
 
     data = dict(zip(ENTRY_KEYS, row, strict=False))
     data["collection"] = data["collection"] is not None  # stored as a marker, NULL when not
+    if data["threats"] is not None:
+        data["threats"] = json.loads(data["threats"])
     stored = row[_ATTACHMENTS]
     # stored key-sorted (for the hash); shown in ``records.Attachment``'s field order
     if stored == "[]":  # most entries cite no file

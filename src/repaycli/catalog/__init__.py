@@ -12,6 +12,7 @@ from repaycli.safeload import loads_toml, read_text
 
 if TYPE_CHECKING:  # imported when loaded (``platform_names`` needs none)
     from repaycli.core.checklist import ChecklistSource
+    from repaycli.core.conduct import Rule as ConductRule
     from repaycli.core.models import Catalogue, LogField, Platform
 
 USER_PLATFORMS_FILE = "platforms.toml"
@@ -24,7 +25,13 @@ HERE = Path(__file__).resolve().parent
 #: ``platforms.toml`` alone took ``plan`` 15 ms in pure Python, ``json`` parses the same in C.
 #: The TOML files are the source: after editing one, rewrite its JSON with
 #: ``REPAYCLI_UPDATE_EXAMPLES=1 pytest tests/test_compiled_data.py`` (that test fails until then).
-COMPILED = ("platforms.toml", "checklist.toml", "log_fields.toml", "choice_words.toml")
+COMPILED = (
+    "platforms.toml",
+    "checklist.toml",
+    "log_fields.toml",
+    "choice_words.toml",
+    "conduct_rules.toml",
+)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -180,3 +187,12 @@ def load_choice_words() -> dict[str, dict[str, str]]:
             for word in listed
         }
     return words
+
+
+@cache
+def load_conduct_rules() -> tuple[ConductRule, ...]:
+    """The collection conduct rules (``conduct_rules.toml``), ``?`` ones included: the check
+    decides what may be printed."""
+    from repaycli.core.conduct import Rule
+
+    return tuple(Rule.from_toml(r) for r in _read("conduct_rules.toml")["rule"])

@@ -1,0 +1,69 @@
+"""The conduct check as text (``log conduct``, the report's evidence section)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from repaycli.core.conduct import Citation, Flag
+from repaycli.i18n import get_lang, t
+
+
+def flag_what(flag: Flag) -> str:
+    if flag.kind == "night":
+        return t("conduct.night", times=flag.detail)
+    if flag.kind == "attempts":
+        return t("conduct.attempts", count=flag.detail)
+    if flag.kind == "third_party":
+        return t("conduct.third_party", who=flag.detail)
+    if flag.kind == "personal_account":
+        return t("conduct.personal_account")
+    return t("conduct.threat", threat=t(f"threat.{flag.detail}"))
+
+
+def cite(citation: Citation, *, platform_name: str) -> list[str]:
+    """A rule as it may be cited: its text and source, "according to" when the source is
+    secondary; the lenders it covers when it covers only some."""
+    lang = get_lang()
+    rule = citation.rule
+    source = rule.source[lang] + (f" ({rule.date})" if rule.date else "")
+    if rule.confidence != "P":
+        source = t(
+            "conduct.according",
+            source=source,
+            confidence=t(f"conduct.confidence_{rule.confidence}"),
+        )
+    lines = [t("conduct.rule", text=rule.text[lang], source=source)]
+    if citation.applies == "if":
+        lines.append(t("conduct.applies_if", who=rule.who[lang], platform=platform_name))
+    return lines
+
+
+def conduct_lines(
+    flags: Sequence[Flag],
+    entries: Sequence[Mapping[str, Any]],
+    *,
+    name_of: Callable[[str], str],
+) -> list[str]:
+    lines = [t("conduct.title"), ""]
+    if not any(_collected(e) for e in entries):
+        return [*lines, t("conduct.empty")]
+    if not flags:
+        return [*lines, t("conduct.none"), "", t("conduct.footer")]
+    for flag in flags:
+        name = name_of(flag.platform)
+        lines.append(
+            t("conduct.flag", day=flag.day.isoformat(), platform=name, what=flag_what(flag))
+        )
+        lines.append(t("conduct.entries", ids=", ".join(f"#{i}" for i in flag.entry_ids)))
+        for citation in flag.citations:
+            lines.extend(cite(citation, platform_name=name))
+        lines.append("")
+    lines.append(t("conduct.footer"))
+    return lines
+
+
+def _collected(entry: Mapping[str, Any]) -> bool:
+    from repaycli.core.conduct import is_collection
+
+    return is_collection(entry)
