@@ -44,9 +44,12 @@ def conduct_lines(
     entries: Sequence[Mapping[str, Any]],
     *,
     name_of: Callable[[str], str],
+    titled: bool = True,
 ) -> list[str]:
-    lines = [t("conduct.title"), ""]
-    if not any(_collected(e) for e in entries):
+    """The flags as lines; ``titled=False`` (the report, whose section has its own heading):
+    without the title, for flags already found (``entries`` unused)."""
+    lines = [t("conduct.title"), ""] if titled else []
+    if titled and not any(_collected(e) for e in entries):
         return [*lines, t("conduct.empty")]
     if not flags:
         return [*lines, t("conduct.none"), "", t("conduct.footer")]

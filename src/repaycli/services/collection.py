@@ -23,6 +23,8 @@ CLAIMS = ("lender", "agency", "lawyer", "court", "other")
 #: Days to answer (FACTS.md): a complaint to a bank or insurer 15, a complex one 30
 #: (银行业保险业消费投诉处理管理办法, S); a 征信 dispute 20 (征信业管理条例 art. 25, P).
 ANSWER_DAYS = {("complaint", False): 15, ("complaint", True): 30, ("dispute", False): 20}
+#: Where to turn once the answer is late, quoting the reference.
+NEXT_STEP = {"complaint": "12378", "dispute": "12363"}
 
 
 def parse_threats(value: str) -> list[str]:
@@ -171,8 +173,9 @@ def record_complaint(
 def complaint_lines(
     complaints: Sequence[Mapping[str, Any]], *, today: date, name_of: Callable[[str], str]
 ) -> list[dict[str, Any]]:
-    """Each complaint's state on ``today``: ``due`` (not yet past) or ``overdue`` (the next
-    step is 12378 with its reference)."""
+    """Each complaint's state on ``today``: ``due`` (not yet past) or ``overdue``, with the next
+    step: 12378 (NFRA) for a complaint; for a 征信 dispute the local PBoC branch (征信业管理条例
+    art. 26), reached on 12363."""
     rows = []
     for c in complaints:
         due = date.fromisoformat(str(c["answer_due"]))
@@ -186,7 +189,7 @@ def complaint_lines(
                 "reference": c["reference"],
                 "answer_due": due.isoformat(),
                 "overdue": today > due,
-                "next_step": "12378" if today > due else None,
+                "next_step": NEXT_STEP[str(c["kind"])] if today > due else None,
             }
         )
     return rows
