@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from repaycli.core.conduct import Citation, Flag
+from repaycli.core.conduct import Citation, Flag, Rule
 from repaycli.i18n import get_lang, t
 
 
@@ -21,19 +21,27 @@ def flag_what(flag: Flag) -> str:
     return t("conduct.threat", threat=t(f"threat.{flag.detail}"))
 
 
-def cite(citation: Citation, *, platform_name: str) -> list[str]:
-    """A rule as it may be cited: its text and source, "according to" when the source is
-    secondary; the lenders it covers when it covers only some."""
+def source_text(rule: Rule) -> str:
+    """A rule's source as it may be cited: with its date, and "according to" it when it was
+    read only second-hand."""
     lang = get_lang()
-    rule = citation.rule
-    source = rule.source[lang] + (f" ({rule.date})" if rule.date else "")
+    dated = (f"（{rule.date}）" if lang == "zh" else f" ({rule.date})") if rule.date else ""
+    source = rule.source[lang] + dated
     if rule.confidence != "P":
         source = t(
             "conduct.according",
             source=source,
             confidence=t(f"conduct.confidence_{rule.confidence}"),
         )
-    lines = [t("conduct.rule", text=rule.text[lang], source=source)]
+    return source
+
+
+def cite(citation: Citation, *, platform_name: str) -> list[str]:
+    """A rule as it may be cited: its text and source; the lenders it covers when it covers
+    only some."""
+    lang = get_lang()
+    rule = citation.rule
+    lines = [t("conduct.rule", text=rule.text[lang], source=source_text(rule))]
     if citation.applies == "if":
         lines.append(t("conduct.applies_if", who=rule.who[lang], platform=platform_name))
     return lines
