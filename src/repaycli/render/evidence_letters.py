@@ -89,7 +89,8 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
             lines.append(t("eletter.after_agreement_none", id=letter.agreed.id))
     if letter.collection and kind != "dispute":
         lines += heading(t("eletter.collection_after"))
-        lines.append(t("eletter.collection_after_intro"))
+        card = letter.platform_kind == "credit_card"  # art. 70 binds card issuers only
+        lines.append(t("eletter.collection_after_intro" + ("" if card else "_plain")))
         lines.append("")
         for flag in letter.collection:
             since = (
