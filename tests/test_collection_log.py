@@ -194,3 +194,21 @@ def test_a_schema_7_database_migrates_and_keeps_every_hash(tmp_path: Path) -> No
         conn.execute("DELETE FROM contacts WHERE id = 1")
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     conn.close()
+
+
+def test_log_show_names_their_number_and_what_they_sent() -> None:
+    add_json("--channel", "短信", "--outcome", "被威胁", "--threat", "抓人", "--number", "10690000",
+             "--said", "明天上门", "--third-party", "妹妹", "--firm", "某某资产")  # fmt: skip
+    code, out, _ = run_in_process("--lang", "zh", "log", "show", "1")
+    assert code == 0
+    for shown in (
+        "来电号码",
+        "10690000",
+        "威胁抓人或立案",
+        "明天上门",
+        "妹妹",
+        "某某资产",
+        "对方联系我",
+    ):
+        assert shown in out, shown
+    assert "拨打的号码" not in out
