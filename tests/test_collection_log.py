@@ -10,9 +10,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import run_in_process
 from repaycli import store
+from repaycli.core.conduct import THREATS
 from repaycli.i18n import t
 from repaycli.paths import db_path
 
@@ -212,3 +215,61 @@ def test_log_show_names_their_number_and_what_they_sent() -> None:
     ):
         assert shown in out, shown
     assert "拨打的号码" not in out
+
+
+def test_a_redacted_export_withholds_a_pasted_mobile_and_still_verifies(tmp_path: Path) -> None:
+    add_json("--channel", "sms", "--outcome", "threatened", "--threat", "abuse",
+             "--said", "打 13912345678 还款，不然曝光你")  # fmt: skip
+    target = tmp_path / "redacted.json"
+    code, _, err = run_in_process(
+        "log", "export", "--format", "json", "--redact", "-o", str(target)
+    )
+    assert code == 0, err
+    entry = json.loads(target.read_text(encoding="utf-8"))["entries"][0]
+    assert "13912345678" not in entry["said"] and "said" in entry["withheld"]
+    code, out, err = run_in_process("log", "verify", "--export", str(target))
+    assert code == 0, err
+
+
+detail_text = st.none() | st.text(min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    said=detail_text,
+    firm=detail_text,
+    third=detail_text,
+    threats=st.none() | st.lists(st.sampled_from(THREATS), min_size=1, unique=True),
+    direction=st.sampled_from([None, "incoming", "outgoing"]),
+    collection=st.booleans(),
+    field=st.sampled_from(["said", "firm", "third_party", "threats", "direction", "collection"]),
+)
+def test_every_detail_is_committed(
+    said: str | None,
+    firm: str | None,
+    third: str | None,
+    threats: list[str] | None,
+    direction: str | None,
+    collection: bool,
+    field: str,
+) -> None:
+    """An entry verifies as written; changing any one detail field changes its hash."""
+    from repaycli.core import evidence
+
+    entry: dict[str, object] = {
+        "id": 1, "recorded_at": "2026-12-01T10:00:00+08:00", "at": "2026-12-01T09:00:00+08:00",
+        "platform": "huabei", "channel": "sms", "outcome": "received", "attachments": [],
+        "collection": collection, "said": said, "firm": firm, "third_party": third,
+        "threats": threats, "direction": direction, "claims": None,
+    }  # fmt: skip
+    salts = dict.fromkeys(evidence.committed_fields(entry), "00" * 16)
+    entry["hash"] = evidence.entry_hash_v2(entry, evidence.GENESIS, salts)
+    entry.update(prev_hash=evidence.GENESIS, salts=salts)
+    assert evidence.verify_chain([entry]).intact
+    changed = dict(entry)
+    others = {"said": "x", "firm": "y", "third_party": "z", "threats": ["abuse"],
+              "direction": "outgoing", "collection": not collection}  # fmt: skip
+    new = others[field] if entry[field] != others[field] else None
+    changed[field] = new
+    if field == "collection" or any(changed.get(n) is not None for n in evidence.DETAIL_FIELDS):
+        assert not evidence.verify_chain([changed]).intact
