@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -216,3 +217,14 @@ def test_remind_json_carries_the_flags() -> None:
     assert [(f["day"], f["kind"]) for f in flags][:3] == [
         ("2026-11-23", "night"), ("2026-11-24", "night"), ("2026-11-24", "attempts"),
     ]  # fmt: skip
+
+
+def test_the_conduct_text_fits_80_columns_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    from repaycli.render.wrap import width
+
+    week()
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run_in_process("--lang", "zh", "log", "conduct")
+    assert code == 0
+    assert all(width(line) <= 80 for line in out.splitlines())
+    assert "据中国银行业协会" in out.replace("\n", "").replace(" ", "")

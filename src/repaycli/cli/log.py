@@ -989,8 +989,14 @@ def conduct(
         write_out(to_json(body))
         return
     from repaycli.render.conduct import conduct_lines
+    from repaycli.render.wrap import wrap
 
-    write_out("\n".join(conduct_lines(flags, entries, name_of=platform_namer())))
+    cells = max(40, shutil.get_terminal_size().columns)  # COLUMNS, else the terminal's, else 80
+    shown: list[str] = []
+    for line in conduct_lines(flags, entries, name_of=platform_namer()):
+        lead = " " * (len(line) - len(line.lstrip(" ")))
+        shown += wrap(line, cells, subsequent=lead + "  ")
+    write_out("\n".join(shown))
 
 
 class ComplaintKind(StrEnum):
