@@ -273,3 +273,26 @@ def test_every_detail_is_committed(
     changed[field] = new
     if field == "collection" or any(changed.get(n) is not None for n in evidence.DETAIL_FIELDS):
         assert not evidence.verify_chain([changed]).intact
+
+
+def test_the_rebuild_keeps_a_column_and_index_another_migration_added() -> None:
+    """Branches merge their migrations before this one: a contacts column or index added
+    earlier must survive the table's rebuild (it is rebuilt from its own definition)."""
+    path = db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = store.connect(path, migrate_to=7)
+    at = datetime(2026, 11, 20, 10, 0, tzinfo=CST)
+    new = store.NewContact(at=at, platform="huabei", channel="phone", outcome="pending")
+    entry = store.add_contact(conn, new, recorded_at=at)
+    conn.execute("ALTER TABLE contacts ADD COLUMN elsewhere TEXT")
+    conn.execute("CREATE INDEX contacts_elsewhere ON contacts(elsewhere)")
+    conn.close()
+    conn = store.connect(path)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(contacts)")]
+    assert "elsewhere" in columns and "said" in columns
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name='contacts'")}
+    assert {"contacts_elsewhere", "contacts_no_update", "contacts_no_delete"} <= names
+    assert conn.execute("SELECT hash FROM contacts").fetchone()[0] == entry.hash
+    assert store.verify_log(conn).intact
+    assert conn.execute("SELECT elsewhere FROM contacts").fetchone()[0] is None
+    conn.close()

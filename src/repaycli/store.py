@@ -250,46 +250,43 @@ def _m008_collection_detail(conn: sqlite3.Connection) -> None:
     ``third_party``, the outcomes ``threatened`` and ``received``, and the columns of
     ``evidence.DETAIL_FIELDS`` (committed in an entry's hash only when one is given, so every
     entry written before keeps its hash). SQLite cannot widen a CHECK constraint in place: the
-    table is rebuilt (SQLite's documented twelve steps, ``migrate`` turning foreign keys off),
-    every row copied with its id, hash and salts, the id counter kept, its triggers and indexes
-    made again."""
+    table is rebuilt (SQLite's documented twelve steps, ``migrate`` turning foreign keys off)
+    from its own definition with the two CHECKs widened and the columns added — so columns an
+    earlier migration added come along — every row copied with its id, hash and salts, the id
+    counter kept, its indexes and triggers made again as they were."""
     checks_channel = ", ".join(f"'{c}'" for c in CHANNELS)
     checks_outcome = ", ".join(f"'{o}'" for o in OUTCOMES)
     checks_direction = ", ".join(f"'{d}'" for d in DIRECTIONS)
-    old_columns = [str(r[1]) for r in conn.execute("PRAGMA table_info(contacts)")]
-    conn.execute(
-        f"""CREATE TABLE contacts_v8 (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    recorded_at TEXT NOT NULL,
-    at TEXT NOT NULL,
-    at_utc TEXT NOT NULL,
-    platform TEXT NOT NULL CHECK (platform <> ''),
-    channel TEXT NOT NULL CHECK (channel IN ({checks_channel})),
-    number TEXT,
-    agent TEXT,
-    ref TEXT,
-    asked TEXT,
-    offered TEXT,
-    outcome TEXT NOT NULL CHECK (outcome IN ({checks_outcome})),
-    agreed_terms TEXT,
-    confirmation TEXT,
-    follow_up TEXT,
-    follow_up_action TEXT,
-    notes TEXT,
-    attachments TEXT NOT NULL DEFAULT '[]',
-    corrects INTEGER UNIQUE REFERENCES contacts(id),
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE,
-    salts TEXT,
-    collection INTEGER,
-    direction TEXT CHECK (direction IN ({checks_direction})),
-    firm TEXT,
-    claims TEXT,
-    threats TEXT,
-    said TEXT,
-    third_party TEXT
-)"""
+    sql = str(
+        conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'contacts'"
+        ).fetchone()[0]
     )
+    widened, found = re.subn(
+        r"CHECK \(channel IN \([^)]*\)\)", f"CHECK (channel IN ({checks_channel}))", sql
+    )
+    widened, found_too = re.subn(
+        r"CHECK \(outcome IN \([^)]*\)\)", f"CHECK (outcome IN ({checks_outcome}))", widened
+    )
+    head = re.match(r'CREATE TABLE "?contacts"? \(', widened)
+    if found != 1 or found_too != 1 or head is None or not widened.rstrip().endswith(")"):
+        raise Failure("err.db_corrupt", path="?")
+    added = ",\n    ".join(
+        [
+            f"direction TEXT CHECK (direction IN ({checks_direction}))",
+            *(f"{name} TEXT" for name in evidence.DETAIL_FIELDS if name != "direction"),
+        ]
+    )
+    body = widened[head.end() : widened.rstrip().rfind(")")].rstrip()
+    conn.execute(f"CREATE TABLE contacts_v8 ({body},\n    {added}\n)")
+    kept = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'contacts'"
+            " AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        )
+    ]
+    old_columns = [str(r[1]) for r in conn.execute("PRAGMA table_info(contacts)")]
     columns = ", ".join(old_columns)
     conn.execute(f"INSERT INTO contacts_v8 ({columns}) SELECT {columns} FROM contacts ORDER BY id")
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
@@ -297,18 +294,8 @@ def _m008_collection_detail(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE contacts_v8 RENAME TO contacts")
     if seq is not None:
         conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'contacts'", (seq[0],))
-    statements = [
-        """CREATE TRIGGER contacts_no_update BEFORE UPDATE ON contacts
-BEGIN SELECT RAISE(ABORT, 'the call log is append-only'); END""",
-        """CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
-BEGIN SELECT RAISE(ABORT, 'the call log is append-only'); END""",
-        "CREATE INDEX contacts_follow_up ON contacts(follow_up) WHERE follow_up IS NOT NULL",
-        "CREATE INDEX contacts_platform_at ON contacts(platform, at_utc)",
-        "CREATE INDEX contacts_at ON contacts(at_utc)",
-        "CREATE INDEX contacts_collection ON contacts(at_utc) WHERE collection IS NOT NULL",
-    ]
-    for sql in statements:
-        conn.execute(sql)
+    for statement in kept:
+        conn.execute(statement)
     broken = conn.execute("PRAGMA foreign_key_check").fetchone()
     if broken is not None:
         raise Failure("err.db_corrupt", path="?")
