@@ -52,7 +52,8 @@ def test_add_with_flags_prints_the_id_and_json_shape() -> None:
             "id", "recorded_at", "at", "platform", "channel", "number", "agent", "ref", "asked",
             "offered", "outcome", "agreed_terms", "confirmation", "follow_up",
             "follow_up_action", "notes", "attachments", "corrects", "collection",
-            "direction", "firm", "claims", "threats", "said", "third_party", "corrected_by", "follow_up_done_at", "prev_hash", "hash",
+            "direction", "firm", "claims", "threats", "said", "third_party", "corrected_by",
+            "follow_up_done_at", "prev_hash", "hash",
         ]
     )  # fmt: skip
     assert entry["id"] == 2 and entry["agent"] == "工号 1234"
