@@ -59,6 +59,7 @@ FINAL_OBJECTS = [
     ("table", "allocations"),
     ("table", "bill_imports"),
     ("table", "bill_payments"),
+    ("table", "complaints"),
     ("table", "contacts"),
     ("table", "events"),
     ("table", "follow_ups_done"),
@@ -70,6 +71,8 @@ FINAL_OBJECTS = [
     ("trigger", "bill_imports_no_update"),
     ("trigger", "bill_payments_no_delete"),
     ("trigger", "bill_payments_no_update"),
+    ("trigger", "complaints_no_delete"),
+    ("trigger", "complaints_no_update"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
     ("trigger", "events_no_delete"),
@@ -96,7 +99,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 8
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 10
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -111,6 +114,8 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m006_evidence_events",
         "m007_collection_marker",
         "m008_bill_imports",
+        "m009_collection_detail",
+        "m010_complaints",
     ]
     assert store.migrate(conn) == []
     conn.close()

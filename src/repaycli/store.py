@@ -57,8 +57,15 @@ _MAGIC = b"SQLite format 3\x00"
 #: ones only before a migration, so that cron's ``remind`` on a long history starts quickly.
 QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024
 
-CHANNELS = ("phone", "app_chat", "online_chat", "email", "letter", "in_person")
-OUTCOMES = ("no_answer", "refused", "pending", "callback_promised", "agreed")
+#: The channels and outcomes of the first schema (its CHECK constraints; never change these).
+_CHANNELS_V1 = ("phone", "app_chat", "online_chat", "email", "letter", "in_person")
+_OUTCOMES_V1 = ("no_answer", "refused", "pending", "callback_promised", "agreed")
+#: Since schema 9: what arrives from collectors (SMS, WeChat, an incoming call, a visit, contact
+#: with a third party) and the outcomes that fit it (a threat; a message only received).
+CHANNELS = (*_CHANNELS_V1, "sms", "wechat", "call_in", "visit", "third_party")
+OUTCOMES = (*_OUTCOMES_V1, "threatened", "received")
+#: The directions a contact can take (``direction``, schema 9).
+DIRECTIONS = ("incoming", "outgoing")
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -68,8 +75,8 @@ Migration = Callable[[sqlite3.Connection], None]
 
 def _m001_initial(conn: sqlite3.Connection) -> None:
     """Call log, agreements with their installments, payments and where each payment went."""
-    checks_channel = ", ".join(f"'{c}'" for c in CHANNELS)
-    checks_outcome = ", ".join(f"'{o}'" for o in OUTCOMES)
+    checks_channel = ", ".join(f"'{c}'" for c in _CHANNELS_V1)
+    checks_outcome = ", ".join(f"'{o}'" for o in _OUTCOMES_V1)
     statements = [
         f"PRAGMA application_id = {APPLICATION_ID}",
         f"""CREATE TABLE contacts (
@@ -273,6 +280,84 @@ BEGIN SELECT RAISE(ABORT, 'imported bills are append-only'); END"""
             )
 
 
+def _m009_collection_detail(conn: sqlite3.Connection) -> None:
+    """What arrives from collectors: the channels ``sms``, ``wechat``, ``call_in``, ``visit`` and
+    ``third_party``, the outcomes ``threatened`` and ``received``, and the columns of
+    ``evidence.DETAIL_FIELDS`` (committed in an entry's hash only when one is given, so every
+    entry written before keeps its hash). SQLite cannot widen a CHECK constraint in place: the
+    table is rebuilt (SQLite's documented twelve steps, ``migrate`` turning foreign keys off)
+    from its own definition with the two CHECKs widened and the columns added — so columns an
+    earlier migration added come along — every row copied with its id, hash and salts, the id
+    counter kept, its indexes and triggers made again as they were."""
+    checks_channel = ", ".join(f"'{c}'" for c in CHANNELS)
+    checks_outcome = ", ".join(f"'{o}'" for o in OUTCOMES)
+    checks_direction = ", ".join(f"'{d}'" for d in DIRECTIONS)
+    sql = str(
+        conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'contacts'"
+        ).fetchone()[0]
+    )
+    widened, found = re.subn(
+        r"CHECK \(channel IN \([^)]*\)\)", f"CHECK (channel IN ({checks_channel}))", sql
+    )
+    widened, found_too = re.subn(
+        r"CHECK \(outcome IN \([^)]*\)\)", f"CHECK (outcome IN ({checks_outcome}))", widened
+    )
+    head = re.match(r'CREATE TABLE "?contacts"? \(', widened)
+    if found != 1 or found_too != 1 or head is None or not widened.rstrip().endswith(")"):
+        raise Failure("err.db_corrupt", path="?")
+    added = ",\n    ".join(
+        [
+            f"direction TEXT CHECK (direction IN ({checks_direction}))",
+            *(f"{name} TEXT" for name in evidence.DETAIL_FIELDS if name != "direction"),
+        ]
+    )
+    body = widened[head.end() : widened.rstrip().rfind(")")].rstrip()
+    conn.execute(f"CREATE TABLE contacts_v8 ({body},\n    {added}\n)")
+    kept = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'contacts'"
+            " AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        )
+    ]
+    old_columns = [str(r[1]) for r in conn.execute("PRAGMA table_info(contacts)")]
+    columns = ", ".join(old_columns)
+    conn.execute(f"INSERT INTO contacts_v8 ({columns}) SELECT {columns} FROM contacts ORDER BY id")
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
+    conn.execute("DROP TABLE contacts")
+    conn.execute("ALTER TABLE contacts_v8 RENAME TO contacts")
+    if seq is not None:
+        conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'contacts'", (seq[0],))
+    for statement in kept:
+        conn.execute(statement)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        raise Failure("err.db_corrupt", path="?")
+
+
+def _m010_complaints(conn: sqlite3.Connection) -> None:
+    """Complaints and 征信 disputes sent (``log complaint``): when, to whom, their reference and
+    the day the answer is due; each an event in the evidence chain (append-only)."""
+    conn.execute(
+        """CREATE TABLE complaints (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    platform TEXT NOT NULL CHECK (platform <> ''),
+    kind TEXT NOT NULL CHECK (kind IN ('complaint', 'dispute')),
+    sent_on TEXT NOT NULL,
+    reference TEXT,
+    complex INTEGER NOT NULL DEFAULT 0 CHECK (complex IN (0, 1)),
+    answer_due TEXT NOT NULL
+)"""
+    )
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"""CREATE TRIGGER complaints_no_{action.lower()} BEFORE {action} ON complaints
+BEGIN SELECT RAISE(ABORT, 'complaints are append-only'); END"""
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
     _m002_reminders,
@@ -282,6 +367,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m006_evidence_events,
     _m007_collection_marker,
     _m008_bill_imports,
+    _m009_collection_detail,
+    _m010_complaints,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -552,8 +639,25 @@ def migrate(
     the names applied. Safe when several processes start at once (the version is re-read under
     the write lock)."""
     target = SCHEMA_VERSION if target is None else target
-    applied: list[str] = []
     where = str(path) if path is not None else "?"
+    # A table rebuilt (``_m009``) is dropped and renamed: SQLite's procedure turns foreign keys
+    # off around the transaction (they cannot change inside one) and checks them before commit.
+    keys_on = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    try:
+        if keys_on and schema_version(conn) < target:
+            conn.execute("PRAGMA foreign_keys = OFF")
+        applied = _migrate_steps(conn, target, where)
+    finally:
+        if keys_on:
+            conn.execute("PRAGMA foreign_keys = ON")
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise Failure("err.db_newer", path=where, version=current, ours=SCHEMA_VERSION)
+    return applied
+
+
+def _migrate_steps(conn: sqlite3.Connection, target: int, where: str) -> list[str]:
+    applied: list[str] = []
     for version, step in enumerate(MIGRATIONS[:target], start=1):
         if schema_version(conn) >= version:
             continue
@@ -570,9 +674,6 @@ def migrate(
             step(conn)
             conn.execute(f"PRAGMA user_version = {version}")
             applied.append(step.__name__.lstrip("_"))
-    current = schema_version(conn)
-    if current > SCHEMA_VERSION:
-        raise Failure("err.db_newer", path=where, version=current, ours=SCHEMA_VERSION)
     return applied
 
 
@@ -678,7 +779,18 @@ def _hashed_view(row: Mapping[str, Any]) -> dict[str, Any]:
     data = {name: row[name] for name in evidence.HASHED_FIELDS if name != "attachments"}
     data["attachments"] = json.loads(row["attachments"])
     data["collection"] = row["collection"] is not None
+    for name in evidence.DETAIL_FIELDS:
+        data[name] = _detail_value(name, row[name])
     return data
+
+
+def _detail_value(name: str, stored: Any) -> Any:
+    """A detail column as the hash covers it: ``threats`` a list of ids (JSON in the column)."""
+    import json
+
+    if name == "threats" and stored is not None:
+        return json.loads(stored)
+    return stored
 
 
 def _salts(text: str | None) -> dict[str, Any] | None:
@@ -716,6 +828,13 @@ class NewContact(Model):
     corrects: int | None = None
     #: Collection by the lender or its agent (they contacted the user), committed in the hash.
     collection: bool = False
+    #: What arrived from a collector (``evidence.DETAIL_FIELDS``; schema 9).
+    direction: str | None = None
+    firm: str | None = None
+    claims: str | None = None
+    threats: Sequence[str] | None = None
+    said: str | None = None
+    third_party: str | None = None
 
 
 def add_contact(
@@ -769,7 +888,17 @@ def add_contact(
         row["attachments"] = json.dumps(attachments, ensure_ascii=False, sort_keys=True)
         import secrets  # imports hashlib (OpenSSL): only a command that writes an entry pays
 
-        hashed = {**row, "attachments": attachments, "collection": new.collection}
+        detail = {name: getattr(new, name) for name in evidence.DETAIL_FIELDS}
+        if detail["threats"] is not None:
+            detail["threats"] = sorted(set(detail["threats"]))
+        if new.direction is not None and new.direction not in DIRECTIONS:
+            raise BadInput(
+                "err.choice",
+                field="direction",
+                value=new.direction,
+                choices=", ".join(DIRECTIONS),
+            )
+        hashed = {**row, "attachments": attachments, "collection": new.collection, **detail}
         salts = {
             name: secrets.token_hex(evidence.SALT_BYTES)
             for name in evidence.committed_fields(hashed)
@@ -777,6 +906,9 @@ def add_contact(
         digest = evidence.entry_hash_v2(hashed, prev_hash, salts)
         if new.collection:
             row["collection"] = 1
+        for name, value in detail.items():
+            if value is not None:
+                row[name] = json.dumps(value) if name == "threats" else value
         row.update(
             at_utc=_utc(new.at),
             prev_hash=prev_hash,
@@ -825,6 +957,8 @@ def _entry(row: sqlite3.Row) -> LogEntry:
     data = {key: row[key] for key in row.keys() if key != "at_utc"}
     data["attachments"] = json.loads(row["attachments"])
     data["collection"] = data.get("collection") is not None  # no column before schema 7
+    for name in evidence.DETAIL_FIELDS:
+        data[name] = _detail_value(name, data.get(name))  # no columns before schema 9
     if "salts" in data:
         data["salts"] = _salts(data["salts"])
     return LogEntry.model_validate(data)
@@ -888,7 +1022,7 @@ def verify_log(conn: sqlite3.Connection) -> evidence.ChainCheck:
     log: a broken chain is reported before a changed sort time, wherever each is."""
     rows = conn.execute(
         "SELECT id, prev_hash, hash, at_utc, salts, collection, "
-        + ", ".join(n for n in evidence.HASHED_FIELDS if n != "id")
+        + ", ".join(n for n in (*evidence.HASHED_FIELDS, *evidence.DETAIL_FIELDS) if n != "id")
         + " FROM contacts ORDER BY id"
     )
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'").fetchone()
@@ -1403,7 +1537,15 @@ ORDER BY c.follow_up, c.id""",
 # --- evidence events: agreements, payments, closures, offer checks and voids in a chain --------
 
 #: Event kinds, in the order records of the same second were written.
-_KIND_ORDER = ("agreement", "payment", "follow_up_done", "offer_check", "void", "bill_import")
+_KIND_ORDER = (
+    "agreement",
+    "payment",
+    "follow_up_done",
+    "offer_check",
+    "void",
+    "bill_import",
+    "complaint",
+)
 
 
 def _agreement_body(conn: sqlite3.Connection, agreement_id: int) -> dict[str, Any]:
@@ -1457,6 +1599,8 @@ def _body(conn: sqlite3.Connection, kind: str, ref: int) -> dict[str, Any]:
         return _row_body(conn, "offer_checks", "id", ref)
     if kind == "bill_import":
         return _bill_import_body(conn, ref)
+    if kind == "complaint":
+        return _row_body(conn, "complaints", "id", ref)
     return _row_body(conn, "voids", "id", ref)
 
 
@@ -1468,10 +1612,14 @@ def _records(conn: sqlite3.Connection) -> Iterator[tuple[str, int, dict[str, Any
         ("follow_up_done", "SELECT contact_id AS ref, done_at AS recorded_at FROM follow_ups_done"),
         ("offer_check", "SELECT id AS ref, checked_at AS recorded_at FROM offer_checks"),
         ("void", "SELECT id AS ref, recorded_at FROM voids"),
+        ("complaint", "SELECT id AS ref, recorded_at FROM complaints"),
     )
     if "bill_imports" in _tables(conn):  # from ``_m008_bill_imports`` on
         sources += (("bill_import", "SELECT id AS ref, recorded_at FROM bill_imports"),)
+    tables = _tables(conn)
     for kind, sql in sources:
+        if kind == "complaint" and "complaints" not in tables:  # before schema 10
+            continue
         for row in conn.execute(sql).fetchall():
             yield kind, int(row["ref"]), _body(conn, kind, int(row["ref"])), str(row["recorded_at"])
 
@@ -1632,6 +1780,7 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 ENTRY_KEYS = (
     *evidence.HASHED_FIELDS,
     "collection",
+    *evidence.DETAIL_FIELDS,
     "corrected_by",
     "follow_up_done_at",
     "prev_hash",
@@ -1661,6 +1810,8 @@ def _entry_dict(row: tuple[Any, ...], *, salts: bool = False) -> dict[str, Any]:
 
     data = dict(zip(ENTRY_KEYS, row, strict=False))
     data["collection"] = data["collection"] is not None  # stored as a marker, NULL when not
+    if data["threats"] is not None:
+        data["threats"] = json.loads(data["threats"])
     stored = row[_ATTACHMENTS]
     # stored key-sorted (for the hash); shown in ``records.Attachment``'s field order
     if stored == "[]":  # most entries cite no file

@@ -76,6 +76,9 @@ def read_timeline() -> Timeline:
         state = evidence_state(conn)
         entries = store.all_contacts(conn)
         agreements = store.list_agreements(conn, today=today())
+        from repaycli.services.collection import conduct_flags, latest_entries
+
+        flags = conduct_flags(latest_entries(conn))
     failure = state.problem()
     problem = (
         None
@@ -89,8 +92,20 @@ def read_timeline() -> Timeline:
 
     catalogue = load_catalogue(user_platforms_file())
     names = {p.id: p.name(get_lang()) for p in catalogue.platforms}
+    from repaycli.render.conduct import conduct_lines
+
+    conduct = (
+        conduct_lines(flags, [], name_of=lambda pid: names.get(pid, pid), titled=False)
+        if flags
+        else []
+    )
     return Timeline(
-        entries=entries, fingerprint=code, problem=problem, agreements=agreements, names=names
+        entries=entries,
+        fingerprint=code,
+        problem=problem,
+        agreements=agreements,
+        names=names,
+        conduct=conduct,
     )
 
 

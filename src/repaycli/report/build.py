@@ -56,6 +56,8 @@ class Timeline:
     agreements: list[AgreementView]
     #: Each platform id's name in the page's language (an id the catalogue lacks is shown as is).
     names: dict[str, str] = field(default_factory=dict)
+    #: The conduct check (``log conduct``) as lines; empty when nothing is flagged.
+    conduct: list[str] = field(default_factory=list)
 
     def name(self, platform: str) -> str:
         return self.names.get(platform, platform)
