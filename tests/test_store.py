@@ -47,6 +47,7 @@ def contact(**over: object) -> store.NewContact:
 
 
 FINAL_OBJECTS = [
+    ("index", "allocations_installment"),
     ("index", "contacts_at"),
     ("index", "contacts_collection"),
     ("index", "contacts_follow_up"),
@@ -89,7 +90,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 7
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == len(store.MIGRATIONS)
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -103,6 +104,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m005_voids",
         "m006_evidence_events",
         "m007_collection_marker",
+        "m008_allocation_index",
     ]
     assert store.migrate(conn) == []
     conn.close()

@@ -597,6 +597,7 @@ def verify(
         "event_id": events.event_id,
         "kind": events.kind,
         "ref": events.ref,
+        "name": events.name,
     }
     lines: list[str] = []
     failure: Failure | None = None
@@ -605,7 +606,11 @@ def verify(
     elif not events.intact:
         what = t(f"evidence.kind.{events.kind}") if events.kind else ""
         failure = Failure(
-            f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref
+            f"evidence.{events.problem}",
+            id=events.event_id,
+            what=what,
+            ref=events.ref,
+            name=events.name,
         )
     elif check.count:
         lines.append(t("log.verify_ok", count=check.count, head=check.head))
