@@ -514,6 +514,21 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Every read inside sees the database as of one moment: one read transaction (on a WAL
+    database, one snapshot; writers go on writing beside it and are not seen). Checks and
+    exports read many statements; read one by one, a payment recorded between the events and
+    the installments made ``log verify`` cry tampering, and an export fail its own check."""
+    conn.execute("BEGIN")  # deferred: the snapshot is taken by the first read, just below
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")  # nothing was written: ending it releases the snapshot
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 

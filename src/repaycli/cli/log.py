@@ -410,6 +410,7 @@ def export(
         events_intact = True
         if have_database():
             conn = stack.enter_context(store.opened(read_only=True))
+            stack.enter_context(store.snapshot(conn))  # the chains and the rows of one moment
             if fmt is not ExportFormat.CSV:  # JSON and markdown name the chain's head
                 check = store.verify_log(conn)
                 total = store.count_log(conn)
@@ -573,7 +574,7 @@ def verify(
     head_at: str | None = None  # the fingerprint's entry and event, by position
     event_head_at: str | None = None
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             check = store.verify_log(conn)
             events = store.verify_events(conn)
             if export_file is not None:  # an export is compared with every entry and event
@@ -762,7 +763,7 @@ def fingerprint(
 
     state = EMPTY
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             state = evidence_state(conn)
     problem = state.problem()
     if problem is not None:
