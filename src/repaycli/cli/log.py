@@ -573,13 +573,25 @@ def verify(
     event_hashes: list[str] = []
     head_at: str | None = None  # the fingerprint's entry and event, by position
     event_head_at: str | None = None
+    found: Any = None
     if have_database():
         with store.opened(read_only=True) as conn, store.snapshot(conn):
             check = store.verify_log(conn)
             events = store.verify_events(conn)
-            if export_file is not None:  # an export is compared with every entry and event
+            if document is not None and export_file is not None:
+                # compared with every entry and event, field by field, in the same snapshot
                 anchors = store.log_anchors(conn)
                 event_hashes = store.event_hashes(conn)
+                found = _check_export(
+                    document,
+                    export_file,
+                    log=anchors if check.intact else None,
+                    events_log=event_hashes if check.intact and events.intact else None,
+                    stored=store.iter_log(conn) if check.intact else None,
+                    stored_events=(
+                        store.iter_events(conn) if check.intact and events.intact else None
+                    ),
+                )
             if wanted is not None:  # a fingerprint needs two hashes, not the whole log's
                 head_at = store.contact_hash_at(conn, wanted[0])
                 event_head_at = store.event_hash_at(conn, wanted[1] or 0)
@@ -620,16 +632,8 @@ def verify(
     if failure is None and not lines and export_file is None and wanted is None:
         lines.append(t("log.verify_nothing"))
     if document is not None and export_file is not None:
-        try:
-            found = proof.check_export(
-                document,
-                log=anchors if check.intact else None,
-                events_log=event_hashes if check.intact and events.intact else None,
-            )
-        except proof.ExportUnreadable as exc:
-            raise BadInput(
-                "err.log_export_unreadable", path=str(export_file), detail=str(exc)
-            ) from exc
+        if found is None:
+            found = _check_export(document, export_file, log=None, events_log=None)
         body["export"] = _export_body(found)
         if not found.intact:
             failure = failure or Failure(
@@ -637,6 +641,7 @@ def verify(
                 id=found.entry_id,
                 count=found.count,
                 stated=found.stated,
+                field=found.field,
             )
         else:
             lines.append(_export_ok(found))
@@ -695,6 +700,16 @@ def verify(
     write_out("\n".join(lines))
 
 
+def _check_export(document: Any, path: Path, **against: Any) -> Any:
+    """``proof.check_export``; a file that is not an export: one line, exit 2."""
+    from repaycli.core import proof
+
+    try:
+        return proof.check_export(document, **against)
+    except proof.ExportUnreadable as exc:
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
+
+
 def _export_body(found: Any) -> dict[str, Any]:
     return {
         "intact": found.intact,
@@ -705,6 +720,7 @@ def _export_body(found: Any) -> dict[str, Any]:
         "log_entries": found.log_count,
         "unverifiable": found.unverified,
         "events": found.events,
+        "field": found.field,
     }
 
 
