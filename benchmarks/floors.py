@@ -100,8 +100,9 @@ def events(db: str, out: object) -> None:
             sys.exit(f"{r['kind']} {r['ref']} changed")
         prev, count = r["hash"], count + 1
     bad = conn.execute(
-        """SELECT count(*) FROM installments i WHERE paid_fen <> (SELECT coalesce(sum(a.amount_fen), 0)
-FROM allocations a WHERE a.agreement_id = i.agreement_id AND a.n = i.n)"""
+        """SELECT count(*) FROM installments i
+WHERE paid_fen <> (SELECT coalesce(sum(a.amount_fen), 0) FROM allocations a
+    WHERE a.agreement_id = i.agreement_id AND a.n = i.n)"""
     ).fetchone()[0]
     print(count, prev, bad, file=out)  # type: ignore[call-overload]
 
