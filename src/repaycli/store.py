@@ -1152,8 +1152,14 @@ def get_agreement(conn: sqlite3.Connection, agreement_id: int, *, today: date) -
 
 
 def list_agreements(conn: sqlite3.Connection, *, today: date) -> list[AgreementView]:
-    ids = [r["id"] for r in conn.execute("SELECT id FROM agreements ORDER BY id")]
-    return [get_agreement(conn, i, today=today) for i in ids]
+    return list(iter_agreements(conn, today=today))
+
+
+def iter_agreements(conn: sqlite3.Connection, *, today: date) -> Iterator[AgreementView]:
+    """``list_agreements`` one at a time (each read through its indexes), in id order."""
+    ids = [int(r[0]) for r in conn.execute("SELECT id FROM agreements ORDER BY id")]
+    for agreement_id in ids:
+        yield get_agreement(conn, agreement_id, today=today)
 
 
 def add_payment(
