@@ -77,7 +77,7 @@ def exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Doc]:
     attachment = tmp_path / "receipt.txt"
     attachment.write_text("paid", encoding="utf-8")
     log = ["log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
-           "--at", "2026-11-21 10:00"]  # fmt: skip
+           "--at", "2026-11-20 10:00"]  # fmt: skip
     _ok(*log, "--outcome", "pending", "--number", PHONE, "--notes", f"called from {PHONE}")
     _ok(*log, "--outcome", "agreed", "--agent", "Wang 1234", "--ref", "TK-77",
         "--asked", "waive the fees", "--offered", "six months", "--agreed-terms", "6 x 500",
