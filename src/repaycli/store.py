@@ -57,6 +57,9 @@ _MAGIC = b"SQLite format 3\x00"
 #: ones only before a migration, so that cron's ``remind`` on a long history starts quickly.
 QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024
 
+#: Written into ``_m001_initial``'s CHECKs: ``log verify`` compares every database's schema with
+#: what the migrations build now (``check_schema``), so changing these (or any shipped migration)
+#: would make every existing database fail it. A new channel needs a migration of its own.
 CHANNELS = ("phone", "app_chat", "online_chat", "email", "letter", "in_person")
 OUTCOMES = ("no_answer", "refused", "pending", "callback_promised", "agreed")
 
