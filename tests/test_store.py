@@ -47,6 +47,7 @@ def contact(**over: object) -> store.NewContact:
 
 
 FINAL_OBJECTS = [
+    ("index", "allocations_installment"),
     ("index", "bill_payments_import"),
     ("index", "contacts_at"),
     ("index", "contacts_collection"),
@@ -99,7 +100,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 10
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 11
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -116,6 +117,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m008_bill_imports",
         "m009_collection_detail",
         "m010_complaints",
+        "m011_allocation_index",
     ]
     assert store.migrate(conn) == []
     conn.close()

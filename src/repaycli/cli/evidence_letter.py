@@ -52,7 +52,7 @@ def write(
         check_target(output, force=force)
     entries, collection, state = [], [], EMPTY
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             state = evidence_state(conn)
             entries = store.list_contacts(conn, latest_only=True)
             if platform_id is None:

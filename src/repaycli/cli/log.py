@@ -462,6 +462,7 @@ def export(
         events_intact = True
         if have_database():
             conn = stack.enter_context(store.opened(read_only=True))
+            stack.enter_context(store.snapshot(conn))  # the chains and the rows of one moment
             if fmt is not ExportFormat.CSV:  # JSON and markdown name the chain's head
                 check = store.verify_log(conn)
                 total = store.count_log(conn)
@@ -624,13 +625,25 @@ def verify(
     event_hashes: list[str] = []
     head_at: str | None = None  # the fingerprint's entry and event, by position
     event_head_at: str | None = None
+    found: Any = None
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             check = store.verify_log(conn)
             events = store.verify_events(conn)
-            if export_file is not None:  # an export is compared with every entry and event
+            if document is not None and export_file is not None:
+                # compared with every entry and event, field by field, in the same snapshot
                 anchors = store.log_anchors(conn)
                 event_hashes = store.event_hashes(conn)
+                found = _check_export(
+                    document,
+                    export_file,
+                    log=anchors if check.intact else None,
+                    events_log=event_hashes if check.intact and events.intact else None,
+                    stored=store.iter_log(conn) if check.intact else None,
+                    stored_events=(
+                        store.iter_events(conn) if check.intact and events.intact else None
+                    ),
+                )
             if wanted is not None:  # a fingerprint needs two hashes, not the whole log's
                 head_at = store.contact_hash_at(conn, wanted[0])
                 event_head_at = store.event_hash_at(conn, wanted[1] or 0)
@@ -649,6 +662,7 @@ def verify(
         "event_id": events.event_id,
         "kind": events.kind,
         "ref": events.ref,
+        "name": events.name,
     }
     lines: list[str] = []
     failure: Failure | None = None
@@ -657,7 +671,11 @@ def verify(
     elif not events.intact:
         what = t(f"evidence.kind.{events.kind}") if events.kind else ""
         failure = Failure(
-            f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref
+            f"evidence.{events.problem}",
+            id=events.event_id,
+            what=what,
+            ref=events.ref,
+            name=events.name,
         )
     elif check.count:
         lines.append(t("log.verify_ok", count=check.count, head=check.head))
@@ -666,16 +684,8 @@ def verify(
     if failure is None and not lines and export_file is None and wanted is None:
         lines.append(t("log.verify_nothing"))
     if document is not None and export_file is not None:
-        try:
-            found = proof.check_export(
-                document,
-                log=anchors if check.intact else None,
-                events_log=event_hashes if check.intact and events.intact else None,
-            )
-        except proof.ExportUnreadable as exc:
-            raise BadInput(
-                "err.log_export_unreadable", path=str(export_file), detail=str(exc)
-            ) from exc
+        if found is None:
+            found = _check_export(document, export_file, log=None, events_log=None)
         body["export"] = _export_body(found)
         if not found.intact:
             failure = failure or Failure(
@@ -683,6 +693,7 @@ def verify(
                 id=found.entry_id,
                 count=found.count,
                 stated=found.stated,
+                field=found.field,
             )
         else:
             lines.append(_export_ok(found))
@@ -741,6 +752,16 @@ def verify(
     write_wrapped("\n".join(lines))
 
 
+def _check_export(document: Any, path: Path, **against: Any) -> Any:
+    """``proof.check_export``; a file that is not an export: one line, exit 2."""
+    from repaycli.core import proof
+
+    try:
+        return proof.check_export(document, **against)
+    except proof.ExportUnreadable as exc:
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
+
+
 def _export_body(found: Any) -> dict[str, Any]:
     return {
         "intact": found.intact,
@@ -751,6 +772,7 @@ def _export_body(found: Any) -> dict[str, Any]:
         "log_entries": found.log_count,
         "unverifiable": found.unverified,
         "events": found.events,
+        "field": found.field,
     }
 
 
@@ -809,7 +831,7 @@ def fingerprint(
 
     state = EMPTY
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             state = evidence_state(conn)
     problem = state.problem()
     if problem is not None:

@@ -72,7 +72,7 @@ def read_timeline() -> Timeline:
 
     if not have_database():
         return Timeline(entries=[], fingerprint=None, problem=None, agreements=[])
-    with store.opened(read_only=True) as conn:
+    with store.opened(read_only=True) as conn, store.snapshot(conn):
         state = evidence_state(conn)
         entries = store.all_contacts(conn)
         agreements = store.list_agreements(conn, today=today())
