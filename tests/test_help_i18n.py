@@ -238,6 +238,9 @@ def test_ctrl_c_at_a_prompt_says_so_in_chinese() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
+        # A suite started in the background (``cmd &`` in a script, as CI may) inherits SIGINT
+        # ignored, and so would the child: it must get Ctrl-C as a terminal gives it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     try:
