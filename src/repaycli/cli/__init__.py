@@ -177,6 +177,13 @@ class RepayGroup(TyperGroup):
             typer.echo("\n" + t("err.aborted"), err=True)  # Ctrl-C while working
             raise typer.Exit(130) from None
         except OSError as error:
+            if error.errno == errno.ENAMETOOLONG:  # a 300-letter REPAYCLI_HOME, a long -o …
+                from repaycli.cli.common import report_error
+                from repaycli.errors import BadInput
+
+                path = error.filename if isinstance(error.filename, str) else ""
+                report_error(BadInput("harden.err.name_too_long", path=path))
+                raise typer.Exit(EXIT_BAD_INPUT) from None
             # Printing failed: stdout is a full disk or a pipe whose reader left. (Files the
             # commands write report their own errors; anything else is a bug: traceback.)
             if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
@@ -270,13 +277,40 @@ def root(
         set_lang(ctx.meta.get(LANG_KEY) or lang)  # a subcommand's own --lang comes later
 
 
+def _tolerate_narrow_encodings() -> None:
+    """With ``PYTHONIOENCODING=ascii`` (or a terminal in Latin-1) ``¥`` and Chinese cannot be
+    written: such characters are shown as ``\\u82b1`` escapes rather than crash a command
+    after it has recorded something (a crash after ``pay`` invited recording it twice)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "花¥━…".encode(encoding)
+        except UnicodeEncodeError:
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except LookupError:  # pragma: no cover - an encoding Python does not know fails first
+            pass
+
+
 def main() -> None:
     """Console-script entry point."""
     if COMPLETE_VAR in os.environ:  # a shell asking for completions (cli/completion.py)
         from repaycli.cli.typer_private import completion_init
 
         completion_init()  # typer's bash/zsh/fish answers; built only when asked
-    app(prog_name="repaycli")
+    _tolerate_narrow_encodings()
+    try:
+        app(prog_name="repaycli")
+    except OSError as error:
+        # ``-h`` and ``--version`` print while the options are read, before ``invoke``'s own
+        # guard: a full disk or a closed pipe there is the same one line, not a traceback.
+        if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
+            raise
+        try:
+            _output_failed(error)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

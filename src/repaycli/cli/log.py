@@ -39,6 +39,8 @@ from repaycli.services.log import parse_platform as parse_platform
 from repaycli.services.log import parse_text as parse_text
 
 JSON_SCHEMA_VERSION = 1
+#: The largest number SQLite takes: a larger ``--limit`` means "all" (it overflowed before).
+SQLITE_MAX_INT = 2**63 - 1
 
 log_app = typer.Typer(
     name="log",
@@ -277,7 +279,7 @@ def list_(
                 since=since_day,
                 until=until_day,
                 outcome=outcome_id,
-                limit=limit,
+                limit=None if limit is None else min(limit, SQLITE_MAX_INT),  # 10**30: all
             )
         if json_out:
             from repaycli.render.json import write_json_stream

@@ -7,6 +7,8 @@ Jinja2 is imported here only, when the command runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,6 +21,24 @@ from repaycli.errors import BadInput
 if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
     from repaycli.core.models import PlanResult
     from repaycli.report.build import Report, Timeline
+
+
+@contextmanager
+def _saved_plan_guard(saved: bool) -> Iterator[None]:
+    """A hand-edited ``last-plan.json`` can hold values no plan makes (a due date in 9999, a
+    ladder step that does not exist, an amount of 1e999) that pass the model yet break the
+    page: one line naming the file, not a traceback. A plan made by this run is not guarded."""
+    if not saved:
+        yield
+        return
+    try:
+        yield
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        from repaycli.errors import Failure
+        from repaycli.paths import last_plan_path
+
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Failure("report.err.saved_shape", path=str(last_plan_path()), detail=detail) from exc
 
 
 def _saved_plan() -> PlanResult:
@@ -284,12 +304,15 @@ def report(
                 no_input=no_input,
             )
         else:
-            single = _saved_plan()
+            with _saved_plan_guard(True):
+                single = _saved_plan()
         documents = documents_for(load_checklist(), single.reason, get_lang())
-        page = build.single_report(single, documents=documents, timeline=timeline)
+        with _saved_plan_guard(not situation_given):
+            page = build.single_report(single, documents=documents, timeline=timeline)
     from repaycli.report.page import render_page
 
-    html = render_page(page)
+    with _saved_plan_guard(not (debts or situation_given)):
+        html = render_page(page)
     if to_stdout:
         write_out(html)
         return
