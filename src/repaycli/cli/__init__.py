@@ -189,6 +189,23 @@ class RepayGroup(TyperGroup):
             if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
                 raise
             return _output_failed(error)
+        except Exception as error:
+            # A row edited by hand can break any reading command deep inside: when the database
+            # holds something repaycli never writes, one line names it (exit 1); when it does
+            # not, this is a bug of repaycli and shows as one.
+            from repaycli.damage import SYMPTOMS, damage_in_database
+
+            if not isinstance(error, SYMPTOMS):
+                raise
+            found = damage_in_database()
+            if found is None:
+                raise
+            from repaycli.cli.common import report_error
+            from repaycli.errors import Failure
+
+            path, detail = found
+            report_error(Failure("harden.err.damaged", path=path, detail=detail))
+            raise typer.Exit(1) from None
 
 
 LANG_KEY = "repaycli.lang"
