@@ -226,3 +226,38 @@ def test_help_and_version_on_a_full_stdout(args: list[str]) -> None:
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1 and "<stdout>" in done.stderr, done.stderr
+
+
+# --- prompts: the end of input writes nothing -------------------------------------------------
+
+
+@pytest.mark.parametrize("answers", ["", "huabei\n", "2026-12-02T10:00\nhuabei\nphone\n"])
+def test_the_end_of_input_at_a_correction_records_nothing(answers: str) -> None:
+    added = run("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+                "--outcome", "pending", "--notes", "the first call")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    done = run("log", "add", "--corrects", "1", input=answers)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "Error: the input ended before every question was answered; nothing was recorded "
+        "(give the values as options with --no-input, or answer each question)"
+    )
+    listed = json.loads(run("log", "list", "--json").stdout)["entries"]
+    assert [e["id"] for e in listed] == [1]
+    # Entry 1 can still be corrected, once, with every answer given.
+    fixed = invoke("log", "add", "--corrects", "1", "--no-input", "--notes", "the right notes")
+    assert fixed.exit_code == 0, fixed.output
+    again = invoke("log", "add", "--corrects", "1", input="")
+    assert again.exit_code == 2 and "already corrected" in again.stderr
+
+
+def test_a_new_entry_at_the_end_of_input_records_nothing() -> None:
+    done = invoke("log", "add", input="huabei\n")
+    assert done.exit_code == 2
+    assert not (Path(os.environ["REPAYCLI_HOME"]) / "repaycli.sqlite3").exists() or json.loads(
+        invoke("log", "list", "--json").stdout
+    )["entries"] == []
+    # The next command in the same process is not refused for it.
+    ok = invoke("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+                "--outcome", "pending")  # fmt: skip
+    assert ok.exit_code == 0, ok.output

@@ -23,7 +23,9 @@ from repaycli.cli.common import (
     StdoutWriter,
     ask,
     command_lang,
+    forget_input_ended,
     have_database,
+    input_ended,
     now,
     read_answer,
     today,
@@ -220,7 +222,10 @@ def add(
             base["collection"] = "yes" if original.collection else "no"
             if not files:
                 files = list(original.attachments)
+        forget_input_ended()
         values = gather(given, no_input=no_input, clock=clock, base=base)
+        if input_ended():  # the answers stopped half-way: nothing is recorded
+            raise BadInput("harden.err.input_ended_nothing_written")
         entry = record_contact(conn, values, clock=clock, attachments=files, corrects=corrects)
     if json_out:
         from repaycli.render.json import to_json
