@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import invoke, repaycli_exe, run
 
@@ -261,3 +263,37 @@ def test_a_new_entry_at_the_end_of_input_records_nothing() -> None:
     ok = invoke("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
                 "--outcome", "pending")  # fmt: skip
     assert ok.exit_code == 0, ok.output
+
+
+# --- redaction: landlines hide at least four digits -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("02161234567", "021****4567"),  # was 0216***4567: three digits hidden
+        ("021-61234567", "021-****4567"),
+        ("010 6512 3456", "010 ****3456"),
+        ("057188886666", "0571****6666"),
+        ("0571-8888666", "0571-****666"),  # a 7-digit number keeps 3
+        ("+86-21-61234567", "+86-21-****4567"),
+    ],
+)
+def test_a_landline_hides_at_least_four_digits(typed: str, shown: str) -> None:
+    from repaycli.core.evidence import redact
+
+    assert redact(f"call {typed} today") == f"call {shown} today"
+
+
+@given(
+    area=st.sampled_from(["010", "021", "025", "0571", "0755", "0898"]),
+    local=st.integers(min_value=2_000_000, max_value=99_999_999).map(str),
+    sep=st.sampled_from(["", " ", "-"]),
+)
+def test_every_landline_hides_four_digits_or_more(area: str, local: str, sep: str) -> None:
+    from repaycli.core.evidence import redact
+
+    shown = redact(f"{area}{sep}{local}")
+    assert shown is not None
+    assert shown.count("*") >= 4, shown
+    assert shown.startswith(area + sep)
