@@ -139,7 +139,9 @@ def test_hand_edited_saved_plans_give_one_line(_isolated: Path) -> None:
         for args in commands:
             result = invoke(*args, input="")
             assert result.exception is None or isinstance(result.exception, SystemExit), (
-                where, repr(result.exception), args
+                where,
+                repr(result.exception),
+                args,
             )
             assert result.exit_code in (0, 1, 2), (where, result.output[-300:])
             if result.exit_code:
@@ -256,9 +258,10 @@ def test_the_end_of_input_at_a_correction_records_nothing(answers: str) -> None:
 def test_a_new_entry_at_the_end_of_input_records_nothing() -> None:
     done = invoke("log", "add", input="huabei\n")
     assert done.exit_code == 2
-    assert not (Path(os.environ["REPAYCLI_HOME"]) / "repaycli.sqlite3").exists() or json.loads(
-        invoke("log", "list", "--json").stdout
-    )["entries"] == []
+    assert (
+        not (Path(os.environ["REPAYCLI_HOME"]) / "repaycli.sqlite3").exists()
+        or json.loads(invoke("log", "list", "--json").stdout)["entries"] == []
+    )
     # The next command in the same process is not refused for it.
     ok = invoke("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
                 "--outcome", "pending")  # fmt: skip
