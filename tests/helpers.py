@@ -150,3 +150,32 @@ def _trigger_sql(name: str, version: int) -> str:
     sql = mem.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
     mem.close()
     return str(sql)
+
+
+#: The number of the ``read`` system call, by machine (``/proc/PID/syscall`` names it by number).
+_READ_SYSCALL = {"x86_64": 0, "aarch64": 63, "arm64": 63}
+
+
+def wait_until_reading_stdin(pid: int, limit: float = 120) -> None:
+    """Until process ``pid`` is blocked in ``read`` on its standard input: a state, not a
+    duration (``limit`` only stops a test that would otherwise hang). Skips the test where the
+    kernel does not show it (no ``/proc/PID/syscall``)."""
+    import platform
+    import time
+
+    import pytest
+
+    number = _READ_SYSCALL.get(platform.machine())
+    where = Path(f"/proc/{pid}/syscall")
+    if number is None or not where.exists():
+        pytest.skip("this system does not show what a process is waiting in")
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            fields = where.read_text().split()
+        except OSError:  # the process has ended
+            return
+        if len(fields) > 1 and fields[0] == str(number) and int(fields[1], 16) == 0:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} never waited for input")

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import TODAY
 from helpers import invoke
 
 TABLES = (
@@ -248,7 +249,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built once per module: two log entries (one with a follow-up), an agreement with a
     payment, a saved plan."""
     template = tmp_path_factory.mktemp("seed") / "home"
-    env = {"REPAYCLI_HOME": str(template), "REPAYCLI_LANG": "en", "NO_COLOR": "1"}
+    env = {
+        "REPAYCLI_HOME": str(template),
+        "REPAYCLI_LANG": "en",
+        "NO_COLOR": "1",
+        "REPAYCLI_TODAY": TODAY.isoformat(),  # built before the autouse fixture pins it
+    }
     for args in SEED:
         result = invoke(*args, env=env)
         assert result.exit_code == 0, result.output

@@ -193,7 +193,9 @@ def test_full_width_amounts_parse_as_their_ascii_form(value: Decimal) -> None:
 PINNED = {"REPAYCLI_TODAY": "2026-11-21"}
 
 
-def test_log_add_takes_minutes_ago_and_wechat() -> None:
+def test_log_add_takes_minutes_ago_and_wechat(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = datetime(2026, 12, 2, 0, 5, 30, tzinfo=timezone(timedelta(hours=8)))
+    monkeypatch.setattr("repaycli.cli.log.now", lambda: clock)  # no test reads the wall clock
     result = invoke(
         "log", "add", "--no-input", "--platform", "分付", "--channel", "微信",
         "--outcome", "没接", "--at", "10分钟前", "--follow-up", "3天后", "--json",
@@ -201,8 +203,9 @@ def test_log_add_takes_minutes_ago_and_wechat() -> None:
     assert result.exit_code == 0, result.output
     entry = json.loads(result.stdout)["entry"]
     assert entry["channel"] == "wechat" and entry["outcome"] == "no_answer"
-    at = datetime.fromisoformat(entry["at"])
-    assert timedelta(minutes=9) < datetime.now(at.tzinfo) - at < timedelta(minutes=11)
+    # Ten minutes before 00:05:30 is the day before.
+    assert datetime.fromisoformat(entry["at"]) == clock - timedelta(minutes=10)
+    assert entry["at"].startswith("2026-12-01T23:55:30")
 
 
 def test_log_add_refuses_an_ambiguous_minus_10m_in_both_languages() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conftest import TODAY
 from helpers import LOG_ADD, add_entry, invoke, repaycli_exe, run
 from repaycli import store
 from repaycli.paths import db_path
@@ -121,7 +122,7 @@ def test_a_stored_installment_on_9999_12_31_does_not_break_the_calendar(tmp_path
             conn,
             platform="huabei",
             schedule=[(date(2027, 1, 1), 100), (date(9999, 12, 31), 100)],
-            recorded_at=datetime.now().astimezone(),
+            recorded_at=datetime(2026, 12, 2, 9, 0).astimezone(),
         )
     feed = tmp_path / "feed.ics"
     result = invoke("remind", "--ics", str(feed), "--as-of", "2026-12-01")
@@ -412,7 +413,7 @@ def test_pay_never_prints_none() -> None:
     assert result.exit_code == 0, result.output
     line = one_line(invoke("pay", "1", "--amount", "300"))
     assert "None" not in line
-    assert line.startswith(f"Error: --date: {date.today().isoformat()} is more than a year before")
+    assert line.startswith(f"Error: --date: {TODAY.isoformat()} is more than a year before")
 
 
 # --- void: mistakes put right by appending, never by editing ----------------------------------

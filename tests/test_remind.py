@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from conftest import TODAY
 from helpers import invoke, repaycli_exe, run
 from repaycli import store
 from repaycli.core.dates import monthly_due_dates
@@ -629,7 +630,7 @@ def test_terminal_view_folds_chinese_text_it_cannot_break_at_a_space(
     monkeypatch.setenv("COLUMNS", "80")
     with store.opened() as conn:
         reminders = build_reminders(
-            [], store.open_follow_ups_latest(conn, until=date.max), as_of=date.today()
+            [], store.open_follow_ups_latest(conn, until=date.max), as_of=TODAY
         )
     print_rich(reminders)
     out = capsys.readouterr().out

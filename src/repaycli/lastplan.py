@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from repaycli.errors import Failure
 from repaycli.safeload import loads_json, read_text
@@ -20,71 +20,88 @@ from repaycli.safeload import loads_json, read_text
 SCHEMA_VERSION = 3
 
 
+#: A hand-edited file can say anything: amounts stay finite and within what a plan can hold,
+#: dates within the years a plan can reach, so nothing downstream overflows (``1e999``, 9999).
+_LIMIT = Decimal(10) ** 12
+
+
+def _in_years(day: date) -> date:
+    if not date(1970, 1, 1) <= day <= date(2999, 12, 31):
+        raise ValueError(f"{day} is outside 1970 … 2999")
+    return day
+
+
+Amount = Annotated[Decimal, Field(allow_inf_nan=False, ge=-_LIMIT, le=_LIMIT)]
+Day = Annotated[date, AfterValidator(_in_years)]
+Count = Annotated[int, Field(ge=0, le=10_000)]
+Name = Annotated[str, Field(max_length=1000)]
+
+
 class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class SavedInstallment(_Lenient):
-    n: int
-    due: date
-    amount: Decimal
+    n: Count
+    due: Day
+    amount: Amount
 
 
 class SavedProposal(_Lenient):
-    id: str
-    kind: str = "installments"
-    platform: str | None = None
-    periods: int = Field(ge=1)
-    payment: Decimal = Field(ge=0)
-    total: Decimal = Field(ge=0)
-    deferral_months: int = 0
-    basis: str | None = None
-    down_payment: Decimal = Decimal(0)
-    waived: Decimal = Decimal(0)
-    payment_after: Decimal | None = None
+    id: Name
+    kind: Name = "installments"
+    platform: Name | None = None
+    periods: Count = Field(ge=1)
+    payment: Amount = Field(ge=0)
+    total: Amount = Field(ge=0)
+    deferral_months: Count = 0
+    basis: Name | None = None
+    down_payment: Amount = Decimal(0)
+    waived: Amount = Decimal(0)
+    payment_after: Amount | None = None
     interest_free: bool | None = None
-    apr_percent: Decimal | None = None
-    apr_compound_percent: Decimal | None = None
+    apr_percent: Amount | None = None
+    apr_compound_percent: Amount | None = None
     affordable: bool | None = None
     schedule: list[SavedInstallment] = Field(default_factory=list)
 
 
 class SavedDebt(_Lenient):
-    platform: str
-    platform_name: str | None = None
-    overdue: Decimal = Field(gt=0)
-    principal: Decimal | None = None
-    days_overdue: int = 0
+    platform: Name
+    platform_name: Name | None = None
+    overdue: Amount = Field(gt=0)
+    principal: Amount | None = None
+    days_overdue: Count = 0
 
 
 class SavedAffordability(_Lenient):
-    limit: Decimal | None = None
-    basis: str | None = None
-    income: Decimal | None = None
-    expenses: Decimal | None = None
-    disposable: Decimal | None = None
+    limit: Amount | None = None
+    basis: Name | None = None
+    income: Amount | None = None
+    expenses: Amount | None = None
+    disposable: Amount | None = None
 
 
 class SavedHardship(_Lenient):
-    pause_months: int = Field(ge=1)
-    write_again: date
+    pause_months: Count = Field(ge=1)
+    write_again: Day
 
 
 class SavedLadder(_Lenient):
-    opening: str | None = None
-    target: str | None = None
-    walk_away_monthly: Decimal | None = None
-    walk_away_after: Decimal | None = None
-    walk_away_after_from: date | None = None
+    opening: Name | None = None
+    target: Name | None = None
+    walk_away_monthly: Amount | None = None
+    walk_away_after: Amount | None = None
+    walk_away_after_from: Day | None = None
     hardship: SavedHardship | None = None
 
 
 class SavedPlan(_Lenient):
-    as_of: date | None = None
-    reason: str | None = None
-    recovery: date | None = None
+    as_of: Day | None = None
+    reason: Name | None = None
+    recovery: Day | None = None
     #: Cash in hand the plan counted on (a one-debt plan's ``--cash``).
-    cash: Decimal | None = None
+    cash: Amount | None = None
     debts: list[SavedDebt] = Field(default_factory=list)
     affordability: SavedAffordability | None = None
     proposals: list[SavedProposal] = Field(default_factory=list)

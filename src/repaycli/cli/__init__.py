@@ -177,11 +177,35 @@ class RepayGroup(TyperGroup):
             typer.echo("\n" + t("err.aborted"), err=True)  # Ctrl-C while working
             raise typer.Exit(130) from None
         except OSError as error:
+            if error.errno == errno.ENAMETOOLONG:  # a 300-letter REPAYCLI_HOME, a long -o …
+                from repaycli.cli.common import report_error
+                from repaycli.errors import BadInput
+
+                path = error.filename if isinstance(error.filename, str) else ""
+                report_error(BadInput("harden.err.name_too_long", path=path))
+                raise typer.Exit(EXIT_BAD_INPUT) from None
             # Printing failed: stdout is a full disk or a pipe whose reader left. (Files the
             # commands write report their own errors; anything else is a bug: traceback.)
             if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
                 raise
             return _output_failed(error)
+        except Exception as error:
+            # A row edited by hand can break any reading command deep inside: when the database
+            # holds something repaycli never writes, one line names it (exit 1); when it does
+            # not, this is a bug of repaycli and shows as one.
+            from repaycli.damage import SYMPTOMS, damage_in_database
+
+            if not isinstance(error, SYMPTOMS):
+                raise
+            found = damage_in_database()
+            if found is None:
+                raise
+            from repaycli.cli.common import report_error
+            from repaycli.errors import Failure
+
+            path, detail = found
+            report_error(Failure("harden.err.damaged", path=path, detail=detail))
+            raise typer.Exit(1) from None
 
 
 LANG_KEY = "repaycli.lang"
@@ -281,13 +305,40 @@ def root(
         typer.echo(t("practice.banner"), err=True)  # every command says so, first
 
 
+def _tolerate_narrow_encodings() -> None:
+    """With ``PYTHONIOENCODING=ascii`` (or a terminal in Latin-1) ``¥`` and Chinese cannot be
+    written: such characters are shown as ``\\u82b1`` escapes rather than crash a command
+    after it has recorded something (a crash after ``pay`` invited recording it twice)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "花¥━…".encode(encoding)
+        except UnicodeEncodeError:
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except LookupError:  # pragma: no cover - an encoding Python does not know fails first
+            pass
+
+
 def main() -> None:
     """Console-script entry point."""
     if COMPLETE_VAR in os.environ:  # a shell asking for completions (cli/completion.py)
         from repaycli.cli.typer_private import completion_init
 
         completion_init()  # typer's bash/zsh/fish answers; built only when asked
-    app(prog_name="repaycli")
+    _tolerate_narrow_encodings()
+    try:
+        app(prog_name="repaycli")
+    except OSError as error:
+        # ``-h`` and ``--version`` print while the options are read, before ``invoke``'s own
+        # guard: a full disk or a closed pipe there is the same one line, not a traceback.
+        if error.filename is not None or error.errno not in _OUTPUT_ERRNOS:
+            raise
+        try:
+            _output_failed(error)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -112,6 +112,8 @@ def read_answer(prompt: str) -> str | None:
         raise typer.Abort() from None
     if not line:
         sys.stderr.write("\n")
+        global _input_ended
+        _input_ended = True
         return None
     return line.rstrip("\r\n")
 
@@ -129,6 +131,23 @@ def is_skip(answer: str) -> bool:
 
     word = unicodedata.normalize("NFKC", answer).strip().lower().rstrip("。.!！")
     return not word or word.replace("’", "'") in SKIP_WORDS
+
+
+#: Whether a prompt of this command met the end of its input (see ``input_ended``).
+_input_ended = False
+
+
+def forget_input_ended() -> None:
+    """Before a command's first prompt (several commands can run in one process, as in tests)."""
+    global _input_ended
+    _input_ended = False
+
+
+def input_ended() -> bool:
+    """Whether any prompt met the end of input: a command that writes evidence then writes
+    nothing (an EOF at ``log add --corrects N`` recorded a correction of defaults, using up
+    N's only correction)."""
+    return _input_ended
 
 
 def ask(

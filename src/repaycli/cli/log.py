@@ -23,7 +23,9 @@ from repaycli.cli.common import (
     StdoutWriter,
     ask,
     command_lang,
+    forget_input_ended,
     have_database,
+    input_ended,
     now,
     read_answer,
     today,
@@ -40,6 +42,8 @@ from repaycli.services.log import parse_platform as parse_platform
 from repaycli.services.log import parse_text as parse_text
 
 JSON_SCHEMA_VERSION = 1
+#: The largest number SQLite takes: a larger ``--limit`` means "all" (it overflowed before).
+SQLITE_MAX_INT = 2**63 - 1
 
 log_app = typer.Typer(
     name="log",
@@ -265,9 +269,12 @@ def add(
             for name, value in detail.items():
                 if value is None:
                     detail[name] = base.get(name)
+        forget_input_ended()
         values = gather(
             given, no_input=no_input, clock=clock, base=base, direction=detail["direction"]
         )
+        if input_ended():  # the answers stopped half-way: nothing is recorded
+            raise BadInput("harden.err.input_ended_nothing_written")
         values = complete_detail({**values, **detail})
         entry = record_contact(conn, values, clock=clock, attachments=files, corrects=corrects)
     if json_out:
@@ -329,7 +336,7 @@ def list_(
                 since=since_day,
                 until=until_day,
                 outcome=outcome_id,
-                limit=limit,
+                limit=None if limit is None else min(limit, SQLITE_MAX_INT),  # 10**30: all
             )
         if json_out:
             from repaycli.render.json import write_json_stream

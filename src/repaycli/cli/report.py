@@ -7,6 +7,8 @@ Jinja2 is imported here only, when the command runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,6 +22,24 @@ if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at sta
     from repaycli.core.models import PlanResult
     from repaycli.core.multi import MultiPlanResult
     from repaycli.report.build import HandOver, Report, Timeline
+
+
+@contextmanager
+def _saved_plan_guard(saved: bool) -> Iterator[None]:
+    """A hand-edited ``last-plan.json`` can hold values no plan makes (a due date in 9999, a
+    ladder step that does not exist, an amount of 1e999) that pass the model yet break the
+    page: one line naming the file, not a traceback. A plan made by this run is not guarded."""
+    if not saved:
+        yield
+        return
+    try:
+        yield
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        from repaycli.errors import Failure
+        from repaycli.paths import last_plan_path
+
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Failure("report.err.saved_shape", path=str(last_plan_path()), detail=detail) from exc
 
 
 def _saved_plan() -> PlanResult:
@@ -398,14 +418,16 @@ def report(
                 no_input=no_input,
             )
         else:
-            single = _saved_plan()
-        if handover:
-            if lender is not None:
-                _check_lender(single.debts[0].platform, single.debts[0].platform_name, lender)
-            documents = documents_for(load_checklist(), single.reason, get_lang())
-            page = build.single_handover(single, documents=documents, timeline=timeline)
-        else:
-            page = _with_command(build.single_report(single, timeline=timeline), debts=None)
+            with _saved_plan_guard(True):
+                single = _saved_plan()
+        with _saved_plan_guard(not situation_given):
+            if handover:
+                if lender is not None:
+                    _check_lender(single.debts[0].platform, single.debts[0].platform_name, lender)
+                documents = documents_for(load_checklist(), single.reason, get_lang())
+                page = build.single_handover(single, documents=documents, timeline=timeline)
+            else:
+                page = _with_command(build.single_report(single, timeline=timeline), debts=None)
     if statement_section is not None:  # the budget the plan was made with, first
         if isinstance(page, build.Report):
             page.document.sections.insert(0, statement_section)
@@ -418,7 +440,8 @@ def report(
             page = replace(page, lenders=[replace(p, budget=pairs) for p in page.lenders])
     from repaycli.report.page import render_handover, render_page
 
-    html = render_page(page) if isinstance(page, build.Report) else render_handover(page)
+    with _saved_plan_guard(not (debts or situation_given)):
+        html = render_page(page) if isinstance(page, build.Report) else render_handover(page)
     if to_stdout:
         write_out(html)
         return

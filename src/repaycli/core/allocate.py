@@ -34,6 +34,9 @@ from repaycli.core.schedules import MAX_TERM
 
 #: The simulation stops after this many months (an answer "beyond 60 months" is still given).
 HORIZON = 600
+#: A balance the simulation gives up on: interest has outgrown every payment (a rate such as
+#: 110 % against a small budget), and the balance would soon outgrow ``Decimal``'s precision.
+RUNAWAY = Decimal(10) ** 15
 #: A credit card balance from which malicious-overdraft risk is "a large amount" (FACTS.md).
 LARGE_CARD_BALANCE = Decimal(50000)
 
@@ -187,8 +190,8 @@ def simulate(
     capacity: list[Decimal] = []
     for month in range(horizon):
         open_debts = [d for d in state if d.owed > 0]
-        if not open_debts:
-            break
+        if not open_debts or any(d.owed > RUNAWAY for d in open_debts):
+            break  # all cleared, or one never will be
         due = due_date(start, month, anchor)
         dues.append(due)
         for debt in open_debts:  # a month's interest, divided last so it rounds exactly

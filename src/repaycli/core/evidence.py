@@ -401,7 +401,7 @@ _MOBILE = (
 _LANDLINE = (
     r"(?<![0-9A-Za-z*(+])((?:\+?86"
     + _SEP
-    + r"\(?0?[1-9]\d{1,2}\)?|\(?0\d{2,3}\)?)"
+    + r"\(?0?[1-9]\d{1,2}\)?|\(?0[12]\d\)?|\(?0[3-9]\d{2}\)?)"
     + _SEP
     + r")(\d{3,4}"
     + _SEP
@@ -427,8 +427,11 @@ def _mask_mobile(match: re.Match[str]) -> str:
 
 
 def _mask_landline(match: re.Match[str]) -> str:
+    """The area code, then the local number with at least 4 digits hidden (a 7-digit number
+    keeps its last 3): 02161234567 is 021 and 61234567, never 0216 and ***4567."""
     digits = [c for c in match.group(2) if c.isdigit()]
-    return match.group(1) + "*" * (len(digits) - 4) + "".join(digits[-4:])
+    keep = min(4, len(digits) - 4)
+    return match.group(1) + "*" * (len(digits) - keep) + "".join(digits[len(digits) - keep :])
 
 
 def redact(text: str | None) -> str | None:

@@ -108,6 +108,12 @@ class Platform(Model):
         return self.name_zh if lang == "zh" else self.name_en
 
 
+#: Names longer than this are not compared letter by letter with the catalogue's (the longest
+#: there has 24 letters): the comparison takes time in the product of the two lengths, and a
+#: 100,000-character ``--platform`` took seconds.
+MATCH_LIMIT = 64
+
+
 def _key(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().lower().replace(" ", "").replace("_", "")
 
@@ -130,6 +136,8 @@ class Catalogue(Model):
             names = [platform.id, platform.name_zh, platform.name_en, *platform.aliases]
             if wanted in {_key(n) for n in names}:
                 return platform
+        if len(wanted) > MATCH_LIMIT:  # no platform is named like that: no guessing either
+            raise BadInput("err.platform_unknown", value=name)
         every = {
             _key(n): platform.id
             for platform in self.platforms
