@@ -120,6 +120,14 @@ def test_quick_form_in_a_few_prompts() -> None:
     assert entry["number"] == "13800000000" and entry["said"] == "法院已立案，明天传唤你"
 
 
+def test_quick_form_cut_short_records_nothing() -> None:
+    """Input that ends after the lender (a closed pipe, Ctrl-D) leaves the log as it was: the
+    optional questions after it were never answered, not answered with nothing."""
+    code, _, err = run_in_process("log", "collection", input="\n借呗\n")
+    assert code == 2 and "nothing was recorded" in err
+    assert run_in_process("log", "list", "--json")[1].count('"id"') == 0
+
+
 def test_quick_form_without_prompts() -> None:
     code, out, err = run_in_process(
         "log", "collection", "--no-input", "--platform", "huabei", "--said", "请尽快还款",

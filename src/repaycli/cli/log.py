@@ -926,6 +926,7 @@ def collection_form(
         + ("follow_up_action", "notes", "agent", "asked")
     )
     with store.opened() as conn:
+        forget_input_ended()
         values = gather(
             {**given, "outcome": "received"},
             no_input=no_input,
@@ -971,6 +972,8 @@ def collection_form(
                 optional=True,
             )
         detail["threats"] = threats or None
+        if input_ended():  # the answers stopped half-way: nothing is recorded
+            raise BadInput("harden.err.input_ended_nothing_written")
         values = complete_detail({**values, **detail})
         values["outcome"] = "threatened" if detail["threats"] else "received"
         entry = record_contact(conn, values, clock=clock, attachments=files)
