@@ -110,6 +110,13 @@ class CurrentPlan(Model):
     household: str
 
 
+class Dated(Model):
+    """An amount due or paid on a date."""
+
+    on: date
+    amount: Decimal
+
+
 class LimitStep(Model):
     start: date
     amount: Decimal

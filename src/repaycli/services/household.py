@@ -1,0 +1,418 @@
+"""One household, one plan: the current plan made from the debt register, and each lender's part
+of it for the commands that are about one lender (``call``, ``offer``, ``letter``, ``report``).
+
+Agreements are commitments: their unpaid installments come off the limit first
+(``core.register.limit_schedule``) and only what is left is shared among the debts still being
+negotiated. The several-debt engine is called in one place, ``engine_plan``: it alone reads the
+engine's result; everything else here reads the ``EngineAnswer`` it returns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from repaycli.core.money import ZERO
+from repaycli.core.record import Field, Model
+from repaycli.core.register import (
+    Budget,
+    Commitment,
+    CurrentPlan,
+    Dated,
+    LimitSchedule,
+    LimitStep,
+    Overcommitted,
+    RegisterDebt,
+)
+from repaycli.errors import BadInput
+
+if TYPE_CHECKING:
+    from repaycli.core.models import Affordability, Catalogue, Debt, Situation
+
+#: How many months of commitments the limit schedule covers (agreements are at most 120).
+HORIZON = 121
+
+
+class EngineLender(Model):
+    """One lender's part of the engine's plan: its walk-away line as a schedule of (from-date,
+    amount), and what it is paid on each due date."""
+
+    lines: list[LimitStep]
+    payments: list[Dated]
+
+
+class EngineAnswer(Model):
+    #: The engine's result as JSON (what the renderers and the call cards read).
+    result: str
+    lenders: list[EngineLender]
+    #: The engine's due dates, month by month.
+    dues: list[date]
+
+
+class Lender(Model):
+    """A debt of the household and its line in the current plan."""
+
+    debt_id: int
+    platform: str
+    name: str
+    status: str
+    balance: Decimal
+    #: Walk-away line, from-date and amount (empty for an agreed or paid-off debt).
+    lines: list[LimitStep] = Field(default_factory=list)
+    #: Agreed installment in force now (agreed debts), else ``None``.
+    agreed_monthly: Decimal | None = None
+    payments: list[Dated] = Field(default_factory=list)
+
+    def line_on(self, day: date) -> Decimal | None:
+        found = None
+        for step in self.lines:
+            if step.start <= day:
+                found = step.amount
+        if found is None and self.lines:
+            found = self.lines[0].amount
+        return found
+
+
+class Household(Model):
+    """The current plan: the limit, what the agreements take, and each lender's line."""
+
+    as_of: date
+    start: date
+    version: int
+    limit: Decimal
+    limit_after: Decimal | None
+    limit_after_from: date | None
+    left: LimitSchedule
+    lenders: list[Lender]
+    over: list[Overcommitted]
+    #: The engine's result JSON (``None`` when no debt is left to share the limit).
+    result: str | None = None
+
+    def limit_on(self, day: date) -> Decimal:
+        if self.limit_after is not None and self.limit_after_from is not None:
+            if day >= self.limit_after_from:
+                return self.limit_after
+        return self.limit
+
+    def lender(self, debt_id: int) -> Lender:
+        return next(x for x in self.lenders if x.debt_id == debt_id)
+
+    def agreed_on(self, day: date) -> Decimal:
+        """The agreed installments falling in the plan month of ``day``."""
+        from repaycli.core.register import month_index
+
+        m = month_index(self.start, day)
+        return self.left.committed[m] if m < len(self.left.committed) else ZERO
+
+
+# --- the engine, in one place -----------------------------------------------------------------
+
+
+def engine_plan(
+    debts: Sequence[Debt], situation: Situation, schedule: LimitSchedule, *, real: Affordability
+) -> EngineAnswer:
+    """The several-debt engine's plan of ``debts`` sharing the limit ``schedule``.
+
+    Today's engine takes a limit now and one change (a date and an amount), so a schedule with
+    more changes is given as its smallest amount before its last change, then the last change
+    (``core.register.two_steps``): never above the schedule, exact with one change. When the
+    schedule is the situation's own limit, the situation is given as it is."""
+    from repaycli.catalog import load_checklist, load_log_fields
+    from repaycli.core.models import Situation as Sit
+    from repaycli.core.multi import LimitChange, MultiPlanResult, build_multi_plan
+    from repaycli.core.register import two_steps
+    from repaycli.i18n import get_lang
+    from repaycli.render.json import to_json
+    from repaycli.render.numbers import money
+    from repaycli.render.phrases import describe
+
+    own = not any(schedule.committed) and all(
+        schedule.on(s.start) == real.limit_on(s.start) for s in schedule.steps
+    )
+    given = situation
+    change: LimitChange | None = None
+    if not own:
+        now, later = two_steps(schedule)
+        given = Sit(
+            today=situation.today,
+            income=now,
+            expenses=None,
+            reason=situation.reason,
+            start=situation.start,
+            share_of_income=Decimal(100),
+        )
+        if later is not None:
+            change = LimitChange(amount=later.amount, start=later.start)
+    result: MultiPlanResult = build_multi_plan(
+        debts,
+        given,
+        lang=get_lang(),
+        checklist=load_checklist(),
+        log_fields=load_log_fields(),
+        describe=describe,
+        money=money,
+        limit_change=change,
+    )
+    if not own:  # the budget as the user gave it; the limit change is no what-if
+        result = result.model_copy(update={"affordability": real, "what_if": None})
+    lenders = []
+    for plan in result.debts:
+        ask = plan.ask
+        lines: list[LimitStep] = []
+        if ask.first_due is not None:
+            lines.append(LimitStep(start=ask.first_due, amount=ask.walk_away))
+            if ask.payment_later is not None and ask.changes_from is not None:
+                lines.append(LimitStep(start=ask.changes_from, amount=ask.payment_later))
+        payments = [
+            Dated(on=row.due, amount=row.amounts.get(plan.id, ZERO)) for row in result.monthly
+        ]
+        lenders.append(EngineLender(lines=lines, payments=payments))
+    return EngineAnswer(
+        result=to_json(result), lenders=lenders, dues=[row.due for row in result.monthly]
+    )
+
+
+# --- the register as the engine's input --------------------------------------------------------
+
+
+def situation_of(budget: Budget, day: date) -> Situation:
+    from repaycli.core.dates import add_months
+    from repaycli.core.models import Reason
+    from repaycli.core.models import Situation as Sit
+
+    if budget.income is None:
+        raise BadInput("register.err.no_income")
+    share = budget.limit_share
+    recovery = budget.recovery if budget.recovery is not None and budget.recovery > day else None
+    return Sit(
+        today=day,
+        income=budget.income,
+        expenses=budget.expenses,
+        reason=None if budget.reason is None else Reason(budget.reason),
+        recovery=recovery,
+        income_after=budget.income_after if recovery is not None else None,
+        start=add_months(day, 1),
+        share_of_disposable=share or Decimal(50),
+        share_of_income=share or Decimal(30),
+    )
+
+
+def debt_of(debt: RegisterDebt, catalogue: Catalogue) -> Debt:
+    """The register's debt as the engine takes it: what is still owed, its parts when nothing
+    has been paid yet."""
+    from repaycli.core.models import Debt as CoreDebt
+
+    fresh = debt.paid == 0
+    principal = debt.principal
+    if principal is not None and principal > debt.balance:
+        principal = debt.balance
+    return CoreDebt(
+        platform=catalogue.resolve(debt.platform),
+        overdue=debt.balance,
+        principal=principal,
+        interest_due=debt.interest if fresh else None,
+        penalty=debt.penalty if fresh else None,
+        days_overdue=debt.days_overdue,
+        annual_rate=debt.annual_rate,
+        penalty_rate_daily=debt.penalty_rate,
+    )
+
+
+def plan_household(
+    debts: Sequence[RegisterDebt],
+    budget: Budget,
+    commitments: Sequence[Commitment],
+    *,
+    day: date,
+    version: int,
+    catalogue: Catalogue,
+) -> Household:
+    """The household's plan: the agreements' installments off the limit, the rest shared."""
+    from repaycli.core.register import limit_schedule
+    from repaycli.core.situation import affordability
+
+    situation = situation_of(budget, day)
+    real = affordability(situation)
+    active = [c for c in commitments if any(a > p for _, a, p in c.installments)]
+    left = limit_schedule(real.limit_on, active, start=situation.start, months=HORIZON)
+    shared = [d for d in debts if d.shared]
+    answer = (
+        engine_plan([debt_of(d, catalogue) for d in shared], situation, left, real=real)
+        if shared
+        else None
+    )
+    lang_name = _namer(catalogue)
+    lenders: list[Lender] = []
+    engine = dict(zip((d.id for d in shared), answer.lenders if answer else [], strict=True))
+    for debt in debts:
+        if debt.cleared:
+            continue
+        found = engine.get(debt.id)
+        agreed = None
+        if debt.agreements:
+            agreed = sum(
+                (c.left_on(_next_due(c, day)) for c in active if c.debt_id == debt.id), ZERO
+            )
+        lenders.append(
+            Lender(
+                debt_id=debt.id,
+                platform=debt.platform,
+                name=lang_name(debt.platform),
+                status=debt.status,
+                balance=debt.balance,
+                lines=found.lines if found else [],
+                agreed_monthly=agreed,
+                payments=found.payments if found else [],
+            )
+        )
+    return Household(
+        as_of=day,
+        start=situation.start,
+        version=version,
+        limit=real.limit,
+        limit_after=real.limit_after,
+        limit_after_from=real.limit_after_from,
+        left=left,
+        lenders=lenders,
+        over=left.over,
+        result=answer.result if answer else None,
+    )
+
+
+def _next_due(commitment: Commitment, day: date) -> date:
+    """The first installment still (partly) unpaid."""
+    for due, amount, paid in commitment.installments:
+        if amount > paid:
+            return due
+    return commitment.installments[-1][0]
+
+
+def _namer(catalogue: Catalogue) -> _Name:
+    return _Name(catalogue)
+
+
+class _Name:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    def __call__(self, platform: str) -> str:
+        from repaycli.i18n import get_lang
+
+        try:
+            return self.catalogue.resolve(platform).name(get_lang())
+        except BadInput:
+            return platform
+
+
+# --- reading and writing the register and the current plan -------------------------------------
+
+
+def register_from_last_plan(conn: sqlite3.Connection, *, at: datetime) -> int:
+    """A register still empty takes the debts and budget of the plan saved last
+    (``last-plan.json``), once; the number of debts taken."""
+    from repaycli import store_register
+    from repaycli.errors import RepayError
+    from repaycli.lastplan import read_last_plan
+    from repaycli.paths import last_plan_path
+
+    if store_register.list_debts(conn) or store_register.version(conn) > 0:
+        return 0
+    try:
+        saved = read_last_plan(last_plan_path())
+    except RepayError:
+        return 0
+    if saved is None or not saved.debts:
+        return 0
+    who = "last-plan.json"
+    for debt in saved.debts:
+        store_register.add_debt(
+            conn,
+            {
+                "platform": debt.platform,
+                "overdue": debt.overdue,
+                "principal": debt.principal,
+                "days_overdue": debt.days_overdue,
+            },
+            who=who,
+            at=at,
+        )
+    money = saved.affordability
+    if money is not None and money.income is not None:
+        store_register.set_budget(
+            conn,
+            {"income": money.income, "expenses": money.expenses, "recovery": saved.recovery},
+            who=who,
+            at=at,
+        )
+    return len(saved.debts)
+
+
+def household_json(household: Household) -> str:
+    from repaycli.render.json import to_json
+
+    return to_json(household.model_copy(update={"result": None}))
+
+
+def make_current_plan(
+    conn: sqlite3.Connection, *, day: date, at: datetime, source: str
+) -> Household:
+    """Plan the register and keep the result as the current plan."""
+    from repaycli import store_register
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    debts = store_register.list_debts(conn)
+    if not debts:
+        raise BadInput("register.err.empty")
+    catalogue = load_catalogue(user_platforms_file())
+    version = store_register.version(conn)
+    household = plan_household(
+        debts,
+        store_register.get_budget(conn),
+        store_register.commitments(conn),
+        day=day,
+        version=version,
+        catalogue=catalogue,
+    )
+    store_register.save_current_plan(
+        conn,
+        result=household.result or "",
+        household=household_json(household),
+        as_of=day,
+        made_at=at,
+        version=version,
+        source=source,
+    )
+    return household
+
+
+def load_household(plan: CurrentPlan) -> Household:
+    from repaycli.core.revive import revive_json
+
+    household = revive_json(Household, plan.household)
+    return household.model_copy(update={"result": plan.result or None})
+
+
+class InForce(Model):
+    """The current plan as a command finds it: the plan, and whether the register changed
+    since it was made."""
+
+    household: Household
+    made_at: str
+    stale: bool
+
+
+def current(conn: sqlite3.Connection) -> InForce | None:
+    from repaycli import store_register
+
+    plan = store_register.current_plan(conn)
+    if plan is None:
+        return None
+    return InForce(
+        household=load_household(plan),
+        made_at=plan.made_at,
+        stale=store_register.version(conn) > plan.version,
+    )
