@@ -1,4 +1,4 @@
-"""``repaycli debts`` (add, list, show, edit, import): the debt register every command plans from."""
+"""``repaycli debts`` (add, list, show, edit, import): the register every command plans from."""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from repaycli.core.register import (
 from repaycli.errors import BadInput
 
 if TYPE_CHECKING:
+    from repaycli.core.card import CallCard
     from repaycli.core.models import Affordability, Catalogue, Debt, Situation
 
 #: How many months of commitments the limit schedule covers (agreements are at most 120).
@@ -173,6 +174,36 @@ def engine_plan(
     return EngineAnswer(
         result=to_json(result), lenders=lenders, dues=[row.due for row in result.monthly]
     )
+
+
+def engine_text(result: str, *, columns: int, details: bool = False) -> str:
+    """The engine's plan shown by the engine's own renderers: each lender's call card, or the
+    full report (``details``) as markdown."""
+    from repaycli.core.card import cards_for_multi
+    from repaycli.core.multi import MultiPlanResult
+    from repaycli.core.revive import revive_json
+    from repaycli.render.card import multi_card_text
+    from repaycli.render.phrases import describe, say_line
+
+    several = revive_json(MultiPlanResult, result)
+    if details:
+        from repaycli.render.document import to_markdown
+        from repaycli.render.multi import multi_document
+
+        return to_markdown(multi_document(several, details=True))
+    return multi_card_text(
+        several, cards_for_multi(several, say=say_line, describe=describe), columns
+    )
+
+
+def engine_cards(result: str) -> list[CallCard]:
+    """The call card of each lender in the engine's plan, in the plan's order."""
+    from repaycli.core.card import cards_for_multi
+    from repaycli.core.multi import MultiPlanResult
+    from repaycli.core.revive import revive_json
+    from repaycli.render.phrases import describe, say_line
+
+    return cards_for_multi(revive_json(MultiPlanResult, result), say=say_line, describe=describe)
 
 
 # --- the register as the engine's input --------------------------------------------------------

@@ -170,3 +170,39 @@ def find_debt(conn: sqlite3.Connection, platform: str | None, debt_id: int | Non
 
 def numbers(values: Mapping[str, Decimal | int | str | date | None]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
+
+
+def attach_agreement(
+    conn: sqlite3.Connection,
+    agreement_id: int,
+    *,
+    platform: str,
+    debt_id: int | None,
+    at: datetime,
+    who: str,
+) -> tuple[RegisterDebt, bool]:
+    """The agreement belongs to a debt: ``--debt ID``, else the platform's debt in the register;
+    a platform not in the register gets an agreed debt of its own (the agreement's total).
+    (the debt, whether it was made now)."""
+    from repaycli import store, store_register
+
+    made = False
+    if debt_id is not None:
+        debt = store_register.get_debt(conn, debt_id)
+        if debt.platform != platform:
+            raise BadInput(
+                "register.err.debt_platform", id=debt_id, debt=debt.platform, platform=platform
+            )
+    else:
+        try:
+            debt = find_debt(conn, platform, None)
+        except BadInput as error:
+            if error.key != "register.err.lender_missing":
+                raise
+            view = store.get_agreement(conn, agreement_id, today=at.date())
+            new_id = store_register.add_debt(
+                conn, {"platform": platform, "overdue": view.total}, who=who, at=at, status="agreed"
+            )
+            debt, made = store_register.get_debt(conn, new_id), True
+    store_register.link_agreement(conn, agreement_id, debt.id, who=who, at=at)
+    return store_register.get_debt(conn, debt.id), made
