@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from repaycli.core.money import ZERO
 from repaycli.i18n import t
 from repaycli.render.numbers import money
+from repaycli.render.register import platform_name
 
 if TYPE_CHECKING:
     from repaycli.cli.common import OutputFormat
@@ -30,7 +31,7 @@ def household_lines(household: Household) -> list[str]:
             lines.append(
                 t(
                     "household.agreed",
-                    name=lender.name,
+                    name=platform_name(lender.platform),
                     monthly=money(lender.agreed_monthly or ZERO),
                     balance=money(lender.balance),
                 )

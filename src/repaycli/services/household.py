@@ -66,6 +66,8 @@ class Lender(Model):
     #: Agreed installment in force now (agreed debts), else ``None``.
     agreed_monthly: Decimal | None = None
     payments: list[Dated] = Field(default_factory=list)
+    #: Its place in the engine's plan (``None`` when it is not shared: agreed).
+    engine_index: int | None = None
 
     def line_on(self, day: date) -> Decimal | None:
         found = None
@@ -278,6 +280,7 @@ def plan_household(
     lang_name = _namer(catalogue)
     lenders: list[Lender] = []
     engine = dict(zip((d.id for d in shared), answer.lenders if answer else [], strict=True))
+    index = {d.id: n for n, d in enumerate(shared)}
     for debt in debts:
         if debt.cleared:
             continue
@@ -297,6 +300,7 @@ def plan_household(
                 lines=found.lines if found else [],
                 agreed_monthly=agreed,
                 payments=found.payments if found else [],
+                engine_index=index.get(debt.id),
             )
         )
     return Household(
@@ -447,3 +451,160 @@ def current(conn: sqlite3.Connection) -> InForce | None:
         made_at=plan.made_at,
         stale=store_register.version(conn) > plan.version,
     )
+
+
+# --- one lender's view of the household -------------------------------------------------------
+
+
+class LenderView(Model):
+    """What a command about one lender needs of the household plan."""
+
+    debt_id: int
+    name: str
+    as_of: date
+    stale: bool
+    status: str
+    #: Its walk-away line in force at the first due date (``None``: agreed, not shared).
+    line: Decimal | None
+    lines: list[LimitStep]
+    agreed_monthly: Decimal | None
+    limit: Decimal
+    #: Agreed installments (all agreements) in the first month.
+    agreed_now: Decimal
+    others: list[str]
+    #: How many debts the household plan covers, and the limit after recovery.
+    count: int
+    engine_index: int | None
+
+
+def lender_view(plan: InForce, debt_id: int) -> LenderView | None:
+    household = plan.household
+    found = [x for x in household.lenders if x.debt_id == debt_id]
+    if not found:
+        return None
+    from repaycli.render.register import platform_name  # in the language of this command
+
+    lender = found[0]
+    others = [
+        platform_name(x.platform)
+        for x in household.lenders
+        if x.debt_id != debt_id and x.agreed_monthly is None
+    ]
+    return LenderView(
+        debt_id=debt_id,
+        name=platform_name(lender.platform),
+        as_of=household.as_of,
+        stale=plan.stale,
+        status=lender.status,
+        line=lender.line_on(household.start) if lender.lines else None,
+        lines=lender.lines,
+        agreed_monthly=lender.agreed_monthly,
+        limit=household.limit_on(household.start),
+        agreed_now=household.agreed_on(household.start),
+        others=others,
+        count=len(household.lenders),
+        engine_index=lender.engine_index,
+    )
+
+
+def _join(names: Sequence[str]) -> str:
+    from repaycli.i18n import t
+
+    if len(names) <= 1:
+        return "".join(names)
+    return t("household.join_list", first=t("household.join").join(names[:-1]), last=names[-1])
+
+
+def plan_line(view: LenderView) -> str:
+    """Which plan the numbers come from, and this lender's part of the household."""
+    from repaycli.i18n import t
+    from repaycli.render.numbers import money
+
+    if view.line is None:
+        text = t(
+            "household.lender_agreed",
+            date=view.as_of.isoformat(),
+            name=view.name,
+            monthly=money(view.agreed_monthly or ZERO),
+            limit=money(view.limit),
+        )
+    else:
+        rest = view.limit - view.agreed_now - view.line
+        text = t(
+            "household.lender_line",
+            date=view.as_of.isoformat(),
+            n=view.count,
+            limit=money(view.limit),
+            name=view.name,
+            line=money(view.line),
+            rest=money(max(rest, ZERO)),
+        )
+    if view.stale:
+        text += t("household.stale")
+    return text
+
+
+def over_share(view: LenderView, payment: Decimal) -> str | None:
+    """The household warning for an offer of ``payment`` a month above this lender's line:
+    what it leaves the others (``None`` when it is within the line)."""
+    from repaycli.i18n import t
+    from repaycli.render.numbers import money
+
+    line = view.line if view.line is not None else view.agreed_monthly
+    if line is None or payment <= line:
+        return None
+    left = view.limit - view.agreed_now - payment
+    if view.line is None:
+        left += view.agreed_monthly or ZERO
+    if left < 0:
+        return t(
+            "household.over_limit",
+            offer=money(payment),
+            name=view.name,
+            line=money(line),
+            limit=money(view.limit),
+            excess=money(-left),
+        )
+    if not view.others:
+        return t("household.over_line", offer=money(payment), name=view.name, line=money(line))
+    return t(
+        "household.over_share",
+        offer=money(payment),
+        name=view.name,
+        line=money(line),
+        others=_join(view.others),
+        left=money(left),
+    )
+
+
+def view_for(
+    conn: sqlite3.Connection, platform: str | None, debt_id: int | None
+) -> LenderView | None:
+    """The current plan's view of the lender a command is about; ``None`` when there is no
+    current plan. A lender not in the register is an error that names the command adding it."""
+    from repaycli.services.register import find_debt
+
+    plan = current(conn)
+    if plan is None:
+        return None
+    debt = find_debt(conn, platform, debt_id)
+    view = lender_view(plan, debt.id)
+    if view is None:  # paid off, or added after the plan was made
+        from repaycli.render.register import platform_name
+
+        raise BadInput("household.err.not_in_plan", name=platform_name(debt.platform))
+    return view
+
+
+def household_for_offer(platform: str | None, debt_id: int | None) -> LenderView | None:
+    """``offer --platform``: the lender's view of the current plan (``None`` without one)."""
+    from repaycli import store
+    from repaycli.cli.common import have_database
+
+    if not have_database():
+        from repaycli.services.log import parse_platform
+
+        name = platform or "?"
+        raise BadInput("register.err.lender_missing", name=name, id=parse_platform(name))
+    with store.opened(read_only=True) as conn:
+        return view_for(conn, platform, debt_id)
