@@ -396,6 +396,16 @@ def finish(
                 contact_id=entry.id,
                 source="call",
             )
+            from repaycli.services.register import attach_agreement
+
+            attach_agreement(
+                conn,
+                agreement_id,
+                platform=setup.platform.id,
+                debt_id=None if setup.household is None else setup.household.debt_id,
+                at=clock,
+                who="call",
+            )
     return Saved(entry, agreement_id, len(offers))
 
 

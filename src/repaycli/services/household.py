@@ -32,7 +32,10 @@ from repaycli.errors import BadInput
 if TYPE_CHECKING:
     from repaycli.core.card import CallCard
     from repaycli.core.models import Affordability, Catalogue, Debt, Situation
+    from repaycli.lastplan import SavedPlan
 
+#: The longest plan a letter proposes (``core.letter``); a longer share asks for a pause.
+MAX_LETTER = 60
 #: How many months of commitments the limit schedule covers (agreements are at most 120).
 HORIZON = 121
 
@@ -472,8 +475,10 @@ class LenderView(Model):
     #: Agreed installments (all agreements) in the first month.
     agreed_now: Decimal
     others: list[str]
-    #: How many debts the household plan covers, and the limit after recovery.
+    #: How many debts the household plan covers, and what they owe together.
     count: int
+    total: Decimal = ZERO
+    names: list[str] = Field(default_factory=list)
     engine_index: int | None
 
 
@@ -503,6 +508,8 @@ def lender_view(plan: InForce, debt_id: int) -> LenderView | None:
         agreed_now=household.agreed_on(household.start),
         others=others,
         count=len(household.lenders),
+        total=sum((x.balance for x in household.lenders), ZERO),
+        names=[platform_name(x.platform) for x in household.lenders],
         engine_index=lender.engine_index,
     )
 
@@ -608,3 +615,69 @@ def household_for_offer(platform: str | None, debt_id: int | None) -> LenderView
         raise BadInput("register.err.lender_missing", name=name, id=parse_platform(name))
     with store.opened(read_only=True) as conn:
         return view_for(conn, platform, debt_id)
+
+
+def letter_plan(platform: str, lang: str) -> tuple[SavedPlan, str] | None:
+    """``letter --platform X``: X's part of the current plan as the letter reads a saved plan
+    (X's debt, proposals and ladder; its line as the limit), and the whole picture told to X:
+    how many debts, the total budget, X's share and why. ``None`` without a current plan."""
+    import json
+
+    from repaycli import store
+    from repaycli.lastplan import SavedPlan
+    from repaycli.paths import db_path
+
+    if not db_path().is_file():
+        return None
+    with store.opened(read_only=True) as conn:
+        plan = current(conn)
+        view = view_for(conn, platform, None)
+    if plan is None or view is None:
+        return None
+    result = plan.household.result
+    if view.engine_index is None or result is None or view.line is None:
+        raise BadInput("household.err.agreed_letter", name=view.name)
+    data = json.loads(result)
+    debt = data["debts"][view.engine_index]
+    budget = dict(data.get("affordability") or {})
+    budget["limit"] = str(view.line)
+    proposals = [p for p in debt.get("proposals", []) if int(p.get("periods", 0)) <= MAX_LETTER]
+    ladder = debt.get("ladder") if isinstance(debt.get("ladder"), dict) else None
+    if not proposals:  # longer than any lender agrees to: the letter asks for a pause
+        from repaycli.core.dates import add_months, months_between
+
+        as_of = date.fromisoformat(str(data["as_of"]))
+        back = data.get("recovery")
+        months = 3 if not back else max(1, months_between(as_of, date.fromisoformat(back)))
+        ladder = {"hardship": {"pause_months": months, "write_again": add_months(as_of, months)}}
+    saved = SavedPlan.model_validate(
+        {
+            "as_of": data.get("as_of"),
+            "reason": data.get("reason"),
+            "recovery": data.get("recovery"),
+            "debts": [debt],
+            "affordability": budget,
+            "proposals": proposals,
+            "ladder": ladder,
+        }
+    )
+    return saved, picture(view, lang)
+
+
+def picture(view: LenderView, lang: str) -> str:
+    """The household told to one lender, as debt charities write to each creditor."""
+    from repaycli.i18n import t
+    from repaycli.render.numbers import money
+
+    text = t(
+        "household.letter",
+        lang,
+        n=view.count,
+        names=t("household.join", lang).join(view.names),
+        total=money(view.total, lang),
+        limit=money(view.limit, lang),
+        line=money(view.line or ZERO, lang),
+    )
+    if view.agreed_now > 0:
+        text += t("household.letter_agreed", lang, agreed=money(view.agreed_now, lang))
+    return text
