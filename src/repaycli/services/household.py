@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from repaycli.core.money import ZERO
 from repaycli.core.record import Field, Model
@@ -31,6 +31,7 @@ from repaycli.errors import BadInput
 
 if TYPE_CHECKING:
     from repaycli.core.card import CallCard
+    from repaycli.core.multi import LimitChange, MultiPlanResult
     from repaycli.core.models import Affordability, Catalogue, Debt, Situation
     from repaycli.lastplan import SavedPlan
 
@@ -127,31 +128,13 @@ def engine_plan(
     (``core.register.two_steps``): never above the schedule, exact with one change. When the
     schedule is the situation's own limit, the situation is given as it is."""
     from repaycli.catalog import load_checklist, load_log_fields
-    from repaycli.core.models import Situation as Sit
-    from repaycli.core.multi import LimitChange, MultiPlanResult, build_multi_plan
-    from repaycli.core.register import two_steps
+    from repaycli.core.multi import MultiPlanResult, build_multi_plan
     from repaycli.i18n import get_lang
     from repaycli.render.json import to_json
     from repaycli.render.numbers import money
     from repaycli.render.phrases import describe
 
-    own = not any(schedule.committed) and all(
-        schedule.on(s.start) == real.limit_on(s.start) for s in schedule.steps
-    )
-    given = situation
-    change: LimitChange | None = None
-    if not own:
-        now, later = two_steps(schedule)
-        given = Sit(
-            today=situation.today,
-            income=now,
-            expenses=None,
-            reason=situation.reason,
-            start=situation.start,
-            share_of_income=Decimal(100),
-        )
-        if later is not None:
-            change = LimitChange(amount=later.amount, start=later.start)
+    given, change, own = _engine_situation(situation, schedule, real)
     result: MultiPlanResult = build_multi_plan(
         debts,
         given,
@@ -179,6 +162,56 @@ def engine_plan(
     return EngineAnswer(
         result=to_json(result), lenders=lenders, dues=[row.due for row in result.monthly]
     )
+
+
+def _engine_situation(
+    situation: Situation, schedule: LimitSchedule, real: Affordability
+) -> tuple[Situation, LimitChange | None, bool]:
+    """The situation and limit change today's engine is given for ``schedule`` (see
+    ``engine_plan``), and whether it is the situation's own limit."""
+    from repaycli.core.models import Situation as Sit
+    from repaycli.core.multi import LimitChange
+    from repaycli.core.register import two_steps
+
+    own = not any(schedule.committed) and all(
+        schedule.on(s.start) == real.limit_on(s.start) for s in schedule.steps
+    )
+    if own:
+        return situation, None, True
+    now, later = two_steps(schedule)
+    given = Sit(
+        today=situation.today,
+        income=now,
+        expenses=None,
+        reason=situation.reason,
+        start=situation.start,
+        share_of_income=Decimal(100),
+    )
+    change = None if later is None else LimitChange(amount=later.amount, start=later.start)
+    return given, change, False
+
+
+def engine_report(conn: sqlite3.Connection, plan: InForce) -> tuple[MultiPlanResult, Any]:
+    """The current plan's engine result and each strategy's allocation (the report's charts),
+    for the same debts and limit the plan was made with."""
+    from repaycli import store_register
+    from repaycli.catalog import load_catalogue
+    from repaycli.core.multi import MultiPlanResult, strategy_outcomes
+    from repaycli.core.revive import revive_json
+    from repaycli.core.situation import affordability
+    from repaycli.paths import user_platforms_file
+
+    household = plan.household
+    if household.result is None:
+        raise BadInput("household.nothing_shared")
+    catalogue = load_catalogue(user_platforms_file())
+    shared = [d for d in store_register.list_debts(conn) if d.shared]
+    situation = situation_of(store_register.get_budget(conn), household.as_of)
+    given, change, _ = _engine_situation(situation, household.left, affordability(situation))
+    outcomes = strategy_outcomes(
+        [debt_of(d, catalogue) for d in shared], given, limit_change=change
+    )
+    return revive_json(MultiPlanResult, household.result), outcomes
 
 
 def engine_text(result: str, *, columns: int, details: bool = False) -> str:
