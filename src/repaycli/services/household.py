@@ -31,8 +31,8 @@ from repaycli.errors import BadInput
 
 if TYPE_CHECKING:
     from repaycli.core.card import CallCard
-    from repaycli.core.multi import LimitChange, MultiPlanResult
     from repaycli.core.models import Affordability, Catalogue, Debt, Situation
+    from repaycli.core.multi import LimitChange, MultiPlanResult
     from repaycli.lastplan import SavedPlan
 
 #: The longest plan a letter proposes (``core.letter``); a longer share asks for a pause.
@@ -128,7 +128,7 @@ def engine_plan(
     (``core.register.two_steps``): never above the schedule, exact with one change. When the
     schedule is the situation's own limit, the situation is given as it is."""
     from repaycli.catalog import load_checklist, load_log_fields
-    from repaycli.core.multi import MultiPlanResult, build_multi_plan
+    from repaycli.core.multi import build_multi_plan
     from repaycli.i18n import get_lang
     from repaycli.render.json import to_json
     from repaycli.render.numbers import money
