@@ -58,6 +58,7 @@ FINAL_OBJECTS = [
     ("table", "agreement_debts"),
     ("table", "agreements"),
     ("table", "allocations"),
+    ("table", "check_ins"),
     ("table", "contacts"),
     ("table", "current_plan"),
     ("table", "events"),

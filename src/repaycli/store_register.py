@@ -88,6 +88,10 @@ def create_register(conn: sqlite3.Connection) -> None:
     household TEXT NOT NULL
 )""",
         "CREATE INDEX agreement_debts_debt ON agreement_debts(debt_id)",
+        """CREATE TABLE check_ins (
+    month TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+)""",
     ]
     for action in ("UPDATE", "DELETE"):
         statements.append(
@@ -491,3 +495,22 @@ def current_plan(conn: sqlite3.Connection) -> CurrentPlan | None:
         result=str(row["result"]),
         household=str(row["household"]),
     )
+
+
+def checked_in(conn: sqlite3.Connection, month: str) -> bool:
+    """Whether ``remind`` has given the check-in of ``month`` (``2027-01``)."""
+    row = conn.execute("SELECT 1 FROM check_ins WHERE month = ?", (month,)).fetchone()
+    return row is not None
+
+
+def record_check_in(conn: sqlite3.Connection, month: str, *, at: datetime) -> None:
+    with transaction(conn):
+        conn.execute("INSERT OR IGNORE INTO check_ins (month, at) VALUES (?, ?)", (month, _at(at)))
+
+
+def budget_changed_since(conn: sqlite3.Connection, version_: int) -> bool:
+    """Whether the budget was changed after register version ``version_``."""
+    row = conn.execute(
+        "SELECT 1 FROM register_history WHERE what = 'budget' AND id > ? LIMIT 1", (version_,)
+    ).fetchone()
+    return row is not None

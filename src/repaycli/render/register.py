@@ -11,6 +11,7 @@ from repaycli.render.safe import safe_text
 
 if TYPE_CHECKING:
     from repaycli.core.register import Budget, HistoryRow, RegisterDebt
+    from repaycli.services.checkin import CheckIn
     from repaycli.services.household import InForce
 
 
@@ -101,4 +102,33 @@ def debt_text(debt: RegisterDebt, changes: Sequence[HistoryRow]) -> str:
         lines.append(
             t("register.history_row", at=row.at, who=safe_text(row.who), what=row.what, change=what)
         )
+    return "\n".join(lines)
+
+
+def check_in_text(check: CheckIn) -> str:
+    """The monthly check-in, one line an agreement."""
+    lines = [t("checkin.title", month=check.month)]
+    for row in check.agreements:
+        key = "checkin.behind" if row.behind > 0 else "checkin.on_track"
+        lines.append(
+            t(
+                key,
+                id=row.agreement_id,
+                name=platform_name(row.platform),
+                due=money(row.due),
+                paid=money(row.paid),
+                behind=money(row.behind),
+            )
+        )
+    for row in check.no_longer_fit:
+        lines.append(
+            t(
+                "checkin.unfit",
+                id=row.agreement_id,
+                name=platform_name(row.platform),
+                platform=row.platform,
+            )
+        )
+    if check.replanned is not None:
+        lines.append(t("checkin.replanned", date=check.replanned.isoformat()))
     return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""``remind``'s monthly check-in for a household with a current plan: per agreement, what was due
+so far against what was paid, and which are behind; after a change of budget, which agreements no
+longer fit, and a new current plan for the rest."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from decimal import Decimal
+
+from repaycli.core.money import ZERO
+from repaycli.core.record import Field, Model
+
+
+class AgreementCheck(Model):
+    agreement_id: int
+    debt_id: int
+    platform: str
+    due: Decimal
+    paid: Decimal
+
+    @property
+    def behind(self) -> Decimal:
+        return max(self.due - self.paid, ZERO)
+
+
+class CheckIn(Model):
+    month: str
+    agreements: list[AgreementCheck]
+    #: After a change of budget: agreements whose installments no longer fit the limit.
+    no_longer_fit: list[AgreementCheck] = Field(default_factory=list)
+    #: A new current plan was made (the budget changed since the last one).
+    replanned: date | None = None
+
+
+def check_in(conn: sqlite3.Connection, *, day: date, at: datetime) -> CheckIn | None:
+    """This month's check-in, once a month (and again whenever the budget changed since the
+    current plan); ``None`` when there is nothing to say or no current plan."""
+    from repaycli import store_register
+    from repaycli.core.register import month_index
+
+    plan = store_register.current_plan(conn)
+    if plan is None:
+        return None
+    month = day.strftime("%Y-%m")
+    changed = store_register.budget_changed_since(conn, plan.version)
+    if store_register.checked_in(conn, month) and not changed:
+        return None
+    commitments = [
+        c for c in store_register.commitments(conn) if any(a > p for _, a, p in c.installments)
+    ]
+    checks = [
+        AgreementCheck(
+            agreement_id=c.agreement_id,
+            debt_id=c.debt_id,
+            platform=c.platform,
+            due=sum((a for d, a, _ in c.installments if d <= day), ZERO),
+            paid=sum((p for _, _, p in c.installments), ZERO),
+        )
+        for c in commitments
+    ]
+    unfit: list[AgreementCheck] = []
+    replanned: date | None = None
+    if changed:
+        from repaycli.services.household import make_current_plan
+
+        household = make_current_plan(conn, day=day, at=at, source="remind")
+        replanned = day
+        over = {o.due for o in household.over}
+        start = household.start
+        from repaycli.core.dates import add_months
+
+        for check, c in zip(checks, commitments, strict=True):
+            months = {
+                add_months(start, month_index(start, d)) for d, a, p in c.installments if a > p
+            }
+            if months & over:
+                unfit.append(check)
+    if not checks and replanned is None:
+        return None
+    store_register.record_check_in(conn, month, at=at)
+    return CheckIn(month=month, agreements=checks, no_longer_fit=unfit, replanned=replanned)
