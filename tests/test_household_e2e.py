@@ -5,6 +5,7 @@ payments and the monthly check-in (issue 21's "Done when")."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,13 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def ok(*args: str, **env: str) -> str:
+    """stdout of a successful run, with the line breaks made for the terminal taken out (the
+    wrapped continuation lines are indented by two spaces)."""
     done = run(*args, env=env or None)
     assert done.returncode == 0, done.stderr
-    return done.stdout
+    cjk = "[\u3000-\u9fff\uff00-\uffef]"
+    joined = re.sub(f"(?<={cjk})\n  (?={cjk})", "", done.stdout)  # broken between characters
+    return joined.replace("\n  ", " ")  # broken at a space
 
 
 def household(tmp_path: Path) -> dict[str, Any]:

@@ -332,11 +332,10 @@ def add(
     from repaycli.render.agreement import print_agreement
 
     write_out(t("agreement.added", id=agreement_id))
-    from repaycli.render.register import debt_line
+    from repaycli.render.register import debt_line, fit
 
-    write_out(
-        t("register.agreement_made" if made else "register.agreement_of", debt=debt_line(owner))
-    )
+    key = "register.agreement_made" if made else "register.agreement_of"
+    write_out(fit([t(key, debt=debt_line(owner))]))
     print_agreement(view)
 
 

@@ -229,7 +229,9 @@ def offer(
 
     print_offer(result)
     if notes:
-        write_out("\n".join(notes))
+        from repaycli.render.register import fit
+
+        write_out(fit(notes))
     if log_entry is not None:
         typer.echo(t("offer.logged", id=log_entry), err=True)
 

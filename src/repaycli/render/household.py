@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from repaycli.core.money import ZERO
 from repaycli.i18n import t
 from repaycli.render.numbers import money
-from repaycli.render.register import platform_name
+from repaycli.render.register import fit, platform_name
 
 if TYPE_CHECKING:
     from repaycli.cli.common import OutputFormat
@@ -90,7 +90,7 @@ def show_household(
     import shutil
 
     columns = shutil.get_terminal_size((80, 24)).columns
-    parts = ["\n".join(household_lines(household))]
+    parts = [fit(household_lines(household))]
     if household.result is not None:
         parts.append(engine_text(household.result, columns=columns, details=details))
     else:

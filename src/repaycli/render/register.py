@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     from repaycli.services.household import InForce
 
 
+def fit(lines: list[str]) -> str:
+    """Lines broken by display width for the terminal (at most 80 columns: a phone screen)."""
+    import shutil
+
+    from repaycli.render.wrap import fill
+
+    cells = min(shutil.get_terminal_size((80, 24)).columns, 80)
+    return "\n".join(fill(line, cells, subsequent="  ") if line else line for line in lines)
+
+
 def platform_name(platform: str) -> str:
     from repaycli.catalog import load_catalogue
     from repaycli.errors import BadInput
@@ -80,7 +90,7 @@ def register_text(debts: Sequence[RegisterDebt], budget: Budget, plan: InForce |
     lines += [debt_line(d) for d in debts]
     lines.append(budget_line(budget))
     lines.append(plan_note(plan))
-    return "\n".join(lines)
+    return fit(lines)
 
 
 def debt_text(debt: RegisterDebt, changes: Sequence[HistoryRow]) -> str:
@@ -131,4 +141,4 @@ def check_in_text(check: CheckIn) -> str:
         )
     if check.replanned is not None:
         lines.append(t("checkin.replanned", date=check.replanned.isoformat()))
-    return "\n".join(lines)
+    return fit(lines)

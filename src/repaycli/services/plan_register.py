@@ -95,10 +95,8 @@ def what_if_note(output: OutputFormat) -> Callable[[], None]:
         if have_database():
             with store.opened(read_only=True) as conn:
                 plan = current(conn)
-        if plan is None:
-            text = t("household.what_if_none")
-        else:
+        if plan is not None:  # with no current plan there is nothing it could have replaced
             text = t("household.what_if", date=plan.household.as_of.isoformat())
-        typer.echo(text, err=True)
+            typer.echo(text, err=True)
 
     return note
