@@ -377,7 +377,7 @@ def test_short_answer_first_and_details_on_request() -> None:
     total, *cards, _pointer = re.split(r"^═+$", short.stdout, flags=re.M)
     # the first line names the plan (the register's current plan, issue 21)
     which, _, total = total.partition("\n\n")
-    assert which.startswith("Current plan for your 4 debts, made ")
+    assert which.startswith("Current plan for the 4 debts in your register, made ")
     assert len(total.splitlines()) <= 3 and len(cards) == 4
     assert all(len(card.strip("\n").splitlines()) <= 24 for card in cards)
     for text in ("You owe ¥49,200.00 to 4 lenders", "you can pay at most ¥1,750.00 a month.",

@@ -106,3 +106,34 @@ def test_budget_and_debt_round_trip(tmp_path: Path) -> None:
         Decimal("4200.00"),
         date(2027, 6, 1),
     )
+
+
+def test_the_plan_saved_last_becomes_the_register(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user of an older repaycli has only last-plan.json: 'repaycli plan' takes its debt and
+    budget into the register once (who: last-plan.json), and the file stays."""
+    from helpers import invoke
+
+    from repaycli.paths import last_plan_path
+
+    monkeypatch.setenv("REPAYCLI_TODAY", "2026-12-06")
+    saved = invoke(
+        "plan", "--no-input", "--platform", "huabei", "--overdue", "8000",
+        "--income", "6500", "--expenses", "4200", "--days-overdue", "30",
+    )  # fmt: skip
+    assert saved.exit_code == 0, saved.output
+    assert last_plan_path().is_file()
+    made = invoke("plan")
+    assert made.exit_code == 0, made.output
+    assert "taken from the plan saved last (1)" in made.stderr
+    assert made.stdout.startswith("Current plan for the 1 debts in your register, made 2026-12-06")
+    conn = store.connect()
+    debts = store_register.list_debts(conn)
+    assert [(d.platform, d.overdue, d.days_overdue) for d in debts] == [
+        ("huabei", Decimal("8000.00"), 30)
+    ]
+    budget = store_register.get_budget(conn)
+    assert (budget.income, budget.expenses) == (Decimal("6500.00"), Decimal("4200.00"))
+    assert {h.who for h in store_register.history(conn)} == {"last-plan.json"}
+    assert last_plan_path().is_file()
+    again = invoke("plan")
+    assert "taken from the plan saved last" not in again.stderr  # once only
