@@ -112,7 +112,6 @@ def test_the_plan_saved_last_becomes_the_register(monkeypatch: pytest.MonkeyPatc
     """A user of an older repaycli has only last-plan.json: 'repaycli plan' takes its debt and
     budget into the register once (who: last-plan.json), and the file stays."""
     from helpers import invoke
-
     from repaycli.paths import last_plan_path
 
     monkeypatch.setenv("REPAYCLI_TODAY", "2026-12-06")

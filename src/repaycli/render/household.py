@@ -66,6 +66,7 @@ def show_household(
     import typer
 
     from repaycli.cli.common import OutputFormat, write_out
+    from repaycli.render.document import to_markdown
     from repaycli.render.json import to_json
     from repaycli.services.household import engine_text
 
@@ -89,12 +90,31 @@ def show_household(
         return
     import shutil
 
+    from repaycli.render.safe import markdown_text, safe_text
+    from repaycli.services.household import engine_document
+
+    head = household_lines(household)
+    if output is OutputFormat.MARKDOWN:
+        body = (
+            ""
+            if household.result is None
+            else to_markdown(engine_document(household.result, details=details))
+        )
+        title, _, rest = body.partition("\n") if body.startswith("# ") else ("", "", body)
+        intro = "\n\n".join(markdown_text(line) for line in head)
+        write_out("\n\n".join(x for x in (title, intro, rest.lstrip("\n")) if x))
+        return
     columns = shutil.get_terminal_size((80, 24)).columns
-    parts = [fit(household_lines(household))]
+    if household.result is not None and details:
+        from repaycli.render.console import make_console
+        from repaycli.render.document import print_document
+
+        write_out(safe_text(fit(head), keep_newlines=True))
+        print_document(engine_document(household.result, details=True), make_console())
+        return
+    parts = [fit(head)]
     if household.result is not None:
-        parts.append(engine_text(household.result, columns=columns, details=details))
+        parts.append(engine_text(household.result, columns=columns))
     else:
         parts.append(t("household.nothing_shared"))
-    from repaycli.render.safe import safe_text
-
     write_out(safe_text("\n\n".join(parts), keep_newlines=True))

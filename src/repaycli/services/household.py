@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from repaycli.core.models import Affordability, Catalogue, Debt, Situation
     from repaycli.core.multi import LimitChange, MultiPlanResult
     from repaycli.lastplan import SavedPlan
+    from repaycli.render.document import Document
 
 #: The longest plan a letter proposes (``core.letter``); a longer share asks for a pause.
 MAX_LETTER = 60
@@ -214,9 +215,8 @@ def engine_report(conn: sqlite3.Connection, plan: InForce) -> tuple[MultiPlanRes
     return revive_json(MultiPlanResult, household.result), outcomes
 
 
-def engine_text(result: str, *, columns: int, details: bool = False) -> str:
-    """The engine's plan shown by the engine's own renderers: each lender's call card, or the
-    full report (``details``) as markdown."""
+def engine_text(result: str, *, columns: int) -> str:
+    """The engine's plan shown by the engine's own renderer: each lender's call card."""
     from repaycli.core.card import cards_for_multi
     from repaycli.core.multi import MultiPlanResult
     from repaycli.core.revive import revive_json
@@ -224,14 +224,17 @@ def engine_text(result: str, *, columns: int, details: bool = False) -> str:
     from repaycli.render.phrases import describe, say_line
 
     several = revive_json(MultiPlanResult, result)
-    if details:
-        from repaycli.render.document import to_markdown
-        from repaycli.render.multi import multi_document
+    made = cards_for_multi(several, say=say_line, describe=describe)
+    return multi_card_text(several, made, columns)
 
-        return to_markdown(multi_document(several, details=True))
-    return multi_card_text(
-        several, cards_for_multi(several, say=say_line, describe=describe), columns
-    )
+
+def engine_document(result: str, *, details: bool) -> Document:
+    """The engine's plan as the full report (``--details``, ``--format markdown``)."""
+    from repaycli.core.multi import MultiPlanResult
+    from repaycli.core.revive import revive_json
+    from repaycli.render.multi import multi_document
+
+    return multi_document(revive_json(MultiPlanResult, result), details=details)
 
 
 def engine_cards(result: str) -> list[CallCard]:
