@@ -95,6 +95,8 @@ def test_every_command_about_a_lender_uses_its_share(tmp_path: Path) -> None:
         assert f"给{name}的底线 {shown}" in offer
         letter = ok("--lang", "zh", "letter", "--platform", name)
         assert f"贵司所占份额为每月 {shown}" in letter
+        said = run("--lang", "zh", "letter", "--platform", name).stderr
+        assert said.startswith("全家方案（2026-12-06 制定）：3 笔债务每月共 1,150.00 元")
         assert "本人目前共有 3 笔逾期债务" in letter and "1,150.00 元" in letter
     report = tmp_path / "pack.html"
     ok("--lang", "zh", "report", "-o", str(report))
@@ -120,6 +122,10 @@ def test_an_agreement_above_the_share_is_flagged_then_comes_off_the_limit(tmp_pa
         "--first-due", "2027-01-06", "--no-input",
     )  # fmt: skip
     assert "It settles debt #1 Huabei (Alipay)" in added
+    assert (
+        "This agreement is ¥1,040.00 a month, above Huabei (Alipay)'s line of ¥135.29; with it, "
+        "Jiebei (Alipay) and CMB credit card get only ¥110.00 a month."
+    ) in added
     listed = ok("debts", "list")
     assert "the register has changed since" in listed
     plan = json.loads(ok("plan", "--json"))

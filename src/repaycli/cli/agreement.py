@@ -323,6 +323,9 @@ def add(
         owner, made = attach_agreement(
             conn, agreement_id, platform=platform_id, debt_id=debt, at=now(), who="agreement add"
         )
+        from repaycli.services.household import agreement_warning
+
+        warning = agreement_warning(conn, owner.id, max(amount for _, amount in schedule))
         view = store.get_agreement(conn, agreement_id, today=day)
     if json_out:
         from repaycli.render.json import to_json
@@ -335,7 +338,7 @@ def add(
     from repaycli.render.register import debt_line, fit
 
     key = "register.agreement_made" if made else "register.agreement_of"
-    write_out(fit([t(key, debt=debt_line(owner))]))
+    write_out(fit([t(key, debt=debt_line(owner)), *([warning] if warning else [])]))
     print_agreement(view)
 
 

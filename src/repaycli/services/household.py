@@ -587,7 +587,7 @@ def plan_line(view: LenderView) -> str:
     return text
 
 
-def over_share(view: LenderView, payment: Decimal) -> str | None:
+def over_share(view: LenderView, payment: Decimal, *, what: str = "offer") -> str | None:
     """The household warning for an offer of ``payment`` a month above this lender's line:
     what it leaves the others (``None`` when it is within the line)."""
     from repaycli.i18n import t
@@ -601,7 +601,7 @@ def over_share(view: LenderView, payment: Decimal) -> str | None:
         left += view.agreed_monthly or ZERO
     if left < 0:
         return t(
-            "household.over_limit",
+            f"household.{what}.over_limit",
             offer=money(payment),
             name=view.name,
             line=money(line),
@@ -609,9 +609,11 @@ def over_share(view: LenderView, payment: Decimal) -> str | None:
             excess=money(-left),
         )
     if not view.others:
-        return t("household.over_line", offer=money(payment), name=view.name, line=money(line))
+        return t(
+            f"household.{what}.over_line", offer=money(payment), name=view.name, line=money(line)
+        )
     return t(
-        "household.over_share",
+        f"household.{what}.over_share",
         offer=money(payment),
         name=view.name,
         line=money(line),
@@ -717,3 +719,22 @@ def picture(view: LenderView, lang: str) -> str:
     if view.agreed_now > 0:
         text += t("household.letter_agreed", lang, agreed=money(view.agreed_now, lang))
     return text
+
+
+def which_plan(platform: str) -> str:
+    """The line a command prints to say which plan its numbers for ``platform`` come from."""
+    from repaycli import store
+
+    with store.opened(read_only=True) as conn:
+        view = view_for(conn, platform, None)
+    return "" if view is None else plan_line(view)
+
+
+def agreement_warning(conn: sqlite3.Connection, debt_id: int, monthly: Decimal) -> str | None:
+    """An agreement of ``monthly`` recorded for ``debt_id``: above its line in the current plan,
+    the household warning (what it leaves the others); else ``None``."""
+    plan = current(conn)
+    if plan is None:
+        return None
+    view = lender_view(plan, debt_id)
+    return None if view is None else over_share(view, monthly, what="agreement")
