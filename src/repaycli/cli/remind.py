@@ -208,8 +208,12 @@ def _check_in(day: date) -> None:
     if not db_path().exists():
         return
     from repaycli import store
+    from repaycli.services.checkin import check_in, due
+
+    with store.opened(read_only=True) as conn:
+        if not due(conn, day=day):
+            return
     from repaycli.render.register import check_in_text
-    from repaycli.services.checkin import check_in
 
     with store.opened() as conn:
         found = check_in(conn, day=day, at=now())

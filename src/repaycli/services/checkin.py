@@ -33,6 +33,18 @@ class CheckIn(Model):
     replanned: date | None = None
 
 
+def due(conn: sqlite3.Connection, *, day: date) -> bool:
+    """Whether a check-in is to be given (read only: ``remind`` opens the database for writing
+    only then)."""
+    from repaycli import store_register
+
+    plan = store_register.current_plan(conn)
+    if plan is None:
+        return False
+    changed = store_register.budget_changed_since(conn, plan.version)
+    return changed or not store_register.checked_in(conn, day.strftime("%Y-%m"))
+
+
 def check_in(conn: sqlite3.Connection, *, day: date, at: datetime) -> CheckIn | None:
     """This month's check-in, once a month (and again whenever the budget changed since the
     current plan); ``None`` when there is nothing to say or no current plan."""
