@@ -15,7 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from repaycli.core import evidence
 from repaycli.core.money import from_fen, to_fen
 from repaycli.core.register import (
     BUDGET_FIELDS,
@@ -156,6 +155,8 @@ def _history(
     change: Mapping[str, Any],
 ) -> int:
     """Append one change, chained to the one before (inside the caller's transaction)."""
+    from repaycli.core import evidence  # hashlib: only what writes or checks the chain loads it
+
     last = conn.execute("SELECT id, hash FROM register_history ORDER BY id DESC LIMIT 1").fetchone()
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'register_history'").fetchone()
     row: dict[str, Any] = {
@@ -467,6 +468,8 @@ def history(conn: sqlite3.Connection, debt_id: int | None = None) -> Iterator[Hi
 
 def verify_history(conn: sqlite3.Connection) -> int | None:
     """The id of the first history row whose hash does not match, else ``None``."""
+    from repaycli.core import evidence
+
     prev = evidence.GENESIS
     for row in conn.execute("SELECT * FROM register_history ORDER BY id"):
         event = {

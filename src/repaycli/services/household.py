@@ -389,11 +389,14 @@ def register_from_last_plan(conn: sqlite3.Connection, *, at: datetime) -> int:
     (``last-plan.json``), once; the number of debts taken."""
     from repaycli import store_register
     from repaycli.errors import RepayError
-    from repaycli.lastplan import read_last_plan
     from repaycli.paths import last_plan_path
 
     if store_register.list_debts(conn) or store_register.version(conn) > 0:
         return 0
+    if not last_plan_path().is_file():  # reading it loads pydantic: only when there is one
+        return 0
+    from repaycli.lastplan import read_last_plan
+
     try:
         saved = read_last_plan(last_plan_path())
     except RepayError:
