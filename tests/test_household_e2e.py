@@ -180,7 +180,8 @@ def test_the_monthly_check_in(tmp_path: Path) -> None:
         "Agreement #1 with Huabei (Alipay): ¥2,080.00 due so far, ¥0.00 paid — ¥2,080.00 BEHIND"
         in feb
     )
-    ok("debts", "edit", "--income", "5000", REPAYCLI_TODAY="2027-02-10")
+    edited = ok("debts", "edit", "--income", "5000", REPAYCLI_TODAY="2027-02-10")
+    assert "Agreement #1 with Huabei (Alipay) no longer fits your budget" in edited
     again = ok("remind", REPAYCLI_TODAY="2027-02-10")
     assert "Agreement #1 with Huabei (Alipay) no longer fits your budget" in again
     assert "a new current plan was made on 2027-02-10" in again

@@ -264,8 +264,12 @@ def edit(
             before = store_register.get_debt(conn, debt_id)
             check_parts({**before.model_dump(), **changes})
             store_register.edit_debt(conn, debt_id, changes, who="debts edit", at=moment)
+        unfit: list[tuple[int, str]] = []
         if budget:
+            from repaycli.services.checkin import after_budget_change
+
             store_register.set_budget(conn, budget, who="debts edit", at=moment)
+            unfit = after_budget_change(conn, day=day)
         debts = store_register.list_debts(conn)
         kept = store_register.get_budget(conn)
     if json_out:
@@ -274,6 +278,12 @@ def edit(
         write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "debts": debts, "budget": kept}))
         return
     write_out(t("register.changed"))
+    if unfit:
+        from repaycli.render.register import fit, platform_name
+
+        write_out(
+            fit([t("checkin.unfit", id=n, name=platform_name(p), platform=p) for n, p in unfit])
+        )
     write_out(t("register.replan"))
 
 
