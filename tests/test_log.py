@@ -331,13 +331,14 @@ def test_newer_database_is_refused_through_the_cli() -> None:
     add()
     conn = sqlite3.connect(db_path())
     conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("PRAGMA user_version = 9")
+    newer = store.SCHEMA_VERSION + 1
+    conn.execute(f"PRAGMA user_version = {newer}")
     conn.close()
     before = db_path().read_bytes()
     code, _, err = run("log", "add", "--no-input", "--platform", "huabei")
     assert code == 1
     assert err == (
-        f"Error: the database {db_path()} is from a newer repaycli (schema 9, this one knows "
+        f"Error: the database {db_path()} is from a newer repaycli (schema {newer}, this one knows "
         f"{store.SCHEMA_VERSION}); "
         "it was left untouched, upgrade repaycli\n"
     )

@@ -47,6 +47,7 @@ def contact(**over: object) -> store.NewContact:
 
 
 FINAL_OBJECTS = [
+    ("index", "agreement_debts_debt"),
     ("index", "bill_payments_import"),
     ("index", "contacts_at"),
     ("index", "contacts_collection"),
@@ -55,17 +56,25 @@ FINAL_OBJECTS = [
     ("index", "installments_unpaid_due"),
     ("index", "offer_checks_contact"),
     ("index", "payments_agreement"),
+    ("table", "agreement_debts"),
     ("table", "agreements"),
     ("table", "allocations"),
     ("table", "bill_imports"),
     ("table", "bill_payments"),
+    ("table", "check_ins"),
     ("table", "contacts"),
+    ("table", "current_plan"),
     ("table", "events"),
     ("table", "follow_ups_done"),
     ("table", "installments"),
     ("table", "offer_checks"),
     ("table", "payments"),
+    ("table", "register_budget"),
+    ("table", "register_debts"),
+    ("table", "register_history"),
     ("table", "voids"),
+    ("trigger", "agreement_debts_no_delete"),
+    ("trigger", "agreement_debts_no_update"),
     ("trigger", "bill_imports_no_delete"),
     ("trigger", "bill_imports_no_update"),
     ("trigger", "bill_payments_no_delete"),
@@ -75,6 +84,8 @@ FINAL_OBJECTS = [
     ("trigger", "events_no_delete"),
     ("trigger", "events_no_update"),
     ("trigger", "offer_checks_no_update"),
+    ("trigger", "register_history_no_delete"),
+    ("trigger", "register_history_no_update"),
     ("trigger", "voids_no_delete"),
     ("trigger", "voids_no_update"),
 ]
@@ -96,7 +107,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 8
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 9
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -111,6 +122,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m006_evidence_events",
         "m007_collection_marker",
         "m008_bill_imports",
+        "m009_debt_register",
     ]
     assert store.migrate(conn) == []
     conn.close()

@@ -272,6 +272,16 @@ def _m008_bill_imports(conn: sqlite3.Connection) -> None:
 BEGIN SELECT RAISE(ABORT, 'imported bills are append-only'); END"""
             )
 
+def _m009_debt_register(conn: sqlite3.Connection) -> None:
+    """The debt register (``store_register``): one row per lender debt and the household budget,
+    every change kept in ``register_history`` (append-only, hash-chained like the events); which
+    debt each agreement belongs to (``agreement_debts``, append-only: ``agreements`` rows are
+    hashed whole in the events, so they get no new column); and the current plan. Each agreement
+    recorded before becomes an agreed debt of its own, so nothing is lost."""
+    from repaycli.store_register import create_register
+
+    create_register(conn)
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
@@ -282,6 +292,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m006_evidence_events,
     _m007_collection_marker,
     _m008_bill_imports,
+    _m009_debt_register,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

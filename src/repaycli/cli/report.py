@@ -253,6 +253,7 @@ def report(
         )
     )  # fmt: skip
     page: Report
+    household: Report | None = None
     if debts is not None:
         from repaycli.core.multi import strategy_outcomes
 
@@ -303,9 +304,14 @@ def report(
                 no_input=no_input,
             )
         else:
-            single = _saved_plan()
-        documents = documents_for(load_checklist(), single.reason, get_lang())
-        page = build.single_report(single, documents=documents, timeline=timeline)
+            household = _household_report(timeline)
+            if household is not None:
+                page = household
+            else:
+                single = _saved_plan()
+        if household is None or situation_given:
+            documents = documents_for(load_checklist(), single.reason, get_lang())
+            page = build.single_report(single, documents=documents, timeline=timeline)
     if statement_section is not None:  # the budget the plan was made with, first
         page.document.sections.insert(0, statement_section)
     from repaycli.report.page import render_page
@@ -320,6 +326,36 @@ def report(
 
     write_private(output, html.encode("utf-8"), mode=0o600)  # holds debts and income
     typer.echo(t("report.written", path=safe_text(str(output))), err=True)
+
+
+def _household_report(timeline: Timeline | None) -> Report | None:
+    """The report of the current household plan (``None`` without one): every lender's card,
+    the charts, a letter each, and which plan it is with what the agreements take."""
+    import dataclasses
+
+    from repaycli import store
+    from repaycli.catalog import load_checklist
+    from repaycli.cli.common import have_database
+    from repaycli.core.checklist import documents_for
+    from repaycli.i18n import get_lang
+    from repaycli.render.household import household_lines
+    from repaycli.render.register import plan_note
+    from repaycli.report import build
+    from repaycli.services.household import current, engine_report
+
+    if not have_database():
+        return None
+    with store.opened(read_only=True) as conn:
+        plan = current(conn)
+        if plan is None or plan.household.result is None:
+            return None
+        result, outcomes = engine_report(conn, plan)
+    documents = documents_for(load_checklist(), result.reason, get_lang())
+    page = build.several_report(result, outcomes, documents=documents, timeline=timeline)
+    lines = household_lines(plan.household)
+    if plan.stale:
+        lines.append(plan_note(plan))
+    return dataclasses.replace(page, subtitle=" ".join([page.subtitle, *lines]))
 
 
 def register(app: typer.Typer) -> None:

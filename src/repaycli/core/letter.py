@@ -89,6 +89,8 @@ class LetterFacts(Model):
     plan: ProposedPlan | None
     pause: PauseRequest | None = None
     documents: list[str]
+    #: The whole picture, for a lender of a household with several debts (``None``: one debt).
+    household: str | None = None
 
     @property
     def disposable(self) -> Money | None:

@@ -160,7 +160,14 @@ def build_facts(request: LetterRequest) -> LetterFacts:
     n, pay, own_reason = request.periods, request.payment, request.reason
     first = add_months(day, 1) if request.first_due is None else request.first_due
     plan: SavedPlan | None = None
-    if request.overdue is None:
+    picture: str | None = None
+    if request.overdue is None and platform is not None:
+        from repaycli.services.household import letter_plan
+
+        found = letter_plan(platform, lang)
+        if found is not None:
+            plan, picture = found
+    if request.overdue is None and plan is None:
         from repaycli.lastplan import read_last_plan
         from repaycli.paths import last_plan_path
 
@@ -294,6 +301,7 @@ def build_facts(request: LetterRequest) -> LetterFacts:
         plan=proposed,
         pause=pause,
         documents=documents_for(load_checklist(), the_reason, lang),
+        household=picture,
     )
 
 
