@@ -93,9 +93,11 @@ def test_the_second_lender_shows_its_share_and_the_household_in_chinese() -> Non
         card = text_of(app, "#card")
         assert "253.68 元" in card
         warnings = text_of(app, "#warnings")
+        # its line as the schedule it is: 借呗's share rises once 花呗 is cleared
         assert warnings == (
-            "全家方案（2026-12-06 制定）：3 笔债务每月共 1,150.00 元；给借呗的底线 253.68 元，"
-            "其余留给别家 896.32 元。"
+            "全家方案（2026-12-06 制定）：3 笔债务每月共 1,150.00 元，现在留给别家 896.32 元。"
+            "给借呗的底线：2027-01 起每月最多 253.68 元；2031-09 起 460.10 元；2031-10 起 "
+            "1,089.85 元。"
         )
         await type_into(pilot, "offer-periods", "12")
         await type_into(pilot, "offer-payment", "1040")

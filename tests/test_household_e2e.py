@@ -76,6 +76,24 @@ def lines_of(plan: dict[str, Any]) -> dict[str, Decimal]:
     }
 
 
+def schedule_zh(plan: dict[str, Any], platform: str) -> str | None:
+    """The lender's line as the commands write its schedule (``None``: one amount throughout):
+    "2027-01 起每月最多 135.29 元；2031-09 起 245.38 元"."""
+    lines = next(x["lines"] for x in plan["register"]["lenders"] if x["platform"] == platform)
+    if len(lines) == 1:
+        return None
+    parts = []
+    for n, step in enumerate(lines):
+        month, amount = step["start"][:7], Decimal(step["amount"])
+        if amount == 0:
+            parts.append(f"{month} 起不再还")
+        else:
+            parts.append(
+                f"{month} 起每月最多 {amount:,.2f} 元" if n == 0 else f"{month} 起 {amount:,.2f} 元"
+            )
+    return "；".join(parts)
+
+
 def test_every_command_about_a_lender_uses_its_share(tmp_path: Path) -> None:
     plan = household(tmp_path)
     shares = pro_rata(LIMIT, BALANCES)
@@ -92,9 +110,17 @@ def test_every_command_about_a_lender_uses_its_share(tmp_path: Path) -> None:
             "--lang", "zh", "offer", "--platform", name, "--amount", "1000",
             "--periods", "10", "--payment", "100", "--no-input",
         )  # fmt: skip
-        assert f"给{name}的底线 {shown}" in offer
+        # the line in force first; when it changes (another debt cleared), its whole schedule
+        schedule = schedule_zh(plan, platform)
+        if schedule is None:
+            assert f"给{name}的底线 {shown}" in offer
+        else:
+            assert schedule.startswith(f"2027-01 起每月最多 {shown}")
+            assert f"给{name}的底线：{schedule}。" in offer.replace("； ", "；")  # folded there
         letter = ok("--lang", "zh", "letter", "--platform", name)
         assert f"贵司所占份额为每月 {shown}" in letter
+        if schedule is not None:
+            assert f"贵司份额按月安排如下：{schedule}。" in letter.replace("； ", "；")
         said = run("--lang", "zh", "letter", "--platform", name).stderr
         assert said.startswith("全家方案（2026-12-06 制定）：3 笔债务每月共 1,150.00 元")
         assert "本人目前共有 3 笔逾期债务" in letter and "1,150.00 元" in letter
@@ -174,6 +200,18 @@ def test_the_monthly_check_in(tmp_path: Path) -> None:
     ok("plan")
     first = ok("remind")
     assert first.startswith("Check-in for 2026-12")
+    # each lender still negotiating, with its line as a schedule: its share of the 110 the
+    # agreement leaves for 8 months, then of the whole 1,150 once 花呗's last installment is paid
+    now = pro_rata(LIMIT - Decimal(1040), {"jiebei": Decimal(15000), "zhaohang": Decimal(45000)})
+    then = pro_rata(LIMIT, {"jiebei": Decimal(15000), "zhaohang": Decimal(45000)})
+    assert (
+        f"Jiebei (Alipay)'s line in the household plan: from 2027-01 at most ¥{now['jiebei']} a "
+        f"month; from 2027-09 ¥{then['jiebei']}"
+    ) in first
+    assert (
+        f"CMB credit card's line in the household plan: from 2027-01 at most "
+        f"¥{now['zhaohang']} a month; from 2027-09 ¥{then['zhaohang']}"
+    ) in first
     assert ok("remind") == ""  # once a month: cron stays silent after it
     feb = ok("remind", REPAYCLI_TODAY="2027-02-10")
     assert (

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from repaycli.catalog import load_catalogue
 from repaycli.core.dates import add_months
-from repaycli.core.register import Budget, Commitment, RegisterDebt, limit_schedule, two_steps
+from repaycli.core.register import Budget, Commitment, RegisterDebt
 from repaycli.services.household import plan_household
 
 DAY = date(2026, 12, 6)
@@ -157,24 +157,82 @@ def test_agreements_above_the_limit_are_named() -> None:
     assert plan.lender(2).payments[0].amount == 0
 
 
-def test_two_steps_never_exceed_the_schedule() -> None:
-    schedule = limit_schedule(
-        lambda d: Decimal(1000),
-        [
-            Commitment(
-                debt_id=1,
-                agreement_id=1,
-                platform="huabei",
-                installments=[
-                    (START, Decimal(300), Decimal(0)),
-                    (add_months(START, 1), Decimal(500), Decimal(0)),
-                ],
-            )
+def test_the_engine_shares_every_step_of_what_the_agreements_leave() -> None:
+    # Worked by hand: limit 50 % of (6,500 − 4,200) = 1,150. 花呗 agreed at 300 for 2 months and
+    # 微粒贷 at 200 for 4 months, both from the first due date: 650 left in months 1–2, 950 in
+    # months 3–4, then 1,150. 借呗 and the card (60,000) clear in none of them, so their shares
+    # add up to exactly what is left each month — every step, not only the last change.
+    def agreed(debt_id: int, platform: str, monthly: int, months: int) -> Commitment:
+        return Commitment(
+            debt_id=debt_id,
+            agreement_id=debt_id,
+            platform=platform,
+            installments=[
+                (add_months(START, k), Decimal(monthly), Decimal(0)) for k in range(months)
+            ],
+        )
+
+    debts = [
+        RegisterDebt(
+            id=1, platform="huabei", overdue=Decimal(8000), status="agreed", agreements=[1],
+            agreed_left=Decimal(600),
+        ),
+        RegisterDebt(
+            id=2, platform="weilidai", overdue=Decimal(5000), status="agreed", agreements=[2],
+            agreed_left=Decimal(800),
+        ),
+        RegisterDebt(id=3, platform="jiebei", overdue=Decimal(15000)),
+        RegisterDebt(id=4, platform="zhaohang", overdue=Decimal(45000)),
+    ]  # fmt: skip
+    commitments = [agreed(1, "huabei", 300, 2), agreed(2, "weilidai", 200, 4)]
+    budget = Budget(income=Decimal(6500), expenses=Decimal(4200))
+    plan = plan_household(debts, budget, commitments, day=DAY, version=1, catalogue=CATALOGUE)
+    assert [(s.start, s.amount) for s in plan.left.steps] == [
+        (START, Decimal(650)),
+        (add_months(START, 2), Decimal(950)),
+        (add_months(START, 4), Decimal(1150)),
+    ]
+    jiebei, card = plan.lender(3), plan.lender(4)
+    shares = [jiebei.payments[m].amount + card.payments[m].amount for m in range(6)]
+    assert shares == [Decimal(x) for x in (650, 650, 950, 950, 1150, 1150)]
+    # each line is a schedule of three steps, and the two add up to what is left on each date
+    for step in plan.left.steps:
+        assert jiebei.line_on(step.start) + card.line_on(step.start) == step.amount
+    assert len(jiebei.lines) >= 3
+    # 60,000 at about 1,150 a month: the principal alone clears in 60 months, not with interest
+    assert plan.status == "interest_must_stop"
+
+
+def test_an_offer_is_held_to_the_line_in_force_on_each_date() -> None:
+    from repaycli.core.register import LimitStep
+    from repaycli.i18n import set_lang
+    from repaycli.services.household import LenderView, over_share
+
+    set_lang("en")
+    rises = add_months(START, 56)
+    view = LenderView(
+        debt_id=1, name="Huabei", as_of=DAY, stale=False, status="negotiating",
+        line=Decimal("135.29"),
+        lines=[
+            LimitStep(start=START, amount=Decimal("135.29")),
+            LimitStep(start=rises, amount=Decimal("245.38")),
         ],
-        start=START,
-        months=4,
+        agreed_monthly=None, limit=Decimal(1150), agreed_now=Decimal(0), others=["Jiebei"],
+        count=2, engine_index=0,
+    )  # fmt: skip
+    # the engine's own stepped ask: 135.29 until the line rises, then 245.38 — within the line
+    stepped = [(add_months(START, k), Decimal("135.29")) for k in range(56)]
+    assert over_share(view, [*stepped, (rises, Decimal("245.38"))]) is None
+    # 245.38 from the first month is above the line in force then: named, with what it leaves
+    assert over_share(view, [(START, Decimal("245.38"))]) == (
+        "This offer is ¥245.38 a month, above Huabei's line of ¥135.29; if you agree, Jiebei "
+        "get only ¥904.62 a month."
     )
-    assert [s.amount for s in schedule.steps] == [Decimal(700), Decimal(500), Decimal(1000)]
-    now, later = two_steps(schedule)
-    assert now == Decimal(500)
-    assert later is not None and (later.start, later.amount) == (add_months(START, 2), 1000)
+    # the line's last, lower step (the remainder that clears it) does not cap a longer plan at
+    # the line now: 135.29 for 60 months is within a line of 135.29 falling to 60.15
+    view = view.model_copy(
+        update={
+            "lines": [*view.lines, LimitStep(start=add_months(rises, 1), amount=Decimal("60.15"))]
+        }
+    )
+    assert over_share(view, [(add_months(START, k), Decimal("135.29")) for k in range(60)]) is None

@@ -272,6 +272,7 @@ def _m008_bill_imports(conn: sqlite3.Connection) -> None:
 BEGIN SELECT RAISE(ABORT, 'imported bills are append-only'); END"""
             )
 
+
 def _m009_debt_register(conn: sqlite3.Connection) -> None:
     """The debt register (``store_register``): one row per lender debt and the household budget,
     every change kept in ``register_history`` (append-only, hash-chained like the events); which
@@ -1240,8 +1241,7 @@ def insert_payment(
     payment_id = int(cursor.lastrowid or 0)
     for n, fen in result.allocations:
         conn.execute(
-            "INSERT INTO allocations (payment_id, agreement_id, n, amount_fen)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO allocations (payment_id, agreement_id, n, amount_fen) VALUES (?, ?, ?, ?)",
             (payment_id, agreement_id, n, fen),
         )
         conn.execute(

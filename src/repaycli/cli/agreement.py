@@ -325,7 +325,7 @@ def add(
         )
         from repaycli.services.household import agreement_warning
 
-        warning = agreement_warning(conn, owner.id, max(amount for _, amount in schedule))
+        warning = agreement_warning(conn, owner.id, list(schedule))
         view = store.get_agreement(conn, agreement_id, today=day)
     if json_out:
         from repaycli.render.json import to_json
@@ -431,7 +431,8 @@ def pay(
         int | None,
         typer.Argument(
             metavar="AGREEMENT_ID",
-            help="The agreement (asked, or the only one, when left out; with --import: only this one).",
+            help="The agreement (asked, or the only one, when left out; with --import: only "
+            "this one).",
         ),
     ] = None,
     *,

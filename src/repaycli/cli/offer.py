@@ -215,7 +215,7 @@ def offer(
         from repaycli.services.household import over_share, plan_line
 
         notes.append(plan_line(view))
-        warning = over_share(view, max(i.amount for i in result.schedule))
+        warning = over_share(view, [(i.due, i.amount) for i in result.schedule])
         if warning is not None:
             notes.append(warning)
     if json_out:

@@ -190,14 +190,3 @@ def limit_schedule(
         if not steps or steps[-1].amount != amount:
             steps.append(LimitStep(start=due, amount=amount))
     return LimitSchedule(start=start, steps=steps, committed=committed, over=over)
-
-
-def two_steps(schedule: LimitSchedule) -> tuple[Decimal, LimitStep | None]:
-    """The schedule as a limit now and at most one change (what today's engine takes): the
-    smallest amount before the last change, then the last step. Never above the schedule on
-    any date, and equal to it when the schedule has at most one change."""
-    if len(schedule.steps) == 1:
-        return schedule.steps[0].amount, None
-    last = schedule.steps[-1]
-    before = min(s.amount for s in schedule.steps[:-1])
-    return before, last

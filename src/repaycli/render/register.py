@@ -141,4 +141,15 @@ def check_in_text(check: CheckIn) -> str:
         )
     if check.replanned is not None:
         lines.append(t("checkin.replanned", date=check.replanned.isoformat()))
+    if check.lines:
+        from repaycli.services.household import lines_text
+
+        for lender in check.lines:
+            lines.append(
+                t(
+                    "checkin.line",
+                    name=platform_name(lender.platform),
+                    lines=lines_text(lender.lines),
+                )
+            )
     return fit(lines)

@@ -262,7 +262,7 @@ def _household(platform: Platform, warnings: list[str], day: date) -> CallSetup 
     if view is None:
         warnings.append(t("household.err.not_in_plan", name=platform.name(get_lang())))
         return _setup(day, platform, warnings, None, None, None)
-    warnings.append(plan_line(view))
+    warnings.append(plan_line(view, status=False))  # the card says what the status means
     result = plan.household.result
     if view.engine_index is None or result is None:  # agreed: no card to negotiate with
         return _setup(day, platform, warnings, None, None, view)
@@ -415,7 +415,7 @@ def household_warning(setup: CallSetup, result: OfferResult) -> str | None:
         return None
     from repaycli.services.household import over_share
 
-    return over_share(setup.household, max(row.amount for row in result.schedule))
+    return over_share(setup.household, [(row.due, row.amount) for row in result.schedule])
 
 
 def describe_offer(result: OfferResult) -> str:

@@ -1,6 +1,7 @@
 """``remind``'s monthly check-in for a household with a current plan: per agreement, what was due
 so far against what was paid, and which are behind; after a change of budget, which agreements no
-longer fit, and a new current plan for the rest."""
+longer fit, and a new current plan for the rest; and each lender still negotiating, with its line
+in force this month and how it changes after."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from repaycli.core.money import ZERO
 from repaycli.core.record import Field, Model
+from repaycli.core.register import LimitStep  # noqa: TC001 (pydantic reads it at run time)
 
 if TYPE_CHECKING:
     from repaycli.core.register import Commitment
@@ -30,9 +32,18 @@ class AgreementCheck(Model):
         return max(self.due - self.paid, ZERO)
 
 
+class LineCheck(Model):
+    """A lender still negotiating: its walk-away line from the one in force this month on."""
+
+    platform: str
+    lines: list[LimitStep]
+
+
 class CheckIn(Model):
     month: str
     agreements: list[AgreementCheck]
+    #: Each lender the household plan shares the limit with, and its line from now on.
+    lines: list[LineCheck] = Field(default_factory=list)
     #: After a change of budget: agreements whose installments no longer fit the limit.
     no_longer_fit: list[AgreementCheck] = Field(default_factory=list)
     #: A new current plan was made (the budget changed since the last one).
@@ -78,6 +89,9 @@ def check_in(conn: sqlite3.Connection, *, day: date, at: datetime) -> CheckIn | 
     ]
     unfit: list[AgreementCheck] = []
     replanned: date | None = None
+    from repaycli.services.household import load_household
+
+    household = load_household(plan)
     if changed:
         from repaycli.services.household import make_current_plan
 
@@ -88,7 +102,23 @@ def check_in(conn: sqlite3.Connection, *, day: date, at: datetime) -> CheckIn | 
     if not checks and replanned is None:
         return None
     store_register.record_check_in(conn, month, at=at)
-    return CheckIn(month=month, agreements=checks, no_longer_fit=unfit, replanned=replanned)
+    lines = [
+        LineCheck(platform=x.platform, lines=lines_from(x.lines, day))
+        for x in household.lenders
+        if x.lines
+    ]
+    return CheckIn(
+        month=month, agreements=checks, lines=lines, no_longer_fit=unfit, replanned=replanned
+    )
+
+
+def lines_from(steps: Sequence[LimitStep], day: date) -> list[LimitStep]:
+    """A line's steps from the one in force on ``day`` on (before its first: all of them)."""
+    now = 0
+    for n, step in enumerate(steps):
+        if step.start <= day:
+            now = n
+    return list(steps[now:])
 
 
 def unfit_agreements(household: Household, commitments: Sequence[Commitment]) -> set[int]:

@@ -3,8 +3,10 @@ of it for the commands that are about one lender (``call``, ``offer``, ``letter`
 
 Agreements are commitments: their unpaid installments come off the limit first
 (``core.register.limit_schedule``) and only what is left is shared among the debts still being
-negotiated. The several-debt engine is called in one place, ``engine_plan``: it alone reads the
-engine's result; everything else here reads the ``EngineAnswer`` it returns.
+negotiated. The several-debt engine is called in one place, ``engine_plan``: it hands the engine
+that schedule whole (``limits=``: ``core.household`` negotiates every lender inside its share of
+it), and it alone reads the engine's result; everything else here reads the ``EngineAnswer`` it
+returns: each lender's line as the schedule it is, and whether the household fits.
 """
 
 from __future__ import annotations
@@ -31,13 +33,11 @@ from repaycli.errors import BadInput
 
 if TYPE_CHECKING:
     from repaycli.core.card import CallCard
-    from repaycli.core.models import Affordability, Catalogue, Debt, Situation
-    from repaycli.core.multi import LimitChange, MultiPlanResult
+    from repaycli.core.models import Catalogue, Debt, Situation
+    from repaycli.core.multi import MultiPlanResult
     from repaycli.lastplan import SavedPlan
     from repaycli.render.document import Document
 
-#: The longest plan a letter proposes (``core.letter``); a longer share asks for a pause.
-MAX_LETTER = 60
 #: How many months of commitments the limit schedule covers (agreements are at most 120).
 HORIZON = 121
 
@@ -56,6 +56,8 @@ class EngineAnswer(Model):
     lenders: list[EngineLender]
     #: The engine's due dates, month by month.
     dues: list[date]
+    #: ``core.household.Status``: fits, interest_must_stop or hardship.
+    status: str
 
 
 class Lender(Model):
@@ -98,6 +100,9 @@ class Household(Model):
     over: list[Overcommitted]
     #: The engine's result JSON (``None`` when no debt is left to share the limit).
     result: str | None = None
+    #: ``core.household.Status`` of the shared debts (``None``: nothing shared, or a plan saved
+    #: before the engine said it).
+    status: str | None = None
 
     def limit_on(self, day: date) -> Decimal:
         if self.limit_after is not None and self.limit_after_from is not None:
@@ -120,14 +125,12 @@ class Household(Model):
 
 
 def engine_plan(
-    debts: Sequence[Debt], situation: Situation, schedule: LimitSchedule, *, real: Affordability
+    debts: Sequence[Debt], situation: Situation, schedule: LimitSchedule
 ) -> EngineAnswer:
-    """The several-debt engine's plan of ``debts`` sharing the limit ``schedule``.
-
-    Today's engine takes a limit now and one change (a date and an amount), so a schedule with
-    more changes is given as its smallest amount before its last change, then the last change
-    (``core.register.two_steps``): never above the schedule, exact with one change. When the
-    schedule is the situation's own limit, the situation is given as it is."""
+    """The several-debt engine's plan of ``debts`` sharing the limit ``schedule``: the whole
+    schedule is the engine's limit (``limits=``), so each lender's line is its share of what the
+    agreements leave in every month, however often that changes. With nothing agreed the
+    schedule is the situation's own limit and the engine is given that, as ``plan --debts``."""
     from repaycli.catalog import load_checklist, load_log_fields
     from repaycli.core.multi import build_multi_plan
     from repaycli.i18n import get_lang
@@ -135,61 +138,37 @@ def engine_plan(
     from repaycli.render.numbers import money
     from repaycli.render.phrases import describe
 
-    given, change, own = _engine_situation(situation, schedule, real)
     result: MultiPlanResult = build_multi_plan(
         debts,
-        given,
+        situation,
         lang=get_lang(),
         checklist=load_checklist(),
         log_fields=load_log_fields(),
         describe=describe,
         money=money,
-        limit_change=change,
+        limits=engine_limits(schedule),
     )
-    if not own:  # the budget as the user gave it; the limit change is no what-if
-        result = result.model_copy(update={"affordability": real, "what_if": None})
     lenders = []
     for plan in result.debts:
-        ask = plan.ask
-        lines: list[LimitStep] = []
-        if ask.first_due is not None:
-            lines.append(LimitStep(start=ask.first_due, amount=ask.walk_away))
-            if ask.payment_later is not None and ask.changes_from is not None:
-                lines.append(LimitStep(start=ask.changes_from, amount=ask.payment_later))
+        lines = [LimitStep(start=step.start, amount=step.amount) for step in plan.lines]
         payments = [
             Dated(on=row.due, amount=row.amounts.get(plan.id, ZERO)) for row in result.monthly
         ]
         lenders.append(EngineLender(lines=lines, payments=payments))
     return EngineAnswer(
-        result=to_json(result), lenders=lenders, dues=[row.due for row in result.monthly]
+        result=to_json(result),
+        lenders=lenders,
+        dues=[row.due for row in result.monthly],
+        status=result.household.status.value,
     )
 
 
-def _engine_situation(
-    situation: Situation, schedule: LimitSchedule, real: Affordability
-) -> tuple[Situation, LimitChange | None, bool]:
-    """The situation and limit change today's engine is given for ``schedule`` (see
-    ``engine_plan``), and whether it is the situation's own limit."""
-    from repaycli.core.models import Situation as Sit
-    from repaycli.core.multi import LimitChange
-    from repaycli.core.register import two_steps
-
-    own = not any(schedule.committed) and all(
-        schedule.on(s.start) == real.limit_on(s.start) for s in schedule.steps
-    )
-    if own:
-        return situation, None, True
-    now, later = two_steps(schedule)
-    given = Sit(
-        today=situation.today,
-        income=now,
-        expenses=None,
-        reason=situation.reason,
-        start=situation.start,
-        share_of_income=Decimal(100),
-    )
-    change = None if later is None else LimitChange(amount=later.amount, start=later.start)
-    return given, change, False
+def engine_limits(schedule: LimitSchedule) -> list[tuple[date, Decimal]] | None:
+    """The limit the engine is given: ``None`` (the situation's own, now and after recovery)
+    when no agreement takes anything off it, else every step of the schedule."""
+    if not any(schedule.committed):
+        return None
+    return [(step.start, step.amount) for step in schedule.steps]
 
 
 def engine_report(conn: sqlite3.Connection, plan: InForce) -> tuple[MultiPlanResult, Any]:
@@ -199,7 +178,6 @@ def engine_report(conn: sqlite3.Connection, plan: InForce) -> tuple[MultiPlanRes
     from repaycli.catalog import load_catalogue
     from repaycli.core.multi import MultiPlanResult, strategy_outcomes
     from repaycli.core.revive import revive_json
-    from repaycli.core.situation import affordability
     from repaycli.paths import user_platforms_file
 
     household = plan.household
@@ -208,9 +186,8 @@ def engine_report(conn: sqlite3.Connection, plan: InForce) -> tuple[MultiPlanRes
     catalogue = load_catalogue(user_platforms_file())
     shared = [d for d in store_register.list_debts(conn) if d.shared]
     situation = situation_of(store_register.get_budget(conn), household.as_of)
-    given, change, _ = _engine_situation(situation, household.left, affordability(situation))
     outcomes = strategy_outcomes(
-        [debt_of(d, catalogue) for d in shared], given, limit_change=change
+        [debt_of(d, catalogue) for d in shared], situation, limits=engine_limits(household.left)
     )
     return revive_json(MultiPlanResult, household.result), outcomes
 
@@ -312,9 +289,7 @@ def plan_household(
     left = limit_schedule(real.limit_on, active, start=situation.start, months=HORIZON)
     shared = [d for d in debts if d.shared]
     answer = (
-        engine_plan([debt_of(d, catalogue) for d in shared], situation, left, real=real)
-        if shared
-        else None
+        engine_plan([debt_of(d, catalogue) for d in shared], situation, left) if shared else None
     )
     lang_name = _namer(catalogue)
     lenders: list[Lender] = []
@@ -353,6 +328,7 @@ def plan_household(
         lenders=lenders,
         over=left.over,
         result=answer.result if answer else None,
+        status=answer.status if answer else None,
     )
 
 
@@ -519,6 +495,18 @@ class LenderView(Model):
     total: Decimal = ZERO
     names: list[str] = Field(default_factory=list)
     engine_index: int | None
+    #: ``core.household.Status`` of the household plan (``None``: not said).
+    household_status: str | None = None
+
+    def line_on(self, day: date) -> Decimal | None:
+        """Its walk-away line in force on ``day`` (``None``: agreed, not shared)."""
+        if self.line is None:
+            return None
+        found = self.lines[0].amount if self.lines else self.line
+        for step in self.lines:
+            if step.start <= day:
+                found = step.amount
+        return found
 
 
 def lender_view(plan: InForce, debt_id: int) -> LenderView | None:
@@ -550,6 +538,7 @@ def lender_view(plan: InForce, debt_id: int) -> LenderView | None:
         total=sum((x.balance for x in household.lenders), ZERO),
         names=[platform_name(x.platform) for x in household.lenders],
         engine_index=lender.engine_index,
+        household_status=household.status,
     )
 
 
@@ -561,8 +550,11 @@ def _join(names: Sequence[str]) -> str:
     return t("household.join_list", first=t("household.join").join(names[:-1]), last=names[-1])
 
 
-def plan_line(view: LenderView) -> str:
-    """Which plan the numbers come from, and this lender's part of the household."""
+def plan_line(view: LenderView, *, status: bool = True) -> str:
+    """Which plan the numbers come from, and this lender's part of the household: its line in
+    force, or its schedule when it changes; with ``status``, when the household plan needs
+    interest stopped or takes the hardship route (``call`` leaves that to the card, which says
+    it)."""
     from repaycli.i18n import t
     from repaycli.render.numbers import money
 
@@ -577,27 +569,66 @@ def plan_line(view: LenderView) -> str:
     else:
         rest = view.limit - view.agreed_now - view.line
         text = t(
-            "household.lender_line",
+            "household.lender_line" if len(view.lines) <= 1 else "household.lender_lines",
             date=view.as_of.isoformat(),
             n=view.count,
             limit=money(view.limit),
             name=view.name,
             line=money(view.line),
+            lines=lines_text(view.lines),
             rest=money(max(rest, ZERO)),
         )
+        if not status:
+            pass
+        elif view.household_status == "interest_must_stop":
+            text += t("household.must_stop")
+        elif view.household_status == "hardship":
+            text += t("household.hardship")
     if view.stale:
         text += t("household.stale")
     return text
 
 
-def over_share(view: LenderView, payment: Decimal, *, what: str = "offer") -> str | None:
-    """The household warning for an offer of ``payment`` a month above this lender's line:
-    what it leaves the others (``None`` when it is within the line)."""
+def lines_text(lines: Sequence[LimitStep], lang: str | None = None) -> str:
+    """A lender's line as its schedule: "2027-01 起每月最多 135.29 元；2031-06 起 210.00 元"."""
+    from repaycli.i18n import t
+    from repaycli.render.numbers import money
+
+    parts = []
+    for n, step in enumerate(lines):
+        month = step.start.isoformat()[:7]
+        if step.amount <= 0:
+            parts.append(t("card.line_none", lang, month=month))
+        else:
+            key = "card.line_first" if n == 0 else "card.line_next"
+            parts.append(t(key, lang, month=month, amount=money(step.amount, lang)))
+    return t("card.line_sep", lang).join(parts)
+
+
+def over_share(
+    view: LenderView,
+    payment: Decimal | Sequence[tuple[date, Decimal]],
+    *,
+    what: str = "offer",
+) -> str | None:
+    """The household warning for an offer above this lender's line: what it leaves the others
+    (``None`` when it is within the line). ``payment`` is one amount a month, or the offer's
+    schedule (due date, amount): each installment is held to the line in force on its date, or
+    the line now when that is more (a line's last, lower steps are the remainder that clears the
+    household plan, not a cap on a plan of another shape), and the one furthest above is
+    named."""
     from repaycli.i18n import t
     from repaycli.render.numbers import money
 
     line = view.line if view.line is not None else view.agreed_monthly
-    if line is None or payment <= line:
+    if line is None:
+        return None
+    if not isinstance(payment, Decimal):
+        rows = [(amount, max(line, view.line_on(due) or line)) for due, amount in payment]
+        if not rows:
+            return None
+        payment, line = max(rows, key=lambda row: row[0] - row[1])
+    if payment <= line:
         return None
     left = view.limit - view.agreed_now - payment
     if view.line is None:
@@ -658,10 +689,13 @@ def household_for_offer(platform: str | None, debt_id: int | None) -> LenderView
         return view_for(conn, platform, debt_id)
 
 
-def letter_plan(platform: str, lang: str) -> tuple[SavedPlan, str] | None:
+def letter_plan(
+    platform: str, lang: str
+) -> tuple[SavedPlan, str, list[tuple[date, Decimal]]] | None:
     """``letter --platform X``: X's part of the current plan as the letter reads a saved plan
-    (X's debt, proposals and ladder; its line as the limit), and the whole picture told to X:
-    how many debts, the total budget, X's share and why. ``None`` without a current plan."""
+    (X's debt, proposals and ladder; its line as the limit), the whole picture told to X (how
+    many debts, the total budget, X's share and why), and X's line as its schedule (from-date,
+    amount). ``None`` without a current plan."""
     import json
 
     from repaycli import store
@@ -682,15 +716,14 @@ def letter_plan(platform: str, lang: str) -> tuple[SavedPlan, str] | None:
     debt = data["debts"][view.engine_index]
     budget = dict(data.get("affordability") or {})
     budget["limit"] = str(view.line)
-    proposals = [p for p in debt.get("proposals", []) if int(p.get("periods", 0)) <= MAX_LETTER]
-    ladder = debt.get("ladder") if isinstance(debt.get("ladder"), dict) else None
-    if not proposals:  # longer than any lender agrees to: the letter asks for a pause
-        from repaycli.core.dates import add_months, months_between
-
-        as_of = date.fromisoformat(str(data["as_of"]))
-        back = data.get("recovery")
-        months = 3 if not back else max(1, months_between(as_of, date.fromisoformat(back)))
-        ladder = {"hardship": {"pause_months": months, "write_again": add_months(as_of, months)}}
+    # The engine negotiated this lender inside its line: its proposals and ladder are the
+    # letter's, as they are. The letter checks each payment against the line in force on its
+    # date (``lines``); its text names the line now and the last it rises to.
+    ladder = dict(debt["ladder"]) if isinstance(debt.get("ladder"), dict) else None
+    later = [x for x in view.lines[1:] if x.amount > 0]
+    if ladder is not None and later and later[-1].amount != view.line:
+        ladder["walk_away_after"] = str(later[-1].amount)
+        ladder["walk_away_after_from"] = later[-1].start.isoformat()
     saved = SavedPlan.model_validate(
         {
             "as_of": data.get("as_of"),
@@ -698,11 +731,11 @@ def letter_plan(platform: str, lang: str) -> tuple[SavedPlan, str] | None:
             "recovery": data.get("recovery"),
             "debts": [debt],
             "affordability": budget,
-            "proposals": proposals,
+            "proposals": debt.get("proposals", []),
             "ladder": ladder,
         }
     )
-    return saved, picture(view, lang)
+    return saved, picture(view, lang), [(x.start, x.amount) for x in view.lines]
 
 
 def picture(view: LenderView, lang: str) -> str:
@@ -719,6 +752,8 @@ def picture(view: LenderView, lang: str) -> str:
         limit=money(view.limit, lang),
         line=money(view.line or ZERO, lang),
     )
+    if len(view.lines) > 1:
+        text += t("household.letter_lines", lang, lines=lines_text(view.lines, lang))
     if view.agreed_now > 0:
         text += t("household.letter_agreed", lang, agreed=money(view.agreed_now, lang))
     return text
@@ -733,11 +768,14 @@ def which_plan(platform: str) -> str:
     return "" if view is None else plan_line(view)
 
 
-def agreement_warning(conn: sqlite3.Connection, debt_id: int, monthly: Decimal) -> str | None:
-    """An agreement of ``monthly`` recorded for ``debt_id``: above its line in the current plan,
-    the household warning (what it leaves the others); else ``None``."""
+def agreement_warning(
+    conn: sqlite3.Connection, debt_id: int, schedule: Sequence[tuple[date, Decimal]]
+) -> str | None:
+    """An agreement paying ``schedule`` (due date, amount) recorded for ``debt_id``: above its
+    line in force in the current plan, the household warning (what it leaves the others);
+    else ``None``."""
     plan = current(conn)
     if plan is None:
         return None
     view = lender_view(plan, debt_id)
-    return None if view is None else over_share(view, monthly, what="agreement")
+    return None if view is None else over_share(view, schedule, what="agreement")
