@@ -121,6 +121,11 @@ def test_the_plan_saved_last_becomes_the_register(monkeypatch: pytest.MonkeyPatc
     )  # fmt: skip
     assert saved.exit_code == 0, saved.output
     assert last_plan_path().is_file()
+    # an older repaycli kept only last-plan.json, not the inputs beside it (issue 24's reuse)
+    from repaycli.paths import data_dir
+    from repaycli.plan_inputs import FILE_NAME
+
+    (data_dir() / FILE_NAME).unlink()
     made = invoke("plan")
     assert made.exit_code == 0, made.output
     assert "taken from the plan saved last (1)" in made.stderr

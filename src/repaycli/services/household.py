@@ -362,14 +362,19 @@ class _Name:
 
 def register_from_last_plan(conn: sqlite3.Connection, *, at: datetime) -> int:
     """A register still empty takes the debts and budget of the plan saved last
-    (``last-plan.json``), once; the number of debts taken."""
+    (``last-plan.json``) by a repaycli older than the register, once; the number of debts
+    taken. A plan saved by this repaycli keeps its inputs beside it (``plan_inputs``): that one
+    stays a one-debt plan that ``plan --details`` shows again, and a bare ``plan`` asks."""
     from repaycli import store_register
     from repaycli.errors import RepayError
-    from repaycli.paths import last_plan_path
+    from repaycli.paths import data_dir, last_plan_path
+    from repaycli.plan_inputs import FILE_NAME
 
     if store_register.list_debts(conn) or store_register.version(conn) > 0:
         return 0
     if not last_plan_path().is_file():  # reading it loads pydantic: only when there is one
+        return 0
+    if (data_dir() / FILE_NAME).is_file():
         return 0
     from repaycli.lastplan import read_last_plan
 
