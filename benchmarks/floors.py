@@ -1,7 +1,7 @@
 """The floors ``benchmarks/scale.py`` measures each command against: the same work done in plain
 Python (sqlite3, json, hashlib, csv) with no repaycli, no typer, no pydantic and no rich.
 
-    python benchmarks/floors.py verify|list|csv|json|markdown|ics DB [OUT]
+    python benchmarks/floors.py verify|fingerprint|agreements|list|csv|json|markdown|ics DB [OUT]
 
 Each reads the same rows as the command, in the same order, and writes lines of the same kind
 (the same fields, serialised the simplest way) to OUT (default stdout). The JSON and markdown
@@ -62,11 +62,76 @@ def verify(db: str, out: object) -> None:
     print(count, prev, file=out)  # type: ignore[call-overload]
 
 
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def events(db: str, out: object) -> None:
+    """The events chain re-computed, and each agreement and payment (most of the events)
+    rebuilt from its rows — each table read once, in bulk, into dicts — and compared with its
+    event; then each installment's paid amount against its allocations, in one query."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    schedules: dict[int, list[list[object]]] = {}
+    for r in conn.execute("SELECT agreement_id, n, due, amount_fen FROM installments"):
+        schedules.setdefault(r[0], []).append([r[1], r[2], r[3]])
+    allocations: dict[int, list[list[object]]] = {}
+    for r in conn.execute("SELECT payment_id, n, amount_fen FROM allocations ORDER BY 1, 2"):
+        allocations.setdefault(r[0], []).append([r[1], r[2]])
+    bodies: dict[tuple[str, int], dict[str, object]] = {}
+    for r in conn.execute("SELECT * FROM agreements"):
+        body = dict(r)
+        body["schedule"] = sorted(schedules.get(r["id"], []))
+        bodies[("agreement", r["id"])] = body
+    for r in conn.execute("SELECT * FROM payments"):
+        body = dict(r)
+        body["allocations"] = allocations.get(r["id"], [])
+        bodies[("payment", r["id"])] = body
+    prev, count = "0" * 64, 0
+    for r in conn.execute("SELECT * FROM events ORDER BY id"):
+        event = {k: r[k] for k in ("id", "kind", "ref", "recorded_at", "prev_hash")}
+        event["body"] = json.loads(r["body"])
+        if hashlib.sha256(_dumps(event).encode()).hexdigest() != r["hash"] or (
+            r["prev_hash"] != prev
+        ):
+            sys.exit(f"events chain broken at {r['id']}")
+        kept = bodies.get((r["kind"], r["ref"]))
+        if kept is not None and json.loads(_dumps(kept)) != event["body"]:
+            sys.exit(f"{r['kind']} {r['ref']} changed")
+        prev, count = r["hash"], count + 1
+    bad = conn.execute(
+        """SELECT count(*) FROM installments i
+WHERE paid_fen <> (SELECT coalesce(sum(a.amount_fen), 0) FROM allocations a
+    WHERE a.agreement_id = i.agreement_id AND a.n = i.n)"""
+    ).fetchone()[0]
+    print(count, prev, bad, file=out)  # type: ignore[call-overload]
+
+
+def agreements(db: str, out: object) -> None:
+    """Every agreement with its schedule, payments and allocations, as JSON lines."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    schedules: dict[int, list[dict[str, object]]] = {}
+    for r in conn.execute("SELECT * FROM installments ORDER BY agreement_id, n"):
+        schedules.setdefault(r["agreement_id"], []).append(dict(r))
+    payments: dict[int, list[dict[str, object]]] = {}
+    for r in conn.execute("SELECT * FROM payments ORDER BY id"):
+        payments.setdefault(r["agreement_id"], []).append(dict(r))
+    for r in conn.execute("SELECT * FROM agreements ORDER BY id"):
+        body = dict(r)
+        body["schedule"] = schedules.get(r["id"], [])
+        body["payments"] = payments.get(r["id"], [])
+        out.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")  # type: ignore[attr-defined]
+
+
 def main() -> None:
     kind, db = sys.argv[1], sys.argv[2]
     out = open(sys.argv[3], "w", encoding="utf-8") if len(sys.argv) > 3 else sys.stdout
-    if kind == "verify":
+    if kind in ("verify", "fingerprint"):  # both re-compute the log and the events whole
         verify(db, out)
+        events(db, out)
+    elif kind == "agreements":
+        agreements(db, out)
     elif kind == "list":
         sql = (
             LIST_SQL + " WHERE NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)"

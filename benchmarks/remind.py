@@ -111,7 +111,8 @@ def cached_home(entries: int, agreements: int, *, rebuild: bool = False) -> Path
     ``agreements`` agreements, built once and kept in the temp directory (``--rebuild`` in the
     scripts that use it builds it afresh)."""
     # "-v2": entries with salted commitments (issue 12); a cache of older entries is not reused
-    home = Path(tempfile.gettempdir()) / f"repaycli-bench-v2-{entries}-{agreements}"
+    # "-v3": schema 8 (issue 22's index); an older cache would be migrated by the first run timed
+    home = Path(tempfile.gettempdir()) / f"repaycli-bench-v3-{entries}-{agreements}"
     db = home / "repaycli.sqlite3"
     ready = home / "ready"
     if rebuild and home.exists():

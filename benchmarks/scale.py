@@ -50,7 +50,14 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "markdown": (["log", "export", "--format", "markdown"], "markdown"),
     "ics": (["remind", "--ics", "{out}"], "ics"),
     "ics-all": (["remind", "--ics", "{out}", "--all"], "ics-all"),
+    "fingerprint": (["log", "fingerprint"], "fingerprint"),
+    "agreements": (["agreement", "list", "--json"], "agreements"),
 }
+#: What ``--agreements`` runs by default: the commands that read every agreement (issue 22:
+#: ``log verify`` took 204 s at 10,000 agreements, reading every allocation per installment).
+AGREEMENT_COMMANDS = ("verify", "fingerprint", "agreements")
+#: Log entries beside the agreements in ``--agreements`` mode (the issue's figure).
+AGREEMENT_LOG = 1000
 #: The issue's figures at 100,000 entries (wall time; issue 13, before the streaming rewrite),
 #: printed beside this run's.
 BEFORE = {
@@ -61,6 +68,14 @@ BEFORE = {
     "markdown": "was ≈ 25 min (154 s at 10,000)",
     "ics": "was 6.1 s, 110 MB (6,143 events)",
     "ics-all": "was — (no --all; see remind --ics)",
+    "fingerprint": "was — (issue 22 measured it by agreements)",
+    "agreements": "was — (issue 22 measured it by agreements)",
+}
+#: The issue's figures at 10,000 agreements beside 1,000 entries (issue 22, wall time).
+BEFORE_AGREEMENTS = {
+    "verify": "was 204 s (18.6 s at 3,000)",
+    "fingerprint": "was 20.7 s, 302 MB",
+    "agreements": "was 20.7 s, 302 MB",
 }
 LABELS = {
     "verify": "log verify",
@@ -70,6 +85,8 @@ LABELS = {
     "markdown": "log export --format markdown",
     "ics": "remind --ics FILE",
     "ics-all": "remind --ics FILE --all",
+    "fingerprint": "log fingerprint",
+    "agreements": "agreement list --json",
 }
 
 
@@ -110,13 +127,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", default=",".join(COMMANDS), help="commands, comma-separated")
+    parser.add_argument("--only", help="commands, comma-separated (default: all)")
+    parser.add_argument(
+        "--agreements",
+        help="agreement counts (e.g. 100,1000,10000) beside a log of 1,000 entries, instead of"
+        " --sizes",
+    )
     parser.add_argument("--exe", help="the command to run (default: the repaycli beside python)")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    names = [n for n in args.only.split(",") if n]
+    by_agreements = args.agreements is not None
+    sizes = [int(s) for s in (args.agreements or args.sizes).split(",")]
+    default = AGREEMENT_COMMANDS if by_agreements else tuple(COMMANDS)
+    names = [n for n in (args.only or ",".join(default)).split(",") if n]
     if args.exe:
         exe = shlex.split(args.exe)
     else:
@@ -130,7 +154,10 @@ def main() -> None:
     results: dict[str, list[tuple[int, float, float, float, float]]] = {n: [] for n in names}
     try:
         for size in sizes:
-            home = remind_bench.cached_home(size, max(size // 100, 1), rebuild=args.rebuild)
+            if by_agreements:
+                home = remind_bench.cached_home(AGREEMENT_LOG, size, rebuild=args.rebuild)
+            else:
+                home = remind_bench.cached_home(size, max(size // 100, 1), rebuild=args.rebuild)
             db = home / "repaycli.sqlite3"
             env = {
                 "REPAYCLI_HOME": str(home),
@@ -174,7 +201,8 @@ def main() -> None:
     )
     print()
     print(
-        f"{'command':<30} {'entries':>8} {'s':>8} {'floor s':>8} {'× floor':>8}"
+        f"{'command':<30} {'agreem.' if by_agreements else 'entries':>8} {'s':>8}"
+        f" {'floor s':>8} {'× floor':>8}"
         f" {'MB':>7} {'floor MB':>8}"
     )
     largest = max(sizes)
@@ -182,7 +210,7 @@ def main() -> None:
         for size, own_s, base_s, peak, base_peak in results[name]:
             ratio = own_s / base_s
             mark = ""
-            if size == largest and largest >= 100_000:
+            if size == largest and (largest >= 100_000 or by_agreements and largest >= 10_000):
                 ok = ratio <= TARGET_RATIO and peak < TARGET_MB
                 mark = "  ok" if ok else "  MISS"
             print(
@@ -190,6 +218,7 @@ def main() -> None:
                 f" {peak:7.1f} {base_peak:8.1f}{mark}"
             )
     print()
+    unit = "agreement" if by_agreements else "entry"
     print("growth (least squares t = a + b·n; linear when the largest step grows like n):")
     for name in names:
         points = [(size, own_s) for size, own_s, *_ in results[name]]
@@ -198,17 +227,26 @@ def main() -> None:
         a, b = fit(points)
         (n0, t0), (n1, t1) = points[-2], points[-1]
         print(
-            f"  {LABELS[name]:<30} a = {a:6.2f} s, b = {b * 1e6:8.1f} µs/entry;"
-            f" {n0:,}→{n1:,}: ×{t1 / t0:.1f} time for ×{n1 / n0:.0f} entries"
+            f"  {LABELS[name]:<30} a = {a:6.2f} s, b = {b * 1e6:8.1f} µs/{unit};"
+            f" {n0:,}→{n1:,}: ×{t1 / t0:.1f} time for ×{n1 / n0:.0f} {unit}s"
         )
+        steps = ", ".join(
+            f"×{t1 / t0:.1f}" for (_, t0), (_, t1) in zip(points, points[1:], strict=False)
+        )
+        print(f"  {'':<30} growth per step: {steps}")
     print()
-    print(f"before (issue 13, 100,000 entries, wall time) and now ({largest:,} entries, CPU):")
+    what = "agreements" if by_agreements else "entries"
+    print(f"before (issues 13 and 22, wall time) and now ({largest:,} {what}, CPU):")
     for name in names:
         size, own_s, base_s, peak, _ = results[name][-1]
         now = f"{own_s:.2f} s, {own_s / base_s:.2f} × floor, {peak:.0f} MB"
-        print(f"  {LABELS[name]:<30} {BEFORE[name]:<40} now {now}")
+        before = (BEFORE_AGREEMENTS if by_agreements else BEFORE).get(name, "—")
+        print(f"  {LABELS[name]:<30} {before:<40} now {now}")
     print()
-    print(f"targets at 100,000 entries: ≤ {TARGET_RATIO:g} × floor and under {TARGET_MB:g} MB.")
+    print(
+        f"targets at 100,000 entries and at 10,000 agreements: ≤ {TARGET_RATIO:g} × floor and"
+        f" under {TARGET_MB:g} MB."
+    )
 
 
 if __name__ == "__main__":

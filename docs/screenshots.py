@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -51,7 +52,57 @@ def svg(lang: str) -> str:
             await pilot.pause()
             return app.export_screenshot(title="repaycli call")
 
-    return asyncio.run(main())
+    return cell_positions(asyncio.run(main()))
+
+
+#: A CJK face after the monospace one: a browser without Fira Code still draws every glyph
+#: from a font that has it, rather than guessing.
+FONTS = (
+    'Fira Code, "DejaVu Sans Mono", Menlo, Consolas, "Noto Sans Mono CJK SC", '
+    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", monospace'
+)
+_TEXT = re.compile(
+    r'(<text [^>]*?x=")([\d.]+)("[^>]*?) textLength="([\d.]+)"([^>]*>)([^<]*)(</text>)'
+)
+
+
+def cell_positions(svg: str) -> str:
+    """Textual's SVG with every character placed on its own terminal cell.
+
+    Textual gives each run of text one ``x`` and a ``textLength`` of its characters × the cell
+    width — one cell for a Chinese character that takes two on the terminal — so the browser
+    squeezes the run into half its width and the characters overlap (review: docs/call-zh.svg
+    in a browser). Here each character gets its
+    own ``x`` — the start of its cell, two cells for a wide one — and no ``textLength``, so no
+    glyph is moved off its cell; the full-width variant (which widens some glyphs past two
+    cells) is dropped and a CJK face is named after the monospace one."""
+    import html
+    import unicodedata
+
+    def cells(char: str) -> int:
+        return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+    narrow = [
+        float(m[4]) / len(text)
+        for m in _TEXT.finditer(svg)
+        if (text := html.unescape(m[6])) and all(cells(c) == 1 for c in text)
+    ]
+    cell = narrow[0] if narrow else 12.2  # a cell's width: 0.61 em of the 20 px font
+
+    def place(found: re.Match[str]) -> str:
+        start, text = float(found[2]), html.unescape(found[6])
+        if all(cells(c) == 1 for c in text):
+            return found[0]  # one cell a character: Textual's own placing is exact
+        xs: list[str] = []
+        at = start
+        for char in text:
+            xs.append(f"{at:.1f}".rstrip("0").rstrip("."))
+            at += cell * cells(char)
+        return f"{found[1]}{' '.join(xs)}{found[3]}{found[5]}{found[6]}{found[7]}"
+
+    svg = _TEXT.sub(place, svg)
+    svg = svg.replace("font-variant-east-asian: full-width;", "")
+    return re.sub(r"font-family: Fira Code, monospace;", f"font-family: {FONTS};", svg)
 
 
 def render_all(folder: Path) -> dict[str, str]:

@@ -125,3 +125,28 @@ def sample_log(path: Path) -> None:
     finally:
         salts.stop()
         conn.close()
+
+
+def restore_triggers(conn) -> None:  # type: ignore[no-untyped-def]
+    """Put back the triggers a tampering test dropped, as a careful forger would: the schema is
+    then repaycli's again, and only the data edited can give the forgery away."""
+    from repaycli import store
+
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for (kind, name), _ in store.expected_schema(version).items():
+        if kind == "trigger" and name not in have:
+            conn.execute(_trigger_sql(name, version))
+
+
+def _trigger_sql(name: str, version: int) -> str:
+    import sqlite3
+
+    from repaycli import store
+
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    mem.row_factory = sqlite3.Row
+    store.migrate(mem, target=version)
+    sql = mem.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+    mem.close()
+    return str(sql)

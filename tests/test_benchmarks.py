@@ -52,6 +52,19 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
 
 
 @pytest.mark.slow
+def test_scale_benchmark_by_agreements_prints_growth_per_step(tmp_path: Path) -> None:
+    """Issue 22's second axis: 1,000 entries beside a growing number of agreements."""
+    out = bench(tmp_path, "scale.py", "--agreements", "20,40,80", "--runs", "1")
+    for label in ("log verify", "log fingerprint", "agreement list --json"):
+        rows = [line for line in out.splitlines() if line.startswith(label + " ")]
+        rows = [r for r in rows if r.split()[len(label.split())].replace(",", "").isdigit()]
+        assert [row.split()[len(label.split())] for row in rows] == ["20", "40", "80"], out
+        assert re.search(re.escape(label) + r" +a = .* µs/agreement; 40→80", out), out
+    assert len(re.findall(r"growth per step: ×[\d.]+, ×[\d.]+$", out, re.M)) == 3, out
+    assert re.search(r"log verify +was 204 s \(18\.6 s at 3,000\) +now", out), out
+
+
+@pytest.mark.slow
 def test_startup_benchmark_prints_ratios_to_import_typer(tmp_path: Path) -> None:
     out = bench(tmp_path, "startup.py", "--runs", "1", "--entries", "200")
     assert re.search(r'python -c "import typer" +\d+\.\d +1\.00 +\d+\.\d +1\.00', out), out

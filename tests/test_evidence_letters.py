@@ -48,7 +48,11 @@ def test_complaint_timeline_and_hashes_are_confirmed_by_log_verify(tmp_path: Pat
         " (3 entries, 0 events), unchanged."
     )
     # Contact #3 came after the agreement in #2: the letter says so.
-    assert "An agreement was reached in contact #2 (5 November 2026, 10:00)" in letter
+    assert (
+        "An agreement was reached with Huabei (Alipay) in contact #2 (5 November 2026, 10:00)"
+        in letter
+    )
+    assert "art. 70" not in letter  # the credit-card rule: Huabei is not a card
     assert "\n- #3 10 November 2026, 10:00 (phone)\n" in letter
     again = run("letter", "--kind", "complaint", "-o", str(target))
     assert (again.returncode, again.stderr) == (
@@ -82,11 +86,16 @@ def test_an_agreement_with_one_lender_does_not_make_anothers_calls_after_agreeme
     "should have stopped" under the agreement (art. 70 binds the bank that agreed)."""
     _three_contacts()  # a Huabei agreement on 5 November, Huabei's call on the 10th after it
     _log("--platform", "借呗", "--outcome", "pending", "--collection", "--at", "2026-11-12 10:00")
-    code, out, err = run_in_process("letter", "--kind", "collection")
+    code, out, err = run_in_process("letter", "--kind", "collection", input="花呗\n")
     assert code == 0, err
+    assert "which one is this letter to?" in err  # two lenders: the letter asks which
     after = out.split("Contacts after the agreement", 1)[1].split("What I ask for", 1)[0]
     assert "#3 10 November 2026" in after
-    assert "#4 12 November 2026" not in after
+    assert "#4 " not in out  # Jiebei's contact is not in Huabei's letter at all
+    code, out, err = run_in_process("letter", "--kind", "collection", input="借呗\n")
+    assert code == 0, err
+    assert "#4 12 November 2026" in out and "#3 " not in out
+    assert "Contacts after the agreement" not in out
 
 
 def test_a_letter_is_not_written_from_a_log_that_does_not_hold_up() -> None:

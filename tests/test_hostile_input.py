@@ -656,3 +656,14 @@ def test_written_path_is_shown_escaped(home: Path, tmp_path: Path, command: list
     assert "\\x1b]0;pwned\\x07\\x0dEvil" in shown, shown
     for char in RAW_CONTROLS:
         assert char not in shown
+
+
+def test_json_shows_a_bidi_override_as_an_escape() -> None:
+    """A number typed with U+202E (which would flip the terminal's text) comes back in --json
+    as the escape ``\\u202e``: the same string to a JSON reader, nothing hidden on a screen (the
+    property above found it by chance, one run in many)."""
+    result = invoke("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone",
+                    "--outcome", "pending", "--number", "\u202eevil", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "\u202e" not in result.stdout and "\\u202eevil" in result.stdout
+    assert json.loads(result.stdout)["entry"]["number"] == "\u202eevil"

@@ -200,7 +200,7 @@ def test_log_add_takes_minutes_ago_and_wechat() -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     entry = json.loads(result.stdout)["entry"]
-    assert entry["channel"] == "app_chat" and entry["outcome"] == "no_answer"
+    assert entry["channel"] == "wechat" and entry["outcome"] == "no_answer"
     at = datetime.fromisoformat(entry["at"])
     assert timedelta(minutes=9) < datetime.now(at.tzinfo) - at < timedelta(minutes=11)
 

@@ -273,12 +273,16 @@ def _evidence() -> str:
 
 
 def _rewrite_events(receipt: str) -> None:
-    """What someone with the file can do: change payment 1's receipt and re-hash the whole
-    events chain so that it is consistent again (``log verify`` alone cannot see that)."""
+    """What someone with the file can do: change payment 1's receipt, re-hash the whole
+    events chain so that it is consistent again, and put the trigger back (``log verify`` alone
+    cannot see that)."""
     from repaycli.core.evidence import GENESIS, event_hash
 
     conn = sqlite3.connect(_db())
     conn.row_factory = sqlite3.Row
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'events_no_update'"
+    ).fetchone()[0]
     conn.execute("DROP TRIGGER events_no_update")
     conn.execute("UPDATE payments SET receipt = ? WHERE id = 1", (receipt,))
     prev = GENESIS
@@ -293,6 +297,7 @@ def _rewrite_events(receipt: str) -> None:
             "UPDATE events SET body = ?, prev_hash = ?, hash = ? WHERE id = ?",
             (json.dumps(body, sort_keys=True), event["prev_hash"], prev, row["id"]),
         )
+    conn.execute(trigger)
     conn.commit()
     conn.close()
 

@@ -52,7 +52,8 @@ def test_add_with_flags_prints_the_id_and_json_shape() -> None:
             "id", "recorded_at", "at", "platform", "channel", "number", "agent", "ref", "asked",
             "offered", "outcome", "agreed_terms", "confirmation", "follow_up",
             "follow_up_action", "notes", "attachments", "corrects", "collection",
-            "corrected_by", "follow_up_done_at", "prev_hash", "hash",
+            "direction", "firm", "claims", "threats", "said", "third_party", "corrected_by",
+            "follow_up_done_at", "prev_hash", "hash",
         ]
     )  # fmt: skip
     assert entry["id"] == 2 and entry["agent"] == "工号 1234"
@@ -89,7 +90,7 @@ def test_add_prompts_for_the_template_fields_flags_did_not_give() -> None:
          "('repaycli platforms' lists all)"),
         (["--platform", ""], "Error: no platform given; run 'repaycli platforms' to see the names"),
         (["--outcome", "won"], "Error: outcome: won is not one of: no_answer, refused, pending, "
-         "callback_promised, agreed"),
+         "callback_promised, agreed, threatened, received"),
         (["--outcome", ""], "Error: outcome: this cannot be empty"),
         (["--at", "2026-13-01"], "Error: date and time: 2026-13-01 is not a real date (check the "
          "month and day)"),
@@ -267,9 +268,9 @@ def test_verify_intact_then_changed_then_export_check(tmp_path: Path) -> None:
         "head_hash": None,
         "problem": "changed",
         "entry_id": 2,
-        "events": {
-            "intact": True, "count": 0, "problem": None, "event_id": None, "kind": None,
-            "ref": None,
+        "events": {  # the triggers the edit needed are gone: named beside the entry
+            "intact": False, "count": 0, "problem": "schema_missing", "event_id": None,
+            "kind": None, "ref": None, "name": "trigger contacts_no_delete",
         },
     }  # fmt: skip
 
@@ -331,14 +332,13 @@ def test_newer_database_is_refused_through_the_cli() -> None:
     add()
     conn = sqlite3.connect(db_path())
     conn.execute("PRAGMA journal_mode = DELETE")
-    newer = store.SCHEMA_VERSION + 1
-    conn.execute(f"PRAGMA user_version = {newer}")
+    conn.execute("PRAGMA user_version = 99")
     conn.close()
     before = db_path().read_bytes()
     code, _, err = run("log", "add", "--no-input", "--platform", "huabei")
     assert code == 1
     assert err == (
-        f"Error: the database {db_path()} is from a newer repaycli (schema {newer}, this one knows "
+        f"Error: the database {db_path()} is from a newer repaycli (schema 99, this one knows "
         f"{store.SCHEMA_VERSION}); "
         "it was left untouched, upgrade repaycli\n"
     )

@@ -297,6 +297,8 @@ def test_json_shape(leap: Path) -> None:
         "overdue_amount",
         "upcoming_amount",
         "collection_after_agreement",
+        "complaints",
+        "conduct",
     ]
     assert data["schema_version"] == 1
     assert (data["as_of"], data["days"], data["until"]) == ("2028-03-01", 3, "2028-03-04")

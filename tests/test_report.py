@@ -110,14 +110,18 @@ def test_page_structure_one_debt(tmp_path: Path) -> None:
     assert "@page { size: A4" in style
     assert '"Noto Sans CJK SC"' in style and "sans-serif" in style
     parts = [s.get("id") for s in page.iter("section") if s.get("class") == "part"]
-    assert parts == ["cards", "charts", "plan", "letters"]
+    assert parts == ["cards", "charts", "plan", "handover"]
     cards = [a for a in page.iter("article") if a.get("class") == "card"]
     assert len(cards) == 1
     card = text_of(cards[0])
     assert "95188" in card and "Say" in card
     assert "at most ¥1,000.00 (from 2027-05-01: ¥2,000.00) a month" in card
-    letters = [a for a in page.iter("article") if "letter" in (a.get("class") or "")]
-    assert len(letters) == 1 and "Huabei (Alipay)" in text_of(letters[0])
+    # The user's own pack says it is theirs, and sends the letter to the pages handed over.
+    private = next(p for p in page.iter("p") if p.get("class") == "private")
+    assert "Do not hand it to a lender" in text_of(private)
+    assert not [a for a in page.iter("article") if "letter" in (a.get("class") or "")]
+    commands = [text_of(c) for c in page.iter("code")]
+    assert commands == ["repaycli report --handover -o for-the-lender.html"]
     # Every chart: a title and a text alternative, named by aria-labelledby.
     svgs = list(page.iter(f"{SVG}svg"))
     assert [s.get("id") for s in svgs] == ["chart-balance", "chart-limit"]
@@ -146,9 +150,13 @@ def test_page_structure_several_debts_chinese(tmp_path: Path) -> None:
     assert "请在贷款方 App 里查找电话" in text_of(cards[3])  # no confirmed hotline: say so
     svgs = [s.get("id") for s in page.iter(f"{SVG}svg")]
     assert svgs == ["chart-monthly", "chart-debt-free", "chart-strategies"]
-    letters = [a for a in page.iter("article") if "letter" in (a.get("class") or "")]
-    assert len(letters) == 4
-    assert all("new-page" in (a.get("class") or "") for a in letters[1:])
+    assert not [a for a in page.iter("article") if "letter" in (a.get("class") or "")]
+    handover = next(s for s in page.iter("section") if s.get("id") == "handover")
+    command = f"repaycli report --handover -o 交给贷款方.html --debts {TIGHT[1]}"
+    keys = ("zhaohang", "jiebei", "huabei", "meituan")
+    assert [text_of(c) for c in handover.iter("code")] == [
+        command, *(f"{command} --lender {key}" for key in keys)
+    ]  # fmt: skip
 
 
 # --- geometry against the plan's numbers ---------------------------------------------------------
@@ -300,7 +308,7 @@ def test_nothing_to_pay_draws_no_empty_charts(tmp_path: Path) -> None:
     page = parse(report(tmp_path, *TIGHT, "--income", "3000", "--expenses", "3300"))
     assert not list(page.iter(f"{SVG}svg"))
     assert [s.get("id") for s in page.iter("section") if s.get("class") == "part"] == [
-        "cards", "plan", "letters",
+        "cards", "plan", "handover",
     ]  # fmt: skip
     assert not [a for a in page.iter("a") if a.get("href") == "#charts"]
     cards = [a for a in page.iter("article") if a.get("class") == "card"]
@@ -647,8 +655,6 @@ def test_saved_plan_reported_in_the_other_language(tmp_path: Path) -> None:
     page = parse(out.read_text(encoding="utf-8"))
     html = page if page.tag == "html" else page.find("html")
     assert html is not None and html.get("lang") == "zh-CN"
-    letter = next(a for a in page.iter("article") if "letter" in (a.get("class") or ""))
-    assert "协商还款申请书" in text_of(letter)
     card = next(a for a in page.iter("article") if a.get("class") == "card")
     assert text_of(card.find("h3")) == "花呗"  # type: ignore[arg-type]
     assert "客服电话" in text_of(card)

@@ -7,10 +7,12 @@ on a machine without it these tests are skipped, saying so.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import html5lib
@@ -168,25 +170,106 @@ def pdf_pages(tmp_path: Path, html: Path) -> tuple[int, list[str], tuple[float, 
     )
 
 
+#: One debt whose walk-away line (¥1,250.00) and target (¥1,177.17 a month) differ from the
+#: opening handed over (¥1,120.45 a month).
+ONE = [
+    "--platform", "huabei", "--overdue", "8000", "--income", "6500", "--expenses", "4000",
+    "--days-overdue", "40",
+]  # fmt: skip
+
+
+def promised_pages() -> dict[str, int]:
+    """The page counts ``report -h`` promises, read from the help itself."""
+    result = invoke("report", "-h", env={"COLUMNS": "400", "REPAYCLI_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    own = re.search(r"about (\d+)–(\d+) for one debt and (\d+) for the four debts", text)
+    lender = re.search(r"(\d+) a lender in Chinese and (\d+) in English", text)
+    assert own is not None and lender is not None, text
+    return {
+        "one-zh": int(own[1]), "one-en": int(own[2]), "tight": int(own[3]),
+        "lender-zh": int(lender[1]), "lender-en": int(lender[2]),
+    }  # fmt: skip
+
+
+def flat(text: str) -> str:
+    """PDF text as words: NFKC (the PDF maps some glyphs to Kangxi radicals), no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.mark.parametrize(
+    ("case", "args", "lang"),
+    [("one", ONE, "zh"), ("one", ONE, "en"), ("tight", TIGHT, "zh"), ("tight", TIGHT, "en")],
+)
+def test_own_pack_pages_as_the_help_says(
+    tmp_path: Path, case: str, args: list[str], lang: str
+) -> None:
+    promise = promised_pages()
+    want = promise["tight"] if case == "tight" else promise[f"one-{lang}"]
+    count, texts, (width, height) = pdf_pages(tmp_path, make_report(tmp_path, *args, lang=lang))
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in mm
+    assert count == want, [t[:60] for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("case", "args", "lang"),
+    [("one", ONE, "zh"), ("one", ONE, "en"), ("tight", TIGHT, "zh"), ("tight", TIGHT, "en")],
+)
+def test_handover_pdf_holds_no_walk_away_and_no_script(
+    tmp_path: Path, case: str, args: list[str], lang: str
+) -> None:
+    """The pages for the lender, printed as a user prints them: the promised number of A4
+    pages, each lender from a new page, and in the PDF's own text no walk-away amount, no
+    target, no script."""
+    out = tmp_path / f"handover-{lang}.html"
+    result = invoke(
+        "report", "--handover", "-o", str(out), *args,
+        env={"REPAYCLI_TODAY": TODAY, "REPAYCLI_LANG": lang},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    plan = invoke("plan", "--json", "--no-save", *args, env={"REPAYCLI_TODAY": TODAY})
+    numbers = json.loads(plan.stdout)
+    count, texts, _ = pdf_pages(tmp_path, out)
+    debts = numbers["debts"] if case == "tight" else [numbers]
+    assert count == promised_pages()[f"lender-{lang}"] * len(debts), [t[:60] for t in texts]
+    words = flat("".join(texts))
+    for secret in ("底线", "这样说", "开口先提", "争取目标", "超过就不答应", "Walk-away",
+                   "walk-away", "Say:", "Opening", "Target"):  # fmt: skip
+        assert secret not in words, secret
+    starts = [i for i, t in enumerate(texts) if flat(t).startswith(("致", "For"))]
+    assert len(starts) == len(debts)  # each lender's pages start a page
+    for debt in debts:
+        ladder = debt["ladder"]
+        shown = {p["id"]: p for p in debt["proposals"]}
+        opening = shown[ladder["opening"]]
+        asked = {Decimal(r["amount"]) for r in opening["schedule"]}
+        hidden = {Decimal(ladder["walk_away_monthly"])}
+        if ladder["target"] != ladder["opening"]:
+            hidden.add(Decimal(shown[ladder["target"]]["payment"]))
+        for amount in hidden - asked:  # an amount the opening itself asks is no secret
+            assert f"{amount:,.2f}" not in words, amount
+    if case == "one":
+        assert "1,250.00" not in words and "1,120.45" in words
+
+
 def test_pdf_is_a4_with_the_expected_pages(tmp_path: Path) -> None:
     """A fixed case, one debt in English: cover and call card, charts, the plan (its tables
-    whole), the letter — each part on a new page."""
+    whole), the pointer to the pages handed over — each part on a new page."""
     count, texts, (width, height) = pdf_pages(tmp_path, make_report(tmp_path, *SINGLE, lang="en"))
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in mm
-    assert count == 8, [t[:60] for t in texts]
     assert texts[0].startswith("Negotiation pack: Huabei (Alipay)")
     starts = {name: next(i for i, t in enumerate(texts) if name in t) for name in (
-        "Charts", "The plan in full", "Letters")}  # fmt: skip
+        "Charts", "The plan in full", "Pages to hand to the lender")}  # fmt: skip
     assert starts["Charts"] == 1 and starts["Charts"] < starts["The plan in full"]
-    assert "Letters" in texts[starts["Letters"]].splitlines()[0]  # a part starts its page
+    assert "Pages to hand to the lender" in texts[-1].splitlines()[0]  # a part starts its page
 
 
 def test_pdf_in_chinese(tmp_path: Path) -> None:
     """The tight-budget example in Chinese: the CJK text is drawn in a CJK font (its characters
-    come back out of the PDF), on the expected number of A4 pages."""
+    come back out of the PDF), on the pages the help promises."""
     count, texts, _ = pdf_pages(tmp_path, make_report(tmp_path, *TIGHT, lang="zh"))
-    assert count == 20  # the lenders negotiated inside their lines (issue 20): a page shorter
-    # NFKC: the PDF's text maps some glyphs to Kangxi radicals (⽋ for 欠)
-    first = re.sub(r"\s+", "", unicodedata.normalize("NFKC", texts[0]))
+    assert count == promised_pages()["tight"]
+    first = flat(texts[0])
     assert "协商资料:4笔欠款" in first  # full-width colon: NFKC made it ":"
     assert "招商银行信用卡" in first and "95555" in first
+    assert "这一份只给你自己看" in first

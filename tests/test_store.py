@@ -48,6 +48,7 @@ def contact(**over: object) -> store.NewContact:
 
 FINAL_OBJECTS = [
     ("index", "agreement_debts_debt"),
+    ("index", "allocations_installment"),
     ("index", "bill_payments_import"),
     ("index", "contacts_at"),
     ("index", "contacts_collection"),
@@ -62,6 +63,7 @@ FINAL_OBJECTS = [
     ("table", "bill_imports"),
     ("table", "bill_payments"),
     ("table", "check_ins"),
+    ("table", "complaints"),
     ("table", "contacts"),
     ("table", "current_plan"),
     ("table", "events"),
@@ -79,6 +81,8 @@ FINAL_OBJECTS = [
     ("trigger", "bill_imports_no_update"),
     ("trigger", "bill_payments_no_delete"),
     ("trigger", "bill_payments_no_update"),
+    ("trigger", "complaints_no_delete"),
+    ("trigger", "complaints_no_update"),
     ("trigger", "contacts_no_delete"),
     ("trigger", "contacts_no_update"),
     ("trigger", "events_no_delete"),
@@ -107,7 +111,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 9
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 12
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -122,7 +126,10 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m006_evidence_events",
         "m007_collection_marker",
         "m008_bill_imports",
-        "m009_debt_register",
+        "m009_collection_detail",
+        "m010_complaints",
+        "m011_allocation_index",
+        "m012_debt_register",
     ]
     assert store.migrate(conn) == []
     conn.close()

@@ -16,7 +16,7 @@ from uniseg.unicodedatawrapper import category, east_asian_width
 
 from repaycli.render import linebreak
 from repaycli.render.linebreak_table import REPERTOIRE, ROWS
-from repaycli.render.wrap import _glue, units, width, wrap
+from repaycli.render.wrap import _glue, _whole_names, units, width, wrap
 
 #: The classes the breaker's rules handle (AI resolves to AL, as LB1 says).
 HANDLED = {"AL", "AI", "B2", "BA", "BB", "CL", "CP", "EX", "GL", "HY", "ID", "IN", "IS", "NS",
@@ -82,7 +82,8 @@ def test_units_equal_uniseg_on_chinese_sentences_with_amounts(text: str) -> None
     assert linebreak.units(text) == _oracle(text)
     assert "".join(units(text)) == text
     if any("\u4e00" <= char <= "\u9fff" for char in text):  # not the western path
-        assert list(units(text)) == _glue(_oracle(text))
+        # uniseg's pieces, glued, with no break inside a platform's name (借呗, 花呗)
+        assert list(units(text)) == _glue(_whole_names(text, _oracle(text)))
 
 
 @pytest.mark.parametrize(
@@ -104,6 +105,12 @@ def test_hand_worked_vectors() -> None:
     assert linebreak.units("年化 16.08%，") == ["年", "化 ", "16.08%，"]
     assert linebreak.units("It's “quoted”… ok?") == ["It's ", "“quoted”… ", "ok?"]
     assert linebreak.units("") == []
+    # a platform's name is one word: no line breaks 借 / 呗 or 招商银行信 / 用卡
+    assert units("利率：招商银行信用卡、借呗") == ("利", "率：", "招商银行信用卡、", "借呗")
+    # a command is one piece, its closing mark with it; an option keeps its hyphens
+    assert units("用 repaycli log add。再") == ("用 ", "repaycli log add。", "再")
+    assert units("加 --income-after 和 2-1-5e54-e888") == ("加 ", "--income-after ", "和 ",
+                                                         "2-1-5e54-e888")  # fmt: skip
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,7 +1,7 @@
 """The debt register in SQLite: the household's debts, its budget, every change to either (an
 append-only, hash-chained history), which debt each agreement belongs to, and the current plan.
 
-The tables are made by ``store._m009_debt_register`` (``create_register``). Amounts are stored
+The tables are made by ``store._m012_debt_register`` (``create_register``). Amounts are stored
 as integer fen, rates as decimal text. The register's *version* is the id of its last history
 row: a plan saved with version 7 is out of date once a change is recorded as row 8.
 """

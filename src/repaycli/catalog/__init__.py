@@ -12,6 +12,7 @@ from repaycli.safeload import loads_toml, read_text
 
 if TYPE_CHECKING:  # imported when loaded (``platform_names`` needs none)
     from repaycli.core.checklist import ChecklistSource
+    from repaycli.core.conduct import Rule as ConductRule
     from repaycli.core.models import Catalogue, LogField, Platform
 
 USER_PLATFORMS_FILE = "platforms.toml"
@@ -30,6 +31,7 @@ COMPILED = (
     "log_fields.toml",
     "choice_words.toml",
     "bill_categories.toml",
+    "conduct_rules.toml",
 )
 
 
@@ -192,3 +194,12 @@ def load_bill_categories() -> dict[str, list[str]]:
     """Category → the words that put a bill row in it, in the order they are tried
     (``bill_categories.toml``)."""
     return {name: list(table["words"]) for name, table in _read("bill_categories.toml").items()}
+
+
+@cache
+def load_conduct_rules() -> tuple[ConductRule, ...]:
+    """The collection conduct rules (``conduct_rules.toml``), ``?`` ones included: the check
+    decides what may be printed."""
+    from repaycli.core.conduct import Rule
+
+    return tuple(Rule.from_toml(r) for r in _read("conduct_rules.toml")["rule"])

@@ -196,6 +196,28 @@ def write_out(text: str) -> None:
     _write_stdout(data, flush=True)
 
 
+def screen_width() -> int | None:
+    """The width to break a message at on a terminal (``COLUMNS`` first, as ``shutil`` reads
+    it); ``None`` for a pipe or cron: a script or ``grep`` gets each message on one line."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return max(shutil.get_terminal_size((80, 24)).columns, 20)
+
+
+def write_wrapped(text: str) -> None:
+    """A message broken at the terminal's width by ``render.wrap`` (a command, a code, a name
+    kept whole) rather than by the terminal, which cuts wherever the line ends
+    (``--fingerpr`` / ``int``)."""
+    cells = screen_width()
+    if cells is not None:
+        from repaycli.render.wrap import fill
+
+        text = "\n".join(fill(line, cells) for line in text.rstrip("\n").split("\n"))
+    write_out(text)
+
+
 class StdoutWriter:
     """Text for stdout written as it is produced (``write``), as UTF-8 whatever the locale, in
     blocks of about ``BLOCK`` characters: a long listing never sits whole in memory. Errors are

@@ -7,6 +7,7 @@ the log (refusing one that is not intact), build the letter's facts, render, wri
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -33,8 +34,10 @@ def write(
     markdown: bool,
     output: Path | None,
     force: bool,
+    no_input: bool = False,
 ) -> None:
-    """Write one evidence letter to stdout or ``output``."""
+    """Write one evidence letter to stdout or ``output``: about one lender — the one named,
+    the only one in the log, or the one the user picks (``--no-input``: refused, naming them)."""
     from repaycli import store
     from repaycli.cli.log import parse_platform, parse_text
     from repaycli.core.evidence_letters import LetterKind, build
@@ -49,13 +52,19 @@ def write(
         check_target(output, force=force)
     entries, collection, state = [], [], EMPTY
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             state = evidence_state(conn)
             entries = store.list_contacts(conn, latest_only=True)
+            if platform_id is None:
+                platform_id = _one_lender(entries, no_input=no_input)
             collection = store.collection_after_agreement(conn, platform=platform_id)
     problem = state.problem()  # a letter must not quote evidence that no longer holds up
     if problem is not None:
         raise problem
+    from repaycli.services.collection import conduct_flags, platform_kinds
+
+    flags = conduct_flags((e.model_dump(mode="json") for e in entries), platform=platform_id)
+    kind_of = platform_kinds().get(platform_id, "other") if platform_id else None
     check, code = state.log, state.fingerprint
     letter = build(
         LetterKind(kind),
@@ -67,6 +76,8 @@ def write(
         details=told,
         collection=collection,
         fingerprint_code=code,
+        flags=flags,
+        platform_kind=kind_of,
     )
     text = compose(letter, markdown=markdown)
     if output is None:
@@ -78,3 +89,23 @@ def write(
     from repaycli.render.safe import safe_text
 
     typer.echo(t("letter.written", path=safe_text(str(output))), err=True)
+
+
+def _one_lender(entries: list[Any], *, no_input: bool) -> str | None:
+    """The lender a letter is about when none was named: the only one in the log; with
+    several, the one the user picks (refused under ``--no-input``, naming them)."""
+    from repaycli.cli.common import ask
+    from repaycli.cli.log import parse_platform
+    from repaycli.render.log import platform_name
+
+    ids = list(dict.fromkeys(e.platform for e in sorted(entries, key=lambda e: e.id)))
+    if len(ids) <= 1:
+        return ids[0] if ids else None
+    names = t("list_sep").join(platform_name(i) for i in ids)
+    if no_input:
+        raise BadInput("err.letter_several_platforms", names=names)
+    chosen = ask(
+        t("complaint.which_platform", names=names), parse_platform, flag="--platform",
+        no_input=no_input,
+    )  # fmt: skip
+    return chosen

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from repaycli.cli.common import LangOption, command_lang, today, write_out
+from repaycli.cli.common import LangOption, NoInputOption, command_lang, today, write_out
 from repaycli.cli.offer import parse_periods
 from repaycli.errors import BadInput
 from repaycli.files import check_target
@@ -160,6 +160,7 @@ def letter(
             "--kind", help="hardship (default), complaint, dispute or collection (from the log)."
         ),
     ] = "hardship",
+    no_input: NoInputOption = False,
     lang: LangOption = None,
 ) -> None:
     """Write the application letter (协商还款申请书) from the saved plan or from flags.
@@ -174,7 +175,7 @@ def letter(
         markdown = style is LetterFormat.MARKDOWN
         return evidence_letter.write(
             kind.strip().lower(), platform=platform, details=details, markdown=markdown,
-            output=output, force=force,
+            output=output, force=force, no_input=no_input,
         )  # fmt: skip
     from repaycli.services.letter import build_facts
 

@@ -28,6 +28,7 @@ from repaycli.cli.common import (
     read_answer,
     today,
     write_out,
+    write_wrapped,
 )
 from repaycli.errors import BadInput, Failure
 from repaycli.files import private_file
@@ -87,14 +88,27 @@ def _as_default(value: object) -> str | None:
 
 
 def gather(
-    given: dict[str, str | None], *, no_input: bool, clock: datetime, base: dict[str, Any] | None
+    given: dict[str, str | None],
+    *,
+    no_input: bool,
+    clock: datetime,
+    base: dict[str, Any] | None,
+    direction: str | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Every log-template field: from its flag, else asked (``base``: the entry being corrected,
-    whose values become the defaults)."""
+    whose values become the defaults; ``skip``: fields not asked, left empty unless given). An
+    incoming contact (``direction``, or a collector's channel) asks for their number, not the
+    one dialled, and is collection unless told otherwise."""
     from repaycli.catalog import load_log_fields
+    from repaycli.services.collection import is_incoming
 
     values: dict[str, Any] = {}
     for spec in load_log_fields():
+        if spec.name in skip and given.get(spec.name) is None:
+            values[spec.name] = None
+            continue
+        incoming = is_incoming(values.get("channel"), direction)
         parse = field_parser(spec, clock, values)
         raw = given.get(spec.name)
         if raw is not None:
@@ -106,8 +120,10 @@ def gather(
         if spec.name == "at" and default is None:
             default = t("time.now")
         elif spec.name == "collection" and default is None:
-            default = t("collection.no")
+            default = t("collection.yes" if incoming else "collection.no")
         label = t(f"logfield.{spec.name}")
+        if spec.name == "number" and incoming:
+            label = t("logfield.number_in")
         if spec.choices:
             label += " [" + choice_words(spec.name, spec.choices, "/") + "]"
         answer = ask(
@@ -170,6 +186,21 @@ def add(
         str | None, _text_opt("follow_up_action", "What to do on the follow-up date.")
     ] = None,
     notes: Annotated[str | None, _text_opt("notes", "Notes (kept exactly as typed).")] = None,
+    direction: Annotated[
+        str | None, _text_opt("direction", "incoming (they contacted me) or outgoing.")
+    ] = None,
+    firm: Annotated[str | None, _text_opt("firm", "The firm they say they are from.")] = None,
+    claims: Annotated[
+        str | None, _text_opt("claims", "They claim to be: lender, agency, lawyer or court.")
+    ] = None,
+    threat: Annotated[
+        list[str] | None,
+        typer.Option("--threat", help="A threat made (third_party, arrest …); may be repeated."),
+    ] = None,
+    said: Annotated[str | None, _text_opt("said", "What was said: an SMS pasted as it is.")] = None,
+    third_party: Annotated[
+        str | None, _text_opt("third_party", "The third party they contacted (妹妹, 单位 …).")
+    ] = None,
     attach: Annotated[
         list[str] | None,
         typer.Option("--attach", help="A file to cite (recorded with its SHA-256, not copied)."),
@@ -206,6 +237,18 @@ def add(
         "follow_up_action": follow_up_action,
         "notes": notes,
     }
+    from repaycli.services.collection import complete_detail, read_detail
+
+    detail = read_detail(
+        {
+            "direction": direction,
+            "firm": firm,
+            "claims": claims,
+            "threats": ",".join(threat) if threat else None,
+            "said": said,
+            "third_party": third_party,
+        }
+    )
     files = [Attachment.model_validate(parse_attachment(p)) for p in attach or []]
     with store.opened() as conn:
         base: dict[str, Any] | None = None
@@ -218,7 +261,14 @@ def add(
             base["collection"] = "yes" if original.collection else "no"
             if not files:
                 files = list(original.attachments)
-        values = gather(given, no_input=no_input, clock=clock, base=base)
+        if base is not None:
+            for name, value in detail.items():
+                if value is None:
+                    detail[name] = base.get(name)
+        values = gather(
+            given, no_input=no_input, clock=clock, base=base, direction=detail["direction"]
+        )
+        values = complete_detail({**values, **detail})
         entry = record_contact(conn, values, clock=clock, attachments=files, corrects=corrects)
     if json_out:
         from repaycli.render.json import to_json
@@ -412,6 +462,7 @@ def export(
         events_intact = True
         if have_database():
             conn = stack.enter_context(store.opened(read_only=True))
+            stack.enter_context(store.snapshot(conn))  # the chains and the rows of one moment
             if fmt is not ExportFormat.CSV:  # JSON and markdown name the chain's head
                 check = store.verify_log(conn)
                 total = store.count_log(conn)
@@ -574,13 +625,25 @@ def verify(
     event_hashes: list[str] = []
     head_at: str | None = None  # the fingerprint's entry and event, by position
     event_head_at: str | None = None
+    found: Any = None
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             check = store.verify_log(conn)
             events = store.verify_events(conn)
-            if export_file is not None:  # an export is compared with every entry and event
+            if document is not None and export_file is not None:
+                # compared with every entry and event, field by field, in the same snapshot
                 anchors = store.log_anchors(conn)
                 event_hashes = store.event_hashes(conn)
+                found = _check_export(
+                    document,
+                    export_file,
+                    log=anchors if check.intact else None,
+                    events_log=event_hashes if check.intact and events.intact else None,
+                    stored=store.iter_log(conn) if check.intact else None,
+                    stored_events=(
+                        store.iter_events(conn) if check.intact and events.intact else None
+                    ),
+                )
             if wanted is not None:  # a fingerprint needs two hashes, not the whole log's
                 head_at = store.contact_hash_at(conn, wanted[0])
                 event_head_at = store.event_hash_at(conn, wanted[1] or 0)
@@ -599,6 +662,7 @@ def verify(
         "event_id": events.event_id,
         "kind": events.kind,
         "ref": events.ref,
+        "name": events.name,
     }
     lines: list[str] = []
     failure: Failure | None = None
@@ -607,7 +671,11 @@ def verify(
     elif not events.intact:
         what = t(f"evidence.kind.{events.kind}") if events.kind else ""
         failure = Failure(
-            f"evidence.{events.problem}", id=events.event_id, what=what, ref=events.ref
+            f"evidence.{events.problem}",
+            id=events.event_id,
+            what=what,
+            ref=events.ref,
+            name=events.name,
         )
     elif check.count:
         lines.append(t("log.verify_ok", count=check.count, head=check.head))
@@ -616,16 +684,8 @@ def verify(
     if failure is None and not lines and export_file is None and wanted is None:
         lines.append(t("log.verify_nothing"))
     if document is not None and export_file is not None:
-        try:
-            found = proof.check_export(
-                document,
-                log=anchors if check.intact else None,
-                events_log=event_hashes if check.intact and events.intact else None,
-            )
-        except proof.ExportUnreadable as exc:
-            raise BadInput(
-                "err.log_export_unreadable", path=str(export_file), detail=str(exc)
-            ) from exc
+        if found is None:
+            found = _check_export(document, export_file, log=None, events_log=None)
         body["export"] = _export_body(found)
         if not found.intact:
             failure = failure or Failure(
@@ -633,6 +693,7 @@ def verify(
                 id=found.entry_id,
                 count=found.count,
                 stated=found.stated,
+                field=found.field,
             )
         else:
             lines.append(_export_ok(found))
@@ -688,7 +749,17 @@ def verify(
         return
     if failure is not None:
         raise failure
-    write_out("\n".join(lines))
+    write_wrapped("\n".join(lines))
+
+
+def _check_export(document: Any, path: Path, **against: Any) -> Any:
+    """``proof.check_export``; a file that is not an export: one line, exit 2."""
+    from repaycli.core import proof
+
+    try:
+        return proof.check_export(document, **against)
+    except proof.ExportUnreadable as exc:
+        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
 
 
 def _export_body(found: Any) -> dict[str, Any]:
@@ -701,6 +772,7 @@ def _export_body(found: Any) -> dict[str, Any]:
         "log_entries": found.log_count,
         "unverifiable": found.unverified,
         "events": found.events,
+        "field": found.field,
     }
 
 
@@ -759,7 +831,7 @@ def fingerprint(
 
     state = EMPTY
     if have_database():
-        with store.opened(read_only=True) as conn:
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
             state = evidence_state(conn)
     problem = state.problem()
     if problem is not None:
@@ -781,7 +853,242 @@ def fingerprint(
         }
         write_out(to_json(body))
         return
-    write_out(t("evidence.fingerprint_all", code=code, count=check.count, events=events.count))
+    write_wrapped(
+        t("evidence.fingerprint_all", code=code, count=check.count, events=events.count)
+    )
+
+
+@log_app.command("collection")
+def collection_form(
+    *,
+    platform: Annotated[
+        str | None, _text_opt("platform", "The lender they collect for (花呗, 借呗 …).")
+    ] = None,
+    channel: Annotated[
+        str | None,
+        _text_opt("channel", "sms (default), wechat, call_in, visit, letter or third_party."),
+    ] = None,
+    at: Annotated[str | None, _text_opt("at", "When (default now).")] = None,
+    number: Annotated[str | None, _text_opt("number", "Their number.")] = None,
+    agent: Annotated[str | None, _text_opt("agent", "The collector's name.")] = None,
+    firm: Annotated[str | None, _text_opt("firm", "The firm they say they are from.")] = None,
+    claims: Annotated[
+        str | None, _text_opt("claims", "They claim to be: lender, agency, lawyer or court.")
+    ] = None,
+    said: Annotated[str | None, _text_opt("said", "The message, pasted as it is.")] = None,
+    threat: Annotated[
+        list[str] | None,
+        typer.Option("--threat", help="A threat made (third_party, arrest …); may be repeated."),
+    ] = None,
+    third_party: Annotated[
+        str | None, _text_opt("third_party", "The third party they contacted (妹妹, 单位 …).")
+    ] = None,
+    asked: Annotated[
+        str | None, _text_opt("asked", "What I ask of them (请停止联系我家人).")
+    ] = None,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option("--attach", help="A screenshot or recording (recorded with its SHA-256)."),
+    ] = None,
+    no_input: NoInputOption = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Log a collector's message or call in a few prompts: lender, channel, time, their
+    number, the text as pasted, the threats."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.core.conduct import THREATS
+    from repaycli.core.records import Attachment
+    from repaycli.services.collection import DETAIL_PARSERS, complete_detail, parse_threats
+    from repaycli.services.log import record_contact
+
+    clock = now()
+    files = [Attachment.model_validate(parse_attachment(p)) for p in attach or []]
+    given: dict[str, str | None] = {
+        "platform": platform,
+        "channel": channel if channel is not None else "sms",
+        "at": at,
+        "number": number,
+        "agent": agent,
+        "asked": asked,
+        "collection": "yes",
+    }
+    skip = frozenset(
+        ("ref", "offered", "outcome", "agreed_terms", "confirmation", "follow_up")
+        + ("follow_up_action", "notes", "agent", "asked")
+    )
+    with store.opened() as conn:
+        values = gather(
+            {**given, "outcome": "received"},
+            no_input=no_input,
+            clock=clock,
+            base=None,
+            direction="incoming",
+            skip=skip,
+        )
+        detail: dict[str, Any] = {
+            "direction": "incoming",
+            "firm": DETAIL_PARSERS["firm"](firm) or None if firm else None,
+            "claims": DETAIL_PARSERS["claims"](claims) if claims else None,
+            "third_party": DETAIL_PARSERS["third_party"](third_party) or None
+            if third_party
+            else None,
+        }
+        if said is None:
+            said = ask(
+                t("logfield.said"),
+                parse_text("said"),
+                flag="--said",
+                no_input=no_input,
+                optional=True,
+            )
+        detail["said"] = DETAIL_PARSERS["said"](said) or None if said else None
+        if threat:
+            threats: list[str] | None = parse_threats(",".join(threat))
+        elif no_input:
+            threats = None
+        else:
+            typer.echo(
+                "\n".join(
+                    t("collection_form.threat_line", n=n, label=t(f"threat.{name}"))
+                    for n, name in enumerate(THREATS, start=1)
+                ),
+                err=True,
+            )
+            threats = ask(
+                t("collection_form.threats"),
+                parse_threats,
+                flag="--threat",
+                no_input=no_input,
+                optional=True,
+            )
+        detail["threats"] = threats or None
+        values = complete_detail({**values, **detail})
+        values["outcome"] = "threatened" if detail["threats"] else "received"
+        entry = record_contact(conn, values, clock=clock, attachments=files)
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "entry": entry}))
+        return
+    from repaycli.render.remind import platform_namer
+
+    write_out(
+        t(
+            "collection_form.added",
+            id=entry.id,
+            channel=t(f"channel.{entry.channel}"),
+            platform=platform_namer()(entry.platform),
+        )
+    )
+
+
+@log_app.command("conduct")
+def conduct(
+    *,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only this lender.")] = None,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Check the collection in the log against the conduct rules: contact at night, too many
+    calls, third parties, threats, personal accounts — each flag with its entries and rule."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.i18n import get_lang
+    from repaycli.render.remind import platform_namer
+    from repaycli.services.collection import conduct_flags, flag_json, latest_entries
+
+    platform_id = parse_platform(platform) if platform is not None else None
+    entries: list[dict[str, Any]] = []
+    if have_database():
+        with store.opened(read_only=True) as conn:
+            entries = latest_entries(conn)
+    flags = conduct_flags(entries, platform=platform_id)
+    if json_out:
+        from repaycli.render.json import to_json
+
+        lang_now = get_lang()
+        body = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "flags": [flag_json(f, lang_now) for f in flags],
+        }
+        write_out(to_json(body))
+        return
+    from repaycli.render.conduct import conduct_lines
+    from repaycli.render.wrap import wrap
+
+    cells = max(40, shutil.get_terminal_size().columns)  # COLUMNS, else the terminal's, else 80
+    shown: list[str] = []
+    for line in conduct_lines(flags, entries, name_of=platform_namer()):
+        lead = " " * (len(line) - len(line.lstrip(" ")))
+        shown += wrap(line, cells, subsequent=lead + "  ")
+    write_out("\n".join(shown))
+
+
+class ComplaintKind(StrEnum):
+    COMPLAINT = "complaint"
+    DISPUTE = "dispute"
+
+
+@log_app.command("complaint")
+def complaint(
+    *,
+    platform: Annotated[
+        str, typer.Option("--platform", help="The lender the complaint was sent to.")
+    ],
+    kind: Annotated[
+        ComplaintKind,
+        typer.Option("--kind", help="complaint (15 days to answer) or dispute (征信, 20 days)."),
+    ] = ComplaintKind.COMPLAINT,
+    sent: Annotated[
+        str, typer.Option("--sent", help="When it was sent (default today).")
+    ] = "today",
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="The reference number it was given.")
+    ] = None,
+    complex_case: Annotated[
+        bool, typer.Option("--complex", help="A complex case: 30 days to answer.")
+    ] = False,
+    json_out: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Record a complaint or a 征信 dispute as sent: its reference and answer deadline, which
+    'repaycli remind' then watches."""
+    command_lang(lang)
+    from repaycli import store
+    from repaycli.core.dates import parse_date
+    from repaycli.render.remind import platform_namer
+    from repaycli.services.collection import record_complaint
+
+    platform_id = parse_platform(platform)
+    sent_on = parse_date(sent, today=today(), field="sent")
+    reference = parse_text("ref")(ref) or None if ref is not None else None
+    with store.opened() as conn:
+        row = record_complaint(
+            conn,
+            platform=platform_id,
+            kind=kind.value,
+            sent_on=sent_on,
+            reference=reference,
+            complex_case=complex_case,
+            recorded_at=now(),
+        )
+    if json_out:
+        from repaycli.render.json import to_json
+
+        write_out(to_json({"schema_version": JSON_SCHEMA_VERSION, "complaint": row}))
+        return
+    write_out(
+        t(
+            "complaint.recorded",
+            id=row["id"],
+            kind=t(f"complaint.kind_{row['kind']}"),
+            platform=platform_namer()(platform_id),
+            sent=row["sent_on"],
+            due=row["answer_due"],
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -205,12 +205,14 @@ def remind(
 
             shown = safe_text(str(ics))
             typer.echo(t("remind.ics_written", count=count, path=shown), err=True)
+    complaints, flags = _complaints_and_conduct(day, conduct=json_out)
     if json_out:
         from repaycli.render.json import to_json
 
-        write_out(to_json(result.as_json()))
+        write_out(to_json({**result.as_json(), "complaints": complaints, "conduct": flags}))
     elif result.empty:
-        if sys.stdout.isatty():  # a person, not cron: say so, and what comes next
+        # A person, not cron: say so, and what comes next (unless a complaint's answer is due).
+        if sys.stdout.isatty() and not complaints:
             from repaycli.cli.remind_setup import nothing_due_line
 
             every_installment, every_follow_up, _ = load_due(date.max)
@@ -225,6 +227,8 @@ def remind(
             from repaycli.render.remind import plain_text
 
             write_out(plain_text(result, cells=_columns()))
+    if complaints and not json_out:
+        write_out("\n".join(_complaint_line(c) for c in complaints))
     if not json_out:
         _check_in(day)
     if exit_code and result.has_overdue:
@@ -250,6 +254,47 @@ def _check_in(day: date) -> None:
         found = check_in(conn, day=day, at=now())
     if found is not None:
         write_out(check_in_text(found))
+
+
+def _complaints_and_conduct(
+    day: date, *, conduct: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Complaints and 征信 disputes sent, each with its answer's due day and, once that has
+    passed, the next step (12378); with ``conduct``, the conduct check's flags (``--json``)."""
+    from repaycli.paths import db_path
+
+    path = db_path()
+    if not path.exists():
+        return [], []
+    from repaycli import store, store_complaints
+    from repaycli.i18n import get_lang
+    from repaycli.render.remind import platform_namer
+    from repaycli.services.collection import (
+        complaint_lines,
+        conduct_flags,
+        flag_json,
+        latest_entries,
+    )
+
+    with store.opened(path, read_only=True) as conn:
+        sent = store_complaints.list_complaints(conn)
+        entries = latest_entries(conn) if conduct else []
+    rows = complaint_lines(sent, today=day, name_of=platform_namer())
+    flags = [flag_json(f, get_lang()) for f in conduct_flags(entries)] if conduct else []
+    return rows, flags
+
+
+def _complaint_line(row: dict[str, Any]) -> str:
+    key = "complaint.due"
+    if row["overdue"]:
+        key = "complaint.overdue_dispute" if row["kind"] == "dispute" else "complaint.overdue"
+    return t(
+        key,
+        kind=t(f"complaint.kind_{row['kind']}"),
+        platform=row["platform_name"],
+        ref=row["reference"] or t("complaint.no_ref"),
+        due=row["answer_due"],
+    )
 
 
 def _columns() -> int | None:

@@ -18,7 +18,8 @@ from repaycli.errors import BadInput
 
 if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
     from repaycli.core.models import PlanResult
-    from repaycli.report.build import Report, Timeline
+    from repaycli.core.multi import MultiPlanResult
+    from repaycli.report.build import HandOver, Report, Timeline
 
 
 def _saved_plan() -> PlanResult:
@@ -71,10 +72,13 @@ def read_timeline() -> Timeline:
 
     if not have_database():
         return Timeline(entries=[], fingerprint=None, problem=None, agreements=[])
-    with store.opened(read_only=True) as conn:
+    with store.opened(read_only=True) as conn, store.snapshot(conn):
         state = evidence_state(conn)
         entries = store.all_contacts(conn)
         agreements = store.list_agreements(conn, today=today())
+        from repaycli.services.collection import conduct_flags, latest_entries
+
+        flags = conduct_flags(latest_entries(conn))
     failure = state.problem()
     problem = (
         None
@@ -88,9 +92,76 @@ def read_timeline() -> Timeline:
 
     catalogue = load_catalogue(user_platforms_file())
     names = {p.id: p.name(get_lang()) for p in catalogue.platforms}
-    return Timeline(
-        entries=entries, fingerprint=code, problem=problem, agreements=agreements, names=names
+    from repaycli.render.conduct import conduct_lines
+
+    conduct = (
+        conduct_lines(flags, [], name_of=lambda pid: names.get(pid, pid), titled=False)
+        if flags
+        else []
     )
+    return Timeline(
+        entries=entries,
+        fingerprint=code,
+        problem=problem,
+        agreements=agreements,
+        names=names,
+        conduct=conduct,
+    )
+
+
+def _lender_id(result: MultiPlanResult, text: str) -> str:
+    """``--lender``: a debt of the plan by its id, its platform id or name, or any name the
+    catalogue knows for its platform (招行 for 招商银行信用卡)."""
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    wanted = text.strip()
+    for debt in result.debts:
+        if wanted.casefold() in {debt.id.casefold(), debt.platform.casefold()} or (
+            wanted == debt.platform_name
+        ):
+            return debt.id
+    try:
+        platform = load_catalogue(user_platforms_file()).resolve(wanted).id
+    except BadInput:
+        platform = None
+    found = [d.id for d in result.debts if d.platform == platform and platform != "other"]
+    if len(found) == 1:
+        return found[0]
+    from repaycli.i18n import t
+
+    names = t("list_sep").join(f"{d.id} ({d.platform_name})" for d in result.debts)
+    raise BadInput("report.err.lender_unknown", value=text, names=names)
+
+
+def _check_lender(platform: str, name: str, text: str) -> None:
+    """``--lender`` with one debt: it must name that debt's lender."""
+    from repaycli.catalog import load_catalogue
+    from repaycli.paths import user_platforms_file
+
+    wanted = text.strip()
+    if wanted.casefold() == platform.casefold() or wanted == name:
+        return
+    try:
+        if load_catalogue(user_platforms_file()).resolve(wanted).id == platform:
+            return
+    except BadInput:
+        pass
+    raise BadInput("report.err.lender_unknown", value=text, names=f"{platform} ({name})")
+
+
+def _with_command(page: Report, *, debts: Path | None) -> Report:
+    """The user's pack names the command that writes the pages to hand over."""
+    from dataclasses import replace
+
+    from repaycli.i18n import t
+
+    command = "repaycli report --handover -o " + t("report.handover.file")
+    if debts is not None:
+        import shlex
+
+        command += f" --debts {shlex.quote(str(debts))}"
+    return replace(page, handover_command=command)
 
 
 def report(
@@ -106,6 +177,18 @@ def report(
         bool,
         typer.Option("--log", help="Add the evidence timeline: contacts, hashes, fingerprint."),
     ] = False,
+    handover: Annotated[
+        bool,
+        typer.Option(
+            "--handover",
+            help="Write the pages to hand to the lender instead: situation, budget, proposal, "
+            "letter (no walk-away line, no script).",
+        ),
+    ] = False,
+    lender: Annotated[
+        str | None,
+        typer.Option("--lender", help="With --handover: only this lender's pages (id or name)."),
+    ] = None,
     platform: Annotated[
         str | None, typer.Option("--platform", "-p", help="Platform id or name (花呗, huabei…).")
     ] = None,
@@ -193,8 +276,9 @@ def report(
     no_input: NoInputOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Write the negotiation pack: a printable HTML page (A4) with the call cards, the budget,
-    charts, the schedules and the letter — and with --log the evidence timeline.
+    """Write the negotiation pack for yourself (call cards, walk-away lines, what to say,
+    charts, the plan), or with --handover the pages to give the lender (situation, budget,
+    the proposal, the letter and, with --log, the contacts with that lender).
 
     Without situation flags or --debts it uses the plan 'repaycli plan' saved last.
     """
@@ -228,6 +312,8 @@ def report(
             "--cash": cash,
         },
     )
+    if lender is not None and not handover:
+        raise BadInput("report.err.lender_without_handover")
     from repaycli.catalog import load_checklist
     from repaycli.core.checklist import documents_for
     from repaycli.i18n import get_lang
@@ -252,7 +338,7 @@ def report(
             limit_share,
         )
     )  # fmt: skip
-    page: Report
+    page: Report | HandOver
     household: Report | None = None
     if debts is not None:
         from repaycli.core.multi import strategy_outcomes
@@ -273,15 +359,24 @@ def report(
             no_input=no_input,
         )
         result = several.result()
-        outcomes = strategy_outcomes(
-            several.debts,
-            several.situation,
-            first=several.first,
-            extras=several.extras,
-            limit_change=several.limit_change,
-        )
-        documents = documents_for(load_checklist(), result.reason, get_lang())
-        page = build.several_report(result, outcomes, documents=documents, timeline=timeline)
+        if handover:
+            documents = documents_for(load_checklist(), result.reason, get_lang())
+            page = build.several_handover(
+                result,
+                lender=None if lender is None else _lender_id(result, lender),
+                documents=documents,
+                timeline=timeline,
+            )
+        else:
+            outcomes = strategy_outcomes(
+                several.debts,
+                several.situation,
+                first=several.first,
+                extras=several.extras,
+                limit_change=several.limit_change,
+            )
+            page = build.several_report(result, outcomes, timeline=timeline)
+            page = _with_command(page, debts=debts)
     else:
         if situation_given:
             single = plan_cli.single_result(
@@ -304,19 +399,33 @@ def report(
                 no_input=no_input,
             )
         else:
-            household = _household_report(timeline)
+            # the current household plan (issue 21), unless a pack for the lender is asked
+            household = None if handover else _household_report(timeline)
             if household is not None:
-                page = household
+                page = _with_command(household, debts=None)
             else:
                 single = _saved_plan()
         if household is None or situation_given:
-            documents = documents_for(load_checklist(), single.reason, get_lang())
-            page = build.single_report(single, documents=documents, timeline=timeline)
+            if handover:
+                if lender is not None:
+                    _check_lender(single.debts[0].platform, single.debts[0].platform_name, lender)
+                documents = documents_for(load_checklist(), single.reason, get_lang())
+                page = build.single_handover(single, documents=documents, timeline=timeline)
+            else:
+                page = _with_command(build.single_report(single, timeline=timeline), debts=None)
     if statement_section is not None:  # the budget the plan was made with, first
-        page.document.sections.insert(0, statement_section)
-    from repaycli.report.page import render_page
+        if isinstance(page, build.Report):
+            page.document.sections.insert(0, statement_section)
+        else:  # the lender is shown the income-and-expenditure statement as its budget
+            from dataclasses import replace
 
-    html = render_page(page)
+            from repaycli.render.budget import statement_pairs
+
+            pairs = statement_pairs(statement)
+            page = replace(page, lenders=[replace(p, budget=pairs) for p in page.lenders])
+    from repaycli.report.page import render_handover, render_page
+
+    html = render_page(page) if isinstance(page, build.Report) else render_handover(page)
     if to_stdout:
         write_out(html)
         return
@@ -334,10 +443,7 @@ def _household_report(timeline: Timeline | None) -> Report | None:
     import dataclasses
 
     from repaycli import store
-    from repaycli.catalog import load_checklist
     from repaycli.cli.common import have_database
-    from repaycli.core.checklist import documents_for
-    from repaycli.i18n import get_lang
     from repaycli.render.household import household_lines
     from repaycli.render.register import plan_note
     from repaycli.report import build
@@ -350,8 +456,7 @@ def _household_report(timeline: Timeline | None) -> Report | None:
         if plan is None or plan.household.result is None:
             return None
         result, outcomes = engine_report(conn, plan)
-    documents = documents_for(load_checklist(), result.reason, get_lang())
-    page = build.several_report(result, outcomes, documents=documents, timeline=timeline)
+    page = build.several_report(result, outcomes, timeline=timeline)
     lines = household_lines(plan.household)
     if plan.stale:
         lines.append(plan_note(plan))

@@ -69,9 +69,18 @@ COMMITTED_FIELDS = (*HASHED_FIELDS, "prev_hash")
 #: entries and exports written before the marker existed are unchanged; turning the marker on
 #: or off changes the hash either way.
 COLLECTION_FIELDS = (*COMMITTED_FIELDS, "collection")
+#: What arrives from a collector, beyond the call-log fields (``log collection``): the direction,
+#: the firm and what it claims to be, the threats (a list of ids), the text as it arrived and the
+#: third party contacted. Stored in columns of their own (schema 9), ``None`` when not given.
+DETAIL_FIELDS = ("direction", "firm", "claims", "threats", "said", "third_party")
+#: The free-text ones among them (masked by ``--redact``).
+DETAIL_TEXT = ("firm", "said", "third_party")
+#: What an entry with any detail commits to, under ``"v": 4``: the v3 fields (``collection``
+#: committed true or false) and every detail field. Entries without detail keep v2 or v3.
+DETAIL_COMMITTED = (*COLLECTION_FIELDS, *DETAIL_FIELDS)
 #: The fields a redacted copy may withhold (commitment without salt); ``prev_hash`` only after an
 #: entry that could not be shown.
-WITHHOLDABLE = frozenset((*TEXT_FIELDS, "attachments"))
+WITHHOLDABLE = frozenset((*TEXT_FIELDS, *DETAIL_TEXT, "attachments"))
 SALT_BYTES = 16
 _FIELD_TAG = b"repaycli.field.v2\x00"
 
@@ -144,8 +153,10 @@ def commitment(name: str, value: Any, salt: str) -> str:
 
 
 def committed_fields(entry: Mapping[str, Any]) -> tuple[str, ...]:
-    """The fields a salted entry commits to: ``COLLECTION_FIELDS`` for a contact logged as
-    collection, else ``COMMITTED_FIELDS``."""
+    """The fields a salted entry commits to: ``DETAIL_COMMITTED`` for an entry with any detail
+    field, ``COLLECTION_FIELDS`` for a contact logged as collection, else ``COMMITTED_FIELDS``."""
+    if any(entry.get(name) is not None for name in DETAIL_FIELDS):
+        return DETAIL_COMMITTED
     return COLLECTION_FIELDS if entry.get("collection") is True else COMMITTED_FIELDS
 
 
@@ -159,7 +170,13 @@ def commitments(entry: Mapping[str, Any], salts: Mapping[str, str]) -> dict[str,
 def sealed_hash(commits: Mapping[str, str]) -> str:
     """A v2 (v3 with ``collection``) entry's hash: over its field commitments only, never over
     a value."""
-    names, version = (COLLECTION_FIELDS, 3) if "collection" in commits else (COMMITTED_FIELDS, 2)
+    names: tuple[str, ...]
+    if "said" in commits:
+        names, version = DETAIL_COMMITTED, 4
+    elif "collection" in commits:
+        names, version = COLLECTION_FIELDS, 3
+    else:
+        names, version = COMMITTED_FIELDS, 2
     body = {"v": version, "commitments": {name: commits[name] for name in names}}
     return sha256_hex(_json(body))
 
@@ -248,7 +265,9 @@ def verify_chain(entries: Iterable[Mapping[str, Any]], *, head_id: int | None = 
             try:
                 if entry.get("salts") is None:
                     # entries from before salting cannot carry the collection marker
-                    if entry.get("collection", False) is not False:
+                    if entry.get("collection", False) is not False or any(
+                        entry.get(name) is not None for name in DETAIL_FIELDS
+                    ):
                         raise _Unreadable
                     own = entry_hash(entry, str(entry.get("prev_hash")))
                     shown_prev = True
@@ -365,7 +384,7 @@ _ID_CARD = (
     + r"\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
 )
 #: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces, tabs, hyphens or dots.
-_BANK_CARD = (_ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER)
+_BANK_CARD = _ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER
 #: Mainland mobile numbers, with an optional +86 / 86 prefix and separators (138 1234 5678).
 _MOBILE = (
     r"(?<![0-9A-Za-z*+])((?:\+?86"

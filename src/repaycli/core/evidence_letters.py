@@ -2,9 +2,9 @@
 facts of a letter from entries and a chain check handed in; no I/O, no clock.
 
 Every contact in the timeline carries its entry id and full hash, and the letter carries the
-log's fingerprint, so whoever receives it can ask for the log and check it
-(``repaycli log verify --fingerprint CODE``) — and the user can show the letter was written from
-an unchanged log.
+log's fingerprint, so whoever receives it can ask for the records and check them — and the user
+can show the letter was written from an unchanged log. A contact the conduct check flags
+(``core.conduct``) is cited with the rule it breaks.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from repaycli.core.conduct import Flag
 from repaycli.core.due import CollectionAfterAgreement
 from repaycli.core.proof import fingerprint
 from repaycli.core.records import LogEntry
@@ -47,6 +48,18 @@ class EvidenceLetter:
     #: Contacts logged as collection after an agreement (the store's
     #: ``collection_after_agreement``), each cited with its entry's hash.
     collection: tuple[CollectionAfterAgreement, ...] = ()
+    #: The conduct check's flags on the lender's entries (``core.conduct``).
+    flags: tuple[Flag, ...] = ()
+    #: The lender's kind in the catalogue (``credit_card`` …), ``None`` for no one lender.
+    platform_kind: str | None = None
+
+    def flags_of(self, entry_id: int) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if entry_id in f.entry_ids)
+
+    @property
+    def asks(self) -> tuple[str, ...]:
+        """What the user asked of the lender, as logged (``asked``), each once, in order."""
+        return tuple(dict.fromkeys(e.asked.strip() for e in self.timeline if e.asked))
 
 
 def build(
@@ -60,6 +73,8 @@ def build(
     details: str | None = None,
     collection: Sequence[CollectionAfterAgreement] = (),
     fingerprint_code: str | None = None,
+    flags: Sequence[Flag] = (),
+    platform_kind: str | None = None,
 ) -> EvidenceLetter:
     """The facts of one letter: ``entries`` are the log's latest versions (any order), kept for
     ``platform`` when given; ``count`` / ``head`` are the intact log's (for its fingerprint)."""
@@ -85,4 +100,6 @@ def build(
         entries=count,
         details=details,
         collection=tuple(c for c in collection if platform is None or c.platform == platform),
+        flags=tuple(f for f in flags if platform is None or f.platform == platform),
+        platform_kind=platform_kind,
     )

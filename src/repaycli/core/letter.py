@@ -21,8 +21,12 @@ from repaycli.core.schedules import MAX_TERM
 from repaycli.core.validated import Model
 from repaycli.errors import BadInput, Failure
 
-#: The longest plan a letter proposes: 60 months, the longest a negotiation reaches (art. 70).
+#: The longest plan a letter proposes of its own (``--periods``, ``--payment``): 60 months, the
+#: longest a negotiation reaches (art. 70).
 MAX_PERIODS = 60
+#: The longest plan a letter can state: a several-debt plan's share may run past 60 months
+#: (the letter then says so and asks for the term or a reduction); a plan never runs past 600.
+MAX_STATED = 600
 #: Free text the user adds about what happened.
 MAX_DETAILS = 1000
 
@@ -37,7 +41,7 @@ class ProposedPlan(Model):
     id: str | None = None
     #: An ask with no interest on the installments (``installments`` / ``card_personalised``).
     interest_free: bool = False
-    periods: int = Field(ge=1, le=MAX_PERIODS)
+    periods: int = Field(ge=1, le=MAX_STATED)
     payment: Money
     total: Money
     first_due: date | None
@@ -94,6 +98,9 @@ class LetterFacts(Model):
     documents: list[str]
     #: The whole picture, for a lender of a household with several debts (``None``: one debt).
     household: str | None = None
+    #: False in the pack handed to the lender: the letter states what it proposes, never the
+    #: most the user could pay (the walk-away line is the user's, not the lender's).
+    disclose_limit: bool = True
 
     @property
     def disposable(self) -> Money | None:

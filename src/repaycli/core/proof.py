@@ -319,7 +319,11 @@ class ExportCheck:
       not what was hashed, or is missing; ``events_count``: it holds ``count`` events but says
       ``stated``; ``events_head``: its events head or its fingerprint is not its own;
       ``events_differs``: the database holds another event ``entry_id``; ``events_missing``:
-      the database lacks it.
+      the database lacks it;
+    - ``field_differs`` / ``event_field_differs``: entry (event) ``entry_id``'s ``field`` is not
+      what the database holds — a masked or withheld field rewritten, a field added;
+    - ``unverifiable`` / ``event_unverifiable``: entry (event) ``entry_id`` is marked
+      ``unverifiable`` where the database holds nothing a redacted copy must hide.
     """
 
     count: int
@@ -333,6 +337,9 @@ class ExportCheck:
     events: int | None = None
     #: Events a redacted export could show only masked, without hashes.
     events_unverified: int = 0
+    #: The field of entry / event ``entry_id`` that is not what the database holds
+    #: (``field_differs``, ``event_field_differs``).
+    field: str | None = None
 
     @property
     def intact(self) -> bool:
@@ -363,10 +370,16 @@ def check_export(
     *,
     log: Sequence[tuple[str, str | None]] | None = None,
     events_log: Sequence[str] | None = None,
+    stored: Iterable[Mapping[str, Any]] | None = None,
+    stored_events: Iterable[Mapping[str, Any]] | None = None,
 ) -> ExportCheck:
     """Check an export on its own, then (``log``: the log's ``(hash, follow_up_done_at)`` in id
-    order; ``events_log``: the events' hashes in id order) against the database. Raises
-    ``ExportUnreadable`` for a file that is not an export."""
+    order; ``events_log``: the events' hashes in id order) against the database; with
+    ``stored`` (the database's entries in id order, as ``store.iter_log`` reads them, salts
+    included) and ``stored_events`` (``store.iter_events``), field by field: a field shown
+    masked or withheld must be the database's value masked, and ``unverifiable`` is accepted
+    only where the database holds what a redacted copy must hide. Raises ``ExportUnreadable``
+    for a file that is not an export."""
     entries = _entries_of(document)
     chain = evidence.verify_chain(entries)
     ok = ExportCheck(count=chain.count, head=chain.head, unverified=chain.unverified)
@@ -380,6 +393,15 @@ def check_export(
     version = document.get("schema_version")
     if version not in (EXPORT_SCHEMA_VERSION, *OLD_EXPORT_VERSIONS) or type(stated) is not int:
         raise ExportUnreadable("no entry count: not an export made by this version")
+    relabelled = False
+    if any(key in document for key in _EVENT_KEYS):
+        # The version never lowers the checks: a file that carries events is checked as one
+        # (schema_version set to 2 on such a file skipped every event check), and is refused
+        # for its version once every other check has had its say.
+        relabelled = version != EXPORT_SCHEMA_VERSION
+        version = EXPORT_SCHEMA_VERSION
+    if set(document) - _DOCUMENT_KEYS:
+        return found("sealed")  # a field no export has: neither disclosed nor committed
     if stated != len(entries):
         return found("count", stated=stated, entry_id=len(entries) + 1)
     if entries and document.get("head_hash") != _shown_head(entries, chain.head):
@@ -412,11 +434,14 @@ def check_export(
         return found("correction", entry_id=named)
     if document.get("seal") != seal(document):
         return found("sealed")
+    unverifiable = sum(1 for e in entries if e.get("unverifiable") is True)
+    if document.get("unverifiable", 0) != unverifiable or document.get("intact") is not True:
+        return found("sealed")  # what the file says of itself is not what it holds
     named = _closures_contradicted(entries, events)
     if named is not None:
         return found("done_contradicted", entry_id=named)
     if log is None:
-        return ok
+        return found("sealed") if relabelled else ok
     for position, entry in enumerate(entries):
         if position >= len(log):
             return found("missing", entry_id=position + 1)
@@ -434,6 +459,16 @@ def check_export(
                 return found("events_missing", entry_id=position + 1)
             if event.get("unverifiable") is not True and event.get("hash") != events_log[position]:
                 return found("events_differs", entry_id=position + 1)
+    if stored is not None:
+        differs = _entries_differ(entries, stored)
+        if differs is not None:
+            return found(differs[0], entry_id=differs[1], field=differs[2])
+    if stored_events is not None and version == EXPORT_SCHEMA_VERSION:
+        differs = _events_differ(events, stored_events)
+        if differs is not None:
+            return found(differs[0], entry_id=differs[1], field=differs[2])
+    if relabelled:
+        return found("sealed")
     return replace(ok, log_count=len(log))
 
 
@@ -475,4 +510,162 @@ def _corrections_contradicted(entries: Sequence[Mapping[str, Any]]) -> int | Non
     for entry in entries:
         if entry.get("corrected_by") != by.get(int(entry["id"])):
             return int(entry["id"])
+    return None
+
+
+#: Every key an export's document may hold (anything else was added after it was made).
+_DOCUMENT_KEYS = frozenset(
+    (
+        "schema_version",
+        "exported_at",
+        "redacted",
+        "intact",
+        "count",
+        "head_hash",
+        "events_count",
+        "events_head",
+        "fingerprint",
+        "unverifiable",
+        "entries",
+        "events",
+        "seal",
+    )
+)
+#: Keys only an export that carries the events holds.
+_EVENT_KEYS = ("events", "events_count", "events_head")
+#: What a later entry or closing may set in the log after an export was made: shown ``None``
+#: in the export, or the database's value.
+_LATER = ("corrected_by", "follow_up_done_at")
+_MASK = "*"
+
+
+def _hides(shown: Any, stored: Any) -> bool:
+    """Whether ``shown`` is ``stored`` with some of it masked: the mask repaycli applies now, or
+    any mask that only replaces characters with ``*`` (an export made with older rules), in
+    text, lists and objects alike. Nothing else may stand in for a stored value."""
+    if shown == stored:
+        return True
+    if isinstance(stored, str):
+        if not isinstance(shown, str):
+            return False
+        if shown == evidence.redact(stored):
+            return True
+        return len(shown) == len(stored) and all(
+            a == b or (a == _MASK and b != _MASK) for a, b in zip(shown, stored, strict=True)
+        )
+    if isinstance(stored, list):
+        return (
+            isinstance(shown, list)
+            and len(shown) == len(stored)
+            and all(_hides(a, b) for a, b in zip(shown, stored, strict=True))
+        )
+    if isinstance(stored, Mapping):
+        return (
+            isinstance(shown, Mapping)
+            and set(shown) == set(stored)
+            and all(_hides(shown[k], stored[k]) for k in stored)
+        )
+    return False
+
+
+def _entry_differs(entry: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(problem, field)`` for the first field of an exported entry that is not the stored
+    entry's: every field is either shown as stored, or masked where the export says so
+    (``withheld`` for a salted entry, ``unverifiable`` for an entry written before salting)."""
+    unverifiable = entry.get("unverifiable") is True
+    if unverifiable and stored.get("salts") is not None:
+        return "unverifiable", "unverifiable"
+    if "unverifiable" in entry and not unverifiable:
+        return "field_differs", "unverifiable"
+    withheld = entry.get("withheld") or {}
+    if not isinstance(withheld, Mapping) or (withheld and stored.get("salts") is None):
+        return "field_differs", "withheld"
+    for name in sorted(set(entry) | set(stored)):
+        if name in ("withheld", "unverifiable"):
+            continue
+        shown, kept = entry.get(name), stored.get(name)
+        if name not in entry and kept in (None, False, []):
+            continue  # an export from before the field existed
+        if name not in stored:
+            return "field_differs", name
+        if shown == kept:
+            continue
+        if name in _LATER and shown is None:
+            continue
+        if name == "salts":
+            salts = shown if isinstance(shown, Mapping) else None
+            if (
+                salts is not None
+                and isinstance(kept, Mapping)
+                and all(kept.get(k) == v for k, v in salts.items())
+                and set(kept) - set(salts) == set(withheld)
+            ):
+                continue
+            return "field_differs", name
+        if name in ("hash", "prev_hash") and shown is None:
+            if unverifiable or (name == "prev_hash" and name in withheld):
+                continue
+            return "field_differs", name
+        masked = name in withheld or unverifiable
+        if masked and name in evidence.WITHHOLDABLE and _hides(shown, kept):
+            continue
+        return "field_differs", name
+    return None
+
+
+def _entries_differ(
+    entries: Sequence[Mapping[str, Any]], stored: Iterable[Mapping[str, Any]]
+) -> tuple[str, int, str | None] | None:
+    rest = iter(stored)
+    for position, entry in enumerate(entries, 1):
+        kept = next(rest, None)
+        if kept is None:
+            return "missing", position, None
+        differs = _entry_differs(entry, kept)
+        if differs is not None:
+            return differs[0], position, differs[1]
+    return None
+
+
+def _events_differ(
+    events: Sequence[Mapping[str, Any]], stored: Iterable[Mapping[str, Any]]
+) -> tuple[str, int, str | None] | None:
+    """The first exported event that is not the database's: shown as stored, or — from the
+    first event whose body masking changes on, and only from there — ``unverifiable``, without
+    hashes, with its body the stored body masked."""
+    rest = iter(stored)
+    hiding = False
+    for position, event in enumerate(events, 1):
+        kept = next(rest, None)
+        if kept is None:
+            return "events_missing", position, None
+        body = kept.get("body")
+        shown_body = event.get("body")
+        hiding = (
+            hiding
+            or _masked_value(body) != body
+            or (
+                event.get("unverifiable") is True
+                and shown_body != body
+                and _hides(shown_body, body)
+            )
+        )
+        unverifiable = event.get("unverifiable") is True
+        if unverifiable and not hiding:
+            return "event_unverifiable", position, "unverifiable"
+        for name in sorted(set(event) | set(kept)):
+            shown, value = event.get(name), kept.get(name)
+            if name == "unverifiable":
+                if name in event and not unverifiable:
+                    return "event_field_differs", position, name
+                continue
+            if name not in kept:
+                return "event_field_differs", position, name
+            if shown == value:
+                continue
+            if unverifiable and name in ("hash", "prev_hash") and shown is None:
+                continue
+            if unverifiable and name == "body" and _hides(shown, value):
+                continue
+            return "event_field_differs", position, name
     return None

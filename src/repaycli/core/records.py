@@ -57,6 +57,13 @@ class LogEntry(Model):
     corrects: int | None = None
     #: Logged as collection by the lender or its agent (``log add --collection``).
     collection: bool = False
+    #: What arrived from a collector (``log collection``; ``None`` when not given).
+    direction: str | None = None
+    firm: str | None = None
+    claims: str | None = None
+    threats: list[str] | None = None
+    said: str | None = None
+    third_party: str | None = None
     corrected_by: int | None = None
     follow_up_done_at: str | None = None
     prev_hash: str

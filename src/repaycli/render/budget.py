@@ -57,6 +57,19 @@ def statement_markdown(budget: Budget, result: Statement) -> str:
     return "\n".join(rows)
 
 
+def statement_pairs(result: Statement) -> list[tuple[str, str]]:
+    """The statement as label–amount pairs: the budget a lender is shown in the hand-over pack."""
+    pairs = [(t("budget.income"), money(result.income))]
+    pairs += [
+        (t(f"budget.category.{line.category}"), money(line.monthly)) for line in result.expenses
+    ]
+    pairs += [
+        (t("budget.essential_total"), money(result.essential_total)),
+        (t("budget.available"), money(result.available)),
+    ]
+    return pairs
+
+
 def statement_section(budget: Budget, result: Statement) -> Section:
     """The statement as a section of a document: the report's plan part opens with it."""
     rows = [[t("budget.income"), money(result.income)]]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from repaycli.render.safe import markdown_text, safe_text
-from repaycli.render.wrap import pad, units, wrap
+from repaycli.render.wrap import pad, word_units, wrap
 from repaycli.render.wrap import width as text_width
 
 if TYPE_CHECKING:  # rich is imported by the rich view only: JSON and markdown do without it
@@ -127,9 +127,11 @@ def _rich_block(block: Block, width: int) -> RenderableType:
 
 
 def _unit_widths(text: str) -> int:
-    """The widest piece of ``text`` that can never be broken (a number, a date, a word)."""
+    """The widest piece of ``text`` that can never be broken (a number, a date, a word: a
+    name or a label is kept whole in a cell, ``render.wrap.word_units``)."""
     return max(
-        (text_width(u.rstrip()) for line in text.split("\n") for u in units(line)), default=0
+        (text_width(u.rstrip()) for line in text.split("\n") for u in word_units(line)),
+        default=0,
     )
 
 
@@ -144,7 +146,7 @@ _TEXT_MIN = 10
 
 
 def _column_widths(
-    headers: list[str], cells: list[list[str]], whole: list[bool]
+    headers: list[str], cells: list[list[str]], whole: list[bool], *, labels: bool = False
 ) -> tuple[list[int], list[int]]:
     """Natural widths, then text columns narrowed (never below their widest unbreakable piece)
     until the table fits; returns the smallest widths when it cannot fit at all."""
@@ -155,13 +157,20 @@ def _column_widths(
     least = [
         max(_unit_widths(col[0]), *(_line_widths(c) for c in col[1:]))
         if whole[n]
-        else min(
-            natural[n],
-            max(_TEXT_MIN, *(_unit_widths(c) for c in col)),
-        )
+        else min(natural[n], _text_least(col, natural[n], labels=labels))
         for n, col in enumerate(columns)
     ]
     return [max(a, b) for a, b in zip(natural, least, strict=True)], least
+
+
+def _text_least(column: tuple[str, ...], natural: int, *, labels: bool) -> int:
+    """How narrow a text column may get: its widest unbreakable piece, and no sliver of long text
+    (``_TEXT_MIN``). With ``labels`` (the table does not fit otherwise), a column of labels no
+    wider than that (``App 内客服``: two words) may break at its spaces down to its widest word."""
+    widest = max(_unit_widths(c) for c in column)
+    if labels and natural <= _TEXT_MIN:
+        return widest
+    return max(_TEXT_MIN, widest)
 
 
 def _fit(natural: list[int], least: list[int], room: int) -> list[int] | None:
@@ -175,7 +184,8 @@ def _fit(natural: list[int], least: list[int], room: int) -> list[int] | None:
 
 
 def _cell_lines(text: str, cells: int, right: bool) -> list[str]:
-    lines = [piece for line in text.split("\n") for piece in wrap(line, cells)] or [""]
+    lines = [piece for line in text.split("\n") for piece in wrap(line, cells, words=True)]
+    lines = lines or [""]
     if right:
         return [" " * (cells - text_width(line)) + line for line in lines]
     return [pad(line, cells) for line in lines]
@@ -208,8 +218,12 @@ def table_renderable(block: Table, width: int) -> RenderableType:
             n == 0 or (i in block.right and i not in block.wraps) or i in block.whole
             for n, i in enumerate(keep)
         ]
+        room = width - len(_GAP) * (len(keep) - 1)
         natural, least = _column_widths(headers, cells, whole)
-        widths = _fit(natural, least, width - len(_GAP) * (len(keep) - 1))
+        widths = _fit(natural, least, room)
+        if widths is None:  # short labels may break at their spaces before a column goes
+            natural, least = _column_widths(headers, cells, whole, labels=True)
+            widths = _fit(natural, least, room)
         if widths is not None:
             break
     else:

@@ -8,8 +8,10 @@ brackets (【姓名】, [Your name]) are for the user to fill in by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import PurePath
 
+from repaycli.core.conduct import Citation, Flag
 from repaycli.core.evidence_letters import EvidenceLetter
 from repaycli.core.records import LogEntry
 from repaycli.i18n import get_lang, t
@@ -38,8 +40,11 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
 
     title = t(f"eletter.{kind}.title")
     lines = ["# " + title if markdown else title, ""]
+    addressed = letter.platform is not None and kind != "dispute"
     lines += [
-        t(f"eletter.{kind}.to"),
+        t(f"eletter.{kind}.to_lender", lender=text(lender))
+        if addressed
+        else t(f"eletter.{kind}.to"),
         "",
         t("eletter.from"),
         "",
@@ -49,20 +54,30 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
     lines.append(t(f"eletter.{kind}.about", lender=text(lender)))
     lines += heading(t("eletter.facts"))
     told = words.closed(" ".join(letter.details.split()), get_lang()) if letter.details else ""
-    lines.append(text(told) if told else t(f"eletter.{kind}.facts_placeholder"))
+    if told:
+        lines.append(text(told))
+    elif letter.flags:
+        lines += _facts(letter, text(lender))
+    else:
+        lines.append(t(f"eletter.{kind}.facts_placeholder"))
     lines += heading(t("eletter.timeline"))
     if not letter.timeline:
         lines.append(t("eletter.no_contacts"))
     for entry in letter.timeline:
-        lines += _contact(entry, text)
+        lines += _contact(entry, text, letter, text(lender))
     if letter.agreed is not None and kind != "dispute":
         lines += heading(t("eletter.after_agreement"))
         if letter.after_agreement:
+            # art. 70 is the credit-card rule: cited only to a card issuer
+            key = "eletter.after_agreement_intro"
+            if letter.platform_kind != "credit_card":
+                key = "eletter.after_agreement_intro_plain"
             lines.append(
                 t(
-                    "eletter.after_agreement_intro",
+                    key,
                     id=letter.agreed.id,
                     when=words.moment(letter.agreed.at),
+                    lender=text(platform_name(letter.agreed.platform)),
                 )
             )
             lines.append("")
@@ -74,7 +89,8 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
             lines.append(t("eletter.after_agreement_none", id=letter.agreed.id))
     if letter.collection and kind != "dispute":
         lines += heading(t("eletter.collection_after"))
-        lines.append(t("eletter.collection_after_intro"))
+        card = letter.platform_kind == "credit_card"  # art. 70 binds card issuers only
+        lines.append(t("eletter.collection_after_intro" + ("" if card else "_plain")))
         lines.append("")
         for flag in letter.collection:
             since = (
@@ -85,9 +101,25 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
             lines.append(f"- #{flag.entry_id} {words.moment(flag.at)}{since}")
             lines.append(f"  - {words.labelled(t('eletter.hash'), flag.hash)}")
     lines += heading(t("eletter.asks"))
-    lines.append(t(f"eletter.{kind}.asks"))
+    if letter.asks:
+        lines.append(t("eletter.asks_logged"))
+        lines += [f"- {text(asked)}" for asked in letter.asks]
+        lines.append("")
+        lines.append(t(f"eletter.{kind}.asks_plain"))
+    elif letter.flags or letter.platform is not None:
+        lines.append(t(f"eletter.{kind}.asks_plain"))
+    else:
+        lines.append(t(f"eletter.{kind}.asks"))
     lines += heading(t("eletter.evidence"))
     lines.append(t("eletter.evidence_log", count=letter.entries))
+    files = {a.sha256: a for e in letter.timeline for a in e.attachments}
+    if files:
+        lines += ["", t("eletter.attachments")]
+        lines += [
+            t("eletter.attachment", name=text(PurePath(a.path).name), sha256=a.sha256)
+            for a in files.values()
+        ]
+        lines.append("")
     if letter.fingerprint:
         code = f"`{letter.fingerprint}`" if markdown else letter.fingerprint
         lines.append(t("eletter.fingerprint", code=code))
@@ -100,15 +132,76 @@ def _field(entry: LogEntry, name: str) -> str:
     return field_value({name: getattr(entry, name)}, name, platform_name)
 
 
-def _contact(entry: LogEntry, text: Callable[[str], str]) -> list[str]:
+def _facts(letter: EvidenceLetter, lender: str) -> list[str]:
+    """The facts told from the conduct check's flags when the user wrote none."""
+    from repaycli.render.conduct import flag_what
+
+    lines = [t("eletter.facts_from_log", lender=lender)]
+    for flag in letter.flags:
+        ids = t("list_sep").join(f"#{i}" for i in flag.entry_ids)
+        lines.append(t("eletter.fact_line", day=words.day(flag.day), what=flag_what(flag), ids=ids))
+    return lines
+
+
+def _contact(
+    entry: LogEntry, text: Callable[[str], str], letter: EvidenceLetter, lender: str
+) -> list[str]:
     sep = "，" if get_lang() == "zh" else " — "
     marked = {"channel": entry.channel, "collection": entry.collection}
     channel = channel_text(marked, platform_name)
     head = sep.join([words.moment(entry.at), channel, _field(entry, "outcome")])
     lines = [f"- #{entry.id} {head}"]
+
+    def item(label: str, value: str) -> None:
+        lines.append(f"  - {words.labelled(label, value)}")
+
+    if entry.number:
+        theirs = entry.direction == "incoming" or entry.collection
+        item(t("eletter.number_theirs" if theirs else "logfield.number"), text(entry.number))
+    if entry.firm or entry.claims:
+        claimed = [text(entry.firm)] if entry.firm else []
+        if entry.claims:
+            claimed.append(t(f"claims.{entry.claims}"))
+        item(t("eletter.claims"), sep.join(claimed))
     for name in QUOTED:
         value = getattr(entry, name)
         if value:
-            lines.append(f"  - {words.labelled(t(f'logfield.{name}'), text(str(value)))}")
-    lines.append(f"  - {words.labelled(t('eletter.hash'), entry.hash)}")
+            item(t(f"logfield.{name}"), text(str(value)))
+    if entry.said:
+        item(t("eletter.said"), text(entry.said))
+    if entry.threats:
+        item(t("eletter.threats"), t("list_sep").join(t(f"threat.{x}") for x in entry.threats))
+    if entry.third_party:
+        item(t("eletter.third_party"), text(entry.third_party))
+    if letter.kind.value != "dispute":
+        lines += _rules(letter.flags_of(entry.id), lender)
+    for a in entry.attachments:
+        shown = t("eletter.attachment_inline", name=text(PurePath(a.path).name), sha256=a.sha256)
+        item(t("eletter.attachments"), shown)
+    item(t("eletter.hash"), entry.hash)
+    return lines
+
+
+def _rules(flags: Sequence[Flag], lender: str) -> list[str]:
+    """Each rule the contact breaks, once, "according to" a secondary source, with the lenders
+    it covers when it covers only some."""
+    from repaycli.render.conduct import source_text
+
+    lang = get_lang()
+    seen: dict[str, Citation] = {}
+    for flag in flags:
+        for citation in flag.citations:
+            seen.setdefault(citation.rule.id, citation)
+    lines = []
+    for citation in seen.values():
+        rule = citation.rule
+        value = (
+            f"{rule.text[lang]}（{source_text(rule)}）"
+            if lang == "zh"
+            else (f"{rule.text[lang]} ({source_text(rule)})")
+        )
+        if citation.applies == "if":
+            condition = t("eletter.rule_if", lender=lender, who=rule.who[lang])
+            value += f"（{condition}）" if lang == "zh" else f" ({condition})"
+        lines.append(f"  - {words.labelled(t('eletter.rule'), value)}")
     return lines

@@ -37,12 +37,25 @@ def _any() -> TypeAdapter[Any]:
 
 
 def to_json(data: Any) -> str:
-    """JSON text; amounts and rates come out as strings, dates as ISO, Chinese unescaped."""
+    """JSON text; amounts and rates come out as strings, dates as ISO, Chinese unescaped — but
+    the characters that reorder or hide text on a terminal (bidi controls such as U+202E, C1
+    controls, DEL) are written as ``\\uXXXX`` escapes, so what a user typed is shown literally."""
     try:
         plain = _plain(data)
     except _Foreign:  # a pydantic model (or something only pydantic knows how to write)
-        return _any().dump_json(data, indent=2).decode("utf-8")
-    return json.dumps(plain, ensure_ascii=False, indent=2)
+        return _escape_hidden(_any().dump_json(data, indent=2).decode("utf-8"))
+    return _escape_hidden(json.dumps(plain, ensure_ascii=False, indent=2))
+
+
+def _escape_hidden(text: str) -> str:
+    """Such characters only occur inside JSON strings, where an escape reads back the same."""
+    import re
+
+    return re.sub(
+        "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",
+        lambda m: f"\\u{ord(m.group()):04x}",
+        text,
+    )
 
 
 class _Foreign(Exception):

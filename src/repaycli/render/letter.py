@@ -110,6 +110,8 @@ def _finances(facts: LetterFacts) -> str:
     # offers everything leaves nothing to negotiate with and nothing for the unexpected.
     if facts.limit is not None and facts.limit <= 0:
         return t("letter.sep").join([text, t("letter.finances.no_capacity")])
+    if not facts.disclose_limit:  # handed to the lender: the plan below says what is offered
+        return text
     limit = _money(facts.limit) if facts.limit is not None else t("letter.finances.limit_ph")
     parts = [text, t("letter.finances.limit", limit=limit)]
     if _limit_changes(facts):
@@ -125,9 +127,12 @@ def _finances(facts: LetterFacts) -> str:
 
 
 def _limit_changes(facts: LetterFacts) -> bool:
-    """Whether a second, higher limit applies from the recovery date (``plan --income-after``)."""
+    """Whether a second, higher limit applies from the recovery date (``plan --income-after``).
+    A limit that changes without a recovery date (a several-debt share growing when another
+    debt is cleared) is no recovery: the letter does not announce one."""
     return (
-        facts.limit is not None
+        facts.recovery is not None
+        and facts.limit is not None
         and facts.limit_after is not None
         and facts.limit_after_from is not None
         and facts.limit_after > facts.limit
@@ -153,12 +158,27 @@ def _waiver(plan: ProposedPlan, kind: str) -> str:
     return t("letter.plan.waive_all", amount=_money(plan.waived))
 
 
+def step_date(plan: ProposedPlan) -> date | None:
+    """The first due date on which a stepped plan pays its second amount."""
+    rows = plan.schedule[1:] if plan.down_payment > 0 else plan.schedule
+    if plan.payment_after is None:
+        return None
+    return next((row.due for row in rows if row.amount == plan.payment_after), None)
+
+
 def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
+    from repaycli.core.letter import MAX_PERIODS
+
     kind = plan.kind if plan.kind in PLAN_KINDS else "installments"
     if plan.periods == 1 and kind not in ("lump_sum", "pay_now", "partial_lump_sum"):
         kind = "single"
+    key = f"letter.plan.{kind}"
+    step = step_date(plan) if kind == "stepped" else None
+    if step is not None and (facts is None or facts.recovery is None):
+        key = "letter.plan.stepped_from"  # a share that grows, not an income that recovers
     text = t(
-        f"letter.plan.{kind}",
+        key,
+        step=_day(step),
         periods=plan.periods,
         payment=_money(plan.payment),
         payment_after=_money(plan.payment_after or plan.payment),
@@ -173,11 +193,16 @@ def plan_sentence(plan: ProposedPlan, facts: LetterFacts | None = None) -> str:
     parts = [text]
     if plan.periods > 1 and plan.last_amount != plan.payment and kind != "stepped":
         parts.append(t("letter.plan.last_amount", amount=_money(plan.last_amount)))
+    regular = plan.schedule[1:-1] if plan.down_payment > 0 else plan.schedule[:-1]
+    if kind == "stepped" and len({row.amount for row in regular}) > 2:  # more steps than two
+        parts.append(t("letter.plan.steps_rise", largest=_money(plan.largest)))
+    if plan.periods > MAX_PERIODS:  # longer than a lender usually agrees: say so, ask for it
+        parts.append(t("letter.plan.beyond_term", high=MAX_PERIODS))
     fits = None if facts is None else facts.fits
     if fits is True:
         after = facts is not None and _limit_changes(facts) and plan.largest > (facts.limit or 0)
         parts.append(t("letter.plan.affordable_after" if after else "letter.plan.affordable"))
-    elif fits is False and facts is not None and facts.limit is not None:
+    elif fits is False and facts is not None and facts.limit is not None and facts.disclose_limit:
         # Never claim a plan the budget cannot keep up: say so, and ask for one it can.
         parts.append(t("letter.plan.above_limit", limit=_money(facts.limit)))
     return t("letter.sep").join(parts)

@@ -149,7 +149,8 @@ def _list_table(entries: Iterable[Row], name_of: PlatformName, width: int) -> Re
 
     from repaycli.render.document import Table, table_renderable
 
-    headers = [_label(column) for column in LIST_COLUMNS]
+    # the short label over a narrow column: "对方给出的方案" would break mid-word at 80 columns
+    headers = [t("log.col.offered_short") if c == "offered" else _label(c) for c in LIST_COLUMNS]
     rows = [_list_cells(entry, name_of) for entry in entries]
     table = Table(headers, rows, whole={1, 6}, drop=(LIST_COLUMNS.index("notes"),))
     return Group(Text(t("log.list_title"), style="bold"), table_renderable(table, width))
@@ -231,7 +232,16 @@ def print_entry(entry: LogEntry) -> None:
         (_label("channel"), channel_text(row, name_of)),
         (_label("outcome"), field_value(row, "outcome", name_of)),
     ]
-    rows += [(_label(n), field_value(row, n, name_of)) for n in DETAIL_FIELDS if row.get(n)]
+    theirs = entry.direction == "incoming" or entry.collection  # their number, not one dialled
+    rows += [
+        (
+            t("logfield.number_in") if n == "number" and theirs else _label(n),
+            field_value(row, n, name_of),
+        )
+        for n in DETAIL_FIELDS
+        if row.get(n)
+    ]
+    rows += collection_rows(entry)
     rows += [(_label("attachments"), f"{a.path}  sha256 {a.sha256}") for a in entry.attachments]
     if entry.corrects is not None:
         rows.append((_label("corrects"), f"#{entry.corrects}"))
@@ -252,6 +262,25 @@ def print_entry(entry: LogEntry) -> None:
     console.print(line, soft_wrap=True)
     if entry.corrected_by is not None:
         console.print(t("log.superseded", id=entry.id, by=entry.corrected_by))
+
+
+def collection_rows(entry: LogEntry) -> list[tuple[str, str]]:
+    """What a collector sent (``log collection``), as labelled rows: only what was given."""
+    rows: list[tuple[str, str]] = []
+    if entry.direction:
+        rows.append((t("logfield.direction"), t(f"direction.{entry.direction}")))
+    if entry.firm:
+        rows.append((t("logfield.firm"), entry.firm))
+    if entry.claims:
+        rows.append((t("logfield.claims"), t(f"claims.{entry.claims}")))
+    if entry.threats:
+        shown = t("list_sep").join(t(f"threat.{x}") for x in entry.threats)
+        rows.append((t("logfield.threats"), shown))
+    if entry.said:
+        rows.append((t("logfield.said"), entry.said))
+    if entry.third_party:
+        rows.append((t("logfield.third_party"), entry.third_party))
+    return rows
 
 
 def _stored_money(value: object) -> str:

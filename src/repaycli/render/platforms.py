@@ -7,7 +7,7 @@ from rich.text import Text
 from repaycli.core.models import Catalogue
 from repaycli.i18n import get_lang, t
 from repaycli.render.console import make_console
-from repaycli.render.document import Table, table_renderable
+from repaycli.render.document import Table, paragraph, table_renderable
 from repaycli.render.numbers import daily_percent, percent
 
 
@@ -40,4 +40,4 @@ def print_platforms(catalogue: Catalogue) -> None:
     # penalty (the same default on every row) and then the kind make room, so it stays a table
     table = Table(headers, rows, right={5, 6}, whole={1, 3}, drop=(6, 2))
     console.print(table_renderable(table, console.width))
-    console.print(t("platforms.footer"))
+    console.print(paragraph(t("platforms.footer"), console.width))  # the command kept whole

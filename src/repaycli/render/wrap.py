@@ -36,8 +36,14 @@ _OPERATORS = ("×", "=", "−", "+")
 
 #: Ranges whose code points are each a grapheme cluster of their own (Latin, general punctuation
 #: and symbols, CJK, full-width forms), but for the categories below.
-_SIMPLE = ((0x20, 0x2FF), (0x2010, 0x27BF), (0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
-           (0xFF00, 0xFF9D))
+_SIMPLE = (
+    (0x20, 0x2FF),
+    (0x2010, 0x27BF),
+    (0x2E80, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFF9D),
+)
 #: Categories that may join a cluster with the code point before (combining marks, joiners…).
 _JOINING = frozenset(("Mn", "Me", "Mc", "Cf", "Cs", "Co", "Cn", "Cc"))
 
@@ -77,7 +83,16 @@ def _glue(units: list[str]) -> list[str]:
     for unit in units:
         if out:
             last = out[-1]
+            # no line starts with closing punctuation, even after a space (个 ：, letter。)
+            if unit.startswith(_CLOSING):
+                out[-1] = last + unit
+                continue
             if _NUMBER.fullmatch(last) and unit.startswith(_UNITS) or unit.strip() == "¥":
+                out[-1] = last + unit
+                continue
+            # an option, a date or a code broken after a hyphen (--income-|after, 5e54-|e888)
+            token = last.rsplit(" ", 1)[-1]
+            if token.endswith("-") and (token.startswith("-") or any(c.isdigit() for c in token)):
                 out[-1] = last + unit
                 continue
             # a bullet, an option's --, an operator and what it applies to (× 12, = 12.00%)
@@ -89,8 +104,42 @@ def _glue(units: list[str]) -> list[str]:
     return out
 
 
+#: A command as the screens write it: quoted whole (``'repaycli log verify --fingerprint
+#: 2-1-5e54-…'``), or bare with its words and options (``repaycli log add``). Never broken.
+_COMMAND = re.compile(r"'repaycli [^'\n]*'|repaycli(?: (?:--?[a-z][a-z0-9-]*|[a-z][a-z-]*))+")
+
+
+#: Punctuation no line ends with.
+_OPENING = tuple("（([［「『“‘《〈【〔")
+#: Punctuation no line starts with.
+_CLOSING = tuple("，。；：、）」』”》〉】！？%,.;:)!?")
+
+
 @lru_cache(maxsize=4096)
 def units(text: str) -> tuple[str, ...]:
+    """The unbreakable pieces of ``text``: :func:`_units`, with each command kept whole."""
+    if "repaycli" not in text:
+        return _units(text)
+    out: list[str] = []
+    at = 0
+    for found in _COMMAND.finditer(text):
+        if found.start() > at:
+            out.extend(_units(text[at : found.start()]))
+        end = found.end()
+        while end < len(text) and text[end] == " ":  # its trailing spaces, as every unit's
+            end += 1
+        command = text[found.start() : end]
+        if out and out[-1].endswith(_OPENING):  # （repaycli letter）: the bracket stays with it
+            out[-1] += command
+        else:
+            out.append(command)
+        at = end
+    if at < len(text):
+        out.extend(_units(text[at:]))
+    return tuple(_glue(out))  # closing punctuation stays with the command before it
+
+
+def _units(text: str) -> tuple[str, ...]:
     """The unbreakable pieces of ``text``, in order (each keeps its trailing spaces). Text with
     no CJK breaks only at spaces and hyphens, without UAX #14: uniseg's rule engine takes
     milliseconds a line, and ``plan --debts`` breaks dozens of English lines. Chinese text goes
@@ -103,7 +152,49 @@ def units(text: str) -> tuple[str, ...]:
         from uniseg.linebreak import line_break_units
 
         pieces = list(line_break_units(text))
-    return tuple(_glue(pieces))
+    return tuple(_glue(_whole_names(text, pieces)))
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[str, ...]:
+    """The Chinese names of the shipped platforms and their aliases (花呗, 招商银行信用卡): words
+    no line breaks (``借`` / ``呗``). Read from the compiled catalogue, without its models."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "catalog" / "compiled" / "platforms.json"
+    try:
+        platforms = json.loads(path.read_bytes())
+    except (OSError, ValueError):  # pragma: no cover - the package ships it
+        return ()
+    found = set()
+    for platform in platforms.values():
+        for name in [platform.get("name_zh", ""), *platform.get("aliases", [])]:
+            if 2 <= len(name) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in name):
+                found.add(name)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _whole_names(text: str, pieces: list[str]) -> list[str]:
+    """``pieces`` with no break inside a platform's name."""
+    spans = [
+        (m.start(), m.start() + len(name))
+        for name in _names()
+        if name in text
+        for m in re.finditer(re.escape(name), text)
+    ]
+    if not spans:
+        return pieces
+    out: list[str] = []
+    at = 0
+    for piece in pieces:
+        inside = any(start < at < end for start, end in spans)
+        if inside and out:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        at += len(piece)
+    return out
 
 
 #: Text with no CJK in it (Latin, ¥, general punctuation, arrows and maths signs): the plain
@@ -114,24 +205,56 @@ _WESTERN = re.compile(r"[\u0000-\u10ff\u2000-\u206f\u2190-\u22ff]*")
 _ASCII_BREAK = re.compile(r"(?<=[^ \-/][\-/])(?=[A-Za-z])|(?<= )(?=[^ ])")
 
 
+#: One word: no space, no punctuation (招商银行信用卡, 承诺回电, 内客服, Platform).
+_WORD = re.compile(r"[^\s!-/:-@\[-`{-~\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]+")
+#: The widest word kept whole in a table cell; a longer run of Chinese breaks between
+#: characters, as running text does.
+WORD_MAX = 16
+_CHUNK = re.compile(r"[^ ]+ *| +")  # at plain spaces: a no-break space binds
+
+
+def word_units(text: str) -> tuple[str, ...]:
+    """:func:`units`, but with each space-separated word of up to ``WORD_MAX`` cells kept whole:
+    in a narrow table column a name or a label is never broken (``招商银行信`` / ``用卡``)."""
+    out: list[str] = []
+    for chunk in _CHUNK.findall(text):
+        word = chunk.rstrip()
+        if _WORD.fullmatch(word) and width(word) <= WORD_MAX:
+            out.append(chunk)
+        else:
+            out.extend(units(chunk))
+    return tuple(_glue(out))  # across words too: "principal ¥" keeps its lone ¥
+
+
 def _hard_split(unit: str, room: int) -> list[str]:
-    """A piece wider than a whole line (a long hash, a URL): cut by character as a last resort."""
+    """A piece wider than a whole line (a command, a long hash, a URL): broken at its spaces,
+    so each word, option and code stays whole. A single word wider than the line (a hash on a
+    narrow screen) stays whole on a line of its own: the terminal folds it without a line
+    break, so it is still copied in one piece, where a cut would put a newline inside it."""
     pieces: list[str] = []
     current = ""
-    for char in unit:
-        if current and width(current + char) > room:
-            pieces.append(current)
+    for word in _CHUNK.findall(unit):
+        if current and width(current + word.rstrip()) > room:
+            pieces.append(current.rstrip())
             current = ""
-        current += char
-    if current:
-        pieces.append(current)
+        current += word
+    if current.strip():
+        pieces.append(current.rstrip())
     return pieces
 
 
-def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = None) -> list[str]:
+def wrap(
+    text: str,
+    cells: int,
+    *,
+    indent: str = "",
+    subsequent: str | None = None,
+    words: bool = False,
+) -> list[str]:
     """``text`` broken into lines of at most ``cells`` display cells. ``indent`` starts the first
     line, ``subsequent`` (default: as wide as ``indent``, blank) the others. Line breaks in
-    ``text`` are kept."""
+    ``text`` are kept. ``words``: short words stay whole (:func:`word_units`; table cells)."""
+    split = word_units if words else units
     follow = " " * width(indent) if subsequent is None else subsequent
     lines: list[str] = []
     first = True
@@ -143,7 +266,7 @@ def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = No
             continue
         lead = current
         used = width(current)  # cells in ``current`` (widths add up, piece by piece)
-        for unit in units(paragraph):
+        for unit in split(paragraph):
             body = width(unit.rstrip())
             if used + body <= cells:
                 current += unit
@@ -160,15 +283,15 @@ def wrap(text: str, cells: int, *, indent: str = "", subsequent: str | None = No
                 continue
             pieces = _hard_split(unit.rstrip(), max(room, 1))
             lines.extend(lead + piece for piece in pieces[:-1])
-            current = lead + pieces[-1]
+            current = lead + pieces[-1] + unit[len(unit.rstrip()) :]
             used = width(current)
         lines.append(current.rstrip())
     return lines
 
 
-def fill(text: str, cells: int, **kwargs: str) -> str:
+def fill(text: str, cells: int, *, indent: str = "", subsequent: str | None = None) -> str:
     """:func:`wrap` joined with newlines."""
-    return "\n".join(wrap(text, cells, **kwargs))
+    return "\n".join(wrap(text, cells, indent=indent, subsequent=subsequent))
 
 
 def pad(text: str, cells: int) -> str:

@@ -15,8 +15,8 @@ from decimal import Decimal
 from repaycli.core.allocate import Outcome, Strategy
 from repaycli.core.card import CallCard, card_for_plan, cards_for_multi
 from repaycli.core.dates import add_months
-from repaycli.core.letter import MAX_PERIODS, LetterFacts, PauseRequest, proposed_from
-from repaycli.core.models import Ladder, PlanResult, Proposal, Reason
+from repaycli.core.letter import LetterFacts, PauseRequest, proposed_from
+from repaycli.core.models import Affordability, DebtSummary, Ladder, PlanResult, Proposal, Reason
 from repaycli.core.money import ZERO
 from repaycli.core.multi import MultiPlanResult
 from repaycli.core.records import AgreementView, LogEntry
@@ -56,6 +56,8 @@ class Timeline:
     agreements: list[AgreementView]
     #: Each platform id's name in the page's language (an id the catalogue lacks is shown as is).
     names: dict[str, str] = field(default_factory=dict)
+    #: The conduct check (``log conduct``) as lines; empty when nothing is flagged.
+    conduct: list[str] = field(default_factory=list)
 
     def name(self, platform: str) -> str:
         return self.names.get(platform, platform)
@@ -69,8 +71,11 @@ class Report:
     cards: list[CardView]
     charts: list[Chart]
     document: Document
-    letters: list[Letter]
+    #: Each lender as ``--lender`` takes it, with its name: the hand-over pack is made apart.
+    lenders: list[tuple[str, str]]
     timeline: Timeline | None = None
+    #: The command that writes the pages to hand over (the flags the user gave come after).
+    handover_command: str = "repaycli report --handover -o handover.html"
 
 
 def _label(amount: Decimal) -> str:
@@ -146,8 +151,7 @@ def _facts(
     by_id = {p.id: p for p in proposals}
     chosen = by_id.get(ladder.opening or "") or by_id.get(ladder.target or "")
     plan = None
-    later = 0 if chosen is None else len(chosen.schedule) - (chosen.down_payment > 0)
-    if chosen is not None and later <= MAX_PERIODS:  # longer: the user writes what to ask
+    if chosen is not None:  # longer than 60 months too: the letter says so and asks for it
         plan = proposed_from(
             kind=str(chosen.kind),
             pid=chosen.id,
@@ -158,6 +162,7 @@ def _facts(
             down_payment=chosen.down_payment,
             payment_after=chosen.payment_after,
             waived=chosen.waived,
+            interest_free=bool(chosen.interest_free),
         )
     pause = None
     if plan is None and ladder.hardship is not None:
@@ -260,17 +265,19 @@ def several_charts(result: MultiPlanResult, outcomes: dict[Strategy, Outcome]) -
             for d in result.debts
         ]
         shown = min(len(months), charts.MAX_BARS)
+        desc = t(  # the plan's real length; only a plan longer than the chart says it is cut
+            "report.chart.stacked_desc" if shown == len(months) else "report.chart.stacked_cut",
+            n=len(months),
+            shown=shown,
+            first=months[0].isoformat(),
+            limit=money(result.monthly[0].capacity),
+            items=_series_desc(items),
+        )
         found.append(
             charts.stacked_chart(
                 "chart-monthly",
                 title=t("report.chart.stacked_title", strategy=strategy),
-                desc=t(
-                    "report.chart.stacked_desc",
-                    n=shown,
-                    first=months[0].isoformat(),
-                    limit=money(result.monthly[0].capacity),
-                    items=_series_desc(items),
-                ),
+                desc=desc,
                 months=months,
                 series=series,
                 limit=[row.capacity for row in result.monthly],
@@ -334,26 +341,13 @@ def several_charts(result: MultiPlanResult, outcomes: dict[Strategy, Outcome]) -
     return found
 
 
-def single_report(result: PlanResult, *, documents: list[str], timeline: Timeline | None) -> Report:
+def single_report(result: PlanResult, *, timeline: Timeline | None) -> Report:
+    """The user's own pack: the card with the walk-away line and what to say, the charts and
+    the plan. The letter goes in the pack handed over (``single_handover``)."""
     from repaycli.render.plan import plan_document
 
     debt = result.debts[0]
-    budget = result.affordability
     card = card_view(card_for_plan(result, say=say_line, describe=describe))
-    facts = _facts(
-        today=result.as_of,
-        platform=debt.platform_name,
-        overdue=debt.overdue,
-        principal=debt.principal,
-        days=debt.days_overdue,
-        reason=result.reason,
-        recovery=result.recovery,
-        income=budget.income,
-        expenses=budget.expenses,
-        ladder=result.ladder,
-        proposals=result.proposals,
-        documents=documents,
-    )
     return Report(
         lang=get_lang(),
         title=t("report.title", what=debt.platform_name),
@@ -361,7 +355,7 @@ def single_report(result: PlanResult, *, documents: list[str], timeline: Timelin
         cards=[card],
         charts=single_charts(result),
         document=plan_document(result),
-        letters=[_letter(facts, get_lang())],
+        lenders=[],
         timeline=timeline,
     )
 
@@ -370,34 +364,12 @@ def several_report(
     result: MultiPlanResult,
     outcomes: dict[Strategy, Outcome],
     *,
-    documents: list[str],
     timeline: Timeline | None,
 ) -> Report:
     from repaycli.render.multi import multi_document
     from repaycli.render.plan import count_text
 
     cards = [card_view(c) for c in cards_for_multi(result, say=say_line, describe=describe)]
-    budget = result.affordability
-    letters = [
-        _letter(
-            _facts(
-                today=result.as_of,
-                platform=d.platform_name,
-                overdue=d.overdue,
-                principal=d.principal,
-                days=d.days_overdue,
-                reason=result.reason,
-                recovery=result.recovery,
-                income=budget.income,
-                expenses=budget.expenses,
-                ladder=d.ladder,
-                proposals=d.proposals,
-                documents=documents,
-            ),
-            get_lang(),
-        )
-        for d in result.debts
-    ]
     return Report(
         lang=get_lang(),
         title=t("report.title", what=count_text("debts", len(result.debts))),
@@ -405,6 +377,215 @@ def several_report(
         cards=cards,
         charts=several_charts(result, outcomes),
         document=multi_document(result, details=True, compare=True),
-        letters=letters,
+        lenders=[(d.id, d.platform_name) for d in result.debts],
         timeline=timeline,
     )
+
+
+# --- the pack handed to the lender -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LenderPack:
+    """What one lender is given: the debt, the budget, what is proposed (with its schedule),
+    the letter and the contacts with that lender. Nothing of the user's own side of the
+    negotiation: no walk-away line, no opening/target ladder, no script, no private notes."""
+
+    platform: str
+    name: str
+    situation: list[tuple[str, str]]
+    budget: list[tuple[str, str]]
+    proposal: str
+    schedule: list[tuple[str, str, str]]
+    letter: Letter
+    timeline: Timeline | None
+
+
+@dataclass(frozen=True)
+class HandOver:
+    lang: str
+    title: str
+    subtitle: str
+    lenders: list[LenderPack]
+
+
+def local_stamp(stamp: str) -> str:
+    """A stored time (ISO 8601, often UTC: ``2026-12-06T21:21:44+00:00``) as people read it:
+    in this computer's time zone, to the minute (``2026-12-07 05:21``)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _debt_pairs(
+    debt: DebtSummary, reason: Reason | None, recovery: date | None
+) -> list[tuple[str, str]]:
+    rows = [(t("report.handover.overdue"), money(debt.overdue))]
+    for label, value, estimated in (
+        ("principal", debt.principal, debt.principal_estimated),
+        ("interest", debt.interest_due, debt.interest_estimated),
+        ("penalty", debt.penalty, debt.penalty_estimated),
+    ):
+        if not estimated and value > 0:  # an estimate is the user's guess: the lender knows
+            rows.append((t(f"report.handover.{label}"), money(value)))
+    if debt.days_overdue:
+        rows.append(
+            (t("report.handover.days"), t("report.handover.days_value", days=debt.days_overdue))
+        )
+    if reason is not None:
+        rows.append((t("report.handover.reason"), t(f"reason.{reason.value}")))
+    if recovery is not None:
+        rows.append((t("report.handover.recovery"), recovery.isoformat()))
+    return rows
+
+
+def _budget_pairs(budget: Affordability) -> list[tuple[str, str]]:
+    """Income, essential expenses and what is left: the facts of the hardship. Not the share
+    of it the user would pay, nor the limit: that is the walk-away line."""
+    rows = [(t("report.handover.income"), money(budget.income))]
+    if budget.expenses is not None:
+        rows.append((t("report.handover.expenses"), money(budget.expenses)))
+        if budget.deficit is not None:
+            rows.append((t("report.handover.deficit"), money(budget.deficit)))
+        else:
+            rows.append((t("report.handover.left"), money(budget.disposable)))
+    if budget.income_after is not None and budget.limit_after_from is not None:
+        rows.append(
+            (
+                t("report.handover.income_after", date=budget.limit_after_from.isoformat()),
+                money(budget.income_after),
+            )
+        )
+    return rows
+
+
+def _lender_pack(
+    *,
+    today: date,
+    debt: DebtSummary,
+    others: list[DebtSummary],
+    reason: Reason | None,
+    recovery: date | None,
+    budget: Affordability,
+    ladder: Ladder,
+    proposals: Sequence[Proposal],
+    documents: list[str],
+    timeline: Timeline | None,
+) -> LenderPack:
+    from repaycli.render.letter import pause_sentence, plan_sentence
+
+    facts = _facts(
+        today=today,
+        platform=debt.platform_name,
+        overdue=debt.overdue,
+        principal=debt.principal,
+        days=debt.days_overdue,
+        reason=reason,
+        recovery=recovery,
+        income=budget.income,
+        expenses=budget.expenses,
+        ladder=ladder,
+        proposals=proposals,
+        documents=documents,
+    ).model_copy(update={"disclose_limit": False})
+    situation = _debt_pairs(debt, reason, recovery)
+    if others:
+        total = sum((d.overdue for d in others), ZERO)
+        situation.append(
+            (
+                t("report.handover.others"),
+                t("report.handover.others_value", n=len(others), total=money(total)),
+            )
+        )
+    schedule: list[tuple[str, str, str]] = []
+    if facts.plan is not None:
+        proposal = plan_sentence(facts.plan, facts)
+        schedule = [(str(r.n), r.due.isoformat(), money(r.amount)) for r in facts.plan.schedule]
+    elif facts.pause is not None:
+        proposal = pause_sentence(facts.pause, facts.limit)
+    else:
+        proposal = t("report.handover.no_plan")
+    mine = None
+    if timeline is not None:
+        mine = Timeline(
+            entries=[e for e in timeline.entries if e.platform == debt.platform],
+            fingerprint=timeline.fingerprint,
+            problem=timeline.problem,
+            agreements=[a for a in timeline.agreements if a.platform == debt.platform],
+            names=timeline.names,
+        )
+    return LenderPack(
+        platform=debt.platform,
+        name=debt.platform_name,
+        situation=situation,
+        budget=_budget_pairs(budget),
+        proposal=proposal,
+        schedule=schedule,
+        letter=_letter(facts, get_lang()),
+        timeline=mine,
+    )
+
+
+def _handover(as_of: date, packs: list[LenderPack]) -> HandOver:
+    title = (
+        t("report.handover.title", platform=packs[0].name)
+        if len(packs) == 1
+        else t("report.handover.all_title", n=len(packs))
+    )
+    return HandOver(
+        lang=get_lang(),
+        title=title,
+        subtitle=t("report.handover.subtitle", date=as_of.isoformat()),
+        lenders=packs,
+    )
+
+
+def single_handover(
+    result: PlanResult, *, documents: list[str], timeline: Timeline | None
+) -> HandOver:
+    pack = _lender_pack(
+        today=result.as_of,
+        debt=result.debts[0],
+        others=[],
+        reason=result.reason,
+        recovery=result.recovery,
+        budget=result.affordability,
+        ladder=result.ladder,
+        proposals=result.proposals,
+        documents=documents,
+        timeline=timeline,
+    )
+    return _handover(result.as_of, [pack])
+
+
+def several_handover(
+    result: MultiPlanResult,
+    *,
+    lender: str | None,
+    documents: list[str],
+    timeline: Timeline | None,
+) -> HandOver:
+    """Every lender's pages (each starting a new page), or only ``lender``'s (a debt id)."""
+    packs = [
+        _lender_pack(
+            today=result.as_of,
+            debt=d,
+            others=[o for o in result.debts if o.id != d.id],
+            reason=result.reason,
+            recovery=result.recovery,
+            budget=result.affordability,
+            ladder=d.ladder,
+            proposals=d.proposals,
+            documents=documents,
+            timeline=timeline,
+        )
+        for d in result.debts
+        if lender is None or d.id == lender
+    ]
+    return _handover(result.as_of, packs)

@@ -27,8 +27,10 @@ TOP = 12.0
 RIGHT = 16.0
 #: Distinct patterns: series beyond these repeat them (with a different colour).
 STYLES = 6
-#: The most months a bar chart draws (a plan that never clears runs to 600).
-MAX_BARS = 120
+#: The most months a bar chart draws: every month of any plan that clears (a several-debt plan
+#: can run past ten years: 132 months in a first user's pack); a plan that never clears runs to
+#: 600, and its chart says which part it shows.
+MAX_BARS = 240
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:

@@ -14,7 +14,7 @@ from repaycli.i18n import t
 from repaycli.render.document import Bullets, Pairs, Para, Table
 from repaycli.render.plan import money
 from repaycli.render.safe import safe_text
-from repaycli.report.build import Report
+from repaycli.report.build import HandOver, Report, local_stamp
 
 #: CSS font stacks: the CJK faces people have on Linux, macOS and Windows, then generic ones.
 SANS = (
@@ -54,6 +54,17 @@ def _amounts(values: list[Decimal]) -> str:
     return " ".join(f"{v:.2f}" for v in values)
 
 
+def _grid(rows: list[tuple[str, str, str]], across: int) -> list[list[tuple[str, str, str]]]:
+    """A schedule set in ``across`` columns, read down each column (1–25, 26–50 …); the last
+    column's empty cells stay blank."""
+    down = -(-len(rows) // across)
+    blank = ("", "", "")
+    return [
+        [rows[c * down + r] if c * down + r < len(rows) else blank for c in range(across)]
+        for r in range(down)
+    ]
+
+
 def _shown(value: object) -> object:
     """Every value the page shows: control characters and bidirectional overrides made visible
     (as the terminal shows them: ``render.safe``), before autoescaping."""
@@ -72,7 +83,16 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(t=t, money=money, kind=_kind, SANS=SANS, SERIF=SERIF, MONO=MONO)
+    env.globals.update(
+        t=t,
+        money=money,
+        kind=_kind,
+        stamp=local_stamp,
+        grid=_grid,
+        SANS=SANS,
+        SERIF=SERIF,
+        MONO=MONO,
+    )
     env.filters.update(num=_num, points=_points, amounts=_amounts)
     return env
 
@@ -80,3 +100,8 @@ def environment() -> Environment:
 def render_page(report: Report) -> str:
     """The finished HTML page."""
     return environment().get_template("report.html").render(r=report)
+
+
+def render_handover(pack: HandOver) -> str:
+    """The pages to hand to the lender (``report --handover``), one lender after another."""
+    return environment().get_template("handover.html").render(r=pack)

@@ -35,6 +35,7 @@ class EvidenceState:
                 id=self.events.event_id,
                 what=what,
                 ref=self.events.ref,
+                name=self.events.name,
             )
         return None
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, Label, OptionList, Static
 from repaycli.i18n import t
 
 #: The outcomes of a call, in the order offered (``catalog/log_fields.toml``).
-OUTCOMES = ("agreed", "pending", "callback_promised", "refused", "no_answer")
+OUTCOMES = ("agreed", "pending", "callback_promised", "refused", "no_answer", "threatened")
 
 DIALOG_CSS = """
 ModalScreen { align: center middle; }
