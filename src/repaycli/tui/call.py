@@ -357,9 +357,16 @@ class CallApp(App[Saved | None]):
         if result is None:
             verdict.update(Text(t("call.verdict.empty")))
             return None
+        from repaycli.services.call import household_warning
         from repaycli.tui.verdict import verdict_text
 
-        verdict.update(verdict_text(result))
+        shown = verdict_text(result)
+        warning = household_warning(self.setup, result)
+        if warning is not None:  # what agreeing would leave the other lenders
+            from rich.console import Group
+
+            shown = Group(Text(warning, style="bold"), shown)
+        verdict.update(shown)
         return result
 
     def on_input_changed(self, event: Input.Changed) -> None:
