@@ -1,0 +1,39 @@
+"""Defects found by the review of issues 22–25 on the merged main, each pinned by the command a
+user would run."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import invoke
+
+TODAY = "2026-12-07"
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPAYCLI_TODAY", TODAY)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [60, 80])
+def test_agreement_show_prints_each_receipt_whole(lang: str, width: int) -> None:
+    """An imported bill's order numbers are the receipts; at 80 columns they were cut to
+    '202612092200140001111111…', which made three receipts look the same."""
+    added = invoke("agreement", "add", "--no-input", "--platform", "huabei", "--total", "3000",
+                   "--periods", "3", "--first-due", "2026-11-10")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    receipts = ["2026110922001400011111111111", "2026120622001400011111111112"]
+    for day, receipt in zip(["2026-11-09", "2026-12-06"], receipts, strict=True):
+        paid = invoke("pay", "1", "--no-input", "--amount", "1000", "--date", day,
+                      "--receipt", receipt)  # fmt: skip
+        assert paid.exit_code == 0, paid.output
+    shown = invoke("agreement", "show", "1", env={"REPAYCLI_LANG": lang, "COLUMNS": str(width)})
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    for receipt in receipts:
+        assert any(receipt in line for line in lines), shown.output
+    title = "还款记录" if lang == "zh" else "Payments"
+    payments = shown.output[shown.output.index(title) :]  # the payments table and after
+    assert "…" not in payments, shown.output
+
