@@ -3,6 +3,8 @@ user would run."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from helpers import invoke
@@ -37,3 +39,23 @@ def test_agreement_show_prints_each_receipt_whole(lang: str, width: int) -> None
     payments = shown.output[shown.output.index(title) :]  # the payments table and after
     assert "…" not in payments, shown.output
 
+
+SENT = [("12月1日", "2026-12-01"), ("Dec 1", "2026-12-01"), ("15号", "2026-11-15")]
+SENT += [("today", TODAY)]
+
+
+@pytest.mark.parametrize(("sent", "expected"), SENT)
+def test_a_complaint_sent_without_a_year_was_sent_this_year(sent: str, expected: str) -> None:
+    """'12月1日' on 7 December is last week, not next year: the complaint was recorded as sent
+    on 2027-12-01, and remind watched an answer date a year away."""
+    made = invoke("log", "complaint", "--platform", "花呗", "--sent", sent, "--json")
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["complaint"]["sent_on"] == expected
+
+
+def test_a_complaint_sent_in_the_future_is_refused() -> None:
+    made = invoke("log", "complaint", "--platform", "花呗", "--sent", "2027-01-05",
+                  env={"REPAYCLI_LANG": "zh"})  # fmt: skip
+    assert made.exit_code == 2, made.output
+    assert "Traceback" not in made.output and "2027-01-05" in made.output
+    assert invoke("remind", "--json").stdout.count('"sent_on"') == 0
