@@ -59,3 +59,20 @@ def test_a_complaint_sent_in_the_future_is_refused() -> None:
     assert made.exit_code == 2, made.output
     assert "Traceback" not in made.output and "2027-01-05" in made.output
     assert invoke("remind", "--json").stdout.count('"sent_on"') == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unanswered_complaint_without_a_reference_names_no_reference(lang: str) -> None:
+    """Without --ref the escalation line said '并报上编号 无' / 'quoting reference none': it told
+    the user to quote a reference they do not have. English lines also began in lower case."""
+    made = invoke("log", "complaint", "--platform", "花呗", "--sent", "2026-11-01")
+    assert made.exit_code == 0, made.output
+    made = invoke("log", "complaint", "--platform", "借呗", "--sent", "2026-12-01", "--ref", "T9")
+    assert made.exit_code == 0, made.output
+    shown = invoke("remind", env={"REPAYCLI_LANG": lang, "COLUMNS": "200"}).output
+    lines = [line for line in shown.splitlines() if "12378" in line or "T9" in line]
+    assert len(lines) == 2, shown
+    unanswered = next(line for line in lines if "12378" in line)
+    assert "无" not in unanswered and "none" not in unanswered, shown
+    assert "T9" in next(line for line in lines if "12378" not in line)
+    assert all(line[0].isupper() or not line[0].isascii() for line in lines), shown
