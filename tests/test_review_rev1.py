@@ -76,3 +76,15 @@ def test_an_unanswered_complaint_without_a_reference_names_no_reference(lang: st
     assert "无" not in unanswered and "none" not in unanswered, shown
     assert "T9" in next(line for line in lines if "12378" not in line)
     assert all(line[0].isupper() or not line[0].isascii() for line in lines), shown
+
+
+def test_an_english_letter_cites_one_contact_in_the_singular() -> None:
+    """'demand to pay into a personal account (contacts #10)': one entry, written as several."""
+    logged = invoke("log", "collection", "--no-input", "--platform", "招商银行信用卡",
+                    "--at", "2026-12-03 10:00", "--said", "转账到个人账户",
+                    "--threat", "personal_account")  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    letter = invoke("letter", "--kind", "complaint", "--platform", "招商银行信用卡", "--no-input",
+                    env={"REPAYCLI_LANG": "en"})  # fmt: skip
+    assert letter.exit_code == 0, letter.output
+    assert "(contact #1)" in letter.output and "contacts #1)" not in letter.output, letter.output
