@@ -88,3 +88,13 @@ def test_an_english_letter_cites_one_contact_in_the_singular() -> None:
                     env={"REPAYCLI_LANG": "en"})  # fmt: skip
     assert letter.exit_code == 0, letter.output
     assert "(contact #1)" in letter.output and "contacts #1)" not in letter.output, letter.output
+
+
+@pytest.mark.parametrize("when", ["12月4日 23:30", "12月4号 23:30", "Dec 4 23:30", "上周五 23:30"])
+def test_a_contact_time_takes_a_date_as_people_write_it_and_a_clock_time(when: str) -> None:
+    """'12月4日 23:30' was refused ('不是时间') though '12月4日' and '23:30' each were taken: a
+    night call had to be typed as 2026-12-04 23:30."""
+    logged = invoke("log", "collection", "--no-input", "--platform", "花呗", "--at", when,
+                    "--json", env={"TZ": "Asia/Shanghai"})  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    assert json.loads(logged.stdout)["entry"]["at"].startswith("2026-12-04T23:30")
