@@ -1072,7 +1072,11 @@ def complaint(
     from repaycli.services.collection import record_complaint
 
     platform_id = parse_platform(platform)
-    sent_on = parse_date(sent, today=today(), field="sent")
+    day = today()
+    # sent, so already past: 12月1日 on 7 December is last week's, not next year's
+    sent_on = parse_date(sent, today=day, field="sent", prefer="past")
+    if sent_on > day:
+        raise BadInput("err.sent_future", value=sent)
     reference = parse_text("ref")(ref) or None if ref is not None else None
     with store.opened() as conn:
         row = record_complaint(

@@ -288,11 +288,14 @@ def _complaint_line(row: dict[str, Any]) -> str:
     key = "complaint.due"
     if row["overdue"]:
         key = "complaint.overdue_dispute" if row["kind"] == "dispute" else "complaint.overdue"
+    if not row["reference"]:  # no reference to quote: say when it was sent instead
+        key += "_noref"
     return t(
         key,
         kind=t(f"complaint.kind_{row['kind']}"),
         platform=row["platform_name"],
-        ref=row["reference"] or t("complaint.no_ref"),
+        ref=row["reference"] or "",
+        sent=row["sent_on"],
         due=row["answer_due"],
     )
 
