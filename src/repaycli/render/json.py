@@ -52,10 +52,12 @@ def _escape_hidden(text: str) -> str:
     import re
 
     return re.sub(
-        "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",
-        lambda m: f"\\u{ord(m.group()):04x}",
-        text,
+        "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", _escaped, text
     )
+
+
+def _escaped(match: Any) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 class _Foreign(Exception):
@@ -131,7 +133,7 @@ def _converter(hint: Any) -> Convert:
 
 
 def _dumps(value: Any, *, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+    return _escape_hidden(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
 def write_json_stream(
