@@ -142,8 +142,7 @@ def print_offer(result: OfferResult) -> None:
     comparison = result.compared_with_plan
     if comparison is not None:
         compare = t(
-            "offer.compare",
-            id=comparison.id,
+            "offer.compare" if comparison.target else "offer.compare_opening",
             payment=money(comparison.payment),
             total=money(comparison.total),
             payment_difference=signed_money(comparison.payment_difference),
