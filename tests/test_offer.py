@@ -684,7 +684,9 @@ def test_missing_values_are_asked_for_and_bad_answers_asked_again() -> None:
     assert result.stderr.count("Error:") == 3  # one line for each bad answer, then asked again
 
 
-@pytest.mark.parametrize(("lang", "named"), [("zh", "你的目标方案："), ("en", "Your plan's target:")])
+@pytest.mark.parametrize(
+    ("lang", "named"), [("zh", "你的目标方案："), ("en", "Your plan's target:")]
+)
 def test_the_comparison_names_the_target_not_an_internal_id(lang: str, named: str) -> None:
     """A frightened user reads "your target", not "waive-7": the ids are the plan's internal
     names (they mean something only beside the --details table)."""
