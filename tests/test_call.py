@@ -629,3 +629,21 @@ def test_a_draft_from_another_lender_is_named_by_its_own_lender() -> None:
         assert "花呗" in question and "借呗" not in question, question
 
     drive(app, script)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_plan_for_another_lender_is_not_called_no_plan(
+    saved_plan: dict[str, Any], lang: str
+) -> None:
+    """The saved plan is 花呗's and the call is to 借呗: the screen says the plan is another
+    lender's — and not, in the card above it, that there is no saved plan at all."""
+    app = CallApp(setup_for(lang, "借呗"), clock=Clock())
+
+    async def script(pilot: Any) -> None:
+        warning = text_of(app, "#warnings")
+        assert "借呗" in warning or "Jiebei" in warning, warning  # "the plan is not 借呗's"
+        card = text_of(app, "#card")
+        assert "还没有保存的方案" not in card and "No saved plan" not in card, card
+        assert "repaycli plan" in card
+
+    drive(app, script)

@@ -271,7 +271,9 @@ class CallApp(App[Saved | None]):
     def _card_text(self) -> Text | Table:
         card = self.setup.card
         if card is None:
-            return Text(t("call.card.none"))
+            # a warning below the card says why (a plan for another lender, an unreadable plan):
+            # "no saved plan" would contradict it
+            return Text(t("call.card.none_why_below" if self.setup.warnings else "call.card.none"))
         from repaycli.render.plan import money
 
         rows: list[tuple[str, Text]] = []
