@@ -4,7 +4,8 @@ Each command runs as a real ``repaycli`` process on a database of 2,000 entries 
 agreements, then on one ten times larger (20,000 entries, 2,000 agreements, about 3,800 events
 with their schedules), and its peak memory (``ru_maxrss`` of that one child, from ``os.wait4``)
 may grow by no more than ``MARGIN_MB``. Holding the larger log whole costs far more than that:
-the JSON export held every event (about 6 KB each as dicts), 23 MB more at 2,000 agreements.
+the JSON export held every event (about 6 KB each as dicts), 19 MB more at 2,000 agreements;
+the complaint letter read the whole log as models to quote one lender's entries, 130 MB more.
 
 The streamed JSON export is also compared, byte for byte, with what the writer of before (every
 event held in a list, the seal computed over the whole document) gives for the same log.
@@ -30,6 +31,9 @@ from repaycli.paths import db_path
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 TODAY = "2028-03-01"  # benchmarks/remind.py's TODAY: the builder's dates are around it
 SIZES = ((2000, 200), (20000, 2000))
+#: A lender beside the builder's eight, with the same three entries in both logs: a letter about
+#: it quotes the same whatever the size of the rest of the log.
+LENDER = "fenfu"
 #: How much more a command may hold at ten times the log (allocator noise, a larger page cache
 #: for SQLite's reads): far below what holding the log whole costs.
 MARGIN_MB = 8.0
@@ -52,6 +56,12 @@ def homes(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
         builder.build_log(conn, entries, rng)
         builder.build_agreements(conn, agreements, rng)
         conn.close()
+        for day in ("2028-02-10", "2028-02-20", "2028-02-25"):  # a lender of three contacts
+            added = invoke("log", "add", "--no-input", "--platform", LENDER, "--channel",
+                           "phone", "--at", f"{day} 10:00", "--outcome", "pending", "--notes",
+                           "asked for a pause", env={"REPAYCLI_HOME": str(home),
+                                                     "REPAYCLI_TODAY": TODAY})  # fmt: skip
+            assert added.exit_code == 0, added.output
         made[entries] = home
     return made
 
@@ -92,6 +102,8 @@ COMMANDS = {
     "log export --format json --redact": [
         "log", "export", "--format", "json", "--redact", "-o", "{scratch}/x.json",
     ],
+    # quotes only the lender's three entries: held, only they are
+    "letter --kind complaint": ["letter", "--kind", "complaint", "--platform", LENDER],
 }  # fmt: skip
 
 
