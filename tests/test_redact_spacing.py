@@ -5,7 +5,9 @@ it is 16 to 19 digits that pass a bank card's Luhn check. Hypothesis writes the 
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -166,3 +168,43 @@ def test_the_export_masks_them_end_to_end() -> None:
     assert "**************123X" in shown.stdout
     for secret in ("1234", "0212", "19900307"):
         assert secret not in shown.stdout
+
+
+# --- --redact-names -------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789._", min_size=2, max_size=20).filter(
+        lambda local: local[0].isalnum()
+    ),
+    st.sampled_from(["qq.com", "163.com", "example.com.cn", "mail.bank-x.cn"]),
+    st.sampled_from(["邮箱 ", "mail: ", "（"]),
+)
+def test_names_mode_masks_an_email_address_but_its_first_letter_and_domain(
+    local: str, domain: str, before: str
+) -> None:
+    from repaycli.core.evidence import redact_names
+
+    shown = redact_names(f"{before}{local}@{domain} 。")
+    assert shown == f"{before}{local[0]}{'*' * (len(local) - 1)}@{domain} 。"
+
+
+def test_redact_names_hides_the_agent_and_e_mail_and_still_verifies(tmp_path: Path) -> None:
+    added = invoke(
+        *("log", "add", "--no-input", "--platform", "huabei", "--channel", "phone"),
+        *("--outcome", "pending", "--agent", "张经理 A1234"),
+        *("--notes", "催收 wang.li@collect-x.cn 说 138 1234 5678 要还清"),
+    )
+    assert added.exit_code == 0, added.output
+    out = tmp_path / "log.json"
+    done = run("log", "export", "--format", "json", "--redact-names", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    (entry,) = json.loads(out.read_text("utf-8"))["entries"]
+    assert entry["agent"] == "*** *****"
+    assert entry["notes"] == "催收 w******@collect-x.cn 说 138****5678 要还清"
+    assert "张经理" not in out.read_text("utf-8") and "wang.li" not in out.read_text("utf-8")
+    checked = run("log", "verify", "--export", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    plain = run("log", "export", "--format", "json", "--redact")
+    assert "张经理 A1234" in plain.stdout  # without names, the agent stays (as before)

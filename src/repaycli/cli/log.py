@@ -443,6 +443,10 @@ def export(
     redact_on: Annotated[
         bool, typer.Option("--redact", help="Mask phone, ID-card and bank-card numbers.")
     ] = False,
+    redact_names: Annotated[
+        bool,
+        typer.Option("--redact-names", help="Also mask agents and e-mail addresses."),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing --output file.")
     ] = False,
@@ -450,6 +454,7 @@ def export(
 ) -> None:
     """Export the whole log in order, with its hashes, ready to attach to a complaint."""
     command_lang(lang)
+    redact_on = redact_on or redact_names
     if output is not None:
         from repaycli.files import check_target
 
@@ -474,18 +479,20 @@ def export(
                 check = store.verify_log(conn)
                 total = store.count_log(conn)
                 if redact_on:
-                    plan = _Hidden.of(conn)
+                    plan = _Hidden.of(conn, names=redact_names)
             if fmt is ExportFormat.JSON:  # all the evidence: the events chain too
                 events = proof.export_events(store.iter_events(conn), redact_on=redact_on)
                 events_intact = store.verify_events(conn).intact
             entries = store.iter_log(conn, by_time=fmt is ExportFormat.MARKDOWN)
         if fmt is ExportFormat.MARKDOWN:  # in the order the contacts happened, not the chain's
             entries = (
-                proof.export_entry(e, redact_on=redact_on, hidden_before=plan.before(e["id"]))
+                proof.export_entry(
+                    e, redact_on=redact_on, hidden_before=plan.before(e["id"]), names=redact_names
+                )
                 for e in entries
             )
         else:
-            entries = proof.iter_export_entries(entries, redact_on=redact_on)
+            entries = proof.iter_export_entries(entries, redact_on=redact_on, names=redact_names)
         out: TextSink
         if output is None:
             out = StdoutWriter()
@@ -559,7 +566,7 @@ class _Hidden:
         self.last = False
 
     @classmethod
-    def of(cls, conn: Any) -> _Hidden:
+    def of(cls, conn: Any, *, names: bool = False) -> _Hidden:
         from repaycli import store
         from repaycli.core import proof
 
@@ -567,7 +574,8 @@ class _Hidden:
         if not store.has_unsalted(conn):  # only entries from before salting can be hidden
             return found
         previous = False
-        for entry in proof.iter_export_entries(store.iter_log(conn), redact_on=True):
+        entries = proof.iter_export_entries(store.iter_log(conn), redact_on=True, names=names)
+        for entry in entries:
             entry_id = int(entry["id"])
             if previous:
                 if found.runs and found.runs[-1][1] == entry_id - 1:

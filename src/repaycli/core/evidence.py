@@ -481,6 +481,29 @@ def _mask_landline(match: re.Match[str]) -> str:
     return match.group(1) + "*" * (len(digits) - keep) + "".join(digits[len(digits) - keep :])
 
 
+#: An e-mail address: its local part is masked but for its first character; the domain stays.
+_EMAIL = (
+    r"(?<![\w.%+-])([A-Za-z0-9])([A-Za-z0-9._%+-]*)"
+    r"(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+)
+
+
+def redact_names(text: str | None) -> str | None:
+    """``--redact names``: the numbers as :func:`redact` masks them, and e-mail addresses
+    (``l*****@example.com``)."""
+    text = redact(text)
+    if text is None:
+        return None
+    return re.sub(_EMAIL, lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+def mask_name(text: str | None) -> str | None:
+    """An agent's name or number hidden whole, one ``*`` a character (spaces kept)."""
+    if text is None:
+        return None
+    return "".join(c if c.isspace() else "*" for c in text)
+
+
 def redact(text: str | None) -> str | None:
     """Mask ID-card and bank-card numbers (all but the last 4), mobile numbers (138****5678) and
     landlines (021-****5678), typed with full-width digits or grouped with up to three spaces
