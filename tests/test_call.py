@@ -617,3 +617,35 @@ def test_the_card_keeps_an_amount_with_its_unit() -> None:
         assert not any(line.lstrip().startswith(("元", "期")) for line in lines), (width, lines)
         shown = "".join(lines).replace("争取目标", "", 1).replace("\u00a0", " ").replace(" ", "")
         assert shown == target.replace(" ", "")  # nothing lost or cut
+
+
+def test_a_draft_from_another_lender_is_named_by_its_own_lender() -> None:
+    """A 花呗 call left unsaved, then a call to 借呗: the question names 花呗 (the draft's
+    lender), not 借呗 — else a frightened user carries one lender's offer into another's log."""
+    drafts.save({"platform": "huabei", "started_at": "2026-12-02T14:00:00+08:00", "offer": {}})
+    setup = setup_for("zh", "借呗", Situation(overdue="1万", income="3000", expenses="2000"))
+    app = CallApp(setup, clock=Clock(), draft=drafts.load())
+
+    async def script(pilot: Any) -> None:
+        question = str(app.screen.query_one(".title", Static).content)
+        assert "花呗" in question and "借呗" not in question, question
+
+    drive(app, script)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_plan_for_another_lender_is_not_called_no_plan(
+    saved_plan: dict[str, Any], lang: str
+) -> None:
+    """The saved plan is 花呗's and the call is to 借呗: the screen says the plan is another
+    lender's — and not, in the card above it, that there is no saved plan at all."""
+    app = CallApp(setup_for(lang, "借呗"), clock=Clock())
+
+    async def script(pilot: Any) -> None:
+        warning = text_of(app, "#warnings")
+        assert "借呗" in warning or "Jiebei" in warning, warning  # "the plan is not 借呗's"
+        card = text_of(app, "#card")
+        assert "还没有保存的方案" not in card and "No saved plan" not in card, card
+        assert "repaycli plan" in card
+
+    drive(app, script)

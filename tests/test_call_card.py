@@ -216,3 +216,22 @@ def test_the_default_plan_loads_no_rich() -> None:
     )
     assert "Say:" in done.stdout
     assert done.stdout.splitlines()[-1] == "rich loaded: False"
+
+
+@pytest.mark.parametrize(("after", "changes"), [("6000", False), ("9000", True)])
+def test_a_walk_away_line_that_does_not_change_names_no_date(after: str, changes: bool) -> None:
+    """An income after recovery equal to today's gives the same limit: the card (and the
+    details) say one line, not "at most 1,250 (from 2027-03-01: 1,250)", which reads as if
+    something changed on that date."""
+    args = [
+        "plan", "--platform", "huabei", "--overdue", "8000", "--income", "6000",
+        "--expenses", "3500", "--days-overdue", "30", "--recovery", "2027-03-01",
+        "--income-after", after, "--no-input", "--lang", "zh",
+    ]  # fmt: skip
+    for extra in ([], ["--details"]):
+        result = invoke(*args, *extra, env={**TODAY, "COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        assert ("从 2027-03-01 起：" in result.output) is changes, result.output
+    done = run(*args, env=TODAY)
+    assert done.returncode == 0, done.stderr
+    assert ("从 2027-03-01 起：" in done.stdout) is changes

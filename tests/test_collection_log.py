@@ -78,13 +78,13 @@ def test_an_incoming_call_asks_for_their_number_in_chinese() -> None:
     code, _, err = run_in_process("--lang", "zh", "log", "add", "--platform", "花呗",
                                   input=answers + "\n" * 10)  # fmt: skip
     assert code == 0, err
-    assert "来电号码" in err and "拨打的号码" not in err
+    assert "对方号码" in err and "拨打的号码" not in err
     answers = "\n".join(["", "电话", "", "95188"]) + "\n" * 12
     code, _, err = run_in_process(
         "--lang", "zh", "log", "add", "--platform", "花呗", "--outcome", "待定", input=answers
     )  # fmt: skip
     assert code == 0, err
-    assert "拨打的号码" in err and "来电号码" not in err
+    assert "拨打的号码" in err and "对方号码" not in err
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -112,6 +112,7 @@ def test_quick_form_in_a_few_prompts() -> None:
     code, out, err = run_in_process("--lang", "zh", "log", "collection", input=answers)
     assert code == 0, err
     assert out.startswith("已记录第 1 条（短信，")
+    assert "来电号码" not in err  # a text message is not a call: "their number", not "caller's"
     assert err.count("：") <= 8  # time, lender, number, text, threats (+ the checklist)
     entry = json.loads(run_in_process("log", "show", "1", "--json")[1])["entry"]
     assert entry["platform"] == "jiebei" and entry["channel"] == "sms"
@@ -213,7 +214,7 @@ def test_log_show_names_their_number_and_what_they_sent() -> None:
     code, out, _ = run_in_process("--lang", "zh", "log", "show", "1")
     assert code == 0
     for shown in (
-        "来电号码",
+        "对方号码",  # an SMS too: not "来电" (a call)
         "10690000",
         "威胁抓人或立案",
         "明天上门",

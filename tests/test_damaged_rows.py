@@ -42,7 +42,8 @@ SEED = (
 READERS = (
     ["log", "list", "--json"], ["log", "show", "3"], ["log", "export", "--format", "json"],
     ["log", "verify"], ["log", "fingerprint"], ["agreement", "list"],
-    ["agreement", "show", "2", "--json"], ["remind"], ["letter", "--kind", "complaint"],
+    ["agreement", "show", "2", "--json"], ["remind"],
+    ["letter", "--kind", "complaint", "--platform", "huabei"],
     ["report", "--log", "-o", "-"],
 )  # fmt: skip
 

@@ -86,7 +86,8 @@ def test_plan_and_report_with_interest_above_the_budget(tmp_path: Path, rate: st
     )
     done = run("plan", "--no-input", "--debts", str(debts))
     one_line_or_success(done, {0})
-    assert "does\nnot clear them all in 60 months" in done.stdout
+    flat = " ".join(done.stdout.split())  # the hardship route, in whatever words it takes
+    assert "60 months" in flat and "12348" in flat
     page = tmp_path / "report.html"
     done = run("report", "--debts", str(debts), "-o", str(page))
     one_line_or_success(done, {0})

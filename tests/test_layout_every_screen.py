@@ -140,10 +140,12 @@ def _log_list(lang: str, width: int, monkeypatch: pytest.MonkeyPatch) -> str:
     set_lang(lang)
     out = io.StringIO()
     made = Console(file=out, width=width, no_color=True, markup=False, highlight=False)
-    monkeypatch.setattr(console_module, "make_console", lambda **_: made)
-    with store.opened(read_only=True) as conn:
-        print_list(store.iter_contacts(conn))
-    monkeypatch.undo()
+    # a context of its own: monkeypatch.undo() also undid the conftest's REPAYCLI_HOME, so every
+    # later call read the real user's database (and failed when another version had migrated it)
+    with monkeypatch.context() as patched:
+        patched.setattr(console_module, "make_console", lambda **_: made)
+        with store.opened(read_only=True) as conn:
+            print_list(store.iter_contacts(conn))
     return out.getvalue()
 
 

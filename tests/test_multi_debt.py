@@ -369,7 +369,7 @@ def test_example_file_json(_isolated: Path) -> None:
     assert list(data) == [
         "schema_version", "kind", "as_of", "lang", "reason", "recovery", "affordability",
         "strategy", "total_overdue", "total_principal", "plan", "household", "debts", "monthly",
-        "compare", "what_if", "hardship", "log_template",
+        "compare", "what_if", "hardship", "log_template", "register",
     ]  # fmt: skip
     assert data["schema_version"] == 3 and data["strategy"] == "prorata"
     assert data["household"]["status"] == "fits"
@@ -394,6 +394,9 @@ def test_short_answer_first_and_details_on_request() -> None:
     assert short.exit_code == 0, short.output
     # a short total, then one call card (one screen) per lender
     total, *cards, _pointer = re.split(r"^═+$", short.stdout, flags=re.M)
+    # the first line names the plan (the register's current plan, issue 21)
+    which, _, total = total.partition("\n\n")
+    assert which.startswith("Current plan for the 4 debts in your register, made ")
     assert len(total.splitlines()) <= 4 and len(cards) == 4
     assert all(len(card.strip("\n").splitlines()) <= 24 for card in cards)
     for text in ("You owe ¥49,200.00 to 4 lenders", "you can pay at most ¥1,750.00 a month.",

@@ -682,3 +682,36 @@ def test_missing_values_are_asked_for_and_bad_answers_asked_again() -> None:
     data = json.loads(result.stdout)
     assert (data["principal"], data["periods"], data["payment"]) == ("10000.00", 12, "900.00")
     assert result.stderr.count("Error:") == 3  # one line for each bad answer, then asked again
+
+
+@pytest.mark.parametrize(
+    ("lang", "named", "difference"),
+    [
+        ("zh", "你的目标方案：", "这个报价每月少 432.96 元，合计多 719.25 元。"),
+        ("en", "Your plan's target:", "This offer: ¥432.96 less a month, ¥719.25 more in total."),
+    ],
+)
+def test_the_comparison_names_the_target_not_an_internal_id(
+    lang: str, named: str, difference: str
+) -> None:
+    """A frightened user reads "your target", not "waive-7" (the ids are the plan's internal
+    names, meaningful only beside the --details table), and "less a month, more in total",
+    not "-432.96 a month" (which reads as a payment of minus 432.96)."""
+    env = {"COLUMNS": "200", "REPAYCLI_TODAY": "2026-12-02"}
+    plan = invoke(
+        "plan", "--platform", "huabei", "--overdue", "8000", "--income", "6000",
+        "--expenses", "3500", "--days-overdue", "30", "--no-input", "--lang", lang, env=env,
+    )  # fmt: skip
+    assert plan.exit_code == 0, plan.output
+    args = ["offer", "--amount", "8000", "--periods", "12", "--payment", "750", "--no-input"]
+    result = invoke(*args, "--lang", lang, env=env)
+    assert result.exit_code == 0, result.output
+    assert named in result.output and difference in result.output, result.output
+    assert not re.search(r"\b(waive|inst|principal|lump|defer|card)-\d", result.output)
+    # a real process prints the same line
+    done = subprocess.run(
+        [sys.executable, "-m", "repaycli", *args, "--lang", lang],
+        capture_output=True, text=True, env={**os.environ, **env}, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert named in done.stdout and difference in done.stdout and "waive-7" not in done.stdout

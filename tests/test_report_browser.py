@@ -183,11 +183,13 @@ def promised_pages() -> dict[str, int]:
     result = invoke("report", "-h", env={"COLUMNS": "400", "REPAYCLI_LANG": "en"})
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    own = re.search(r"about (\d+)–(\d+) for one debt and (\d+) for the four debts", text)
+    own = re.search(r"about (\d+)–(\d+) for one debt, and for the four debts of "
+                    r"examples/debts-tight.toml (\d+) in Chinese and (\d+) in English", text)
     lender = re.search(r"(\d+) a lender in Chinese and (\d+) in English", text)
     assert own is not None and lender is not None, text
     return {
-        "one-zh": int(own[1]), "one-en": int(own[2]), "tight": int(own[3]),
+        "one-zh": int(own[1]), "one-en": int(own[2]),
+        "tight-zh": int(own[3]), "tight-en": int(own[4]),
         "lender-zh": int(lender[1]), "lender-en": int(lender[2]),
     }  # fmt: skip
 
@@ -205,7 +207,7 @@ def test_own_pack_pages_as_the_help_says(
     tmp_path: Path, case: str, args: list[str], lang: str
 ) -> None:
     promise = promised_pages()
-    want = promise["tight"] if case == "tight" else promise[f"one-{lang}"]
+    want = promise[f"{case}-{lang}"]
     count, texts, (width, height) = pdf_pages(tmp_path, make_report(tmp_path, *args, lang=lang))
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in mm
     assert count == want, [t[:60] for t in texts]
@@ -268,7 +270,7 @@ def test_pdf_in_chinese(tmp_path: Path) -> None:
     """The tight-budget example in Chinese: the CJK text is drawn in a CJK font (its characters
     come back out of the PDF), on the pages the help promises."""
     count, texts, _ = pdf_pages(tmp_path, make_report(tmp_path, *TIGHT, lang="zh"))
-    assert count == promised_pages()["tight"]
+    assert count == promised_pages()["tight-zh"]
     first = flat(texts[0])
     assert "协商资料:4笔欠款" in first  # full-width colon: NFKC made it ":"
     assert "招商银行信用卡" in first and "95555" in first

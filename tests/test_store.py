@@ -47,6 +47,7 @@ def contact(**over: object) -> store.NewContact:
 
 
 FINAL_OBJECTS = [
+    ("index", "agreement_debts_debt"),
     ("index", "allocations_installment"),
     ("index", "bill_payments_import"),
     ("index", "contacts_at"),
@@ -56,18 +57,26 @@ FINAL_OBJECTS = [
     ("index", "installments_unpaid_due"),
     ("index", "offer_checks_contact"),
     ("index", "payments_agreement"),
+    ("table", "agreement_debts"),
     ("table", "agreements"),
     ("table", "allocations"),
     ("table", "bill_imports"),
     ("table", "bill_payments"),
+    ("table", "check_ins"),
     ("table", "complaints"),
     ("table", "contacts"),
+    ("table", "current_plan"),
     ("table", "events"),
     ("table", "follow_ups_done"),
     ("table", "installments"),
     ("table", "offer_checks"),
     ("table", "payments"),
+    ("table", "register_budget"),
+    ("table", "register_debts"),
+    ("table", "register_history"),
     ("table", "voids"),
+    ("trigger", "agreement_debts_no_delete"),
+    ("trigger", "agreement_debts_no_update"),
     ("trigger", "bill_imports_no_delete"),
     ("trigger", "bill_imports_no_update"),
     ("trigger", "bill_payments_no_delete"),
@@ -79,6 +88,8 @@ FINAL_OBJECTS = [
     ("trigger", "events_no_delete"),
     ("trigger", "events_no_update"),
     ("trigger", "offer_checks_no_update"),
+    ("trigger", "register_history_no_delete"),
+    ("trigger", "register_history_no_update"),
     ("trigger", "voids_no_delete"),
     ("trigger", "voids_no_update"),
 ]
@@ -100,7 +111,7 @@ def test_blank_and_first_schema_migrate_to_the_same_final_schema(tmp_path: Path)
     assert schema(blank) == schema(old)
     assert sorted((t, n) for t, n, _ in schema(blank)) == FINAL_OBJECTS
     for path in (blank, old):
-        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 11
+        assert pragma(path, "user_version") == store.SCHEMA_VERSION == 12
         assert pragma(path, "application_id") == store.APPLICATION_ID
 
 
@@ -118,6 +129,7 @@ def test_migrations_are_named_and_each_runs_once(tmp_path: Path) -> None:
         "m009_collection_detail",
         "m010_complaints",
         "m011_allocation_index",
+        "m012_debt_register",
     ]
     assert store.migrate(conn) == []
     conn.close()

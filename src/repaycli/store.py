@@ -369,6 +369,17 @@ def _m011_allocation_index(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX allocations_installment ON allocations(agreement_id, n)")
 
 
+def _m012_debt_register(conn: sqlite3.Connection) -> None:
+    """The debt register (``store_register``): one row per lender debt and the household budget,
+    every change kept in ``register_history`` (append-only, hash-chained like the events); which
+    debt each agreement belongs to (``agreement_debts``, append-only: ``agreements`` rows are
+    hashed whole in the events, so they get no new column); and the current plan. Each agreement
+    recorded before becomes an agreed debt of its own, so nothing is lost."""
+    from repaycli.store_register import create_register
+
+    create_register(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_initial,
     _m002_reminders,
@@ -381,6 +392,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m009_collection_detail,
     _m010_complaints,
     _m011_allocation_index,
+    _m012_debt_register,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -25,6 +25,7 @@ from repaycli.i18n import normalise_lang, set_lang, t
 #: more than importing typer itself, and cron runs ``remind`` alone.
 COMMANDS = {
     "plan": "plan",
+    "debts": "register",
     "platforms": "platforms",
     "pay": "agreement",
     "offer": "offer",

@@ -239,6 +239,13 @@ def add(
     log_entry: Annotated[
         int | None, typer.Option("--log", help="The log entry where it was agreed.")
     ] = None,
+    debt: Annotated[
+        int | None,
+        typer.Option(
+            "--debt",
+            help="The debt it settles ('repaycli debts list'; default: the platform's debt).",
+        ),
+    ] = None,
     no_input: NoInputOption = False,
     json_out: JsonOption = False,
     lang: LangOption = None,
@@ -249,6 +256,13 @@ def add(
     from repaycli.cli.log import parse_platform
 
     day = today()
+    if debt is not None and platform is None:
+        from repaycli import store_register
+
+        if not have_database():
+            raise BadInput("register.err.unknown_id", id=debt)
+        with store.opened(read_only=True) as conn:
+            platform = store_register.get_debt(conn, debt).platform
 
     def date_of(text: str) -> date:
         return parse_date(text, today=day, field="first_due")
@@ -306,6 +320,14 @@ def add(
             contact_id=log_entry,
             source=source,
         )
+        from repaycli.services.register import attach_agreement
+
+        owner, made = attach_agreement(
+            conn, agreement_id, platform=platform_id, debt_id=debt, at=now(), who="agreement add"
+        )
+        from repaycli.services.household import agreement_warning
+
+        warning = agreement_warning(conn, owner.id, list(schedule))
         view = store.get_agreement(conn, agreement_id, today=day)
     if json_out:
         from repaycli.render.json import to_json
@@ -315,6 +337,10 @@ def add(
     from repaycli.render.agreement import print_agreement
 
     write_out(t("agreement.added", id=agreement_id))
+    from repaycli.render.register import debt_line, fit
+
+    key = "register.agreement_made" if made else "register.agreement_of"
+    write_out(fit([t(key, debt=debt_line(owner)), *([warning] if warning else [])]))
     print_agreement(view)
 
 

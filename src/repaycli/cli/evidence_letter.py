@@ -54,9 +54,17 @@ def write(
     if have_database():
         with store.opened(read_only=True) as conn, store.snapshot(conn):
             state = evidence_state(conn)
-            entries = store.list_contacts(conn, latest_only=True)
             if platform_id is None:
-                platform_id = _one_lender(entries, no_input=no_input)
+                platform_id = _one_lender(_lenders(conn), no_input=no_input)
+            # Only the lender's entries are quoted: the rest of the log is never held, nor the
+            # salts of the quoted ones (a letter shows no hashes of fields).
+            if platform_id is not None:
+                from repaycli.core.records import LogEntry
+
+                entries = [
+                    LogEntry.model_validate(e)
+                    for e in store.iter_contacts(conn, platform=platform_id, latest_only=True)
+                ]
             collection = store.collection_after_agreement(conn, platform=platform_id)
     problem = state.problem()  # a letter must not quote evidence that no longer holds up
     if problem is not None:
@@ -91,14 +99,24 @@ def write(
     typer.echo(t("letter.written", path=safe_text(str(output))), err=True)
 
 
-def _one_lender(entries: list[Any], *, no_input: bool) -> str | None:
+def _lenders(conn: Any) -> list[str]:
+    """The lenders of the log's latest entries, in the order they first appear in it, read in
+    one streamed pass (the entries are not kept)."""
+    from repaycli import store
+
+    first: dict[str, int] = {}
+    for entry in store.iter_contacts(conn, latest_only=True):
+        first[entry["platform"]] = min(entry["id"], first.get(entry["platform"], entry["id"]))
+    return sorted(first, key=first.__getitem__)
+
+
+def _one_lender(ids: list[str], *, no_input: bool) -> str | None:
     """The lender a letter is about when none was named: the only one in the log; with
     several, the one the user picks (refused under ``--no-input``, naming them)."""
     from repaycli.cli.common import ask
     from repaycli.cli.log import parse_platform
     from repaycli.render.log import platform_name
 
-    ids = list(dict.fromkeys(e.platform for e in sorted(entries, key=lambda e: e.id)))
     if len(ids) <= 1:
         return ids[0] if ids else None
     names = t("list_sep").join(platform_name(i) for i in ids)

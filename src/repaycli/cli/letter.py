@@ -200,6 +200,10 @@ def letter(
     from repaycli.render.letter import compose
 
     facts = build_facts(request)
+    if facts.household is not None and request.platform is not None:
+        from repaycli.services.household import which_plan
+
+        typer.echo(which_plan(request.platform), err=True)  # the letter itself stays clean
     text = compose(check_fits(facts), lang=request.lang, fmt=style)
     if output is None:
         write_out(text)

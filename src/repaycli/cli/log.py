@@ -7,10 +7,11 @@ import hashlib
 import io
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import date, datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO, TextIO
 
@@ -470,7 +471,7 @@ def export(
         entries: Iterator[dict[str, Any]] = iter(())
         check, total = ChainCheck(count=0, head=GENESIS), 0
         plan = _Hidden()
-        events: list[dict[str, Any]] = []
+        events: Callable[[], Iterator[dict[str, Any]]] = partial(iter, [])
         events_intact = True
         if have_database():
             conn = stack.enter_context(store.opened(read_only=True))
@@ -480,8 +481,9 @@ def export(
                 total = store.count_log(conn)
                 if redact_on:
                     plan = _Hidden.of(conn, names=redact_names)
-            if fmt is ExportFormat.JSON:  # all the evidence: the events chain too
-                events = proof.export_events(store.iter_events(conn), redact_on=redact_on)
+            if fmt is ExportFormat.JSON:  # all the evidence: the events chain too, read twice
+                # (its count and head come before the entries, the events after): none kept
+                events = partial(_export_events, conn, redact_on)
                 events_intact = store.verify_events(conn).intact
             entries = store.iter_log(conn, by_time=fmt is ExportFormat.MARKDOWN)
         if fmt is ExportFormat.MARKDOWN:  # in the order the contacts happened, not the chain's
@@ -515,22 +517,27 @@ def export(
                 count=total,
                 last_unverifiable=plan.last,
                 unverifiable=plan.count,
-                events=events,
+                events_shown=proof.events_summary(events()),
                 events_intact=events_intact,
             )
-            sealer = proof.Sealer({**fields, "events": events})
+            sealer = proof.Sealer(fields)
 
-            def sealed(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+            def sealed(
+                items: Iterator[dict[str, Any]], add: Callable[[dict[str, Any]], None]
+            ) -> Iterator[dict[str, Any]]:
                 for item in items:
-                    sealer.add(item)
+                    add(item)
                     yield item
 
             count = write_json_stream(
                 fields,
                 "entries",
-                sealed(entries),
+                sealed(entries, sealer.add),
                 out,
-                tail=lambda: {"events": events, "seal": sealer.hexdigest()},
+                tail=lambda: {
+                    "events": sealed(events(), sealer.add_event),
+                    "seal": sealer.hexdigest,
+                },
             )
             if output is None:
                 out.write("\n")
@@ -552,6 +559,14 @@ def export(
 
         shown = safe_text(str(output))
         typer.echo(t("log.exported", count=count, path=shown), err=True)
+
+
+def _export_events(conn: Any, redact_on: bool) -> Iterator[dict[str, Any]]:
+    """The events as a JSON export shows them, read from the database one at a time."""
+    from repaycli import store
+    from repaycli.core import proof
+
+    return proof.iter_export_events(store.iter_events(conn), redact_on=redact_on)
 
 
 class _Hidden:
@@ -1080,7 +1095,11 @@ def complaint(
     from repaycli.services.collection import record_complaint
 
     platform_id = parse_platform(platform)
-    sent_on = parse_date(sent, today=today(), field="sent")
+    day = today()
+    # sent, so already past: 12月1日 on 7 December is last week's, not next year's
+    sent_on = parse_date(sent, today=day, field="sent", prefer="past")
+    if sent_on > day:
+        raise BadInput("err.sent_future", value=sent)
     reference = parse_text("ref")(ref) or None if ref is not None else None
     with store.opened() as conn:
         row = record_complaint(

@@ -148,6 +148,16 @@ def offer(
     ignore_plan: Annotated[
         bool, typer.Option("--ignore-plan", help="Do not use the last saved plan.")
     ] = False,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform", help="The lender: its line in the current household plan is used."
+        ),
+    ] = None,
+    debt: Annotated[
+        int | None,
+        typer.Option("--debt", help="The debt, by its register id (instead of --platform)."),
+    ] = None,
     log_entry: Annotated[
         int | None,
         typer.Option("--log", metavar="ENTRY_ID", help="Attach this evaluation to a log entry."),
@@ -174,13 +184,21 @@ def offer(
         day=day,
         no_input=no_input,
     )
+    view = None
+    if (platform is not None or debt is not None) and not ignore_plan:
+        from repaycli.services.household import household_for_offer
+
+        view = household_for_offer(platform, debt)
+    if view is not None and walk_away is None:
+        held = view.line if view.line is not None else view.agreed_monthly
+        walk_away = None if held is None else str(held)
     budget, reference = budget_and_plan(
         day=day,
         amount=terms.amount,
         income=income,
         expenses=expenses,
         walk_away=walk_away,
-        use_plan=not ignore_plan,
+        use_plan=not ignore_plan and view is None,
     )
     from repaycli.services.offer import evaluate_offer
 
@@ -192,14 +210,28 @@ def offer(
 
         with store.opened() as conn:
             store.add_offer_check(conn, log_entry, to_json(result), checked_at=now())
+    notes: list[str] = []
+    if view is not None:
+        from repaycli.services.household import over_share, plan_line
+
+        notes.append(plan_line(view))
+        warning = over_share(view, [(i.due, i.amount) for i in result.schedule])
+        if warning is not None:
+            notes.append(warning)
     if json_out:
         from repaycli.render.json import to_json
 
         write_out(to_json(result))
+        for note in notes:
+            typer.echo(note, err=True)
         return
     from repaycli.render.offer import print_offer
 
     print_offer(result)
+    if notes:
+        from repaycli.render.register import fit
+
+        write_out(fit(notes))
     if log_entry is not None:
         typer.echo(t("offer.logged", id=log_entry), err=True)
 

@@ -193,6 +193,14 @@ def plan(
         bool,
         typer.Option("--save/--no-save", help="Keep this plan for 'offer' and 'letter'."),
     ] = True,
+    import_: Annotated[
+        bool,
+        typer.Option(
+            "--import",
+            help="With --debts: put the file's debts into the register and make the current "
+            "plan from it (done anyway when the register is empty).",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """Work out what to ask the lender for, the negotiation ladder, and a call checklist.
@@ -235,6 +243,43 @@ def plan(
             "--cash": cash,
         },
     )
+    situation_flags = {
+        "--income": income,
+        "--expenses": expenses,
+        "--reason": reason,
+        "--recovery": recovery,
+        "--income-after": income_after,
+        "--start": start,
+        "--limit-share": limit_share,
+        "--platform": platform,
+        "--overdue": overdue,
+        "--principal": principal,
+        "--interest": interest,
+        "--penalty": penalty,
+        "--days-overdue": days_overdue,
+        "--annual-rate": annual_rate,
+        "--penalty-rate": penalty_rate,
+        "--cash": cash,
+    }
+    what_if_flags = [strategy, order, extra or None, limit_from, compare or None]
+    if import_ and debts is None:
+        raise BadInput("debts.err.needs_debts", flag="--import")
+    from repaycli.services.plan_register import household_plan, what_if_note
+
+    if debts is not None and all(v is None for v in what_if_flags):
+        if household_plan(
+            output,
+            details=details,
+            debts_file=debts,
+            force=import_,
+            budget={k: v for k, v in situation_flags.items() if v is not None},
+            no_input=no_input,
+        ):
+            return
+    elif debts is None and all(v is None for v in situation_flags.values()):
+        if household_plan(output, details=details):
+            return
+    note = what_if_note(output)
     if debts is not None:
         several = several_debts(
             debts,
@@ -266,6 +311,7 @@ def plan(
             return multi_card_text(several, made, _columns())
 
         _show(several, output, several_document, card=None if details or compare else cards)
+        note()
         return
     given = (platform, overdue, income, expenses, days_overdue, cash, reason, recovery,
              principal, interest, penalty, income_after, start, annual_rate, penalty_rate,
@@ -300,6 +346,7 @@ def plan(
                 day=saved.day,
             )
             _show_single(result, output, details=details)
+            note()
             return
     inputs: dict[str, str] = {}
     result = single_result(
@@ -330,6 +377,7 @@ def plan(
 
         save_inputs(inputs)
     _show_single(result, output, details=details)
+    note()
 
 
 def _show_single(result: PlanResult, output: OutputFormat, *, details: bool) -> None:

@@ -229,8 +229,31 @@ def remind(
             write_out(plain_text(result, cells=_columns()))
     if complaints and not json_out:
         write_out("\n".join(_complaint_line(c) for c in complaints))
+    if not json_out:
+        _check_in(day)
     if exit_code and result.has_overdue:
         raise typer.Exit(1)
+
+
+def _check_in(day: date) -> None:
+    """The monthly check-in of a household with a current plan (nothing otherwise: cron stays
+    silent); it is recorded, so it is said once a month."""
+    from repaycli.paths import db_path
+
+    if not db_path().exists():
+        return
+    from repaycli import store
+    from repaycli.services.checkin import check_in, due
+
+    with store.opened(read_only=True) as conn:
+        if not due(conn, day=day):
+            return
+    from repaycli.render.register import check_in_text
+
+    with store.opened() as conn:
+        found = check_in(conn, day=day, at=now())
+    if found is not None:
+        write_out(check_in_text(found))
 
 
 def _complaints_and_conduct(
@@ -265,11 +288,14 @@ def _complaint_line(row: dict[str, Any]) -> str:
     key = "complaint.due"
     if row["overdue"]:
         key = "complaint.overdue_dispute" if row["kind"] == "dispute" else "complaint.overdue"
+    if not row["reference"]:  # no reference to quote: say when it was sent instead
+        key += "_noref"
     return t(
         key,
         kind=t(f"complaint.kind_{row['kind']}"),
         platform=row["platform_name"],
-        ref=row["reference"] or t("complaint.no_ref"),
+        ref=row["reference"] or "",
+        sent=row["sent_on"],
         due=row["answer_due"],
     )
 

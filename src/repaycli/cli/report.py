@@ -359,6 +359,7 @@ def report(
         )
     )  # fmt: skip
     page: Report | HandOver
+    household: Report | None = None
     if debts is not None:
         from repaycli.core.multi import strategy_outcomes
 
@@ -418,16 +419,24 @@ def report(
                 no_input=no_input,
             )
         else:
-            with _saved_plan_guard(True):
-                single = _saved_plan()
-        with _saved_plan_guard(not situation_given):
-            if handover:
-                if lender is not None:
-                    _check_lender(single.debts[0].platform, single.debts[0].platform_name, lender)
-                documents = documents_for(load_checklist(), single.reason, get_lang())
-                page = build.single_handover(single, documents=documents, timeline=timeline)
+            # the current household plan (issue 21), unless a pack for the lender is asked
+            household = None if handover else _household_report(timeline)
+            if household is not None:
+                page = _with_command(household, debts=None)
             else:
-                page = _with_command(build.single_report(single, timeline=timeline), debts=None)
+                with _saved_plan_guard(True):
+                    single = _saved_plan()
+        if household is None or situation_given:
+            with _saved_plan_guard(not situation_given):
+                if handover:
+                    if lender is not None:
+                        _check_lender(
+                            single.debts[0].platform, single.debts[0].platform_name, lender
+                        )
+                    documents = documents_for(load_checklist(), single.reason, get_lang())
+                    page = build.single_handover(single, documents=documents, timeline=timeline)
+                else:
+                    page = _with_command(build.single_report(single, timeline=timeline), debts=None)
     if statement_section is not None:  # the budget the plan was made with, first
         if isinstance(page, build.Report):
             page.document.sections.insert(0, statement_section)
@@ -451,6 +460,32 @@ def report(
 
     write_private(output, html.encode("utf-8"), mode=0o600)  # holds debts and income
     typer.echo(t("report.written", path=safe_text(str(output))), err=True)
+
+
+def _household_report(timeline: Timeline | None) -> Report | None:
+    """The report of the current household plan (``None`` without one): every lender's card,
+    the charts, a letter each, and which plan it is with what the agreements take."""
+    import dataclasses
+
+    from repaycli import store
+    from repaycli.cli.common import have_database
+    from repaycli.render.household import household_lines
+    from repaycli.render.register import plan_note
+    from repaycli.report import build
+    from repaycli.services.household import current, engine_report
+
+    if not have_database():
+        return None
+    with store.opened(read_only=True) as conn:
+        plan = current(conn)
+        if plan is None or plan.household.result is None:
+            return None
+        result, outcomes = engine_report(conn, plan)
+    page = build.several_report(result, outcomes, timeline=timeline)
+    lines = household_lines(plan.household)
+    if plan.stale:
+        lines.append(plan_note(plan))
+    return dataclasses.replace(page, subtitle=" ".join([page.subtitle, *lines]))
 
 
 def register(app: typer.Typer) -> None:

@@ -207,6 +207,9 @@ def card_for_plan(
 ) -> CallCard:
     """The card for a one-debt plan."""
     ladder = result.ladder
+    # a line that stays the same after recovery is one line: "at most X (from D: X)" reads as if
+    # something changed on D
+    changes = ladder.walk_away_after not in (None, ladder.walk_away_monthly)
     return _card(
         result.debts[0],
         ladder,
@@ -215,8 +218,8 @@ def card_for_plan(
         result.affordability,
         WalkAway(
             monthly=ladder.walk_away_monthly,
-            after=ladder.walk_away_after,
-            after_from=ladder.walk_away_after_from,
+            after=ladder.walk_away_after if changes else None,
+            after_from=ladder.walk_away_after_from if changes else None,
         ),
         say=say,
         describe=describe,

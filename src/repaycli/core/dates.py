@@ -233,6 +233,20 @@ def parse_datetime(
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=zone)
         return check_datetime_range(parsed, now=now, field=field, text=raw)
+    both = re.fullmatch(r"(?P<day>.*\D)\s*(?P<h>\d{1,2}):(?P<m>\d{2})", raw)
+    written = both.group("day").strip() if both else ""
+    if parsed is None and both and written:  # 12月4日 23:30, Dec 4 23:30
+        try:
+            day = parse_date(written, today=now.date(), field=field, prefer=prefer)
+        except BadInput as error:
+            if error.key == "err.date_format":  # list the forms a time takes
+                raise BadInput("err.time_format", field=field, value=text) from None
+            raise
+        hour, minute = int(both.group("h")), int(both.group("m"))
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise BadInput("err.time_impossible", field=field, value=text)
+        moment = datetime.combine(day, time(hour, minute), tzinfo=zone)
+        return check_datetime_range(moment, now=now, field=field, text=raw)
     try:
         day = parse_date(raw, today=now.date(), field=field, prefer=prefer)
     except BadInput as error:

@@ -31,7 +31,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from repaycli.core.allocate import HORIZON, Account, Outcome, Strategy, simulate
+from repaycli.core.allocate import HORIZON, RUNAWAY, Account, Outcome, Strategy, simulate
 from repaycli.core.balance import breakdown_of
 from repaycli.core.dates import due_date
 from repaycli.core.ladder import negotiate
@@ -293,6 +293,8 @@ def _along_line(
     amounts: list[Decimal] = []
     for due in dues:
         if bearing > 0 and part.rate > 0:
+            if bearing > RUNAWAY:  # interest outgrows every payment: it never clears
+                return None
             bearing += round_fen(bearing * part.rate / MONTHS_PER_YEAR)
         pay = min(budget.limit_on(due), bearing + flat)
         to_bearing = min(pay, bearing)

@@ -87,12 +87,17 @@ class LetterFacts(Model):
     #: The limit from the recovery date on (``plan --income-after``).
     limit_after: Money | None = None
     limit_after_from: date | None = None
+    #: The limit as a schedule of (from-date, amount), when it changes more often than once (a
+    #: lender's line in a household plan): each payment is checked against the step in force.
+    limit_steps: list[tuple[date, Money]] | None = None
     #: Cash in hand (the saved plan's ``--cash``): a payment it covers is not paid from income.
     cash: Money | None = None
     #: The plan asked for; ``None`` with a ``pause`` (the hardship route).
     plan: ProposedPlan | None
     pause: PauseRequest | None = None
     documents: list[str]
+    #: The whole picture, for a lender of a household with several debts (``None``: one debt).
+    household: str | None = None
     #: False in the pack handed to the lender: the letter states what it proposes, never the
     #: most the user could pay (the walk-away line is the user's, not the lender's).
     disclose_limit: bool = True
@@ -131,6 +136,12 @@ class LetterFacts(Model):
 
     def limit_on(self, day: date) -> Decimal:
         assert self.limit is not None
+        if self.limit_steps:
+            found = self.limit_steps[0][1]
+            for start, amount in self.limit_steps:
+                if start <= day:
+                    found = amount
+            return found
         if self.limit_after is not None and self.limit_after_from is not None:
             if day >= self.limit_after_from:
                 return self.limit_after

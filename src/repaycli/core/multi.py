@@ -472,19 +472,32 @@ def strategy_outcomes(
     first: Sequence[str] = (),
     extras: Sequence[tuple[Decimal, date]] = (),
     limit_change: LimitChange | None = None,
+    limits: Sequence[LimitStep | tuple[date, Decimal]] | None = None,
 ) -> dict[Strategy, Outcome]:
     """Each strategy's month-by-month allocation, with the what-ifs, as ``build_multi_plan``
-    simulates them (the report draws each one's balance over time)."""
+    simulates them (the report draws each one's balance over time); ``limits`` as there."""
     shared = affordability(situation)
     accounts = accounts_of(debts, debt_ids(debts))
     _, by_month = extras_by_month(extras, situation.start, situation.today)
     scenario = Scenario(extras=by_month, limit_change=limit_change)
+    limit_on = scenario.limit_on(shared)
+    if limits:
+        steps = normalised(limits)
+        if limit_change is not None:
+            steps = normalised(
+                [s for s in steps if s.start < limit_change.start]
+                + [LimitStep(start=limit_change.start, amount=limit_change.amount)]
+            )
+
+        def limit_on(day: date) -> Decimal:
+            return in_force(steps, day)
+
     return {
         name: simulate(
             accounts,
             name,
             start=situation.start,
-            limit_on=scenario.limit_on(shared),
+            limit_on=limit_on,
             extras=scenario.extras,
             first=first,
             anchor=situation.today,

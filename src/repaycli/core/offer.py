@@ -136,6 +136,8 @@ class LadderPosition(StrEnum):
 
 class Comparison(Model):
     id: str
+    #: Whether ``id`` is the plan's target (else its opening): what the user is told it is.
+    target: bool = True
     payment: Money
     total: Money
     apr_percent: Percent | None
@@ -361,6 +363,7 @@ def evaluate(
         if plan is None
         else Comparison(
             id=plan.id,
+            target=plan.target,
             payment=plan.payment,
             total=plan.total,
             apr_percent=plan.apr_percent,

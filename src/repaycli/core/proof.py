@@ -158,25 +158,43 @@ def seal(document: Mapping[str, Any]) -> str:
 
 class Sealer:
     """``seal`` computed as the entries go by, for an export written one entry at a time:
-    ``fields`` is the document without its entries and seal (its ``count`` known beforehand)."""
+    ``fields`` is the document without its entries and seal (its ``count`` known beforehand).
+    Without ``events`` in ``fields``, the events go by too (``add_event``, after the entries)."""
 
     def __init__(self, fields: Mapping[str, Any]) -> None:
         from hashlib import sha256
 
-        text = _canonical({**fields, "entries": []}).decode("utf-8")
+        self._streamed_events = "events" not in fields
+        text = _canonical({"events": [], **fields, "entries": []}).decode("utf-8")
         marker = '"entries":[]'
         at = text.index(marker) + len(marker) - 1  # keys are sorted: only "count" comes before
         self._rest = text[at:].encode("utf-8")
+        if self._streamed_events:  # "events" sorts right after "entries"
+            events = '],"events":[]'
+            assert text[at:].startswith(events)
+            self._rest = text[at + len(events) - 1 :].encode("utf-8")
         self._hash = sha256(text[:at].encode("utf-8"))
         self._first = True
+        self._in_events = False
 
     def add(self, entry: Mapping[str, Any]) -> None:
         text = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         self._hash.update((text if self._first else "," + text).encode("utf-8"))
         self._first = False
 
+    def add_event(self, event: Mapping[str, Any]) -> None:
+        """The next event (every entry added first)."""
+        text = json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if not self._in_events:
+            self._hash.update(b'],"events":[')
+            self._in_events, self._first = True, True
+        self._hash.update((text if self._first else "," + text).encode("utf-8"))
+        self._first = False
+
     def hexdigest(self) -> str:
         done = self._hash.copy()
+        if self._streamed_events and not self._in_events:
+            done.update(b'],"events":[')
         done.update(self._rest)
         return done.hexdigest()
 
@@ -199,15 +217,18 @@ def export_fields(
     unverifiable: int,
     events: Sequence[Mapping[str, Any]] = (),
     events_intact: bool = True,
+    events_shown: tuple[int, str | None] | None = None,
 ) -> dict[str, Any]:
     """The JSON export without its entries, events and seal, in the order written
     (``entries``, ``events`` and ``seal`` follow): what a streamed export must know before its
-    first entry. ``events``: as ``export_events`` shows them."""
+    first entry. ``events``: as ``export_events`` shows them; or, for events streamed after the
+    entries, ``events_shown``: their ``events_summary``."""
+    n_events, shown_head = events_summary(events) if events_shown is None else events_shown
     head = (None if last_unverifiable and count else check.head) if check.intact else None
-    events_head = _events_head(events) if events_intact else None
+    events_head = shown_head if events_intact else None
     code = None
-    if head is not None and events_head is not None and (count or events):
-        code = fingerprint(check.count, head, (len(events), events_head))
+    if head is not None and events_head is not None and (count or n_events):
+        code = fingerprint(check.count, head, (n_events, events_head))
     return {
         "schema_version": EXPORT_SCHEMA_VERSION,
         "exported_at": exported_at,
@@ -215,11 +236,22 @@ def export_fields(
         "intact": check.intact and events_intact,
         "count": count,
         "head_hash": head,
-        "events_count": len(events),
+        "events_count": n_events,
         "events_head": events_head,
         "fingerprint": code,
         "unverifiable": unverifiable,
     }
+
+
+def events_summary(events: Iterable[Mapping[str, Any]]) -> tuple[int, str | None]:
+    """How many events an export shows and the head it may state (``_events_head``), in one
+    pass that keeps none of them."""
+    count, last, hidden = 0, evidence.GENESIS, False
+    for event in events:
+        count += 1
+        hidden = hidden or event.get("unverifiable") is True
+        last = str(event["hash"]) if not hidden else last
+    return count, None if hidden else last
 
 
 def _events_head(events: Sequence[Mapping[str, Any]]) -> str | None:
@@ -264,11 +296,17 @@ def _bill_accounts_masked(event: Mapping[str, Any]) -> Any:
 def export_events(
     events: Iterable[Mapping[str, Any]], *, redact_on: bool
 ) -> list[dict[str, Any]]:
-    """The events chain as an export shows it. Redacted, an event whose body masking changes
-    (a phone number in a void's reason, say) is unsalted, so its hash would give the masked
-    value away: from that event on, every event is shown masked, ``unverifiable``, without
-    hashes (the later ones' hashes lead back to it)."""
-    shown: list[dict[str, Any]] = []
+    """``iter_export_events`` as a list."""
+    return list(iter_export_events(events, redact_on=redact_on))
+
+
+def iter_export_events(
+    events: Iterable[Mapping[str, Any]], *, redact_on: bool
+) -> Iterator[dict[str, Any]]:
+    """The events chain as an export shows it, one event at a time. Redacted, an event whose
+    body masking changes (a phone number in a void's reason, say) is unsalted, so its hash would
+    give the masked value away: from that event on, every event is shown masked,
+    ``unverifiable``, without hashes (the later ones' hashes lead back to it)."""
     hiding = False
     for source in events:
         event = dict(source)
@@ -277,8 +315,7 @@ def export_events(
             hiding = hiding or masked != event.get("body")
             if hiding:
                 event.update(body=masked, prev_hash=None, hash=None, unverifiable=True)
-        shown.append(event)
-    return shown
+        yield event
 
 
 def export_document(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from repaycli.core.records import AgreementView, PaymentView
 from repaycli.i18n import t
@@ -96,21 +98,45 @@ def print_agreement(view: AgreementView) -> None:
         )
     console.print(table)
     if view.payments:
-        paid = Table(title=t("agreement.payments_title"))
-        for col in ("payment", "date", "amount", "applied_to", "receipt"):
-            paid.add_column(t(f"agreement.col.{col}"))
-        for p in view.payments:
-            parts = ", ".join(f"#{a.n} {_money(a.amount)}" for a in p.allocations)
-            if p.excess:
-                parts += ("; " if parts else "") + t("agreement.excess", amount=_money(p.excess))
-            if p.void_reason is not None:
-                parts = t("void.payment_reason", reason=p.void_reason)
-            paid.add_row(
-                str(p.id), p.paid_on.isoformat(), _money(p.amount), user(parts), user(p.receipt)
-            )
-        console.print(paid)
+        _print_payments(view, console)
     if view.overpaid:
         console.print(t("agreement.overpaid", amount=_money(view.overpaid)))
+
+
+def _print_payments(view: AgreementView, console: Console) -> None:
+    """The payments table. A receipt is an order number copied and compared whole: it is never
+    cut short ('…') or folded. When the table cannot hold it on one line, the receipts are
+    listed under the table instead, one a line."""
+    from rich.cells import cell_len
+
+    heads = [t(f"agreement.col.{col}") for col in ("payment", "date", "amount", "applied_to")]
+    rows = []
+    for p in view.payments:
+        parts = ", ".join(f"#{a.n} {_money(a.amount)}" for a in p.allocations)
+        if p.excess:
+            parts += ("; " if parts else "") + t("agreement.excess", amount=_money(p.excess))
+        if p.void_reason is not None:
+            parts = t("void.payment_reason", reason=p.void_reason)
+        rows.append([str(p.id), p.paid_on.isoformat(), _money(p.amount), parts, p.receipt or ""])
+    receipt_head = t("agreement.col.receipt")
+    natural = sum(
+        max(cell_len(cell) for cell in column) + 3
+        for column in zip([*heads, receipt_head], *rows, strict=True)
+    )
+    below = natural + 1 > console.width and any(row[4] for row in rows)
+    paid = Table(title=t("agreement.payments_title"))
+    for head in heads:
+        paid.add_column(head)
+    if not below:
+        paid.add_column(receipt_head)
+    for row in rows:
+        cells: list[str | Text] = [row[0], row[1], row[2], user(row[3])]
+        paid.add_row(*cells, *([] if below else [user(row[4])]))
+    console.print(paid)
+    if below:
+        for row in rows:
+            if row[4]:
+                console.print(Text(f"{heads[0]} #{row[0]} · {receipt_head} ") + user(row[4]))
 
 
 def print_payment(payment: PaymentView, view: AgreementView) -> None:

@@ -139,7 +139,15 @@ def _facts(letter: EvidenceLetter, lender: str) -> list[str]:
     lines = [t("eletter.facts_from_log", lender=lender)]
     for flag in letter.flags:
         ids = t("list_sep").join(f"#{i}" for i in flag.entry_ids)
-        lines.append(t("eletter.fact_line", day=words.day(flag.day), what=flag_what(flag), ids=ids))
+        lines.append(
+            t(
+                "eletter.fact_line",
+                day=words.day(flag.day),
+                what=flag_what(flag),
+                ids=ids,
+                count=len(flag.entry_ids),  # "(contact #1)", not "(contacts #1)"
+            )
+        )
     return lines
 
 

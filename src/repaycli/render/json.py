@@ -14,7 +14,7 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -52,10 +52,12 @@ def _escape_hidden(text: str) -> str:
     import re
 
     return re.sub(
-        "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",
-        lambda m: f"\\u{ord(m.group()):04x}",
-        text,
+        "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", _escaped, text
     )
+
+
+def _escaped(match: Any) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 class _Foreign(Exception):
@@ -131,7 +133,7 @@ def _converter(hint: Any) -> Convert:
 
 
 def _dumps(value: Any, *, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+    return _escape_hidden(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
 def write_json_stream(
@@ -144,7 +146,9 @@ def write_json_stream(
 ) -> int:
     """``to_json({**head, key: list(items), **tail()})`` — byte for byte, for JSON-ready values
     (str, int, bool, None, lists and dicts of them) — written one item at a time (no newline
-    after the closing brace, as ``to_json``); ``tail`` is asked for once the items are written.
+    after the closing brace, as ``to_json``); ``tail`` is asked for once the items are written,
+    a value of it that is an iterator is written as the list of its items, one at a time, and
+    one that is a function is called when its turn comes.
     Returns the number of items."""
     out.write("{\n")
     for name, value in head.items():
@@ -157,6 +161,15 @@ def write_json_stream(
         count += 1
     out.write("\n  ]" if count else "]")
     for name, value in (tail() if tail is not None else {}).items():
-        out.write(f",\n  {_dumps(name)}: {_dumps(value)}")
+        out.write(f",\n  {_dumps(name)}: ")
+        if callable(value):  # known only once what comes before it is written
+            value = value()
+        if isinstance(value, Iterator):  # a list given one item at a time, written as _dumps
+            out.write("[")
+            for n, item in enumerate(value):
+                out.write((", " if n else "") + _dumps(item))
+            out.write("]")
+        else:
+            out.write(_dumps(value))
     out.write("\n}")
     return count

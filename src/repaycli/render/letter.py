@@ -254,7 +254,8 @@ def compose(facts: LetterFacts, *, lang: str | None = None, fmt: LetterFormat) -
         "date": words.day(facts.today),
         "debt": _debt(facts, platform),
         "hardship": _hardship(facts, details),
-        "finances": _finances(facts),
+        "finances": _finances(facts)
+        + (t("letter.sep") + clean(facts.household) if facts.household else ""),
         "plan": plan_sentence(facts.plan, facts)
         if facts.plan is not None
         else pause_sentence(facts.pause, facts.limit)

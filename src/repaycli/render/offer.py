@@ -9,7 +9,7 @@ from repaycli.core.offer import OfferResult, Terms
 from repaycli.i18n import t
 from repaycli.render.console import make_console
 from repaycli.render.document import Block, Pairs, Para, print_blocks
-from repaycli.render.numbers import money, percent, share, signed_money
+from repaycli.render.numbers import money, percent, share
 from repaycli.render.phrases import count_text
 
 
@@ -142,12 +142,11 @@ def print_offer(result: OfferResult) -> None:
     comparison = result.compared_with_plan
     if comparison is not None:
         compare = t(
-            "offer.compare",
-            id=comparison.id,
+            "offer.compare" if comparison.target else "offer.compare_opening",
             payment=money(comparison.payment),
             total=money(comparison.total),
-            payment_difference=signed_money(comparison.payment_difference),
-            total_difference=signed_money(comparison.total_difference),
+            payment_difference=_more_or_less(comparison.payment_difference),
+            total_difference=_more_or_less(comparison.total_difference),
         )
         blocks.append(Para(compare))
     blocks.append(Para(verdict(result)))
@@ -172,3 +171,11 @@ def print_offer(result: OfferResult) -> None:
         notes.append(t("offer.note.fee_rate"))
     blocks += [Para(note) for note in notes]
     print_blocks(blocks, make_console())
+
+
+def _more_or_less(difference: Decimal) -> str:
+    """A difference in words ("432.96 元 less"): a bare "-432.96" reads as a payment of minus."""
+    if not difference:
+        return t("offer.diff.same")
+    key = "offer.diff.more" if difference > 0 else "offer.diff.less"
+    return t(key, amount=money(abs(difference)))

@@ -87,11 +87,12 @@ def short_kind(proposal: Proposal) -> str:
 def walk_away_text(ladder: Ladder) -> str:
     """The walk-away line in words: the limit now and, after recovery, the limit then."""
     text = money(ladder.walk_away_monthly)
-    if ladder.walk_away_after is not None and ladder.walk_away_after_from is not None:
+    after = ladder.walk_away_after
+    if after is not None and after != ladder.walk_away_monthly and ladder.walk_away_after_from:
         text += t(
             "plan.walk_away_then",
             date=ladder.walk_away_after_from.isoformat(),
-            amount=money(ladder.walk_away_after),
+            amount=money(after),
         )
     return text
 

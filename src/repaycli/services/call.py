@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from repaycli.core.offer import Budget, OfferResult, PlanReference
     from repaycli.core.records import LogEntry
     from repaycli.lastplan import SavedPlan
+    from repaycli.services.household import LenderView
 
 #: The checklist items to say or ask for during the call, in order (``catalog/checklist.toml``).
 DURING_IDS = ("say", "agent", "written", "no_above", "credit_report", "card_plan")
@@ -55,8 +56,11 @@ class CallSetup:
     steps: list[tuple[str, str]]
     #: Problems met on the way (an unreadable plan): shown, not fatal.
     warnings: list[str] = field(default_factory=list)
-    #: Where the numbers came from: "plan" (saved), "flags", or None (no numbers).
+    #: Where the numbers came from: "plan" (saved), "household" (the current plan made from
+    #: the register), "flags", or None (no numbers).
     source: str | None = None
+    #: This lender's part of the household plan (``source == "household"``).
+    household: LenderView | None = None
 
     @property
     def platform_name(self) -> str:
@@ -70,6 +74,10 @@ class CallSetup:
         walk = None
         if self.card is not None and self.card.count > 1:
             walk = str(self.card.walk_away.monthly)
+        view = self.household
+        if view is not None:
+            held = view.line if view.line is not None else view.agreed_monthly
+            walk = None if held is None else str(held)
         return budget_and_plan(
             day=self.day, amount=amount, income=None, expenses=None, walk_away=walk, plan=self.saved
         )
@@ -189,7 +197,11 @@ def prepare(
         if platform is None:
             raise BadInput("err.missing_value", flag="PLATFORM")
         text, source = _plan_now(platform, situation, day), "flags"
-    elif use_plan:
+    elif use_plan and platform is not None:
+        household = _household(platform, warnings, day)
+        if household is not None:
+            return household
+    if text is None and use_plan and not situation.given:
         try:
             if read_last_plan(last_plan_path()) is not None:  # checks version and shape
                 text, source = read_text(last_plan_path(), limit=64 * 1024 * 1024), "plan"
@@ -221,6 +233,61 @@ def prepare(
         steps=_steps(card, platform),
         warnings=warnings,
         source=source if card is not None else None,
+    )
+
+
+def _household(platform: Platform, warnings: list[str], day: date) -> CallSetup | None:
+    """The call set up from the current household plan: this lender's card, its line and the
+    household in the warnings; ``None`` when there is no current plan (the saved plan is read
+    then, as before). A lender missing from the register is said, with the command adding it."""
+    from repaycli import store
+    from repaycli.lastplan import SavedPlan
+    from repaycli.paths import db_path
+    from repaycli.safeload import loads_json
+    from repaycli.services.household import current, engine_cards, lender_view, plan_line
+    from repaycli.services.register import find_debt
+
+    if not db_path().is_file():
+        return None
+    with store.opened(read_only=True) as conn:
+        plan = current(conn)
+        if plan is None:
+            return None
+        try:
+            debt = find_debt(conn, platform.name(get_lang()), None)
+        except BadInput as error:
+            warnings.append(t(error.key, **error.params))
+            return _setup(day, platform, warnings, None, None, None)
+    view = lender_view(plan, debt.id)
+    if view is None:
+        warnings.append(t("household.err.not_in_plan", name=platform.name(get_lang())))
+        return _setup(day, platform, warnings, None, None, None)
+    warnings.append(plan_line(view, status=False))  # the card says what the status means
+    result = plan.household.result
+    if view.engine_index is None or result is None:  # agreed: no card to negotiate with
+        return _setup(day, platform, warnings, None, None, view)
+    card = engine_cards(result)[view.engine_index]
+    saved = SavedPlan.model_validate(_one_ladder(loads_json(result)))
+    return _setup(day, platform, warnings, card, saved, view)
+
+
+def _setup(
+    day: date,
+    platform: Platform,
+    warnings: list[str],
+    card: CallCard | None,
+    saved: SavedPlan | None,
+    view: LenderView | None,
+) -> CallSetup:
+    return CallSetup(
+        platform=platform,
+        day=day,
+        card=card,
+        saved=saved,
+        steps=_steps(card, platform),
+        warnings=warnings,
+        source="household" if card is not None or view is not None else None,
+        household=view,
     )
 
 
@@ -329,7 +396,26 @@ def finish(
                 contact_id=entry.id,
                 source="call",
             )
+            from repaycli.services.register import attach_agreement
+
+            attach_agreement(
+                conn,
+                agreement_id,
+                platform=setup.platform.id,
+                debt_id=None if setup.household is None else setup.household.debt_id,
+                at=clock,
+                who="call",
+            )
     return Saved(entry, agreement_id, len(offers))
+
+
+def household_warning(setup: CallSetup, result: OfferResult) -> str | None:
+    """An offer above this lender's line, and what it leaves the other lenders."""
+    if setup.household is None:
+        return None
+    from repaycli.services.household import over_share
+
+    return over_share(setup.household, [(row.due, row.amount) for row in result.schedule])
 
 
 def describe_offer(result: OfferResult) -> str:

@@ -160,7 +160,15 @@ def build_facts(request: LetterRequest) -> LetterFacts:
     n, pay, own_reason = request.periods, request.payment, request.reason
     first = add_months(day, 1) if request.first_due is None else request.first_due
     plan: SavedPlan | None = None
-    if request.overdue is None:
+    picture: str | None = None
+    line_steps: list[tuple[date, Decimal]] | None = None
+    if request.overdue is None and platform is not None:
+        from repaycli.services.household import letter_plan
+
+        found = letter_plan(platform, lang)
+        if found is not None:
+            plan, picture, line_steps = found
+    if request.overdue is None and plan is None:
         from repaycli.lastplan import read_last_plan
         from repaycli.paths import last_plan_path
 
@@ -290,10 +298,13 @@ def build_facts(request: LetterRequest) -> LetterFacts:
         limit=limit,
         limit_after=limit_after,
         limit_after_from=limit_after_from,
+        # the lender's line in the household plan, unless new figures were given
+        limit_steps=line_steps if line_steps and not situation_given else None,
         cash=cash,
         plan=proposed,
         pause=pause,
         documents=documents_for(load_checklist(), the_reason, lang),
+        household=picture,
     )
 
 

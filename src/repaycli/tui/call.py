@@ -247,9 +247,22 @@ class CallApp(App[Saved | None]):
         if self.pending_draft is not None:
             draft = self.pending_draft
             when = str(draft.get("started_at", ""))[:16].replace("T", "\u00a0")
-            question = t("call.restore.question", when=when, platform=self.setup.platform_name)
+            question = t("call.restore.question", when=when, platform=self._draft_lender(draft))
             answers = [("restore", t("call.restore.yes")), ("discard", t("call.restore.no"))]
             self.push_screen(Ask(question, answers, cancel="restore"), self._restore_answer)
+
+    def _draft_lender(self, draft: dict[str, Any]) -> str:
+        """The lender the unsaved call was with (not this call's: they may differ)."""
+        from repaycli.catalog import load_catalogue
+        from repaycli.paths import user_platforms_file
+
+        pid = draft.get("platform")
+        if not isinstance(pid, str) or pid == self.setup.platform.id:
+            return self.setup.platform_name
+        try:
+            return load_catalogue(user_platforms_file()).get(pid).name(get_lang())
+        except (KeyError, RepayError):
+            return pid
 
     def _who(self) -> Text:
         setup, card = self.setup, self.setup.card
@@ -267,7 +280,9 @@ class CallApp(App[Saved | None]):
     def _card_text(self) -> Text | Table:
         card = self.setup.card
         if card is None:
-            return Text(t("call.card.none"))
+            # a warning below the card says why (a plan for another lender, an unreadable plan):
+            # "no saved plan" would contradict it
+            return Text(t("call.card.none_why_below" if self.setup.warnings else "call.card.none"))
         from repaycli.render.plan import money
 
         rows: list[tuple[str, Text]] = []
@@ -366,9 +381,16 @@ class CallApp(App[Saved | None]):
         if result is None:
             verdict.update(Text(t("call.verdict.empty")))
             return None
+        from repaycli.services.call import household_warning
         from repaycli.tui.verdict import verdict_text
 
-        verdict.update(verdict_text(result))
+        shown = verdict_text(result)
+        warning = household_warning(self.setup, result)
+        if warning is not None:  # what agreeing would leave the other lenders
+            from rich.console import Group
+
+            shown = Group(Text(warning, style="bold"), shown)
+        verdict.update(shown)
         return result
 
     def on_input_changed(self, event: Input.Changed) -> None:
