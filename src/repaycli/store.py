@@ -716,16 +716,6 @@ def _migrate_steps(conn: sqlite3.Connection, target: int, where: str) -> list[st
     return applied
 
 
-#: A backup's temporary file: ``.<name>.<random>.partial`` beside the target (``backup``;
-#: ``tempfile.mkstemp`` draws 8 characters from lower-case letters, digits and ``_``).
-_PARTIAL_SUFFIX = ".partial"
-_PARTIAL_NAME = r"^\..+\.[a-z0-9_]{8}\.partial$"  # compiled where used (``re`` keeps it)
-#: The files SQLite may keep beside a copy it is writing (a killed ``VACUUM INTO`` leaves its
-#: rollback journal next to the ``.partial``).
-_SIDE_FILES = ("-journal", "-wal", "-shm")
-_SIDE_NAME = r"^(\..+\.[a-z0-9_]{8}\.partial)-(?:journal|wal|shm)$"
-
-
 def backup(conn: sqlite3.Connection, target: Path) -> int:
     """A consistent copy of the whole database (``VACUUM INTO``), private to the user; returns
     how many copies left by killed backups were removed first.
@@ -737,17 +727,13 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
     (SIGKILL runs no clean-up), and the next backup into that folder removes it."""
     if os.path.lexists(target):
         raise BadInput("err.backup_exists", path=str(target))
-    import fcntl
-    import tempfile
+    from repaycli.files import SIDE_FILES, new_partial, remove_stale_partials
 
-    removed = _remove_stale_partials(target.parent)
+    removed = remove_stale_partials(target.parent)
     tmp: str | None = None
     fd: int | None = None
     try:
-        fd, tmp = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=_PARTIAL_SUFFIX
-        )
-        fcntl.flock(fd, fcntl.LOCK_EX)  # "being written": not a leftover to clean
+        fd, tmp = new_partial(target)
         conn.execute("VACUUM INTO ?", (tmp,))
         os.link(tmp, target)
     except FileExistsError:
@@ -758,49 +744,10 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
         raise Failure("err.file_write", path=str(target), detail=str(exc)) from exc
     finally:
         if tmp is not None:
-            for path in (tmp, *(tmp + side for side in _SIDE_FILES)):
+            for path in (tmp, *(tmp + side for side in SIDE_FILES)):
                 Path(path).unlink(missing_ok=True)
         if fd is not None:
             os.close(fd)
-    return removed
-
-
-def _remove_stale_partials(folder: Path) -> int:
-    """Remove the temporary copies killed backups left in ``folder``: hidden ``….partial``
-    files that no running backup holds locked and that are empty or a repaycli database (a
-    copy half-written holds the user's log: it must not linger). Returns how many."""
-    import fcntl
-
-    removed = 0
-    try:
-        names = [n for n in os.listdir(folder) if re.match(_PARTIAL_NAME, n)]
-    except OSError:
-        return 0
-    for name in names:
-        path = folder / name
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
-            continue
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue  # a backup running now is writing it
-            header = os.pread(fd, len(_MAGIC), 0)
-            if not header or header == _MAGIC:
-                path.unlink(missing_ok=True)
-                removed += 1
-        except OSError:
-            continue
-        finally:
-            os.close(fd)
-    for name in os.listdir(folder):
-        side = re.match(_SIDE_NAME, name)
-        if side and not (folder / side.group(1)).exists():  # its copy is gone: nothing holds it
-            (folder / name).unlink(missing_ok=True)
     return removed
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from repaycli.cli.common import LangOption, command_lang, today, write_out
-from repaycli.errors import BadInput
+from repaycli.errors import BadInput, Failure
 from repaycli.i18n import t
 
 
@@ -58,7 +58,14 @@ def call(
     from repaycli import drafts
     from repaycli.tui.call import CallApp
 
-    saved = CallApp(setup, draft=drafts.load()).run()
+    app = CallApp(setup, draft=drafts.load())
+    try:
+        saved = app.run()
+    except Exception as error:  # raised past Textual's handler (while starting or stopping)
+        app.crash = app.crash or error
+        saved = None
+    if app.crash is not None or (app.return_code or 0) != 0:
+        raise Failure("call.err.crashed", detail=crash_detail(app.crash))
     if saved is None:
         return
     lines = [t("call.saved", id=saved.entry.id)]
@@ -67,6 +74,14 @@ def call(
     if saved.agreement_id is not None:
         lines.append(t("call.saved_agreement", id=saved.agreement_id))
     write_out("\n".join(lines))
+
+
+def crash_detail(error: BaseException | None) -> str:
+    """The exception as a few words on one line (its kind and the start of its message)."""
+    if error is None:
+        return "?"
+    words = " ".join(str(error).split())[:120]
+    return f"{type(error).__name__}: {words}" if words else type(error).__name__
 
 
 def register(app: typer.Typer) -> None:

@@ -444,6 +444,10 @@ def export(
     redact_on: Annotated[
         bool, typer.Option("--redact", help="Mask phone, ID-card and bank-card numbers.")
     ] = False,
+    redact_names: Annotated[
+        bool,
+        typer.Option("--redact-names", help="Also mask agents and e-mail addresses."),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing --output file.")
     ] = False,
@@ -451,6 +455,7 @@ def export(
 ) -> None:
     """Export the whole log in order, with its hashes, ready to attach to a complaint."""
     command_lang(lang)
+    redact_on = redact_on or redact_names
     if output is not None:
         from repaycli.files import check_target
 
@@ -475,7 +480,7 @@ def export(
                 check = store.verify_log(conn)
                 total = store.count_log(conn)
                 if redact_on:
-                    plan = _Hidden.of(conn)
+                    plan = _Hidden.of(conn, names=redact_names)
             if fmt is ExportFormat.JSON:  # all the evidence: the events chain too, read twice
                 # (its count and head come before the entries, the events after): none kept
                 events = partial(_export_events, conn, redact_on)
@@ -483,11 +488,13 @@ def export(
             entries = store.iter_log(conn, by_time=fmt is ExportFormat.MARKDOWN)
         if fmt is ExportFormat.MARKDOWN:  # in the order the contacts happened, not the chain's
             entries = (
-                proof.export_entry(e, redact_on=redact_on, hidden_before=plan.before(e["id"]))
+                proof.export_entry(
+                    e, redact_on=redact_on, hidden_before=plan.before(e["id"]), names=redact_names
+                )
                 for e in entries
             )
         else:
-            entries = proof.iter_export_entries(entries, redact_on=redact_on)
+            entries = proof.iter_export_entries(entries, redact_on=redact_on, names=redact_names)
         out: TextSink
         if output is None:
             out = StdoutWriter()
@@ -574,7 +581,7 @@ class _Hidden:
         self.last = False
 
     @classmethod
-    def of(cls, conn: Any) -> _Hidden:
+    def of(cls, conn: Any, *, names: bool = False) -> _Hidden:
         from repaycli import store
         from repaycli.core import proof
 
@@ -582,7 +589,8 @@ class _Hidden:
         if not store.has_unsalted(conn):  # only entries from before salting can be hidden
             return found
         previous = False
-        for entry in proof.iter_export_entries(store.iter_log(conn), redact_on=True):
+        entries = proof.iter_export_entries(store.iter_log(conn), redact_on=True, names=names)
+        for entry in entries:
             entry_id = int(entry["id"])
             if previous:
                 if found.runs and found.runs[-1][1] == entry_id - 1:

@@ -368,23 +368,22 @@ def verify_events_chain(events: Iterable[Mapping[str, Any]]) -> EventsCheck:
 #: The patterns below are compiled when first used (``_maskers``): ``remind`` and the
 #: other commands that never redact load this module without paying for them.
 
-#: Between groups of digits: a space, tab, hyphen or dot (138 1234 5678, 138.1234.5678).
-_SEP = r"[ \t\-.]?"
+#: Between groups of digits: up to three of space, tab, no-break and thin spaces, hyphens and
+#: dashes, dot, slash and underscore (138 1234 5678, 138  1234  5678, 138 - 1234 - 5678,
+#: 138/1234/5678, 138_1234_5678, with U+00A0 between the groups).
+_SEP = r"[ \t\u00a0\u2007\u2009\u202f\-\u2010-\u2015./_]{0,3}"
 #: A number counts only when it stands alone: glued to ASCII letters or digits it is part of a
 #: reference / ticket number (TK2026100112345678, card16), which is evidence and stays readable.
 _ALONE_BEFORE = r"(?<![0-9A-Za-z*])"
 _ALONE_AFTER = r"(?![0-9A-Za-z*])"
-#: 18-digit (or old 15-digit) resident ID-card numbers, also grouped (110101-19900307-123X);
-#: the last character may be X.
+#: 18-digit (or old 15-digit) resident ID-card numbers, in any grouping (110101-19900307-123X,
+#: 1101 0119 9003 0712 3X); the last character may be X. ``_mask_id`` checks the birth date.
 _ID_CARD = (
-    r"(?<![0-9A-Za-z])(\d{6}"
-    + _SEP
-    + r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}"
-    + _SEP
-    + r"\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z*])(\d(?:" + _SEP + r"\d){16}" + _SEP + r"[\dXx]|\d{15})(?![0-9A-Za-z*])"
 )
-#: Bank-card numbers: 16 to 19 digits, optionally grouped with spaces, tabs, hyphens or dots.
-_BANK_CARD = _ALONE_BEFORE + r"(\d(?:" + _SEP + r"\d){15,18})" + _ALONE_AFTER
+#: Bank-card numbers: 16 to 19 digits, optionally grouped (``_mask_card`` decides which runs
+#: are cards: also runs glued to letters, which only a Luhn check turns into a card).
+_BANK_CARD = r"(?<![0-9*])(\d(?:" + _SEP + r"\d){15,18})(?![0-9*])"
 #: Mainland mobile numbers, with an optional +86 / 86 prefix and separators (138 1234 5678).
 _MOBILE = (
     r"(?<![0-9A-Za-z*+])((?:\+?86"
@@ -421,6 +420,54 @@ def _mask_keep_last(match: re.Match[str], keep: int = 4) -> str:
     return "*" * (len(digits) - keep) + "".join(digits[-keep:])
 
 
+def _mask_id(match: re.Match[str]) -> str:
+    """An ID-card number (a birth date where it belongs: 19xx or 20xx, month 01 to 12): all but
+    the last 4 hidden. Any other 18 digits are left to the bank-card pattern."""
+    chars = [c for c in match.group(1) if c.isalnum()]
+    year, month = "".join(chars[6:8]), "".join(chars[10:12])
+    if len(chars) == 18 and (year not in ("19", "20") or not "01" <= month <= "12"):
+        return match.group(0)
+    return _mask_keep_last(match)
+
+
+def _luhn(digits: str) -> bool:
+    """The Luhn check every bank card's number passes (its last digit checks the others)."""
+    total = 0
+    for n, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if n % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+#: How cards are printed: one run, groups of four (the last 1 to 4), or six then the rest.
+_CARD_GROUPS = re.compile(r"^(?:\d+|(?:\d{4} )+\d{1,4}|\d{6} \d+)$")
+
+
+def _mask_card(match: re.Match[str]) -> str:
+    """A run of 16 to 19 digits as a card: all but the last 4 hidden. Standing alone it is a
+    card when it is one run or grouped as cards are printed; glued to letters (a reference
+    number such as TK2026100112345678, which is evidence) or grouped otherwise (two dates,
+    ``2026-11-21 - 2026-11-22``) only when it passes the Luhn check."""
+    text, start, end = match.string, match.start(1), match.end(1)
+    digits = "".join(c for c in match.group(1) if c.isdigit())
+    glued = (start > 0 and _is_letter(text[start - 1])) or (
+        end < len(text) and _is_letter(text[end])
+    )
+    grouped = re.sub(r"\D+", " ", match.group(1))
+    if glued and " " in grouped:  # "card16 6225…": the card is what follows the glued group
+        head = re.match(r"\d+\D+", match.group(1))
+        assert head is not None
+        rest = match.group(1)[head.end() :]
+        return head.group(0) + re.sub(_BANK_CARD, _mask_card, rest)
+    if (glued or not _CARD_GROUPS.match(grouped)) and not _luhn(digits):
+        return match.group(0)
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def _is_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
 def _mask_mobile(match: re.Match[str]) -> str:
     digits = "".join(c for c in match.group(1) if c.isdigit())[-11:]
     return f"{digits[:3]}****{digits[-4:]}"
@@ -434,13 +481,37 @@ def _mask_landline(match: re.Match[str]) -> str:
     return match.group(1) + "*" * (len(digits) - keep) + "".join(digits[len(digits) - keep :])
 
 
+#: An e-mail address: its local part is masked but for its first character; the domain stays.
+_EMAIL = (
+    r"(?<![\w.%+-])([A-Za-z0-9])([A-Za-z0-9._%+-]*)"
+    r"(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+)
+
+
+def redact_names(text: str | None) -> str | None:
+    """``--redact names``: the numbers as :func:`redact` masks them, and e-mail addresses
+    (``l*****@example.com``)."""
+    text = redact(text)
+    if text is None:
+        return None
+    return re.sub(_EMAIL, lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+def mask_name(text: str | None) -> str | None:
+    """An agent's name or number hidden whole, one ``*`` a character (spaces kept)."""
+    if text is None:
+        return None
+    return "".join(c if c.isspace() else "*" for c in text)
+
+
 def redact(text: str | None) -> str | None:
     """Mask ID-card and bank-card numbers (all but the last 4), mobile numbers (138****5678) and
-    landlines (021-****5678), typed with full-width digits or grouped with spaces, tabs, hyphens
-    or dots.
+    landlines (021-****5678), typed with full-width digits or grouped with up to three spaces
+    (no-break ones too), hyphens, dashes, dots, slashes or underscores.
 
     Service numbers (95188, 400-820-8820) are kept: they are the lenders', not the user's; so are
-    numbers glued to letters or digits (a reference number is evidence).
+    numbers glued to letters or digits (a reference number is evidence), except 16 to 19 digits
+    that pass the Luhn check of a bank card (``_mask_card``).
     """
     if text is None:
         return None
@@ -456,8 +527,8 @@ Mask = Callable[[re.Match[str]], str]
 def _maskers() -> tuple[tuple[re.Pattern[str], Mask], ...]:
     """Each pattern, compiled once, with its mask, in the order they are applied."""
     return (
-        (re.compile(_ID_CARD), _mask_keep_last),
-        (re.compile(_BANK_CARD), _mask_keep_last),
+        (re.compile(_ID_CARD), _mask_id),
+        (re.compile(_BANK_CARD), _mask_card),
         (re.compile(_MOBILE), _mask_mobile),
         (re.compile(_LANDLINE), _mask_landline),
     )

@@ -76,10 +76,14 @@ def parse_fingerprint(text: str) -> tuple[int, int | None, str] | None:
 # --- building an export -------------------------------------------------------------------------
 
 
-def _masked(name: str, value: Any) -> Any:
+def _masked(name: str, value: Any, names: bool = False) -> Any:
+    """A field as ``--redact`` shows it (``names``: ``--redact names``, which also hides the
+    agent and e-mail addresses)."""
     if name == "attachments":
         return [{**item, "path": evidence.redact(item.get("path"))} for item in value]
-    return evidence.redact(value)
+    if names and name == "agent":
+        return evidence.mask_name(value)
+    return evidence.redact_names(value) if names else evidence.redact(value)
 
 
 def export_entries(
@@ -90,7 +94,7 @@ def export_entries(
 
 
 def iter_export_entries(
-    entries: Iterable[Mapping[str, Any]], *, redact_on: bool
+    entries: Iterable[Mapping[str, Any]], *, redact_on: bool, names: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Entries (in id order) as an export shows them, one at a time (each a JSON-ready mapping of
     the entry's fields, with ``salts``: ``None`` for a v1 entry).
@@ -102,13 +106,15 @@ def iter_export_entries(
     """
     hidden_before = False
     for source in entries:
-        entry = export_entry(source, redact_on=redact_on, hidden_before=hidden_before)
+        entry = export_entry(
+            source, redact_on=redact_on, hidden_before=hidden_before, names=names
+        )
         hidden_before = entry.get("unverifiable") is True
         yield entry
 
 
 def export_entry(
-    source: Mapping[str, Any], *, redact_on: bool, hidden_before: bool
+    source: Mapping[str, Any], *, redact_on: bool, hidden_before: bool, names: bool = False
 ) -> dict[str, Any]:
     """One entry as an export shows it (``iter_export_entries``); ``hidden_before``: the entry
     before it in the chain is shown ``unverifiable``."""
@@ -117,7 +123,7 @@ def export_entry(
     if not redact_on:
         return entry
     masked = {
-        name: _masked(name, entry.get(name))
+        name: _masked(name, entry.get(name), names)
         for name in evidence.WITHHOLDABLE
         if entry.get(name) is not None
     }
@@ -585,7 +591,7 @@ def _hides(shown: Any, stored: Any) -> bool:
     if isinstance(stored, str):
         if not isinstance(shown, str):
             return False
-        if shown == evidence.redact(stored):
+        if shown in (evidence.redact(stored), evidence.redact_names(stored)):
             return True
         return len(shown) == len(stored) and all(
             a == b or (a == _MASK and b != _MASK) for a, b in zip(shown, stored, strict=True)

@@ -123,6 +123,8 @@ class CallApp(App[Saved | None]):
     """The call screen. ``clock`` gives the time (tests and screenshots pin it)."""
 
     TITLE = "repaycli call"
+    #: Ctrl+P would open Textual's command palette: one more screen for F10 to get past.
+    ENABLE_COMMAND_PALETTE = False
     CSS = """
     Screen { layout: vertical; }
     #top { height: 1; }
@@ -176,6 +178,13 @@ class CallApp(App[Saved | None]):
         self.pending_draft = draft
         self._draft_timer: Any = None
         self._restoring = False
+        #: The call is written: no draft may be written after it (a typing pause's timer that
+        #: fired between the save and the exit brought the saved call back as a draft).
+        self._ended = False
+        #: F10 answered an open question with its safe answer; the end-of-call dialog follows.
+        self._end_next = False
+        #: The exception that stopped the screen: the command says so in one line, exit 1.
+        self.crash: BaseException | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -486,7 +495,7 @@ class CallApp(App[Saved | None]):
 
     def _save_draft(self) -> None:
         try:
-            if self.pending_draft is not None or self._pristine():
+            if self._ended or self.pending_draft is not None or self._pristine():
                 return  # the restore question is open, or nothing to keep
             draft = self._draft()
         except NoMatches:  # the screen is being taken down: what was typed is already saved
@@ -501,6 +510,7 @@ class CallApp(App[Saved | None]):
         draft, self.pending_draft = self.pending_draft, None
         if answer != "restore" or draft is None:
             drafts.discard()
+            self._end_if_asked()
             return
         self._restoring = True
         try:
@@ -535,6 +545,7 @@ class CallApp(App[Saved | None]):
         self._tick_timer()
         self._evaluate()
         self._check_record()
+        self._end_if_asked()
 
     # --- ending -------------------------------------------------------------------------------
 
@@ -544,13 +555,30 @@ class CallApp(App[Saved | None]):
             await self.run_action(action)
 
     def action_end_call(self) -> None:
-        if self.pending_draft is not None or len(self.screen_stack) > 1:
+        """F10 from any state: on the call screen, the end-of-call dialog; in that dialog, Save;
+        in a question (restore the draft? quit?), its safe answer, then the end-of-call dialog.
+        It used to do nothing while a question was open, and the Enter that followed answered
+        the question instead of saving the call."""
+        top = self.screen
+        if isinstance(top, EndCall):
+            top.save()
+            return
+        if isinstance(top, Ask):
+            self._end_next = True
+            top.answer(top.cancel)
+            return
+        if len(self.screen_stack) > 1 or self._ended:
             return
         if self._evaluate() is not None:
             self.action_keep()  # the offer on screen goes with the entry
         self.push_screen(
             EndCall([h for h, _ in self.kept], above=self._kept_above()), self._end_answer
         )
+
+    def _end_if_asked(self) -> None:
+        if self._end_next:
+            self._end_next = False
+            self.action_end_call()
 
     def _kept_above(self) -> list[bool]:
         """For each kept offer: is it above the walk-away line (``above_walk_away``)?"""
@@ -559,7 +587,7 @@ class CallApp(App[Saved | None]):
         return [bool(json.loads(e).get("above_walk_away")) for _, e in self.kept]
 
     def _end_answer(self, answer: EndAnswer | None) -> None:
-        if answer is None:
+        if answer is None or self._ended:
             return
         agreement = None
         agreed = None
@@ -582,6 +610,9 @@ class CallApp(App[Saved | None]):
                 self._end_answer,
             )
             return
+        self._ended = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
         drafts.discard()
         self.exit(saved)
 
@@ -596,9 +627,30 @@ class CallApp(App[Saved | None]):
         self.push_screen(Ask(t("call.quit.question"), answers, cancel="back"), self._quit_answer)
 
     def _quit_answer(self, answer: str | None) -> None:
-        if answer == "keep":
+        if answer == "back":
+            self._end_if_asked()
+        elif answer == "keep":
             self._save_draft()
             self.exit(None, message=t("call.quit.kept"))
         elif answer == "discard":
             drafts.discard()
             self.exit(None)
+
+    # --- a crash ------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Any exception inside the app: what was typed is written as the draft, and the app
+        stops with return code 1 and no traceback (the command prints one line and exits 1).
+        Textual's own handler printed the traceback and ``run`` returned ``None``, which the
+        command took for "quit without saving": exit 0."""
+        if self.crash is None:
+            self.crash = error
+            try:
+                self._save_draft()
+            except Exception:  # the screen is broken: the last draft written stands
+                pass
+        self._return_code = 1
+        if self._exception is None:  # the pilot re-raises it for the tests
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +14,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 
 from repaycli.i18n import t
+
+Answer = TypeVar("Answer")
+
+
+class Dialog(ModalScreen[Answer], Generic[Answer]):
+    """A dialog that answers once. A second answer (Enter pressed twice, a click and a key in
+    the same frame) used to dismiss the screen below it: Textual then popped the call screen
+    itself and the app died of a ``ScreenStackError``."""
+
+    answered = False
+
+    def answer(self, result: Answer) -> None:
+        if self.answered or not self.is_active:
+            return
+        self.answered = True
+        self.dismiss(result)
+
 
 #: The outcomes of a call, in the order offered (``catalog/log_fields.toml``).
 OUTCOMES = ("agreed", "pending", "callback_promised", "refused", "no_answer", "threatened")
@@ -64,7 +82,7 @@ class EndAnswer:
     agreement: int | None
 
 
-class EndCall(ModalScreen[EndAnswer | None]):
+class EndCall(Dialog[EndAnswer | None]):
     """How did the call end? With "agreed", which kept offer (if any) becomes the agreement."""
 
     DEFAULT_CSS = DIALOG_CSS
@@ -123,20 +141,24 @@ class EndCall(ModalScreen[EndAnswer | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "back":
-            self.dismiss(None)
-            return
+            self.answer(None)
+        else:
+            self.save()
+
+    def save(self) -> None:
+        """Save, as chosen so far (the Save button, or F10 again)."""
         outcome = self._outcome()
         agreement: int | None = None
         if outcome == "agreed" and self.offers:
             index = self.query_one("#agreement", Choice).chosen
             agreement = index if 0 <= index < len(self.offers) else None
-        self.dismiss(EndAnswer(outcome, agreement))
+        self.answer(EndAnswer(outcome, agreement))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)
 
 
-class Ask(ModalScreen[str]):
+class Ask(Dialog[str]):
     """A question with a few answers (buttons); answers the chosen button's id."""
 
     DEFAULT_CSS = DIALOG_CSS
@@ -164,7 +186,7 @@ class Ask(ModalScreen[str]):
         self.query(Button).first().focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or self.cancel)
+        self.answer(event.button.id or self.cancel)
 
     def action_cancel(self) -> None:
-        self.dismiss(self.cancel)
+        self.answer(self.cancel)
