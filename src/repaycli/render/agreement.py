@@ -84,23 +84,47 @@ def print_agreement(view: AgreementView) -> None:
         console.print(user(t("void.agreement_reason", reason=view.void_reason)))
     if view.log_entry is not None:
         console.print(t("agreement.from_log", id=view.log_entry))
-    table = Table(title=t("agreement.schedule_title"))
-    for col in ("n", "due", "amount", "paid_amount", "left", "status"):
-        table.add_column(t(f"agreement.col.{col}"))
-    for row in view.schedule:
-        table.add_row(
+    console.print(_schedule_table(view, console.width))
+    if view.payments:
+        _print_payments(view, console)
+    if view.overpaid:
+        console.print(t("agreement.overpaid", amount=_money(view.overpaid)))
+
+
+def _schedule_table(view: AgreementView, width: int) -> Table:
+    """The schedule. A due date or an amount is never cut short ('2026-12-…', '¥1,000.…') or
+    broken: when the boxed table is wider than the screen (60 columns, or Chinese amounts with
+    their 元), it is drawn with blank rules: one space between columns."""
+    from rich import box
+    from rich.cells import cell_len
+
+    columns = ("n", "due", "amount", "paid_amount", "left", "status")
+    heads = [t(f"agreement.col.{col}") for col in columns]
+    rows = [
+        [
             str(row.n),
             row.due.isoformat(),
             _money(row.amount),
             _money(row.paid),
             _money(row.left),
             t(f"agreement.status.{row.status.value}"),
-        )
-    console.print(table)
-    if view.payments:
-        _print_payments(view, console)
-    if view.overpaid:
-        console.print(t("agreement.overpaid", amount=_money(view.overpaid)))
+        ]
+        for row in view.schedule
+    ]
+    natural = 1 + sum(max(cell_len(c) for c in column) + 3 for column in zip(heads, *rows, strict=True))
+    compact = natural > width
+    table = Table(
+        title=t("agreement.schedule_title"),
+        box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+        padding=(0, 0) if compact else (0, 1),  # the blank rule between columns is the gap
+        pad_edge=not compact,
+        show_edge=not compact,
+    )
+    for col, head in zip(columns, heads, strict=True):
+        table.add_column(head, no_wrap=col != "status")
+    for cells in rows:
+        table.add_row(*cells)
+    return table
 
 
 def _print_payments(view: AgreementView, console: Console) -> None:
