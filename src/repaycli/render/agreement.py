@@ -111,7 +111,9 @@ def _schedule_table(view: AgreementView, width: int) -> Table:
         ]
         for row in view.schedule
     ]
-    natural = 1 + sum(max(cell_len(c) for c in column) + 3 for column in zip(heads, *rows, strict=True))
+    natural = 1 + sum(
+        max(cell_len(c) for c in column) + 3 for column in zip(heads, *rows, strict=True)
+    )
     compact = natural > width
     table = Table(
         title=t("agreement.schedule_title"),
