@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -222,35 +222,7 @@ def plan(
 
             shown = statement_markdown if output is OutputFormat.MARKDOWN else statement_text
             write_out(shown(budget, statement) + "\n\n")
-    check_flags(
-        debts,
-        several={
-            "--strategy": strategy,
-            "--order": order,
-            "--extra": extra or None,
-            "--limit-from": limit_from,
-            "--compare": compare or None,
-        },
-        single={
-            "--platform": platform,
-            "--overdue": overdue,
-            "--principal": principal,
-            "--interest": interest,
-            "--penalty": penalty,
-            "--days-overdue": days_overdue,
-            "--annual-rate": annual_rate,
-            "--penalty-rate": penalty_rate,
-            "--cash": cash,
-        },
-    )
-    situation_flags = {
-        "--income": income,
-        "--expenses": expenses,
-        "--reason": reason,
-        "--recovery": recovery,
-        "--income-after": income_after,
-        "--start": start,
-        "--limit-share": limit_share,
+    single_flags = {  # the one-debt situation, refused beside --debts
         "--platform": platform,
         "--overdue": overdue,
         "--principal": principal,
@@ -260,6 +232,27 @@ def plan(
         "--annual-rate": annual_rate,
         "--penalty-rate": penalty_rate,
         "--cash": cash,
+    }
+    check_flags(
+        debts,
+        several={
+            "--strategy": strategy,
+            "--order": order,
+            "--extra": extra or None,
+            "--limit-from": limit_from,
+            "--compare": compare or None,
+        },
+        single=single_flags,
+    )
+    situation_flags = {
+        "--income": income,
+        "--expenses": expenses,
+        "--reason": reason,
+        "--recovery": recovery,
+        "--income-after": income_after,
+        "--start": start,
+        "--limit-share": limit_share,
+        **single_flags,
     }
     what_if_flags = [strategy, order, extra or None, limit_from, compare or None]
     if import_ and debts is None:
@@ -397,7 +390,7 @@ def _show_single(result: PlanResult, output: OutputFormat, *, details: bool) -> 
 
 
 def check_flags(
-    debts: Path | None, *, several: dict[str, object], single: dict[str, object]
+    debts: Path | None, *, several: Mapping[str, object], single: Mapping[str, object]
 ) -> None:
     """Flags for several debts need ``--debts``; flags for one debt cannot go with it."""
     if debts is None:
