@@ -111,8 +111,10 @@ def cached_home(entries: int, agreements: int, *, rebuild: bool = False) -> Path
     ``agreements`` agreements, built once and kept in the temp directory (``--rebuild`` in the
     scripts that use it builds it afresh)."""
     # "-v2": entries with salted commitments (issue 12); a cache of older entries is not reused
-    # "-v3": schema 8 (issue 22's index); an older cache would be migrated by the first run timed
-    home = Path(tempfile.gettempdir()) / f"repaycli-bench-v3-{entries}-{agreements}"
+    # "-v3": schema 8 (issue 22's index); an older cache would be migrated by the first run timed.
+    # Since then the schema version is in the name, so no cache is ever migrated while timed.
+    name = f"repaycli-bench-v3-s{store.SCHEMA_VERSION}-{entries}-{agreements}"
+    home = Path(tempfile.gettempdir()) / name
     db = home / "repaycli.sqlite3"
     ready = home / "ready"
     if rebuild and home.exists():
