@@ -38,9 +38,10 @@ PLATFORMS = ("huabei", "jiebei", "weilidai", "jd_baitiao", "meituan", "cmb", "ic
 ACTIONS = ("Call back about the waiver", "Send income proof", "Ask for written confirmation")
 
 
-def build_log(conn: Any, entries: int, rng: random.Random) -> None:
+def build_log(conn: Any, entries: int, rng: random.Random, *, channel: str = "phone") -> None:
     """``entries`` contacts over the three years before TODAY, about a third promising a
-    follow-up (most overtaken by later contacts, as in real use), chained like add_contact."""
+    follow-up (most overtaken by later contacts, as in real use), chained like add_contact.
+    ``channel="sms"``: every contact a collector's message instead of the user's call."""
     start = datetime(2025, 3, 1, 9, 0, tzinfo=CST)
     span = (datetime.combine(TODAY, datetime.min.time(), CST) - start).total_seconds()
     times = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(entries))
@@ -54,7 +55,7 @@ def build_log(conn: Any, entries: int, rng: random.Random) -> None:
             "recorded_at": at.isoformat(timespec="seconds"),
             "at": at.isoformat(timespec="seconds"),
             "platform": PLATFORMS[last - 1] if last > 0 else rng.choice(PLATFORMS),
-            "channel": "phone",
+            "channel": channel,
             "outcome": "callback_promised" if follow else "pending",
             "follow_up": (at.date() + timedelta(days=rng.randint(1, 14))).isoformat()
             if follow

@@ -228,3 +228,66 @@ def test_the_conduct_text_fits_80_columns_in_chinese(monkeypatch: pytest.MonkeyP
     assert code == 0
     assert all(width(line) <= 80 for line in out.splitlines())
     assert "据中国银行业协会" in out.replace("\n", "").replace(" ", "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(entries(), st.randoms(use_true_random=False))
+def test_streamed_a_day_at_a_time_the_flags_are_the_same(
+    log_: list[dict[str, Any]], rng: Any
+) -> None:
+    """``log conduct``, the report and ``remind --json`` read the log oldest first and let each
+    day go once the next begins (issue 22: memory flat at 1,000,000 entries). Whatever the
+    order the entries come in otherwise, the flags are the same flags in the same order."""
+    rules = load_conduct_rules()
+    in_order = sorted(log_, key=lambda e: (datetime.fromisoformat(e["at"]), e["id"]))
+    shuffled = list(log_)
+    rng.shuffle(shuffled)
+    streamed = check(in_order, kinds=KINDS, rules=rules, in_time_order=True)
+    assert streamed == check(shuffled, kinds=KINDS, rules=rules)
+    assert {(f.check, f.platform, f.day, f.entry_ids) for f in streamed} == oracle(log_)
+
+
+def test_the_database_picks_the_collection_entries_as_the_check_does() -> None:
+    """``store.iter_contacts(collection_only=True)`` filters in SQL what
+    ``core.conduct.is_collection`` holds to be collection: every channel, direction and marker,
+    a corrected entry replaced by its correction, oldest first."""
+    from repaycli import store
+    from repaycli.core.conduct import is_collection
+    from repaycli.paths import db_path
+
+    path = db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = store.connect(path)
+    at = datetime(2026, 11, 20, 9, 0, tzinfo=CST)
+    n = 0
+    for channel in store.CHANNELS:
+        for direction in (None, *store.DIRECTIONS):
+            for collection in (False, True):
+                n += 1
+                store.add_contact(
+                    conn,
+                    store.NewContact(at=at - timedelta(minutes=n), platform="huabei",
+                                     channel=channel, outcome="pending", direction=direction,
+                                     collection=collection),
+                    recorded_at=at,
+                )  # fmt: skip
+    # a collection SMS corrected to an outgoing call, and an outgoing call corrected to an SMS
+    for first, then in (("sms", "phone"), ("phone", "sms")):
+        was = store.add_contact(
+            conn, store.NewContact(at=at, platform="jiebei", channel=first, outcome="pending"),
+            recorded_at=at,
+        )  # fmt: skip
+        store.add_contact(
+            conn,
+            store.NewContact(at=at, platform="jiebei", channel=then, outcome="pending",
+                             direction="outgoing" if then == "phone" else None,
+                             corrects=was.id),
+            recorded_at=at,
+        )  # fmt: skip
+    every = list(store.iter_contacts(conn, oldest_first=True))
+    picked = list(store.iter_contacts(conn, oldest_first=True, collection_only=True))
+    conn.close()
+    assert picked == [e for e in every if is_collection(e)]
+    assert 0 < len(picked) < len(every)
+    assert [e["at"] for e in picked] == sorted(e["at"] for e in picked)
+    assert [e["channel"] for e in picked if e["platform"] == "jiebei"] == ["sms"]

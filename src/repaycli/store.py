@@ -1985,9 +1985,18 @@ def _contact_filter(
     until: date | None,
     outcome: str | None,
     latest_only: bool,
+    collection_only: bool = False,
 ) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
+    if collection_only:  # ``core.conduct.is_collection``, as SQL
+        from repaycli.core.conduct import INCOMING_CHANNELS
+
+        where.append(
+            "(c.collection IS NOT NULL OR c.direction = 'incoming' OR c.channel IN "
+            f"({', '.join('?' for _ in INCOMING_CHANNELS)}))"
+        )
+        params.extend(sorted(INCOMING_CHANNELS))
     if platform is not None:
         where.append("c.platform = ?")
         params.append(platform)
@@ -2014,13 +2023,23 @@ def iter_contacts(
     outcome: str | None = None,
     latest_only: bool = True,
     limit: int | None = None,
+    oldest_first: bool = False,
+    collection_only: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """``list_contacts`` one plain dict at a time (keys ``ENTRY_KEYS``; attachments as a list of
-    objects): newest first, read as they are written, in memory that does not grow with the log."""
+    objects): newest first (``oldest_first``: in the order they happened), read as they are
+    written, in memory that does not grow with the log. ``collection_only``: only the entries
+    ``core.conduct.is_collection`` holds to be collection."""
     clause, params = _contact_filter(
-        platform=platform, since=since, until=until, outcome=outcome, latest_only=latest_only
+        platform=platform,
+        since=since,
+        until=until,
+        outcome=outcome,
+        latest_only=latest_only,
+        collection_only=collection_only,
     )
-    sql = f"{_STREAM_SELECT}{clause} ORDER BY c.at_utc DESC, c.id DESC"
+    order = "c.at_utc, c.id" if oldest_first else "c.at_utc DESC, c.id DESC"
+    sql = f"{_STREAM_SELECT}{clause} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)

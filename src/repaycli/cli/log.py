@@ -318,6 +318,7 @@ def list_(
 
     day = today()
     platform_id = parse_platform(platform) if platform is not None else None
+
     def back(text: str | None, field: str) -> date | None:  # 12月1日 is the last one, not the next
         return None if text is None else parse_date(text, today=day, field=field, prefer="past")
 
@@ -883,9 +884,7 @@ def fingerprint(
         }
         write_out(to_json(body))
         return
-    write_wrapped(
-        t("evidence.fingerprint_all", code=code, count=check.count, events=events.count)
-    )
+    write_wrapped(t("evidence.fingerprint_all", code=code, count=check.count, events=events.count))
 
 
 @log_app.command("collection")
@@ -1030,33 +1029,36 @@ def conduct(
     from repaycli import store
     from repaycli.i18n import get_lang
     from repaycli.render.remind import platform_namer
-    from repaycli.services.collection import conduct_flags, flag_json, latest_entries
+    from repaycli.services.collection import flag_json, log_conduct
 
     platform_id = parse_platform(platform) if platform is not None else None
-    entries: list[dict[str, Any]] = []
+    flags: list[Any] = []
+    collected = False
     if have_database():
         with store.opened(read_only=True) as conn:
-            entries = latest_entries(conn)
-    flags = conduct_flags(entries, platform=platform_id)
+            flags, collected = log_conduct(conn, platform=platform_id)
     if json_out:
-        from repaycli.render.json import to_json
+        from repaycli.cli.common import StdoutWriter
+        from repaycli.render.json import write_json_stream
 
         lang_now = get_lang()
-        body = {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "flags": [flag_json(f, lang_now) for f in flags],
-        }
-        write_out(to_json(body))
+        out = StdoutWriter()
+        head = {"schema_version": JSON_SCHEMA_VERSION}
+        write_json_stream(head, "flags", (flag_json(f, lang_now) for f in flags), out)
+        out.write("\n")
+        out.flush()
         return
-    from repaycli.render.conduct import conduct_lines
+    from repaycli.cli.common import StdoutWriter
+    from repaycli.render.conduct import iter_conduct_lines
     from repaycli.render.wrap import wrap
 
     cells = max(40, shutil.get_terminal_size().columns)  # COLUMNS, else the terminal's, else 80
-    shown: list[str] = []
-    for line in conduct_lines(flags, entries, name_of=platform_namer()):
+    out = StdoutWriter()
+    for line in iter_conduct_lines(flags, collected, name_of=platform_namer()):
         lead = " " * (len(line) - len(line.lstrip(" ")))
-        shown += wrap(line, cells, subsequent=lead + "  ")
-    write_out("\n".join(shown))
+        for part in wrap(line, cells, subsequent=lead + "  "):
+            out.write(part + "\n")
+    out.flush()
 
 
 class ComplaintKind(StrEnum):

@@ -23,6 +23,7 @@ from repaycli.cli.common import JsonOption, LangOption, command_lang, now, today
 from repaycli.i18n import get_lang, t
 
 if TYPE_CHECKING:
+    from repaycli.core.conduct import Flag
     from repaycli.core.due import CollectionAfterAgreement
     from repaycli.core.records import DueInstallment, OpenFollowUp
 
@@ -207,9 +208,18 @@ def remind(
             typer.echo(t("remind.ics_written", count=count, path=shown), err=True)
     complaints, flags = _complaints_and_conduct(day, conduct=json_out)
     if json_out:
-        from repaycli.render.json import to_json
+        from repaycli.cli.common import StdoutWriter
+        from repaycli.i18n import get_lang
+        from repaycli.render.json import write_json_stream
+        from repaycli.services.collection import flag_json
 
-        write_out(to_json({**result.as_json(), "complaints": complaints, "conduct": flags}))
+        # as ``to_json`` would write it, each flag turned into JSON only when its turn comes
+        out = StdoutWriter()
+        lang = get_lang()
+        head = {**result.as_json(), "complaints": complaints}
+        write_json_stream(head, "conduct", (flag_json(f, lang) for f in flags), out)
+        out.write("\n")
+        out.flush()
     elif result.empty:
         # A person, not cron: say so, and what comes next (unless a complaint's answer is due).
         if sys.stdout.isatty() and not complaints:
@@ -258,7 +268,7 @@ def _check_in(day: date) -> None:
 
 def _complaints_and_conduct(
     day: date, *, conduct: bool
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[dict[str, Any]], list["Flag"]]:
     """Complaints and 征信 disputes sent, each with its answer's due day and, once that has
     passed, the next step (12378); with ``conduct``, the conduct check's flags (``--json``)."""
     from repaycli.paths import db_path
@@ -267,21 +277,14 @@ def _complaints_and_conduct(
     if not path.exists():
         return [], []
     from repaycli import store, store_complaints
-    from repaycli.i18n import get_lang
     from repaycli.render.remind import platform_namer
-    from repaycli.services.collection import (
-        complaint_lines,
-        conduct_flags,
-        flag_json,
-        latest_entries,
-    )
+    from repaycli.services.collection import complaint_lines, log_conduct
 
     with store.opened(path, read_only=True) as conn:
         sent = store_complaints.list_complaints(conn)
-        entries = latest_entries(conn) if conduct else []
+        found = log_conduct(conn)[0] if conduct else []
     rows = complaint_lines(sent, today=day, name_of=platform_namer())
-    flags = [flag_json(f, get_lang()) for f in conduct_flags(entries)] if conduct else []
-    return rows, flags
+    return rows, found
 
 
 def _complaint_line(row: dict[str, Any]) -> str:

@@ -96,9 +96,9 @@ def read_timeline() -> Timeline:
         state = evidence_state(conn)
         entries = store.all_contacts(conn)
         agreements = store.list_agreements(conn, today=today())
-        from repaycli.services.collection import conduct_flags, latest_entries
+        from repaycli.services.collection import log_conduct
 
-        flags = conduct_flags(latest_entries(conn))
+        flags = log_conduct(conn)[0]
     failure = state.problem()
     problem = (
         None
@@ -115,7 +115,7 @@ def read_timeline() -> Timeline:
     from repaycli.render.conduct import conduct_lines
 
     conduct = (
-        conduct_lines(flags, [], name_of=lambda pid: names.get(pid, pid), titled=False)
+        conduct_lines(flags, True, name_of=lambda pid: names.get(pid, pid), titled=False)
         if flags
         else []
     )

@@ -127,41 +127,82 @@ def is_night(moment: datetime) -> bool:
     return moment.hour >= NIGHT_FROM or moment.hour < NIGHT_UNTIL
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the check keeps of a collection entry until its day is done."""
+
+    moment: datetime
+    id: int
+    channel: str | None
+    third_party: str | None
+    threats: tuple[str, ...]
+
+    @classmethod
+    def of(cls, entry: Mapping[str, Any], moment: datetime) -> _Seen:
+        third = entry.get("third_party")
+        return cls(
+            moment=moment,
+            id=int(entry["id"]),
+            channel=entry.get("channel"),
+            third_party=None if third is None else str(third),
+            threats=tuple(entry.get("threats") or ()),
+        )
+
+
 def check(
     entries: Iterable[Mapping[str, Any]],
     *,
     kinds: Mapping[str, str],
     rules: Sequence[Rule],
+    in_time_order: bool = False,
 ) -> list[Flag]:
     """The flags of ``entries`` (latest versions, as ``LogEntry.model_dump()`` gives them), in
-    order of day, lender and kind. ``kinds``: platform id → platform kind (``other`` if absent)."""
-    days: dict[tuple[date, str], list[tuple[datetime, Mapping[str, Any]]]] = defaultdict(list)
+    order of day, lender and kind. ``kinds``: platform id → platform kind (``other`` if absent).
+
+    Only collection entries are kept, and only what the check reads of them. With
+    ``in_time_order`` (entries oldest first, as the log streams them) each day is checked and
+    let go when a later day begins, so memory holds one day of the log, not the whole of it."""
+    days: dict[tuple[date, str], list[_Seen]] = defaultdict(list)
+    flags: list[Flag] = []
+    latest: date | None = None
     for entry in entries:
         if not is_collection(entry):
             continue
         moment = local(entry["at"])
-        days[(moment.date(), str(entry["platform"]))].append((moment, entry))
+        day = moment.date()
+        if in_time_order and latest is not None and day > latest:
+            flags += _flags(days, kinds, rules)
+            days.clear()
+        latest = day if latest is None else max(latest, day)
+        days[(day, str(entry["platform"]))].append(_Seen.of(entry, moment))
+    flags += _flags(days, kinds, rules)
+    flags.sort(key=lambda flag: (flag.day, flag.platform))  # stable: kinds keep their order
+    return flags
+
+
+def _flags(
+    days: Mapping[tuple[date, str], list[_Seen]], kinds: Mapping[str, str], rules: Sequence[Rule]
+) -> list[Flag]:
     flags: list[Flag] = []
     for (day, platform), found in sorted(days.items()):
-        found.sort(key=lambda pair: (pair[0], pair[1]["id"]))
+        found.sort(key=lambda seen: (seen.moment, seen.id))
         kind = kinds.get(platform, "other")
         raw: list[tuple[str, tuple[int, ...], str]] = []
-        night = [(m, e) for m, e in found if is_night(m)]
+        night = [s for s in found if is_night(s.moment)]
         if night:
-            times = ", ".join(m.strftime("%H:%M") for m, _ in night)
-            raw.append(("night", tuple(int(e["id"]) for _, e in night), times))
-        calls = [e for _, e in found if e.get("channel") in CALL_CHANNELS]
+            times = ", ".join(s.moment.strftime("%H:%M") for s in night)
+            raw.append(("night", tuple(s.id for s in night), times))
+        calls = [s for s in found if s.channel in CALL_CHANNELS]
         if len(calls) > MAX_ATTEMPTS:
-            raw.append(("attempts", tuple(int(e["id"]) for e in calls), str(len(calls))))
-        third = [e for _, e in found if e.get("channel") == "third_party" or e.get("third_party")]
+            raw.append(("attempts", tuple(s.id for s in calls), str(len(calls))))
+        third = [s for s in found if s.channel == "third_party" or s.third_party]
         if third:
-            who = ", ".join(dict.fromkeys(str(e.get("third_party") or "?") for e in third))
-            raw.append(("third_party", tuple(int(e["id"]) for e in third), who))
+            who = ", ".join(dict.fromkeys(s.third_party or "?" for s in third))
+            raw.append(("third_party", tuple(s.id for s in third), who))
         for threat in THREATS:
-            shown = [e for _, e in found if threat in (e.get("threats") or ())]
-            if not shown:
+            ids = tuple(s.id for s in found if threat in s.threats)
+            if not ids:
                 continue
-            ids = tuple(int(e["id"]) for e in shown)
             if threat == "personal_account":
                 raw.append(("personal_account", ids, threat))
             else:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from repaycli.core.conduct import Citation, Flag, Rule
 from repaycli.i18n import get_lang, t
@@ -49,32 +48,39 @@ def cite(citation: Citation, *, platform_name: str) -> list[str]:
 
 def conduct_lines(
     flags: Sequence[Flag],
-    entries: Sequence[Mapping[str, Any]],
+    collected: bool,
     *,
     name_of: Callable[[str], str],
     titled: bool = True,
 ) -> list[str]:
-    """The flags as lines; ``titled=False`` (the report, whose section has its own heading):
-    without the title, for flags already found (``entries`` unused)."""
-    lines = [t("conduct.title"), ""] if titled else []
-    if titled and not any(_collected(e) for e in entries):
-        return [*lines, t("conduct.empty")]
-    if not flags:
-        return [*lines, t("conduct.none"), "", t("conduct.footer")]
+    """The flags as lines; ``collected``: whether the log holds any collection (if not, that is
+    what it says); ``titled=False`` (the report, whose section has its own heading): without
+    the title, for flags already found."""
+    return list(iter_conduct_lines(flags, collected, name_of=name_of, titled=titled))
+
+
+def iter_conduct_lines(
+    flags: Iterable[Flag],
+    collected: bool,
+    *,
+    name_of: Callable[[str], str],
+    titled: bool = True,
+) -> Iterator[str]:
+    """``conduct_lines`` one line at a time (``log conduct`` writes them as they come)."""
+    if titled:
+        yield from (t("conduct.title"), "")
+        if not collected:
+            yield t("conduct.empty")
+            return
+    none = True
     for flag in flags:
+        none = False
         name = name_of(flag.platform)
-        lines.append(
-            t("conduct.flag", day=flag.day.isoformat(), platform=name, what=flag_what(flag))
-        )
-        lines.append(t("conduct.entries", ids=", ".join(f"#{i}" for i in flag.entry_ids)))
+        yield t("conduct.flag", day=flag.day.isoformat(), platform=name, what=flag_what(flag))
+        yield t("conduct.entries", ids=", ".join(f"#{i}" for i in flag.entry_ids))
         for citation in flag.citations:
-            lines.extend(cite(citation, platform_name=name))
-        lines.append("")
-    lines.append(t("conduct.footer"))
-    return lines
-
-
-def _collected(entry: Mapping[str, Any]) -> bool:
-    from repaycli.core.conduct import is_collection
-
-    return is_collection(entry)
+            yield from cite(citation, platform_name=name)
+        yield ""
+    if none:
+        yield from (t("conduct.none"), "")
+    yield t("conduct.footer")

@@ -5,7 +5,7 @@ conduct check over the log, and complaints sent with their answer deadlines."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -87,14 +87,30 @@ def is_incoming(channel: str | None, direction: str | None = None) -> bool:
 # --- the conduct check over the log -----------------------------------------------------------
 
 
-def latest_entries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every entry's latest version (a corrected entry is replaced by its correction), oldest
-    first, as plain dicts."""
+def latest_entries(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """Every collection entry's latest version (a corrected entry is replaced by its
+    correction), oldest first, one plain dict at a time: the connection must stay open while it
+    is read."""
     from repaycli import store
 
-    entries = list(store.iter_contacts(conn, latest_only=True))
-    entries.reverse()
-    return entries
+    return store.iter_contacts(conn, latest_only=True, oldest_first=True, collection_only=True)
+
+
+def log_conduct(
+    conn: sqlite3.Connection, *, platform: str | None = None
+) -> tuple[list[Flag], bool]:
+    """The conduct check over the whole log, streamed a day at a time, and whether the log
+    holds any collection at all (``log conduct`` says so rather than "nothing found")."""
+    seen = False
+
+    def counted(entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal seen
+        for entry in entries:
+            seen = True
+            yield entry
+
+    flags = conduct_flags(counted(latest_entries(conn)), platform=platform, in_time_order=True)
+    return flags, seen
 
 
 def platform_kinds() -> dict[str, str]:
@@ -105,13 +121,20 @@ def platform_kinds() -> dict[str, str]:
 
 
 def conduct_flags(
-    entries: Iterable[Mapping[str, Any]], *, platform: str | None = None
+    entries: Iterable[Mapping[str, Any]],
+    *,
+    platform: str | None = None,
+    in_time_order: bool = False,
 ) -> list[Flag]:
+    """``core.conduct.check`` with the catalogue's kinds and rules; ``in_time_order``: the
+    entries come oldest first (``latest_entries``)."""
     from repaycli.catalog import load_conduct_rules
     from repaycli.core.conduct import check
 
     chosen = (e for e in entries if platform is None or e["platform"] == platform)
-    return check(chosen, kinds=platform_kinds(), rules=load_conduct_rules())
+    return check(
+        chosen, kinds=platform_kinds(), rules=load_conduct_rules(), in_time_order=in_time_order
+    )
 
 
 def flag_json(flag: Flag, lang: str) -> dict[str, Any]:

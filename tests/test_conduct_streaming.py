@@ -1,0 +1,73 @@
+"""Issue 22: the conduct check reads the log a day at a time — ``log conduct``, ``remind
+--json`` (from cron) and the report held every entry of the log as a dict (205 MB at 100,000
+entries; 28 MB now).
+
+Each command runs as a real ``repaycli`` process on a log of 2,000 collection messages, then of
+20,000 (the same three years, so ten times as many a day), and its peak memory may grow by no
+more than ``MARGIN_MB``; holding the larger log whole costs about 40 MB more.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import invoke
+from repaycli import store
+from test_streaming_memory import TODAY, _peak_mb
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+SIZES = (2000, 20000)
+MARGIN_MB = 8.0
+
+
+@pytest.fixture(scope="module")
+def homes(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import remind as builder  # benchmarks/remind.py
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    made = {}
+    for entries in SIZES:
+        home = tmp_path_factory.mktemp(f"sms-{entries}")
+        conn = store.connect(home / "repaycli.sqlite3")
+        conn.execute("PRAGMA synchronous = OFF")
+        builder.build_log(conn, entries, random.Random(20280301), channel="sms")
+        conn.close()
+        made[entries] = home
+    return made
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["log", "conduct"], ["log", "conduct", "--json"], ["remind", "--json"]],
+    ids=" ".join,
+)
+def test_the_conduct_check_does_not_hold_the_log(
+    args: list[str], homes: dict[int, Path], tmp_path: Path
+) -> None:
+    peaks = []
+    for entries in SIZES:
+        scratch = tmp_path / str(entries)
+        scratch.mkdir()
+        peaks.append(_peak_mb(args, homes[entries], scratch))
+    small, large = peaks
+    assert large - small < MARGIN_MB, f"{small:.1f} MB → {large:.1f} MB at ten times the log"
+
+
+def test_the_messages_are_flagged(homes: dict[int, Path]) -> None:
+    """The logs are the collection they are meant to be: night messages are flagged, the
+    flags name entries, and they come in order of day."""
+    home = homes[SIZES[0]]
+    shown = invoke("log", "conduct", "--json",
+                   env={"REPAYCLI_HOME": str(home), "REPAYCLI_TODAY": TODAY})  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    flags = json.loads(shown.output)["flags"]
+    assert {f["kind"] for f in flags} == {"night"}
+    days = [f["day"] for f in flags]
+    assert days == sorted(days) and len(set(days)) > 300
