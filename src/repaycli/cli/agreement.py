@@ -366,20 +366,23 @@ def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
 
     views = []
     if json_out:  # one agreement at a time: 10,000 agreements held whole took 377 MB
-        import json
-
         from repaycli.cli.common import StdoutWriter
-        from repaycli.render.json import to_json, write_json_stream
+        from repaycli.render.agreement_json import agreement_record
+        from repaycli.render.json import write_json_stream
 
         out = StdoutWriter()
+        day = today()
         with store.opened(read_only=True) if have_database() else _nothing() as conn:
-            shown = () if conn is None else store.iter_agreements(conn, today=today())
-            write_json_stream(
-                {"schema_version": JSON_SCHEMA_VERSION},
-                "agreements",
-                (json.loads(to_json(view)) for view in shown),
-                out,
-            )
+            # plain records, not a pydantic model each (3.65 × the floor at 10,000), all read
+            # in one snapshot (the tables are read side by side)
+            with store.snapshot(conn) if conn is not None else _nothing():
+                shown = () if conn is None else store.iter_agreement_rows(conn)
+                write_json_stream(
+                    {"schema_version": JSON_SCHEMA_VERSION},
+                    "agreements",
+                    (agreement_record(*rows, today=day) for rows in shown),
+                    out,
+                )
         out.write("\n")
         out.flush()
         return
