@@ -1,5 +1,6 @@
 """``agreement list --json`` writes plain records (``render.agreement_json``), not a pydantic
-``AgreementView`` per agreement: the records must stay the model's JSON, byte for byte. The
+``AgreementView`` per agreement: the records must stay the model's JSON, byte for byte (and the
+table's lines, ``core.agreement_lines``, the model's figures). The
 model (``store.get_agreement`` + ``render.json.to_json``) is the oracle here, on agreements
 hypothesis writes (voided ones, voided payments, partial payments, overpayments, overdue and
 future installments), and through the command, in-process and as a real process."""
@@ -20,10 +21,12 @@ from conftest import TODAY
 from helpers import invoke, run
 from repaycli import store
 from repaycli.cli.agreement import JSON_SCHEMA_VERSION
+from repaycli.core.agreement_lines import AgreementLine, agreement_line
 from repaycli.render.agreement_json import agreement_record
 from repaycli.render.json import _dumps, _indented, to_json, write_json_stream
 
 AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+LINE_FIELDS = AgreementLine.model_fields_order
 
 #: What the user may type into a receipt or a reason, and what a hand-edited row may hold.
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
@@ -82,11 +85,15 @@ def test_the_records_are_the_models_json_byte_for_byte(
                                      recorded_at=AT)  # fmt: skip
         models = _model_json(conn, day)
         records = _records(conn, day)
+        views = list(store.iter_agreements(conn, today=day))
+        lines = [agreement_line(*rows, today=day) for rows in store.iter_agreement_rows(conn)]
         conn.close()
     assert len(records) == len(agreements)
     for model, record in zip(models, records, strict=True):
         assert _dumps(record, indent=2) == model  # as the stream writes each record
         assert to_json(record) == model
+    for view, line in zip(views, lines, strict=True):  # agreement list without --json
+        assert line.model_dump() == {name: getattr(view, name) for name in LINE_FIELDS}
 
 
 json_values = st.recursive(

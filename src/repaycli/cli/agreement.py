@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from dateutil.relativedelta import relativedelta
@@ -30,6 +30,9 @@ from repaycli.errors import BadInput
 from repaycli.i18n import t
 from repaycli.safeload import loads_json, read_text
 from repaycli.services.agreement import MAX_PERIODS  # shared with the call screen
+
+if TYPE_CHECKING:
+    from repaycli.core.agreement_lines import AgreementLine
 
 JSON_SCHEMA_VERSION = 1
 
@@ -364,7 +367,7 @@ def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
     command_lang(lang)
     from repaycli import store
 
-    views = []
+    views: list[AgreementLine] = []
     if json_out:  # one agreement at a time: 10,000 agreements held whole took 377 MB
         from repaycli.cli.common import StdoutWriter
         from repaycli.render.agreement_json import agreement_record
@@ -386,9 +389,12 @@ def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
         out.write("\n")
         out.flush()
         return
-    if have_database():
-        with store.opened(read_only=True) as conn:
-            views = store.list_agreements(conn, today=today())
+    if have_database():  # a line each, not a model each (9 s and 311 MB at 10,000)
+        from repaycli.core.agreement_lines import agreement_line
+
+        day = today()
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
+            views = [agreement_line(*rows, today=day) for rows in store.iter_agreement_rows(conn)]
     from repaycli.render.agreement import print_agreements
 
     print_agreements(views)
