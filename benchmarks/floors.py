@@ -1,7 +1,8 @@
 """The floors ``benchmarks/scale.py`` measures each command against: the same work done in plain
 Python (sqlite3, json, hashlib, csv) with no repaycli, no typer, no pydantic and no rich.
 
-    python benchmarks/floors.py verify|fingerprint|agreements|list|csv|json|markdown|ics DB [OUT]
+    python benchmarks/floors.py verify|fingerprint|agreements|list|csv|json|markdown|ics|complaint
+        DB [OUT]
 
 Each reads the same rows as the command, in the same order, and writes lines of the same kind
 (the same fields, serialised the simplest way) to OUT (default stdout). The JSON and markdown
@@ -24,6 +25,8 @@ HASHED = (
     "id recorded_at at platform channel number agent ref asked offered outcome agreed_terms "
     "confirmation follow_up follow_up_action notes attachments corrects"
 ).split()
+#: The lender ``benchmarks/scale.py``'s complaint letter is about (one of the builder's eight).
+COMPLAINT_PLATFORM = "huabei"
 LIST_SQL = """SELECT c.*,
     (SELECT n.id FROM contacts n WHERE n.corrects = c.id) AS corrected_by,
     d.done_at AS follow_up_done_at
@@ -157,6 +160,23 @@ def main() -> None:
                 if r[name]:
                     out.write(f"- **{name}**: {r[name]}\n")
             out.write(f"- hash: `{r['hash']}`\n")
+    elif kind == "complaint":
+        # ``letter --kind complaint --platform huabei``: both chains checked (a letter quotes
+        # only evidence that holds up), then the lender's latest entries, oldest first, each
+        # with the fields a letter quotes and its hash.
+        verify(db, out)
+        events(db, out)
+        sql = (
+            "SELECT * FROM contacts c WHERE c.platform = ? AND NOT EXISTS"
+            " (SELECT 1 FROM contacts n WHERE n.corrects = c.id) ORDER BY c.at_utc, c.id"
+        )
+        for r in rows(db, sql, (COMPLAINT_PLATFORM,)):
+            out.write(f"- #{r['id']} {r['at']}, {r['channel']}, {r['outcome']}\n")
+            for name in ("number", "agent", "ref", "offered", "agreed_terms", "confirmation",
+                         "notes", "said", "third_party"):  # fmt: skip
+                if r[name]:
+                    out.write(f"  - {name}: {r[name]}\n")
+            out.write(f"  - hash: {r['hash']}\n")
     elif kind in ("ics", "ics-all"):
         # The events of ``remind --ics`` (overdue and the next 90 days; ``ics-all``: every one),
         # as lines, after a typer CLI's unavoidable start-up (``import typer``): the feed is a

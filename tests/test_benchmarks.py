@@ -40,6 +40,7 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
         "log export --format markdown",
         "remind --ics FILE",
         "remind --ics FILE --all",
+        "letter --kind complaint",
     ):
         rows = [line for line in out.splitlines() if line.startswith(label + " ")]
         rows = [r for r in rows if r.split()[len(label.split())].replace(",", "").isdigit()]

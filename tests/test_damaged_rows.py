@@ -42,7 +42,7 @@ SEED = (
 READERS = (
     ["log", "list", "--json"], ["log", "show", "3"], ["log", "export", "--format", "json"],
     ["log", "verify"], ["log", "fingerprint"], ["agreement", "list"],
-    ["agreement", "show", "2", "--json"], ["remind"],
+    ["agreement", "list", "--json"], ["agreement", "show", "2", "--json"], ["remind"],
     ["letter", "--kind", "complaint", "--platform", "huabei"],
     ["report", "--log", "-o", "-"],
 )  # fmt: skip

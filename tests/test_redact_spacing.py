@@ -60,6 +60,73 @@ def test_a_mobile_number_in_any_spacing_is_masked(
     assert redact(before + typed + after) == f"{before}{number[:3]}****{number[-4:]}{after}"
 
 
+
+#: Letters a mobile is typed against: a label (Tel, 微信wx, 手机) or a word after it.
+GLUED_BEFORE = ["Tel", "tel:", "微信wx", "手机", "wx", "TEL", "vx:", "a"]
+GLUED_AFTER = ["", "x", "wx", "Tel", "（微信同号）", "b"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from("3456789"),
+    st.text("0123456789", min_size=9, max_size=9),
+    st.lists(sep, min_size=1, max_size=2),
+    st.sampled_from(GLUED_BEFORE + [""]),
+    st.sampled_from(GLUED_AFTER),
+    st.sampled_from(BEFORE),
+)
+def test_a_mobile_number_glued_to_letters_is_masked_in_any_spacing(
+    second: str, rest: str, seps: list[str], glued: str, after: str, before: str
+) -> None:
+    number = "1" + second + rest
+    typed = grouped(number, [3, 4, 4], seps)
+    shown = redact(before + glued + typed + after)
+    assert shown == f"{before}{glued}{number[:3]}****{number[-4:]}{after}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text("0123456789", min_size=1, max_size=6),
+    st.sampled_from("3456789"),
+    st.text("0123456789", min_size=9, max_size=9),
+    st.text("0123456789", min_size=0, max_size=6),
+    st.sampled_from([g for g in GLUED_BEFORE if g[-1].isascii() and g[-1].isalpha()]),
+    st.sampled_from(GLUED_AFTER),
+)
+def test_a_longer_digit_run_glued_to_letters_is_not_a_mobile(
+    head: str, second: str, rest: str, tail: str, glued: str, after: str
+) -> None:
+    """Eleven digits from 1[3-9] inside a longer run (an order or ticket number) stay readable
+    — unless the run is itself a card that passes Luhn, or +86 / 86 and a mobile."""
+    run_ = head + "1" + second + rest + tail
+    typed = f"{glued}{run_}{after}"
+    if head in ("86",) and not tail:
+        return  # 86 and a mobile: a mobile with its country code
+    if 16 <= len(run_) <= 19 and luhn(run_):
+        return  # a card (its own test)
+    assert redact(typed) == typed
+
+
+def test_glued_mobiles_are_masked_and_order_numbers_are_not() -> None:
+    for typed, shown in [
+        ("Tel13812345678", "Tel138****5678"),
+        ("tel:13812345678", "tel:138****5678"),
+        ("微信wx13812345678", "微信wx138****5678"),
+        ("手机13812345678", "手机138****5678"),
+        ("13812345678wx 回电", "138****5678wx 回电"),
+        ("Tel138 1234 5678", "Tel138****5678"),
+        ("Tel+86 138-1234-5678", "Tel138****5678"),
+        ("call wx19912345678x", "call wx199****5678x"),
+        # not a mobile: more than 11 digits, a 2 after the 1, fewer digits
+        ("Tel138123456789", "Tel138123456789"),
+        ("TK201381234567890", "TK201381234567890"),
+        ("订单号NO13812345678901", "订单号NO13812345678901"),
+        ("wx12812345678", "wx12812345678"),
+        ("wx1381234567", "wx1381234567"),
+        ("TK2026100112345678", "TK2026100112345678"),
+    ]:
+        assert redact(typed) == shown, typed
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.text("0123456789", min_size=6, max_size=6).filter(lambda a: a[0] != "0"),

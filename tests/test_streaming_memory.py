@@ -104,6 +104,14 @@ COMMANDS = {
     ],
     # quotes only the lender's three entries: held, only they are
     "letter --kind complaint": ["letter", "--kind", "complaint", "--platform", LENDER],
+    # quotes an eighth of the log (the builder's lenders): streamed, entry by entry, to stdout
+    # or to a file — held, 2,500 quoted entries took 12 MB more than 250
+    "letter --kind complaint (a large lender)": [
+        "letter", "--kind", "complaint", "--platform", "huabei",
+    ],
+    "letter --kind collection -o FILE (a large lender)": [
+        "letter", "--kind", "collection", "--platform", "huabei", "-o", "{scratch}/l.txt",
+    ],
 }  # fmt: skip
 
 

@@ -1294,6 +1294,93 @@ def iter_agreements(conn: sqlite3.Connection, *, today: date) -> Iterator[Agreem
         yield get_agreement(conn, agreement_id, today=today)
 
 
+#: One agreement's rows as ``iter_agreement_rows`` reads them: the agreement's row (a dict), its
+#: installments ``(n, due, amount_fen, paid_fen)`` by ``n``, its payments (dicts, by id, each with
+#: its ``void_reason``), each payment's allocations ``(n, amount_fen)`` by payment id, and the
+#: agreement's own void reason.
+AgreementRows = tuple[
+    dict[str, Any],
+    list[tuple[Any, ...]],
+    list[dict[str, Any]],
+    dict[Any, list[tuple[Any, Any]]],
+    "str | None",
+]
+
+
+def iter_agreement_rows(conn: sqlite3.Connection) -> Iterator[AgreementRows]:
+    """Every agreement's rows (``AgreementRows``), in id order, one agreement at a time: what
+    ``iter_agreements`` reads, as plain rows (no models built). Each table is read once, in the
+    agreements' order, beside the others (a merge on the agreement id), so the time is one pass
+    over each table and the memory one agreement's rows (and the voids, which are few)."""
+    voids = {
+        (str(k), t): str(r)
+        for k, t, r in _stream(conn, "SELECT kind, target_id, reason FROM voids")
+    }
+    parts = _Groups(
+        _stream(conn, "SELECT agreement_id, n, due, amount_fen, paid_fen FROM installments"
+                " ORDER BY agreement_id, n")
+    )  # fmt: skip
+    payments = _Groups(
+        _stream(conn, "SELECT agreement_id, id, paid_on, amount_fen, excess_fen, receipt,"
+                " recorded_at FROM payments ORDER BY agreement_id, id")
+    )  # fmt: skip
+    allocations = _Groups(
+        _stream(conn, "SELECT agreement_id, payment_id, n, amount_fen FROM allocations"
+                " ORDER BY agreement_id, payment_id, n")
+    )  # fmt: skip
+    heads = _stream(
+        conn,
+        "SELECT id, recorded_at, platform, total_fen, periods, first_due, contact_id, source"
+        " FROM agreements ORDER BY id",
+    )
+    names = ("id", "recorded_at", "platform", "total_fen", "periods", "first_due", "contact_id",
+             "source")  # fmt: skip
+    for row in heads:
+        agreement_id = row[0]
+        allocs: dict[Any, list[tuple[Any, Any]]] = {}
+        for _, payment_id, n, fen in allocations.take(agreement_id):
+            allocs.setdefault(payment_id, []).append((n, fen))
+        paid = [
+            {
+                "id": p[1],
+                "paid_on": p[2],
+                "amount_fen": p[3],
+                "excess_fen": p[4],
+                "receipt": p[5],
+                "recorded_at": p[6],
+                "void_reason": voids.get(("payment", p[1])),
+            }
+            for p in payments.take(agreement_id)
+        ]
+        yield (
+            dict(zip(names, row, strict=True)),
+            [r[1:] for r in parts.take(agreement_id)],
+            paid,
+            allocs,
+            voids.get(("agreement", agreement_id)),
+        )
+
+
+class _Groups:
+    """Rows ordered by their first column, handed out one key's group at a time, for keys asked
+    in increasing order (the groups of keys never asked are skipped)."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        from itertools import groupby
+
+        self._groups = groupby(rows, key=lambda r: r[0])
+        self._next = next(self._groups, None)
+
+    def take(self, key: Any) -> list[tuple[Any, ...]]:
+        while self._next is not None and self._next[0] < key:
+            self._next = next(self._groups, None)
+        if self._next is None or self._next[0] != key:
+            return []
+        rows = list(self._next[1])
+        self._next = next(self._groups, None)
+        return rows
+
+
 def add_payment(
     conn: sqlite3.Connection,
     agreement_id: int,

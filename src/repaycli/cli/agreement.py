@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from dateutil.relativedelta import relativedelta
@@ -30,6 +30,9 @@ from repaycli.errors import BadInput
 from repaycli.i18n import t
 from repaycli.safeload import loads_json, read_text
 from repaycli.services.agreement import MAX_PERIODS  # shared with the call screen
+
+if TYPE_CHECKING:
+    from repaycli.core.agreement_lines import AgreementLine
 
 JSON_SCHEMA_VERSION = 1
 
@@ -364,28 +367,34 @@ def list_(*, json_out: JsonOption = False, lang: LangOption = None) -> None:
     command_lang(lang)
     from repaycli import store
 
-    views = []
+    views: list[AgreementLine] = []
     if json_out:  # one agreement at a time: 10,000 agreements held whole took 377 MB
-        import json
-
         from repaycli.cli.common import StdoutWriter
-        from repaycli.render.json import to_json, write_json_stream
+        from repaycli.render.agreement_json import agreement_record
+        from repaycli.render.json import write_json_stream
 
         out = StdoutWriter()
+        day = today()
         with store.opened(read_only=True) if have_database() else _nothing() as conn:
-            shown = () if conn is None else store.iter_agreements(conn, today=today())
-            write_json_stream(
-                {"schema_version": JSON_SCHEMA_VERSION},
-                "agreements",
-                (json.loads(to_json(view)) for view in shown),
-                out,
-            )
+            # plain records, not a pydantic model each (3.65 × the floor at 10,000), all read
+            # in one snapshot (the tables are read side by side)
+            with store.snapshot(conn) if conn is not None else _nothing():
+                shown = () if conn is None else store.iter_agreement_rows(conn)
+                write_json_stream(
+                    {"schema_version": JSON_SCHEMA_VERSION},
+                    "agreements",
+                    (agreement_record(*rows, today=day) for rows in shown),
+                    out,
+                )
         out.write("\n")
         out.flush()
         return
-    if have_database():
-        with store.opened(read_only=True) as conn:
-            views = store.list_agreements(conn, today=today())
+    if have_database():  # a line each, not a model each (9 s and 311 MB at 10,000)
+        from repaycli.core.agreement_lines import agreement_line
+
+        day = today()
+        with store.opened(read_only=True) as conn, store.snapshot(conn):
+            views = [agreement_line(*rows, today=day) for rows in store.iter_agreement_rows(conn)]
     from repaycli.render.agreement import print_agreements
 
     print_agreements(views)

@@ -385,15 +385,18 @@ _ID_CARD = (
 #: are cards: also runs glued to letters, which only a Luhn check turns into a card).
 _BANK_CARD = r"(?<![0-9*])(\d(?:" + _SEP + r"\d){15,18})(?![0-9*])"
 #: Mainland mobile numbers, with an optional +86 / 86 prefix and separators (138 1234 5678).
+#: Also glued to letters (Tel13812345678, 微信wx13812345678, 13812345678x): 1[3-9] and nine
+#: more digits are a mobile wherever they stand, but never inside a longer run of digits (an
+#: order number of 12 or more digits stays readable, as does a card left by ``_mask_card``).
 _MOBILE = (
-    r"(?<![0-9A-Za-z*+])((?:\+?86"
+    r"(?<![0-9*+])((?:\+?86"
     + _SEP
     + r")?1[3-9]\d"
     + _SEP
     + r"\d{4}"
     + _SEP
     + r"\d{4})"
-    + _ALONE_AFTER
+    + r"(?![0-9*])"
 )
 #: Landlines: a 3- or 4-digit area code starting with 0 (021, (0571)), or +86 and the area code
 #: without its 0 (+86-21), then 7 or 8 digits.
@@ -511,7 +514,8 @@ def redact(text: str | None) -> str | None:
 
     Service numbers (95188, 400-820-8820) are kept: they are the lenders', not the user's; so are
     numbers glued to letters or digits (a reference number is evidence), except 16 to 19 digits
-    that pass the Luhn check of a bank card (``_mask_card``).
+    that pass the Luhn check of a bank card (``_mask_card``) and mobiles (Tel13812345678: eleven
+    digits from 1[3-9] that are not part of a longer run of digits).
     """
     if text is None:
         return None

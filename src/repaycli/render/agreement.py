@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from repaycli.core.agreement_lines import AgreementLine
 from repaycli.core.records import AgreementView, PaymentView
 from repaycli.i18n import t
 from repaycli.render.console import make_console, user
@@ -20,7 +21,7 @@ def _money(value: Decimal) -> str:
     return money(value)
 
 
-def _state(view: AgreementView) -> str:
+def _state(view: AgreementView | AgreementLine) -> str:
     if view.void_reason is not None:
         return t("void.state")
     if view.finished:
@@ -30,7 +31,7 @@ def _state(view: AgreementView) -> str:
     return t("agreement.state.active")
 
 
-def print_agreements(views: Sequence[AgreementView]) -> None:
+def print_agreements(views: Sequence[AgreementLine]) -> None:
     console = make_console()
     if not views:
         console.print(t("agreement.empty"))
@@ -41,10 +42,11 @@ def print_agreements(views: Sequence[AgreementView]) -> None:
     from repaycli.render.document import table_renderable
 
     columns = ("id", "platform", "total", "paid", "balance", "next_due", "overdue", "state")
+    names: dict[str, str] = {}  # platform_name reads the catalogue: once a lender, not a row
     rows = [
         [
             str(v.id),
-            platform_name(v.platform),
+            names.get(v.platform) or names.setdefault(v.platform, platform_name(v.platform)),
             _money(v.total),
             _money(v.paid),
             _money(v.balance),

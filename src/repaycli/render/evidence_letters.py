@@ -8,13 +8,14 @@ brackets (【姓名】, [Your name]) are for the user to fill in by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import PurePath
 
 from repaycli.core.conduct import Citation, Flag
 from repaycli.core.evidence_letters import EvidenceLetter
 from repaycli.core.records import LogEntry
 from repaycli.i18n import get_lang, t
+from repaycli.render import TextSink
 from repaycli.render import letter_words as words
 from repaycli.render.log import channel_text, field_value, platform_name
 from repaycli.render.safe import markdown_text, safe_text
@@ -24,8 +25,28 @@ QUOTED = ("agent", "ref", "offered", "agreed_terms", "confirmation", "notes")
 
 
 def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
-    """The whole letter: headings are numbered lines (``一、事由`` / ``1. What this is about``),
-    marked ``##`` only in markdown; dates and times as the letter's language writes them."""
+    """The whole letter as one text (``write_letter`` writes it as it is made)."""
+    return "\n".join(letter_lines(letter, markdown=markdown)).rstrip() + "\n"
+
+
+def write_letter(letter: EvidenceLetter, out: TextSink, *, markdown: bool = False) -> None:
+    """``out.write(compose(letter))`` — the same text, written line by line as the timeline is
+    read (a lender's 125,000 contacts are never held): only the lines after the last one with
+    text in it wait, as ``compose`` strips them."""
+    written = False
+    held: list[str] = []  # from the last line with text on: what the strip may still shorten
+    for line in letter_lines(letter, markdown=markdown):
+        if line.strip() and held:
+            out.write(("\n" if written else "") + "\n".join(held))
+            written, held = True, []
+        held.append(line)
+    out.write(("\n" if written else "") + "\n".join(held).rstrip() + "\n")
+
+
+def letter_lines(letter: EvidenceLetter, *, markdown: bool = False) -> Iterator[str]:
+    """The letter's lines: headings are numbered lines (``一、事由`` / ``1. What this is
+    about``), marked ``##`` only in markdown; dates and times as the letter's language writes
+    them."""
     kind = letter.kind.value
     lender = platform_name(letter.platform) if letter.platform else t("eletter.lender_any")
     numbered = iter(range(1, 20))
@@ -39,9 +60,9 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
         return ["", "## " + line if markdown else line, ""]
 
     title = t(f"eletter.{kind}.title")
-    lines = ["# " + title if markdown else title, ""]
+    yield from ["# " + title if markdown else title, ""]
     addressed = letter.platform is not None and kind != "dispute"
-    lines += [
+    yield from [
         t(f"eletter.{kind}.to_lender", lender=text(lender))
         if addressed
         else t(f"eletter.{kind}.to"),
@@ -50,29 +71,29 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
         "",
         t("eletter.date", day=words.day(letter.day)),
     ]
-    lines += heading(t("eletter.about"))
-    lines.append(t(f"eletter.{kind}.about", lender=text(lender)))
-    lines += heading(t("eletter.facts"))
+    yield from heading(t("eletter.about"))
+    yield t(f"eletter.{kind}.about", lender=text(lender))
+    yield from heading(t("eletter.facts"))
     told = words.closed(" ".join(letter.details.split()), get_lang()) if letter.details else ""
     if told:
-        lines.append(text(told))
+        yield text(told)
     elif letter.flags:
-        lines += _facts(letter, text(lender))
+        yield from _facts(letter, text(lender))
     else:
-        lines.append(t(f"eletter.{kind}.facts_placeholder"))
-    lines += heading(t("eletter.timeline"))
-    if not letter.timeline:
-        lines.append(t("eletter.no_contacts"))
+        yield t(f"eletter.{kind}.facts_placeholder")
+    yield from heading(t("eletter.timeline"))
+    if not letter.facts.count:
+        yield t("eletter.no_contacts")
     for entry in letter.timeline:
-        lines += _contact(entry, text, letter, text(lender))
+        yield from _contact(entry, text, letter, text(lender))
     if letter.agreed is not None and kind != "dispute":
-        lines += heading(t("eletter.after_agreement"))
-        if letter.after_agreement:
+        yield from heading(t("eletter.after_agreement"))
+        if letter.facts.after:
             # art. 70 is the credit-card rule: cited only to a card issuer
             key = "eletter.after_agreement_intro"
             if letter.platform_kind != "credit_card":
                 key = "eletter.after_agreement_intro_plain"
-            lines.append(
+            yield (
                 t(
                     key,
                     id=letter.agreed.id,
@@ -80,51 +101,48 @@ def compose(letter: EvidenceLetter, *, markdown: bool = False) -> str:
                     lender=text(platform_name(letter.agreed.platform)),
                 )
             )
-            lines.append("")
-            lines += [
-                f"- #{e.id} {words.moment(e.at)}{words.aside(_field(e, 'channel'))}"
-                for e in letter.after_agreement
-            ]
+            yield ""
+            for e in letter.after_agreement:
+                yield f"- #{e.id} {words.moment(e.at)}{words.aside(_field(e, 'channel'))}"
         else:
-            lines.append(t("eletter.after_agreement_none", id=letter.agreed.id))
+            yield t("eletter.after_agreement_none", id=letter.agreed.id)
     if letter.collection and kind != "dispute":
-        lines += heading(t("eletter.collection_after"))
+        yield from heading(t("eletter.collection_after"))
         card = letter.platform_kind == "credit_card"  # art. 70 binds card issuers only
-        lines.append(t("eletter.collection_after_intro" + ("" if card else "_plain")))
-        lines.append("")
+        yield t("eletter.collection_after_intro" + ("" if card else "_plain"))
+        yield ""
         for flag in letter.collection:
             since = (
                 t("eletter.collection_since_entry", id=flag.agreed_entry)
                 if flag.agreed_entry is not None
                 else t("eletter.collection_since_agreement", id=flag.agreement_id)
             )
-            lines.append(f"- #{flag.entry_id} {words.moment(flag.at)}{since}")
-            lines.append(f"  - {words.labelled(t('eletter.hash'), flag.hash)}")
-    lines += heading(t("eletter.asks"))
+            yield f"- #{flag.entry_id} {words.moment(flag.at)}{since}"
+            yield f"  - {words.labelled(t('eletter.hash'), flag.hash)}"
+    yield from heading(t("eletter.asks"))
     if letter.asks:
-        lines.append(t("eletter.asks_logged"))
-        lines += [f"- {text(asked)}" for asked in letter.asks]
-        lines.append("")
-        lines.append(t(f"eletter.{kind}.asks_plain"))
+        yield t("eletter.asks_logged")
+        yield from [f"- {text(asked)}" for asked in letter.asks]
+        yield ""
+        yield t(f"eletter.{kind}.asks_plain")
     elif letter.flags or letter.platform is not None:
-        lines.append(t(f"eletter.{kind}.asks_plain"))
+        yield t(f"eletter.{kind}.asks_plain")
     else:
-        lines.append(t(f"eletter.{kind}.asks"))
-    lines += heading(t("eletter.evidence"))
-    lines.append(t("eletter.evidence_log", count=letter.entries))
-    files = {a.sha256: a for e in letter.timeline for a in e.attachments}
+        yield t(f"eletter.{kind}.asks")
+    yield from heading(t("eletter.evidence"))
+    yield t("eletter.evidence_log", count=letter.entries)
+    files = letter.facts.attachments
     if files:
-        lines += ["", t("eletter.attachments")]
-        lines += [
-            t("eletter.attachment", name=text(PurePath(a.path).name), sha256=a.sha256)
-            for a in files.values()
+        yield from ["", t("eletter.attachments")]
+        yield from [
+            t("eletter.attachment", name=text(PurePath(path).name), sha256=sha256)
+            for path, sha256 in files
         ]
-        lines.append("")
+        yield ""
     if letter.fingerprint:
         code = f"`{letter.fingerprint}`" if markdown else letter.fingerprint
-        lines.append(t("eletter.fingerprint", code=code))
-    lines += ["", t("eletter.closing"), "", t("eletter.signature")]
-    return "\n".join(lines).rstrip() + "\n"
+        yield t("eletter.fingerprint", code=code)
+    yield from ["", t("eletter.closing"), "", t("eletter.signature")]
 
 
 def _field(entry: LogEntry, name: str) -> str:
