@@ -5,6 +5,7 @@ script, no web font, no network."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -97,11 +98,19 @@ def environment() -> Environment:
     return env
 
 
+def page_chunks(page: Report | HandOver) -> Iterator[str]:
+    """The HTML page in pieces as it is drawn (``Template.generate``): the user's pack, or the
+    pages to hand to the lender (``report --handover``), one lender after another. The timeline
+    is read while it is drawn, so the page is written out as it comes, never held whole."""
+    name = "report.html" if isinstance(page, Report) else "handover.html"
+    return environment().get_template(name).generate(r=page)
+
+
 def render_page(report: Report) -> str:
     """The finished HTML page."""
-    return environment().get_template("report.html").render(r=report)
+    return "".join(page_chunks(report))
 
 
 def render_handover(pack: HandOver) -> str:
     """The pages to hand to the lender (``report --handover``), one lender after another."""
-    return environment().get_template("handover.html").render(r=pack)
+    return "".join(page_chunks(pack))
