@@ -181,7 +181,8 @@ def main() -> None:
             for name in names:
                 command, floor = COMMANDS[name]
                 out = scratch / f"{name}.out"
-                cmd = [*exe, *(a.replace("{out}", str(scratch / "feed.ics")) for a in command)]
+                target = scratch / f"{name}.file"  # each its own: remind replaces only a feed
+                cmd = [*exe, *(a.replace("{out}", str(target)) for a in command)]
                 floor_cmd = [py, str(FLOORS), floor, str(db)]
                 if floor.startswith("ics"):
                     floor_cmd += [str(scratch / "floor.ics"), remind_bench.TODAY.isoformat()]
