@@ -66,6 +66,11 @@ def _grid(rows: list[tuple[str, str, str]], across: int) -> list[list[tuple[str,
     ]
 
 
+def _labels(prefix: str, names: list[str]) -> dict[str, str]:
+    """Each name's label (``t(prefix + name)``), in order: looked up once, not once per entry."""
+    return {name: t(prefix + name) for name in names}
+
+
 def _shown(value: object) -> object:
     """Every value the page shows: control characters and bidirectional overrides made visible
     (as the terminal shows them: ``render.safe``), before autoescaping."""
@@ -90,6 +95,7 @@ def environment() -> Environment:
         kind=_kind,
         stamp=local_stamp,
         grid=_grid,
+        labels=_labels,
         SANS=SANS,
         SERIF=SERIF,
         MONO=MONO,
