@@ -1,8 +1,9 @@
 """The floors ``benchmarks/scale.py`` measures each command against: the same work done in plain
 Python (sqlite3, json, hashlib, csv) with no repaycli, no typer, no pydantic and no rich.
 
-    python benchmarks/floors.py verify|fingerprint|agreements|list|csv|json|markdown|ics|complaint
-        DB [OUT]
+    python benchmarks/floors.py KIND DB [OUT]
+
+KIND: verify, fingerprint, agreements, list, csv, json, markdown, ics, ics-all, complaint or report.
 
 Each reads the same rows as the command, in the same order, and writes lines of the same kind
 (the same fields, serialised the simplest way) to OUT (default stdout). The JSON and markdown
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import json
 import sqlite3
 import sys
@@ -127,6 +129,60 @@ def agreements(db: str, out: object) -> None:
         out.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")  # type: ignore[attr-defined]
 
 
+#: The fields a timeline entry shows when they hold something (``report.html``).
+SHOWN = (
+    "number agent ref asked offered agreed_terms confirmation follow_up follow_up_action notes"
+).split()
+
+
+def report(db: str, out: object) -> None:
+    """``report --log``'s timeline: the chains re-computed (its fingerprint), every entry's
+    latest version read once (the conduct check), then every entry in the order written and
+    every agreement with its payments, written as HTML (each value escaped)."""
+    verify(db, out)
+    events(db, out)
+    write = out.write  # type: ignore[attr-defined]
+    collection = 0
+    for r in rows(db, LIST_SQL + " WHERE NOT EXISTS (SELECT 1 FROM contacts n WHERE"
+                  " n.corrects = c.id) ORDER BY c.at_utc DESC, c.id DESC"):  # fmt: skip
+        collection += r["collection"] is not None
+    write(f"<p>{collection}</p>\n<ol class=\"timeline\">\n")
+    for r in rows(db, LIST_SQL + " ORDER BY c.id"):
+        write(
+            f'<li class="entry" id="entry-{r["id"]}"><h4>#{r["id"]} · {html.escape(r["at"])}'
+            f" · {html.escape(r['platform'])}</h4><dl class=\"pairs\">"
+            f"<dt>channel</dt><dd>{html.escape(r['channel'])}</dd>"
+            f"<dt>outcome</dt><dd>{html.escape(r['outcome'])}</dd>"
+        )
+        for name in SHOWN:
+            if r[name]:
+                write(f'<dt>{name}</dt><dd class="user-text">{html.escape(str(r[name]))}</dd>')
+        for a in json.loads(r["attachments"]):
+            write(f"<dt>file</dt><dd>{html.escape(a['path'])} <code>{a['sha256']}</code></dd>")
+        write(
+            f"<dt>recorded</dt><dd>{html.escape(r['recorded_at'])}</dd>"
+            f"<dt>hash</dt><dd><code>{r['hash']}</code></dd></dl></li>\n"
+        )
+    write("</ol>\n")
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    payments: dict[int, list[sqlite3.Row]] = {}
+    for r in conn.execute("SELECT * FROM payments ORDER BY id"):
+        payments.setdefault(r["agreement_id"], []).append(r)
+    paid = dict(conn.execute("SELECT agreement_id, sum(paid_fen) FROM installments GROUP BY 1"))
+    for r in conn.execute("SELECT * FROM agreements ORDER BY id"):
+        write(
+            f"<article><h4>{r['id']} {html.escape(r['platform'])}</h4><p>{r['total_fen'] / 100:.2f}"
+            f" {r['periods']} {r['first_due']} {paid.get(r['id'], 0) / 100:.2f}</p><table>\n"
+        )
+        for p in payments.get(r["id"], []):
+            write(
+                f"<tr><td>{p['id']}</td><td>{p['paid_on']}</td><td>{p['amount_fen'] / 100:.2f}"
+                f"</td><td>{html.escape(p['receipt'] or '—')}</td></tr>\n"
+            )
+        write("</table></article>\n")
+
+
 def main() -> None:
     kind, db = sys.argv[1], sys.argv[2]
     out = open(sys.argv[3], "w", encoding="utf-8") if len(sys.argv) > 3 else sys.stdout
@@ -135,6 +191,8 @@ def main() -> None:
         events(db, out)
     elif kind == "agreements":
         agreements(db, out)
+    elif kind == "report":
+        report(db, out)
     elif kind == "list":
         sql = (
             LIST_SQL + " WHERE NOT EXISTS (SELECT 1 FROM contacts n WHERE n.corrects = c.id)"

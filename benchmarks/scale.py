@@ -3,7 +3,7 @@ floor (``benchmarks/floors.py``: the same rows read and written in plain Python)
 same run, with peak memory and the fitted growth.
 
     .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--runs 3]
-        [--only verify,list,csv,json,markdown,ics] [--exe "python -m repaycli"]
+        [--only verify,list,csv,json,markdown,ics,report] [--exe "python -m repaycli"]
 
 Each size gets a database from ``benchmarks/remind.py``'s builder (``entries`` log entries and
 ``entries / 100`` agreements of 12 installments), cached in the temp directory. A command and its
@@ -54,10 +54,16 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "agreements": (["agreement", "list", "--json"], "agreements"),
     # one lender of the builder's eight: an eighth of the log, quoted entry by entry
     "complaint": (["letter", "--kind", "complaint", "--platform", "huabei"], "complaint"),
+    # the user's pack with the evidence timeline; the plan from flags (the database has none)
+    "report": (
+        ["report", "--log", "-o", "{out}", "--force", "--platform", "huabei", "--overdue", "8000",
+         "--income", "5000", "--expenses", "3000"],
+        "report",
+    ),  # fmt: skip
 }
 #: What ``--agreements`` runs by default: the commands that read every agreement (issue 22:
 #: ``log verify`` took 204 s at 10,000 agreements, reading every allocation per installment).
-AGREEMENT_COMMANDS = ("verify", "fingerprint", "agreements")
+AGREEMENT_COMMANDS = ("verify", "fingerprint", "agreements", "report")
 #: Log entries beside the agreements in ``--agreements`` mode (the issue's figure).
 AGREEMENT_LOG = 1000
 #: The issue's figures at 100,000 entries (wall time; issue 13, before the streaming rewrite),
@@ -73,12 +79,14 @@ BEFORE = {
     "fingerprint": "was — (issue 22 measured it by agreements)",
     "agreements": "was — (issue 22 measured it by agreements)",
     "complaint": "was 790 MB (issue 22); 109 MB before streaming",
+    "report": "was 1.16 GB (issue 22)",
 }
 #: The issue's figures at 10,000 agreements beside 1,000 entries (issue 22, wall time).
 BEFORE_AGREEMENTS = {
     "verify": "was 204 s (18.6 s at 3,000)",
     "fingerprint": "was 20.7 s, 302 MB",
     "agreements": "was 20.7 s, 302 MB",
+    "report": "was 20.7 s, 302 MB (as log fingerprint)",
 }
 LABELS = {
     "verify": "log verify",
@@ -91,6 +99,7 @@ LABELS = {
     "fingerprint": "log fingerprint",
     "agreements": "agreement list --json",
     "complaint": "letter --kind complaint",
+    "report": "report --log -o FILE",
 }
 
 
@@ -176,7 +185,8 @@ def main() -> None:
             for name in names:
                 command, floor = COMMANDS[name]
                 out = scratch / f"{name}.out"
-                cmd = [*exe, *(a.replace("{out}", str(scratch / "feed.ics")) for a in command)]
+                target = scratch / f"{name}.file"  # each its own: remind replaces only a feed
+                cmd = [*exe, *(a.replace("{out}", str(target)) for a in command)]
                 floor_cmd = [py, str(FLOORS), floor, str(db)]
                 if floor.startswith("ics"):
                     floor_cmd += [str(scratch / "floor.ics"), remind_bench.TODAY.isoformat()]

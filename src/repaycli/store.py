@@ -1381,6 +1381,67 @@ class _Groups:
         return rows
 
 
+def iter_agreement_lines(
+    conn: sqlite3.Connection, *, platform: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Each agreement as the report's timeline shows it — its terms, paid, balance, void and its
+    payments with theirs — in id order (with ``platform``, that lender's only). ``get_agreement``
+    reads five statements per agreement; this reads three ordered ones for all and merges them,
+    holding one agreement at a time. Keys: ``id platform total periods first_due paid balance
+    void_reason payments`` (each ``id paid_on amount receipt void_reason``)."""
+    where, params = ("", ()) if platform is None else (" WHERE a.platform = ?", (platform,))
+    heads = _stream(
+        conn,
+        "SELECT a.id, a.platform, a.total_fen, a.periods, a.first_due, v.reason FROM agreements a"
+        " LEFT JOIN voids v ON v.kind = 'agreement' AND v.target_id = a.id"
+        f"{where} ORDER BY a.id",
+        params,
+    )
+    parts = _stream(
+        conn, "SELECT agreement_id, paid_fen FROM installments ORDER BY agreement_id, n"
+    )
+    payments = _stream(
+        conn,
+        "SELECT p.agreement_id, p.id, p.paid_on, p.amount_fen, p.receipt, v.reason FROM payments p"
+        " LEFT JOIN voids v ON v.kind = 'payment' AND v.target_id = p.id"
+        " ORDER BY p.agreement_id, p.id",
+    )
+    part = next(parts, None)
+    pay = next(payments, None)
+    for agreement_id, lender, total_fen, periods, first_due, void in heads:
+        paid_fen = 0
+        while part is not None and part[0] < agreement_id:  # a lender's that is not shown
+            part = next(parts, None)
+        while part is not None and part[0] == agreement_id:
+            paid_fen += part[1]
+            part = next(parts, None)
+        mine = []
+        while pay is not None and pay[0] < agreement_id:
+            pay = next(payments, None)
+        while pay is not None and pay[0] == agreement_id:
+            mine.append(
+                {
+                    "id": pay[1],
+                    "paid_on": date.fromisoformat(pay[2]),
+                    "amount": from_fen(pay[3]),
+                    "receipt": pay[4],
+                    "void_reason": None if pay[5] is None else str(pay[5]),
+                }
+            )
+            pay = next(payments, None)
+        yield {
+            "id": agreement_id,
+            "platform": lender,
+            "total": from_fen(total_fen),
+            "periods": periods,
+            "first_due": date.fromisoformat(first_due),
+            "paid": from_fen(paid_fen),
+            "balance": from_fen(total_fen - paid_fen),
+            "void_reason": None if void is None else str(void),
+            "payments": mine,
+        }
+
+
 def add_payment(
     conn: sqlite3.Connection,
     agreement_id: int,
@@ -2134,12 +2195,21 @@ def iter_contacts(
         yield _entry_dict(row)
 
 
-def iter_log(conn: sqlite3.Connection, *, by_time: bool = False) -> Iterator[dict[str, Any]]:
+def iter_log(
+    conn: sqlite3.Connection,
+    *,
+    by_time: bool = False,
+    platform: str | None = None,
+    salts: bool = True,
+) -> Iterator[dict[str, Any]]:
     """The whole log (corrections included) one plain dict at a time, for export: in the order it
-    was written, or with ``by_time`` in the order the contacts happened (then by id)."""
+    was written, or with ``by_time`` in the order the contacts happened (then by id). With
+    ``platform``, only the entries about that lender; without ``salts``, no salts (a page that
+    shows the entries has no use for them)."""
     order = "c.at_utc, c.id" if by_time else "c.id"
-    for row in _stream(conn, f"{_STREAM_SELECT} ORDER BY {order}"):
-        yield _entry_dict(row, salts=True)
+    where, params = ("", ()) if platform is None else (" WHERE c.platform = ?", (platform,))
+    for row in _stream(conn, f"{_STREAM_SELECT}{where} ORDER BY {order}", params):
+        yield _entry_dict(row, salts=salts)
 
 
 def has_unsalted(conn: sqlite3.Connection) -> bool:

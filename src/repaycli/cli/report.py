@@ -8,14 +8,14 @@ Jinja2 is imported here only, when the command runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from repaycli.cli.common import LangOption, NoInputOption, command_lang, today, write_out
+from repaycli.cli.common import LangOption, NoInputOption, command_lang
 from repaycli.errors import BadInput
 
 if TYPE_CHECKING:  # pydantic-backed: imported when the command runs, not at start-up
@@ -35,6 +35,10 @@ def _saved_plan_guard(saved: bool) -> Iterator[None]:
     try:
         yield
     except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        from repaycli.damage import damage_in_database
+
+        if damage_in_database() is not None:  # the timeline, read as the page is drawn
+            raise  # the command names the damaged row
         from repaycli.errors import Failure
         from repaycli.paths import last_plan_path
 
@@ -81,24 +85,29 @@ def _saved_plan() -> PlanResult:
     return result.model_copy(update=update)
 
 
-def read_timeline() -> Timeline:
+def read_timeline(stack: ExitStack) -> Timeline:
     """The log as evidence: every entry in the order written, the fingerprint ``log
-    fingerprint`` gives (only for an intact log), the agreements and their payments."""
+    fingerprint`` gives (only for an intact log), the agreements and their payments.
+
+    The chains are checked and the conduct flags found here, a pass each; the entries and the
+    agreements are read again as the page is drawn, all in one read transaction that ``stack``
+    ends: the page shows the log of one moment, and never holds it whole."""
     from repaycli import store
     from repaycli.cli.common import have_database
     from repaycli.i18n import t
-    from repaycli.report.build import Timeline
+    from repaycli.report.build import Reread, Timeline, nothing
     from repaycli.services.evidence import evidence_state
 
     if not have_database():
-        return Timeline(entries=[], fingerprint=None, problem=None, agreements=[])
-    with store.opened(read_only=True) as conn, store.snapshot(conn):
-        state = evidence_state(conn)
-        entries = store.all_contacts(conn)
-        agreements = store.list_agreements(conn, today=today())
-        from repaycli.services.collection import log_conduct
+        return Timeline(
+            entries=Reread(nothing), fingerprint=None, problem=None, agreements=Reread(nothing)
+        )
+    conn = stack.enter_context(store.opened(read_only=True))
+    stack.enter_context(store.snapshot(conn))
+    state = evidence_state(conn)
+    from repaycli.services.collection import log_conduct
 
-        flags = log_conduct(conn)[0]
+    flags = log_conduct(conn)[0]  # the log read a day at a time: never in one list
     failure = state.problem()
     problem = (
         None
@@ -120,10 +129,10 @@ def read_timeline() -> Timeline:
         else []
     )
     return Timeline(
-        entries=entries,
+        entries=Reread(lambda platform: store.iter_log(conn, platform=platform, salts=False)),
         fingerprint=code,
         problem=problem,
-        agreements=agreements,
+        agreements=Reread(lambda platform: store.iter_agreement_lines(conn, platform=platform)),
         names=names,
         conduct=conduct,
     )
@@ -339,126 +348,151 @@ def report(
     from repaycli.i18n import get_lang
     from repaycli.report import build
 
-    timeline = read_timeline() if log else None
-    statement_section = None
-    if bill:
-        if expenses is not None:
-            raise BadInput("err.plan_bill_and_expenses")
-        from repaycli.cli.budget import confirmed_statement
-        from repaycli.render.budget import statement_section as section_of
+    with ExitStack() as stack:  # the timeline's read transaction, until the page is written
+        timeline = read_timeline(stack) if log else None
+        statement_section = None
+        if bill:
+            if expenses is not None:
+                raise BadInput("err.plan_bill_and_expenses")
+            from repaycli.cli.budget import confirmed_statement
+            from repaycli.render.budget import statement_section as section_of
 
-        budget, statement = confirmed_statement(bill, income=income, no_input=no_input)
-        expenses = f"{statement.essential_total:.2f}"
-        statement_section = section_of(budget, statement)
-    situation_given = any(
-        value is not None
-        for value in (
-            platform, overdue, income, expenses, days_overdue, cash, reason, recovery,
-            principal, interest, penalty, income_after, start, annual_rate, penalty_rate,
-            limit_share,
-        )
-    )  # fmt: skip
-    page: Report | HandOver
-    household: Report | None = None
-    if debts is not None:
-        from repaycli.core.multi import strategy_outcomes
+            budget, statement = confirmed_statement(bill, income=income, no_input=no_input)
+            expenses = f"{statement.essential_total:.2f}"
+            statement_section = section_of(budget, statement)
+        situation_given = any(
+            value is not None
+            for value in (
+                platform, overdue, income, expenses, days_overdue, cash, reason, recovery,
+                principal, interest, penalty, income_after, start, annual_rate, penalty_rate,
+                limit_share,
+            )
+        )  # fmt: skip
+        page: Report | HandOver
+        household: Report | None = None
+        if debts is not None:
+            from repaycli.core.multi import strategy_outcomes
 
-        several = plan_cli.several_debts(
-            debts,
-            income=income,
-            expenses=expenses,
-            reason=reason,
-            recovery=recovery,
-            income_after=income_after,
-            start=start,
-            limit_share=limit_share,
-            strategy=strategy,
-            order=order,
-            extra=extra or [],
-            limit_from=limit_from,
-            no_input=no_input,
-        )
-        result = several.result()
-        if handover:
-            documents = documents_for(load_checklist(), result.reason, get_lang())
-            page = build.several_handover(
-                result,
-                lender=None if lender is None else _lender_id(result, lender),
-                documents=documents,
-                timeline=timeline,
-            )
-        else:
-            outcomes = strategy_outcomes(
-                several.debts,
-                several.situation,
-                first=several.first,
-                extras=several.extras,
-                limit_change=several.limit_change,
-            )
-            page = build.several_report(result, outcomes, timeline=timeline)
-            page = _with_command(page, debts=debts)
-    else:
-        if situation_given:
-            single = plan_cli.single_result(
-                platform=platform,
-                overdue=overdue,
+            several = plan_cli.several_debts(
+                debts,
                 income=income,
                 expenses=expenses,
-                days_overdue=days_overdue,
-                cash=cash,
                 reason=reason,
                 recovery=recovery,
-                principal=principal,
-                interest=interest,
-                penalty=penalty,
                 income_after=income_after,
                 start=start,
-                annual_rate=annual_rate,
-                penalty_rate=penalty_rate,
                 limit_share=limit_share,
+                strategy=strategy,
+                order=order,
+                extra=extra or [],
+                limit_from=limit_from,
                 no_input=no_input,
             )
-        else:
-            # the current household plan (issue 21), unless a pack for the lender is asked
-            household = None if handover else _household_report(timeline)
-            if household is not None:
-                page = _with_command(household, debts=None)
+            result = several.result()
+            if handover:
+                documents = documents_for(load_checklist(), result.reason, get_lang())
+                page = build.several_handover(
+                    result,
+                    lender=None if lender is None else _lender_id(result, lender),
+                    documents=documents,
+                    timeline=timeline,
+                )
             else:
-                with _saved_plan_guard(True):
-                    single = _saved_plan()
-        if household is None or situation_given:
-            with _saved_plan_guard(not situation_given):
-                if handover:
-                    if lender is not None:
-                        _check_lender(
-                            single.debts[0].platform, single.debts[0].platform_name, lender
-                        )
-                    documents = documents_for(load_checklist(), single.reason, get_lang())
-                    page = build.single_handover(single, documents=documents, timeline=timeline)
+                outcomes = strategy_outcomes(
+                    several.debts,
+                    several.situation,
+                    first=several.first,
+                    extras=several.extras,
+                    limit_change=several.limit_change,
+                )
+                page = build.several_report(result, outcomes, timeline=timeline)
+                page = _with_command(page, debts=debts)
+        else:
+            if situation_given:
+                single = plan_cli.single_result(
+                    platform=platform,
+                    overdue=overdue,
+                    income=income,
+                    expenses=expenses,
+                    days_overdue=days_overdue,
+                    cash=cash,
+                    reason=reason,
+                    recovery=recovery,
+                    principal=principal,
+                    interest=interest,
+                    penalty=penalty,
+                    income_after=income_after,
+                    start=start,
+                    annual_rate=annual_rate,
+                    penalty_rate=penalty_rate,
+                    limit_share=limit_share,
+                    no_input=no_input,
+                )
+            else:
+                # the current household plan (issue 21), unless a pack for the lender is asked
+                household = None if handover else _household_report(timeline)
+                if household is not None:
+                    page = _with_command(household, debts=None)
                 else:
-                    page = _with_command(build.single_report(single, timeline=timeline), debts=None)
-    if statement_section is not None:  # the budget the plan was made with, first
-        if isinstance(page, build.Report):
-            page.document.sections.insert(0, statement_section)
-        else:  # the lender is shown the income-and-expenditure statement as its budget
-            from dataclasses import replace
+                    with _saved_plan_guard(True):
+                        single = _saved_plan()
+            if household is None or situation_given:
+                with _saved_plan_guard(not situation_given):
+                    if handover:
+                        if lender is not None:
+                            _check_lender(
+                                single.debts[0].platform, single.debts[0].platform_name, lender
+                            )
+                        documents = documents_for(load_checklist(), single.reason, get_lang())
+                        page = build.single_handover(single, documents=documents, timeline=timeline)
+                    else:
+                        mine = build.single_report(single, timeline=timeline)
+                        page = _with_command(mine, debts=None)
+        if statement_section is not None:  # the budget the plan was made with, first
+            if isinstance(page, build.Report):
+                page.document.sections.insert(0, statement_section)
+            else:  # the lender is shown the income-and-expenditure statement as its budget
+                from dataclasses import replace
 
-            from repaycli.render.budget import statement_pairs
+                from repaycli.render.budget import statement_pairs
 
-            pairs = statement_pairs(statement)
-            page = replace(page, lenders=[replace(p, budget=pairs) for p in page.lenders])
-    from repaycli.report.page import render_handover, render_page
+                pairs = statement_pairs(statement)
+                page = replace(page, lenders=[replace(p, budget=pairs) for p in page.lenders])
+        with _saved_plan_guard(not (debts or situation_given)):
+            _write_page(page, output, to_stdout=to_stdout)
 
-    with _saved_plan_guard(not (debts or situation_given)):
-        html = render_page(page) if isinstance(page, build.Report) else render_handover(page)
+
+def _write_page(page: Report | HandOver, output: Path, *, to_stdout: bool) -> None:
+    """Draw the page and write it as it is drawn, never whole in memory: to a private file (it
+    holds debts and income; it replaces ``output`` only once complete) or to standard output."""
+    from repaycli.report.page import page_chunks
+
+    chunks = page_chunks(page)
     if to_stdout:
-        write_out(html)
+        from repaycli.cli.common import StdoutWriter
+
+        out = StdoutWriter()
+        last = ""
+        for last in chunks:
+            out.write(last)
+        if not last.endswith("\n"):
+            out.write("\n")
+        out.flush()
         return
-    from repaycli.files import write_private
+    import io
+
+    from repaycli.files import private_file
     from repaycli.i18n import t
     from repaycli.render.safe import safe_text
 
-    write_private(output, html.encode("utf-8"), mode=0o600)  # holds debts and income
+    with private_file(output, mode=0o600) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        try:
+            for chunk in chunks:
+                text.write(chunk)
+        finally:
+            text.flush()
+            text.detach()  # the file's writer syncs, renames and closes it
     typer.echo(t("report.written", path=safe_text(str(output))), err=True)
 
 

@@ -2,15 +2,17 @@
 functions): the call cards, the plan as a document (``render.plan``/``render.multi``, the same
 wording as the terminal), the charts' numbers, the letter (``render.letter``) and the log.
 
-No templates here (``report.page`` draws the page) and no I/O: the log arrives already read.
+No templates here (``report.page`` draws the page) and no I/O: the log arrives as rows read
+afresh on each pass (``Reread``), never held — the page is written as it is drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from repaycli.core.allocate import Outcome, Strategy
 from repaycli.core.card import CallCard, card_for_plan, cards_for_multi
@@ -19,7 +21,6 @@ from repaycli.core.letter import LetterFacts, PauseRequest, proposed_from
 from repaycli.core.models import Affordability, DebtSummary, Ladder, PlanResult, Proposal, Reason
 from repaycli.core.money import ZERO
 from repaycli.core.multi import MultiPlanResult
-from repaycli.core.records import AgreementView, LogEntry
 from repaycli.core.schedules import MAX_TERM
 from repaycli.i18n import get_lang, t
 from repaycli.render.document import Block, Document
@@ -45,15 +46,51 @@ class Letter:
     text: str
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Reread(Generic[T]):
+    """Rows read afresh on each pass and never held (a log of a million entries is drawn one
+    entry at a time): ``read(platform)`` gives every lender's rows for ``None``, else that
+    lender's. True when there is at least one, as a list is."""
+
+    read: Callable[[str | None], Iterator[T]]
+    platform: str | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        return self.read(self.platform)
+
+    def __bool__(self) -> bool:
+        rows = self.read(self.platform)
+        try:
+            return next(rows, None) is not None
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
+
+    def only(self, platform: str) -> Reread[T]:
+        """The same rows, of one lender only."""
+        return replace(self, platform=platform)
+
+
+def nothing(platform: str | None) -> Iterator[T]:
+    """No rows (no database yet): ``Reread(nothing)``."""
+    return iter(())
+
+
 @dataclass(frozen=True)
 class Timeline:
-    """The evidence: the log's entries in the order written, its fingerprint, and the
-    agreements with their payments. ``problem``: the chain is broken (``log verify``)."""
+    """The evidence: the log's entries in the order written (plain dicts, as ``store.iter_log``
+    gives them), its fingerprint, and the agreements with their payments. ``problem``: the chain
+    is broken (``log verify``)."""
 
-    entries: list[LogEntry]
+    entries: Reread[Mapping[str, object]]
     fingerprint: str | None
     problem: str | None
-    agreements: list[AgreementView]
+    #: Each agreement with its payments (``store.iter_agreement_lines``).
+    agreements: Reread[Mapping[str, object]]
     #: Each platform id's name in the page's language (an id the catalogue lacks is shown as is).
     names: dict[str, str] = field(default_factory=dict)
     #: The conduct check (``log conduct``) as lines; empty when nothing is flagged.
@@ -514,10 +551,10 @@ def _lender_pack(
     mine = None
     if timeline is not None:
         mine = Timeline(
-            entries=[e for e in timeline.entries if e.platform == debt.platform],
+            entries=timeline.entries.only(debt.platform),
             fingerprint=timeline.fingerprint,
             problem=timeline.problem,
-            agreements=[a for a in timeline.agreements if a.platform == debt.platform],
+            agreements=timeline.agreements.only(debt.platform),
             names=timeline.names,
         )
     return LenderPack(

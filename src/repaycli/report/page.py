@@ -5,6 +5,7 @@ script, no web font, no network."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -65,6 +66,11 @@ def _grid(rows: list[tuple[str, str, str]], across: int) -> list[list[tuple[str,
     ]
 
 
+def _labels(prefix: str, names: list[str]) -> dict[str, str]:
+    """Each name's label (``t(prefix + name)``), in order: looked up once, not once per entry."""
+    return {name: t(prefix + name) for name in names}
+
+
 def _shown(value: object) -> object:
     """Every value the page shows: control characters and bidirectional overrides made visible
     (as the terminal shows them: ``render.safe``), before autoescaping."""
@@ -89,6 +95,7 @@ def environment() -> Environment:
         kind=_kind,
         stamp=local_stamp,
         grid=_grid,
+        labels=_labels,
         SANS=SANS,
         SERIF=SERIF,
         MONO=MONO,
@@ -97,11 +104,19 @@ def environment() -> Environment:
     return env
 
 
+def page_chunks(page: Report | HandOver) -> Iterator[str]:
+    """The HTML page in pieces as it is drawn (``Template.generate``): the user's pack, or the
+    pages to hand to the lender (``report --handover``), one lender after another. The timeline
+    is read while it is drawn, so the page is written out as it comes, never held whole."""
+    name = "report.html" if isinstance(page, Report) else "handover.html"
+    return environment().get_template(name).generate(r=page)
+
+
 def render_page(report: Report) -> str:
     """The finished HTML page."""
-    return environment().get_template("report.html").render(r=report)
+    return "".join(page_chunks(report))
 
 
 def render_handover(pack: HandOver) -> str:
     """The pages to hand to the lender (``report --handover``), one lender after another."""
-    return environment().get_template("handover.html").render(r=pack)
+    return "".join(page_chunks(pack))
