@@ -13,8 +13,10 @@ of the medians. Times are CPU seconds (user + system) and peak memory the max RS
 prints figures; it asserts nothing about them (``tests/test_benchmarks.py`` runs it small so that
 it keeps working).
 
-Targets (issue 13): every command within 2 × its floor and under 60 MB at 100,000 entries, and
-linear growth. The floors of ``remind --ics`` include ``import typer`` (see floors.py).
+Targets (issue 22): every command within 2 × its floor and under 100 MB at 1,000,000 entries and
+at 10,000 agreements, growing × 10 ± 20 % per × 10 of data — judged on the time less what the
+command takes on an empty database (start-up), which the script measures and prints. The
+floors of ``remind --ics`` include ``import typer`` (see floors.py).
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ import remind as remind_bench  # noqa: E402  (benchmarks/remind.py, beside this 
 TIME = Path("/usr/bin/time")
 FLOORS = HERE / "floors.py"
 TARGET_RATIO = 2.0
-TARGET_MB = 60.0
+#: Issue 22: under 100 MB at 1,000,000 entries and at 10,000 agreements (issue 13 asked for 60 MB
+#: at 100,000 entries; every command is still well under that).
+TARGET_MB = 100.0
 #: name → (repaycli arguments, floor name); ``{out}`` is a scratch file.
 COMMANDS: dict[str, tuple[list[str], str]] = {
     "verify": (["log", "verify"], "verify"),
@@ -126,6 +130,39 @@ def measure(
     return elapsed, float("nan")
 
 
+def start_up(
+    names: Sequence[str], exe: Sequence[str], scratch: Path, timeout: float
+) -> dict[str, float]:
+    """What each command costs on an empty database (start-up, imports, a plan made from its
+    flags): the part of its time that does not grow with the data. Issue 22's growth target
+    (× 10 ± 20 % per × 10 of data) is about the rest. A command that refuses an empty database
+    (a letter with no entries to quote) is left out."""
+    home = scratch / "empty"
+    home.mkdir()
+    from repaycli import store
+
+    store.connect(home / "repaycli.sqlite3").close()
+    env = {
+        "REPAYCLI_HOME": str(home),
+        "REPAYCLI_TODAY": remind_bench.TODAY.isoformat(),
+        "REPAYCLI_LANG": "en",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(scratch),
+        "COLUMNS": "100",
+    }
+    found: dict[str, float] = {}
+    for name in names:
+        command, _ = COMMANDS[name]
+        target = scratch / f"{name}.empty"
+        cmd = [*exe, *(a.replace("{out}", str(target)) for a in command)]
+        try:
+            times = [measure(cmd, env, scratch / "empty.out", timeout)[0] for _ in range(3)]
+        except SystemExit:  # refused: nothing to measure
+            continue
+        found[name] = statistics.median(times)
+    return found
+
+
 def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
     """Least-squares t = a + b·n: (a seconds, b seconds per entry)."""
     n = len(points)
@@ -206,6 +243,7 @@ def main() -> None:
                 print(
                     f"  {LABELS[name]} at {size:,}: {statistics.median(own):.2f} s", file=sys.stderr
                 )
+        fixed = start_up(names, exe, scratch, args.timeout)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -224,7 +262,7 @@ def main() -> None:
         for size, own_s, base_s, peak, base_peak in results[name]:
             ratio = own_s / base_s
             mark = ""
-            if size == largest and (largest >= 100_000 or by_agreements and largest >= 10_000):
+            if size == largest and (largest >= 1_000_000 or by_agreements and largest >= 10_000):
                 ok = ratio <= TARGET_RATIO and peak < TARGET_MB
                 mark = "  ok" if ok else "  MISS"
             print(
@@ -248,6 +286,13 @@ def main() -> None:
             f"×{t1 / t0:.1f}" for (_, t0), (_, t1) in zip(points, points[1:], strict=False)
         )
         print(f"  {'':<30} growth per step: {steps}")
+        if name in fixed:  # the same steps without what the command costs on an empty database
+            c = fixed[name]
+            net = ", ".join(
+                f"×{(t1 - c) / (t0 - c):.1f}" if t0 > c else "—"
+                for (_, t0), (_, t1) in zip(points, points[1:], strict=False)
+            )
+            print(f"  {'':<30} less its {c:.2f} s on an empty database: {net}")
     print()
     what = "agreements" if by_agreements else "entries"
     print(f"before (issues 13 and 22, wall time) and now ({largest:,} {what}, CPU):")
@@ -258,8 +303,8 @@ def main() -> None:
         print(f"  {LABELS[name]:<30} {before:<40} now {now}")
     print()
     print(
-        f"targets at 100,000 entries and at 10,000 agreements: ≤ {TARGET_RATIO:g} × floor and"
-        f" under {TARGET_MB:g} MB."
+        f"targets (issue 22) at 1,000,000 entries and at 10,000 agreements: ≤ {TARGET_RATIO:g} ×"
+        f" floor and under {TARGET_MB:g} MB, growing × 10 ± 20 % per × 10 of data."
     )
 
 

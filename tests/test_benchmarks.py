@@ -63,6 +63,10 @@ def test_scale_benchmark_by_agreements_prints_growth_per_step(tmp_path: Path) ->
         assert [row.split()[len(label.split())] for row in rows] == ["20", "40", "80"], out
         assert re.search(re.escape(label) + r" +a = .* µs/agreement; 40→80", out), out
     assert len(re.findall(r"growth per step: ×[\d.]+, ×[\d.]+$", out, re.M)) == 4, out
+    # the same steps less the time on an empty database, for the three commands that take one
+    # (``log fingerprint`` refuses an empty log: there is nothing to fingerprint)
+    net = r"less its \d+\.\d\d s on an empty database: (×[\d.]+|—), (×[\d.]+|—)$"
+    assert len(re.findall(net, out, re.M)) == 3, out
     assert re.search(r"log verify +was 204 s \(18\.6 s at 3,000\) +now", out), out
 
 
