@@ -52,10 +52,12 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "ics-all": (["remind", "--ics", "{out}", "--all"], "ics-all"),
     "fingerprint": (["log", "fingerprint"], "fingerprint"),
     "agreements": (["agreement", "list", "--json"], "agreements"),
+    # ``{export}``: the database's JSON export, made once per size before the timed runs
+    "verify-export": (["log", "verify", "--export", "{export}"], "verify-export"),
 }
 #: What ``--agreements`` runs by default: the commands that read every agreement (issue 22:
 #: ``log verify`` took 204 s at 10,000 agreements, reading every allocation per installment).
-AGREEMENT_COMMANDS = ("verify", "fingerprint", "agreements")
+AGREEMENT_COMMANDS = ("verify", "fingerprint", "agreements", "verify-export")
 #: Log entries beside the agreements in ``--agreements`` mode (the issue's figure).
 AGREEMENT_LOG = 1000
 #: The issue's figures at 100,000 entries (wall time; issue 13, before the streaming rewrite),
@@ -70,6 +72,7 @@ BEFORE = {
     "ics-all": "was — (no --all; see remind --ics)",
     "fingerprint": "was — (issue 22 measured it by agreements)",
     "agreements": "was — (issue 22 measured it by agreements)",
+    "verify-export": "was 13.2 s, 815 MB (issue 22)",
 }
 #: The issue's figures at 10,000 agreements beside 1,000 entries (issue 22, wall time).
 BEFORE_AGREEMENTS = {
@@ -87,6 +90,7 @@ LABELS = {
     "ics-all": "remind --ics FILE --all",
     "fingerprint": "log fingerprint",
     "agreements": "agreement list --json",
+    "verify-export": "log verify --export FILE",
 }
 
 
@@ -169,13 +173,20 @@ def main() -> None:
             }
             if os.environ.get("PYTHONPATH"):
                 env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+            export = scratch / "export.json"
+            if "verify-export" in names:  # the file it checks, made once, not timed
+                made = [*exe, "log", "export", "--format", "json", "-o", str(export), "--force"]
+                subprocess.run(made, env=env, check=True, capture_output=True)
             for name in names:
                 command, floor = COMMANDS[name]
                 out = scratch / f"{name}.out"
-                cmd = [*exe, *(a.replace("{out}", str(scratch / "feed.ics")) for a in command)]
+                files = {"{out}": str(scratch / "feed.ics"), "{export}": str(export)}
+                cmd = [*exe, *(files.get(a, a) for a in command)]
                 floor_cmd = [py, str(FLOORS), floor, str(db)]
                 if floor.startswith("ics"):
                     floor_cmd += [str(scratch / "floor.ics"), remind_bench.TODAY.isoformat()]
+                if floor == "verify-export":
+                    floor_cmd.append(str(export))
                 own: list[float] = []
                 base: list[float] = []
                 peak = base_peak = 0.0

@@ -40,6 +40,7 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
         "log export --format markdown",
         "remind --ics FILE",
         "remind --ics FILE --all",
+        "log verify --export FILE",
     ):
         rows = [line for line in out.splitlines() if line.startswith(label + " ")]
         rows = [r for r in rows if r.split()[len(label.split())].replace(",", "").isdigit()]
@@ -55,12 +56,13 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
 def test_scale_benchmark_by_agreements_prints_growth_per_step(tmp_path: Path) -> None:
     """Issue 22's second axis: 1,000 entries beside a growing number of agreements."""
     out = bench(tmp_path, "scale.py", "--agreements", "20,40,80", "--runs", "1")
-    for label in ("log verify", "log fingerprint", "agreement list --json"):
+    labels = ("log verify", "log fingerprint", "agreement list --json", "log verify --export FILE")
+    for label in labels:
         rows = [line for line in out.splitlines() if line.startswith(label + " ")]
         rows = [r for r in rows if r.split()[len(label.split())].replace(",", "").isdigit()]
         assert [row.split()[len(label.split())] for row in rows] == ["20", "40", "80"], out
         assert re.search(re.escape(label) + r" +a = .* µs/agreement; 40→80", out), out
-    assert len(re.findall(r"growth per step: ×[\d.]+, ×[\d.]+$", out, re.M)) == 3, out
+    assert len(re.findall(r"growth per step: ×[\d.]+, ×[\d.]+$", out, re.M)) == len(labels), out
     assert re.search(r"log verify +was 204 s \(18\.6 s at 3,000\) +now", out), out
 
 
