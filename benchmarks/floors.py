@@ -179,6 +179,9 @@ def verify_export(db: str, path: str, out: object) -> None:
     row; the seal re-computed over the same members — then its count and heads."""
     verify(db, out)
     events(db, out)
+    # one encoder each (json.dumps with options builds one per call)
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     rows = conn.execute(LIST_SQL + " ORDER BY c.id")
@@ -199,13 +202,12 @@ def verify_export(db: str, path: str, out: object) -> None:
             salts: dict[str, str] = entry["salts"]  # type: ignore[assignment]
             commits = {
                 name: hashlib.sha256(
-                    FIELD_TAG
-                    + bytes.fromhex(salts[name])
-                    + json.dumps([name, v], ensure_ascii=False, separators=(",", ":")).encode()
+                    FIELD_TAG + bytes.fromhex(salts[name]) + compact([name, v]).encode()
                 ).hexdigest()
                 for name, v in body.items()
             }
-            digest = hashlib.sha256(_dumps({"v": 2, "commitments": commits}).encode()).hexdigest()
+            sealed = canonical({"v": 2, "commitments": commits})
+            digest = hashlib.sha256(sealed.encode()).hexdigest()
             if digest != entry["hash"] or entry["prev_hash"] != prev:
                 sys.exit(f"export entry {entry['id']} changed")
             row = dict(next(rows))
@@ -216,7 +218,7 @@ def verify_export(db: str, path: str, out: object) -> None:
                 if row.get(name, kept) != kept:
                     sys.exit(f"export entry {entry['id']}'s {name} differs")
             prev = digest
-            seal.update(((",") if n_entries else "").encode() + _dumps(entry).encode())
+            seal.update(((",") if n_entries else "").encode() + canonical(entry).encode())
             n_entries += 1
         else:
             if not in_events:
@@ -225,16 +227,16 @@ def verify_export(db: str, path: str, out: object) -> None:
             hashed = {k: entry[k] for k in EVENT_HASHED}
             kept_row = dict(next(stored_events))
             kept_row["body"] = json.loads(kept_row["body"])
-            if hashlib.sha256(_dumps(hashed).encode()).hexdigest() != entry["hash"] or (
+            if hashlib.sha256(canonical(hashed).encode()).hexdigest() != entry["hash"] or (
                 kept_row != entry
             ):
                 sys.exit(f"export event {entry['id']} differs")
-            seal.update(((",") if n_events else "").encode() + _dumps(entry).encode())
+            seal.update(((",") if n_events else "").encode() + canonical(entry).encode())
             n_events += 1
     seal.update(b"]")
     for name in sorted(fields):
         if name not in ("count", "seal"):
-            seal.update(f",{_dumps(name)}:{_dumps(fields[name])}".encode())
+            seal.update(f",{canonical(name)}:{canonical(fields[name])}".encode())
     seal.update(b"}")
     stated = (fields["count"], fields["events_count"], fields["head_hash"])
     if stated != (n_entries, n_events, prev):
