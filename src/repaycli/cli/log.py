@@ -820,11 +820,11 @@ class _ExportFile:
         self.path = path
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO cannot be read twice
+                os.close(fd)
+                raise OSError(errno.EINVAL, "not a regular file")
             self._handle = os.fdopen(fd, "rb")
             self._stamp = self._stat()
-            if not stat.S_ISREG(self._stamp[0]):  # a FIFO cannot be read twice, nor waited for
-                self._handle.close()
-                raise OSError(errno.EINVAL, "not a regular file")
             first = self._first_byte()
         except OSError as exc:
             detail = exc.strerror or str(exc)
