@@ -2,6 +2,7 @@
 Python (sqlite3, json, hashlib, csv) with no repaycli, no typer, no pydantic and no rich.
 
     python benchmarks/floors.py KIND DB [OUT]
+    python benchmarks/floors.py verify-export DB EXPORT
 
 KIND: verify, fingerprint, agreements, list, csv, json, markdown, ics, ics-all, complaint or report.
 
@@ -29,6 +30,7 @@ HASHED = (
 ).split()
 #: The lender ``benchmarks/scale.py``'s complaint letter is about (one of the builder's eight).
 COMPLAINT_PLATFORM = "huabei"
+EVENT_HASHED = ("id", "kind", "ref", "recorded_at", "body", "prev_hash")
 LIST_SQL = """SELECT c.*,
     (SELECT n.id FROM contacts n WHERE n.corrects = c.id) AS corrected_by,
     d.done_at AS follow_up_done_at
@@ -181,10 +183,131 @@ def report(db: str, out: object) -> None:
                 f"</td><td>{html.escape(p['receipt'] or '—')}</td></tr>\n"
             )
         write("</table></article>\n")
+def _members(path: str) -> object:
+    """The export's top-level members in order, its entries and events one at a time: ijson's
+    events (the parser ``log verify --export`` uses) built into values in the simplest way."""
+    import ijson
+
+    with open(path, "rb") as handle:
+        events = iter(ijson.basic_parse(handle, use_float=True))
+        next(events)  # the document's start
+        for event, key in events:
+            if event == "end_map":
+                break
+            event, value = next(events)
+            if event == "start_array" and key in ("entries", "events"):
+                for event, value in events:
+                    if event == "end_array":
+                        break
+                    yield key, True, _built(event, value, events)
+            else:
+                yield key, False, _built(event, value, events)
+
+
+def _built(event: str, value: object, events: object) -> object:
+    if event not in ("start_map", "start_array"):
+        return value
+    root: object = {} if event == "start_map" else []
+    stack: list[object] = [root]
+    key = None
+    for event, value in events:  # type: ignore[attr-defined]
+        top = stack[-1]
+        if event == "map_key":
+            key = value
+        elif event in ("end_map", "end_array"):
+            stack.pop()
+            if not stack:
+                return root
+        else:
+            new = {} if event == "start_map" else [] if event == "start_array" else value
+            if type(top) is dict:
+                top[key] = new
+            else:
+                top.append(new)  # type: ignore[attr-defined]
+            if event in ("start_map", "start_array"):
+                stack.append(new)
+    return root
+
+
+def verify_export(db: str, path: str, out: object) -> None:
+    """``log verify --export``: the database's chains (``verify`` and ``events``), then the
+    export read once — each entry's hash re-computed from its salts and compared, with every
+    field, with the database's row read beside it; each event re-hashed and compared with its
+    row; the seal re-computed over the same members — then its count and heads."""
+    verify(db, out)
+    events(db, out)
+    # one encoder each (json.dumps with options builds one per call)
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(LIST_SQL + " ORDER BY c.id")
+    stored_events = conn.execute("SELECT * FROM events ORDER BY id")
+    fields: dict[str, object] = {}
+    seal = hashlib.sha256()
+    prev, n_entries, n_events, in_events = "0" * 64, 0, 0, False
+    for key, item, value in _members(path):
+        if not item:
+            fields[key] = value
+            continue
+        entry: dict[str, object] = value  # type: ignore[assignment]
+        if key == "entries":
+            if n_entries == 0:
+                seal.update(f'{{"count":{fields["count"]},"entries":['.encode())
+            body = {name: entry[name] for name in HASHED}
+            body["prev_hash"] = prev
+            salts: dict[str, str] = entry["salts"]  # type: ignore[assignment]
+            commits = {
+                name: hashlib.sha256(
+                    FIELD_TAG + bytes.fromhex(salts[name]) + compact([name, v]).encode()
+                ).hexdigest()
+                for name, v in body.items()
+            }
+            sealed = canonical({"v": 2, "commitments": commits})
+            digest = hashlib.sha256(sealed.encode()).hexdigest()
+            if digest != entry["hash"] or entry["prev_hash"] != prev:
+                sys.exit(f"export entry {entry['id']} changed")
+            row = dict(next(rows))
+            row["attachments"] = json.loads(row["attachments"])
+            row["salts"] = json.loads(row["salts"])
+            row["collection"] = row["collection"] is not None
+            for name, kept in entry.items():
+                if row.get(name, kept) != kept:
+                    sys.exit(f"export entry {entry['id']}'s {name} differs")
+            prev = digest
+            seal.update(((",") if n_entries else "").encode() + canonical(entry).encode())
+            n_entries += 1
+        else:
+            if not in_events:
+                seal.update(b'],"events":[')
+                in_events = True
+            hashed = {k: entry[k] for k in EVENT_HASHED}
+            kept_row = dict(next(stored_events))
+            kept_row["body"] = json.loads(kept_row["body"])
+            if hashlib.sha256(canonical(hashed).encode()).hexdigest() != entry["hash"] or (
+                kept_row != entry
+            ):
+                sys.exit(f"export event {entry['id']} differs")
+            seal.update(((",") if n_events else "").encode() + canonical(entry).encode())
+            n_events += 1
+    seal.update(b"]")
+    for name in sorted(fields):
+        if name not in ("count", "seal"):
+            seal.update(f",{canonical(name)}:{canonical(fields[name])}".encode())
+    seal.update(b"}")
+    stated = (fields["count"], fields["events_count"], fields["head_hash"])
+    if stated != (n_entries, n_events, prev):
+        sys.exit("export count or head differs")
+    if seal.hexdigest() != fields["seal"]:
+        sys.exit("export seal differs")
+    print(n_entries, n_events, prev, file=out)  # type: ignore[call-overload]
 
 
 def main() -> None:
     kind, db = sys.argv[1], sys.argv[2]
+    if kind == "verify-export":
+        verify_export(db, sys.argv[3], sys.stdout)
+        return
     out = open(sys.argv[3], "w", encoding="utf-8") if len(sys.argv) > 3 else sys.stdout
     if kind in ("verify", "fingerprint"):  # both re-compute the log and the events whole
         verify(db, out)

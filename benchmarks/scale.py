@@ -64,10 +64,12 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
          "--income", "5000", "--expenses", "3000"],
         "report",
     ),  # fmt: skip
+    # ``{export}``: the database's JSON export, made once per size before the timed runs
+    "verify-export": (["log", "verify", "--export", "{export}"], "verify-export"),
 }
 #: What ``--agreements`` runs by default: the commands that read every agreement (issue 22:
 #: ``log verify`` took 204 s at 10,000 agreements, reading every allocation per installment).
-AGREEMENT_COMMANDS = ("verify", "fingerprint", "agreements", "report")
+AGREEMENT_COMMANDS = ("verify", "fingerprint", "agreements", "report", "verify-export")
 #: Log entries beside the agreements in ``--agreements`` mode (the issue's figure).
 AGREEMENT_LOG = 1000
 #: The issue's figures at 100,000 entries (wall time; issue 13, before the streaming rewrite),
@@ -84,6 +86,7 @@ BEFORE = {
     "agreements": "was — (issue 22 measured it by agreements)",
     "complaint": "was 790 MB (issue 22); 109 MB before streaming",
     "report": "was 1.16 GB (issue 22)",
+    "verify-export": "was 13.2 s, 815 MB (issue 22)",
 }
 #: The issue's figures at 10,000 agreements beside 1,000 entries (issue 22, wall time).
 BEFORE_AGREEMENTS = {
@@ -104,6 +107,7 @@ LABELS = {
     "agreements": "agreement list --json",
     "complaint": "letter --kind complaint",
     "report": "report --log -o FILE",
+    "verify-export": "log verify --export FILE",
 }
 
 
@@ -150,11 +154,15 @@ def start_up(
         "HOME": str(scratch),
         "COLUMNS": "100",
     }
+    export = scratch / "empty.json"
+    if "verify-export" in names:
+        made = [*exe, "log", "export", "--format", "json", "-o", str(export), "--force"]
+        subprocess.run(made, env=env, check=False, capture_output=True)
     found: dict[str, float] = {}
     for name in names:
         command, _ = COMMANDS[name]
-        target = scratch / f"{name}.empty"
-        cmd = [*exe, *(a.replace("{out}", str(target)) for a in command)]
+        files = {"{out}": str(scratch / f"{name}.empty"), "{export}": str(export)}
+        cmd = [*exe, *(files.get(a, a) for a in command)]
         try:
             times = [measure(cmd, env, scratch / "empty.out", timeout)[0] for _ in range(3)]
         except SystemExit:  # refused: nothing to measure
@@ -219,14 +227,21 @@ def main() -> None:
             }
             if os.environ.get("PYTHONPATH"):
                 env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+            export = scratch / "export.json"
+            if "verify-export" in names:  # the file it checks, made once, not timed
+                made = [*exe, "log", "export", "--format", "json", "-o", str(export), "--force"]
+                subprocess.run(made, env=env, check=True, capture_output=True)
             for name in names:
                 command, floor = COMMANDS[name]
                 out = scratch / f"{name}.out"
                 target = scratch / f"{name}.file"  # each its own: remind replaces only a feed
-                cmd = [*exe, *(a.replace("{out}", str(target)) for a in command)]
+                files = {"{out}": str(target), "{export}": str(export)}
+                cmd = [*exe, *(files.get(a, a) for a in command)]
                 floor_cmd = [py, str(FLOORS), floor, str(db)]
                 if floor.startswith("ics"):
                     floor_cmd += [str(scratch / "floor.ics"), remind_bench.TODAY.isoformat()]
+                if floor == "verify-export":
+                    floor_cmd.append(str(export))
                 own: list[float] = []
                 base: list[float] = []
                 peak = base_peak = 0.0

@@ -42,6 +42,7 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
         "remind --ics FILE --all",
         "letter --kind complaint",
         "report --log -o FILE",
+        "log verify --export FILE",
     ):
         rows = [line for line in out.splitlines() if line.startswith(label + " ")]
         rows = [r for r in rows if r.split()[len(label.split())].replace(",", "").isdigit()]
@@ -57,16 +58,19 @@ def test_scale_benchmark_prints_each_command_beside_its_floor(tmp_path: Path) ->
 def test_scale_benchmark_by_agreements_prints_growth_per_step(tmp_path: Path) -> None:
     """Issue 22's second axis: 1,000 entries beside a growing number of agreements."""
     out = bench(tmp_path, "scale.py", "--agreements", "20,40,80", "--runs", "1")
-    for label in ("log verify", "log fingerprint", "agreement list --json", "report --log -o FILE"):
+    labels = ("log verify", "log fingerprint", "agreement list --json", "report --log -o FILE",
+              "log verify --export FILE")  # fmt: skip
+    for label in labels:
         rows = [line for line in out.splitlines() if line.startswith(label + " ")]
         rows = [r for r in rows if r.split()[len(label.split())].replace(",", "").isdigit()]
         assert [row.split()[len(label.split())] for row in rows] == ["20", "40", "80"], out
         assert re.search(re.escape(label) + r" +a = .* µs/agreement; 40→80", out), out
-    assert len(re.findall(r"growth per step: ×[\d.]+, ×[\d.]+$", out, re.M)) == 4, out
-    # the same steps less the time on an empty database, for the three commands that take one
+    assert len(re.findall(r"growth per step: ×[\d.]+, ×[\d.]+$", out, re.M)) == 5, out
+    # the same steps less the time on an empty database, for the four commands that take one
     # (``log fingerprint`` refuses an empty log: there is nothing to fingerprint)
     net = r"less its \d+\.\d\d s on an empty database: (×[\d.]+|—), (×[\d.]+|—)$"
-    assert len(re.findall(net, out, re.M)) == 3, out
+    assert len(re.findall(net, out, re.M)) == 4, out
+    assert len(re.findall(r"growth per step: ×[\d.]+, ×[\d.]+$", out, re.M)) == len(labels), out
     assert re.search(r"log verify +was 204 s \(18\.6 s at 3,000\) +now", out), out
 
 

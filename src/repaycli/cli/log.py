@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import errno
 import hashlib
 import io
+import os
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from datetime import date, datetime
 from enum import StrEnum
 from functools import partial
@@ -651,33 +654,31 @@ def verify(
         wanted = proof.parse_fingerprint(fingerprint_code)
         if wanted is None:
             raise BadInput("err.fingerprint_bad", value=fingerprint_code[:40])
-    document = _read_export(export_file) if export_file is not None else None
-    check, anchors, events = ChainCheck(count=0, head=GENESIS), None, store.EventCheck(count=0)
-    event_hashes: list[str] = []
+    given = _ExportFile(export_file) if export_file is not None else None
+    check, events = ChainCheck(count=0, head=GENESIS), store.EventCheck(count=0)
     head_at: str | None = None  # the fingerprint's entry and event, by position
     event_head_at: str | None = None
     found: Any = None
-    if have_database():
-        with store.opened(read_only=True) as conn, store.snapshot(conn):
-            check = store.verify_log(conn)
-            events = store.verify_events(conn)
-            if document is not None and export_file is not None:
-                # compared with every entry and event, field by field, in the same snapshot
-                anchors = store.log_anchors(conn)
-                event_hashes = store.event_hashes(conn)
-                found = _check_export(
-                    document,
-                    export_file,
-                    log=anchors if check.intact else None,
-                    events_log=event_hashes if check.intact and events.intact else None,
-                    stored=store.iter_log(conn) if check.intact else None,
-                    stored_events=(
-                        store.iter_events(conn) if check.intact and events.intact else None
-                    ),
-                )
-            if wanted is not None:  # a fingerprint needs two hashes, not the whole log's
-                head_at = store.contact_hash_at(conn, wanted[0])
-                event_head_at = store.event_hash_at(conn, wanted[1] or 0)
+    with given if given is not None else nullcontext():
+        if have_database():
+            with store.opened(read_only=True) as conn, store.snapshot(conn):
+                check = store.verify_log(conn)
+                events = store.verify_events(conn)
+                if given is not None:
+                    # compared with every entry and event, field by field, in the same snapshot:
+                    # the file and the database read side by side, an entry (event) at a time
+                    found = given.check(
+                        stored=store.iter_log(conn) if check.intact else None,
+                        stored_events=(
+                            store.iter_events(conn) if check.intact and events.intact else None
+                        ),
+                        log_count=check.count,
+                    )
+                if wanted is not None:  # a fingerprint needs two hashes, not the whole log's
+                    head_at = store.contact_hash_at(conn, wanted[0])
+                    event_head_at = store.event_hash_at(conn, wanted[1] or 0)
+        if given is not None and found is None:
+            found = given.check()
     body: dict[str, Any] = {
         "schema_version": JSON_SCHEMA_VERSION,
         "intact": check.intact,
@@ -714,9 +715,7 @@ def verify(
         lines.append(t("evidence.events_ok", count=events.count))
     if failure is None and not lines and export_file is None and wanted is None:
         lines.append(t("log.verify_nothing"))
-    if document is not None and export_file is not None:
-        if found is None:
-            found = _check_export(document, export_file, log=None, events_log=None)
+    if found is not None:
         body["export"] = _export_body(found)
         if not found.intact:
             failure = failure or Failure(
@@ -783,16 +782,6 @@ def verify(
     write_wrapped("\n".join(lines))
 
 
-def _check_export(document: Any, path: Path, **against: Any) -> Any:
-    """``proof.check_export``; a file that is not an export: one line, exit 2."""
-    from repaycli.core import proof
-
-    try:
-        return proof.check_export(document, **against)
-    except proof.ExportUnreadable as exc:
-        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)) from exc
-
-
 def _export_body(found: Any) -> dict[str, Any]:
     return {
         "intact": found.intact,
@@ -823,29 +812,72 @@ def _export_ok(found: Any) -> str:
     return text
 
 
-#: The largest export ``log verify --export`` reads (a log of 100,000 long entries fits).
-MAX_EXPORT_BYTES = 512 * 1024 * 1024
+class _ExportFile:
+    """A JSON export on disk, as ``proof.check_export_stream`` reads it: one member, one entry
+    and one event at a time, never the whole file (a log of a million entries makes a 2 GB file).
+    One line, exit 2, for a file that cannot be read or is not an export."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO cannot be read twice
+                os.close(fd)
+                raise OSError(errno.EINVAL, "not a regular file")
+            self._handle = os.fdopen(fd, "rb")
+            self._stamp = self._stat()
+            first = self._first_byte()
+        except OSError as exc:
+            detail = exc.strerror or str(exc)
+            raise BadInput("err.log_export_unreadable", path=str(path), detail=detail) from exc
+        if first != b"{":  # a CSV or markdown export has no hashes to compare
+            self._handle.close()
+            raise BadInput("err.log_export_not_json", path=str(path))
 
-def _read_export(path: Path) -> Any:
-    """A JSON export, read whole (bounded in size and depth); one line for anything else."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_EXPORT_BYTES + 1)
-        if len(data) > MAX_EXPORT_BYTES:
-            raise BadInput("err.file_too_large", path=str(path), limit=MAX_EXPORT_BYTES)
-        text = data.decode("utf-8-sig")  # a BOM added by an editor is fine
-    except (OSError, ValueError) as exc:
-        detail = getattr(exc, "strerror", None) or str(exc)
-        raise BadInput("err.log_export_unreadable", path=str(path), detail=detail[:200]) from exc
-    if not text.lstrip().startswith("{"):  # a CSV or markdown export has no hashes to compare
-        raise BadInput("err.log_export_not_json", path=str(path))
-    from repaycli.safeload import loads_json
+    def __enter__(self) -> _ExportFile:
+        return self
 
-    try:
-        return loads_json(text)
-    except ValueError as exc:
-        raise BadInput("err.log_export_unreadable", path=str(path), detail=str(exc)[:200]) from exc
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+    def _stat(self) -> tuple[int, int, int]:
+        found = os.fstat(self._handle.fileno())
+        return found.st_mode, found.st_size, found.st_mtime_ns
+
+    def _first_byte(self) -> bytes:
+        """The first byte that is not white space, after a byte-order mark an editor added."""
+        start = True
+        while chunk := self._handle.read(64 * 1024):
+            if start:
+                chunk, start = chunk.removeprefix(b"\xef\xbb\xbf"), False
+            text = chunk.lstrip(b" \t\r\n")
+            if text:
+                return text[:1]
+        return b""
+
+    def members(self) -> Iterator[tuple[str, str, Any]]:
+        """The export's members, read from its start (``jsonstream.members``)."""
+        from repaycli.core import proof
+        from repaycli.jsonstream import StreamError, members
+
+        if self._stat() != self._stamp:
+            raise StreamError("it changed while it was read")
+        self._handle.seek(0)
+        return members(self._handle, streamed=proof.STREAMED)
+
+    def check(self, **against: Any) -> Any:
+        """``proof.check_export_stream`` over the file; one line for what it cannot read."""
+        from repaycli.core import proof
+        from repaycli.jsonstream import StreamError
+
+        try:
+            return proof.check_export_stream(self.members, **against)
+        except (proof.ExportUnreadable, StreamError) as exc:
+            detail = str(exc)[:200]
+            raise BadInput("err.log_export_unreadable", path=str(self.path), detail=detail) from exc
+        except OSError as exc:
+            detail = exc.strerror or str(exc)
+            raise BadInput("err.log_export_unreadable", path=str(self.path), detail=detail) from exc
 
 
 @log_app.command("fingerprint")

@@ -247,62 +247,86 @@ def verify_chain(entries: Iterable[Mapping[str, Any]], *, head_id: int | None = 
     ``unverifiable`` (a v1 entry a redacted copy had to mask) is counted, not checked, and the
     link after it cannot be checked either.
     """
-    prev: str | None = GENESIS
-    expected = 1
-    unverified = 0
-    rest = iter(entries)
-    for entry in rest:
+    walk = ChainWalk()
+    for entry in entries:
+        walk.add(entry)
+    return walk.result(head_id=head_id)
+
+
+class ChainWalk:
+    """``verify_chain`` given the entries one at a time (``add``), for a reader that has other
+    uses for each entry as it goes by; ``result`` once every entry is added."""
+
+    def __init__(self) -> None:
+        self._prev: str | None = GENESIS
+        self._expected = 1
+        self._unverified = 0
+        self._problem: tuple[str, int] | None = None
+        self._after = 0  # entries added after the problem (counted, not checked)
+
+    @property
+    def intact(self) -> bool:
+        """No problem among the entries added so far."""
+        return self._problem is None
+
+    def add(self, entry: Mapping[str, Any]) -> None:
+        if self._problem is not None:
+            self._after += 1
+            return
+        expected = self._expected
         entry_id = entry.get("id")
-        problem: tuple[str, int] | None = None
         if type(entry_id) is not int or entry_id != expected:
-            problem = ("removed", expected)
-        elif entry.get("unverifiable") is True and entry.get("salts") is None:
-            unverified += 1
-            prev, expected = None, expected + 1
-            continue
+            self._problem = ("removed", expected)
+            return
+        if entry.get("unverifiable") is True and entry.get("salts") is None:
+            self._unverified += 1
+            self._prev, self._expected = None, expected + 1
+            return
+        own: str | None
+        try:
+            if entry.get("salts") is None:
+                # entries from before salting cannot carry the collection marker
+                if entry.get("collection", False) is not False or any(
+                    entry.get(name) is not None for name in DETAIL_FIELDS
+                ):
+                    raise _Unreadable
+                own = entry_hash(entry, str(entry.get("prev_hash")))
+                shown_prev = True
+            else:
+                if type(entry.get("collection", False)) is not bool:
+                    raise _Unreadable
+                own, shown_prev = _v2_hash(entry, self._prev is not None)
+        except _Unreadable:
+            own, shown_prev = None, False
+        if own is None or own != entry.get("hash"):
+            self._problem = ("changed", entry_id)
+        elif self._prev is not None and shown_prev and entry.get("prev_hash") != self._prev:
+            # This entry is as hashed, so the one before it was rewritten with its own hash.
+            self._problem = ("changed", max(expected - 1, 1))
         else:
-            own: str | None
-            try:
-                if entry.get("salts") is None:
-                    # entries from before salting cannot carry the collection marker
-                    if entry.get("collection", False) is not False or any(
-                        entry.get(name) is not None for name in DETAIL_FIELDS
-                    ):
-                        raise _Unreadable
-                    own = entry_hash(entry, str(entry.get("prev_hash")))
-                    shown_prev = True
-                else:
-                    if type(entry.get("collection", False)) is not bool:
-                        raise _Unreadable
-                    own, shown_prev = _v2_hash(entry, prev is not None)
-            except _Unreadable:
-                own, shown_prev = None, False
-            if own is None or own != entry.get("hash"):
-                problem = ("changed", entry_id)
-            elif prev is not None and shown_prev and entry.get("prev_hash") != prev:
-                # This entry is as hashed, so the one before it was rewritten with its own hash.
-                problem = ("changed", max(expected - 1, 1))
-        if problem is not None:
-            count = expected + sum(1 for _ in rest)
+            self._prev = str(entry["hash"])
+            self._expected = expected + 1
+
+    def result(self, *, head_id: int | None = None) -> ChainCheck:
+        head, unverified = self._prev or "", self._unverified
+        if self._problem is not None:
             return ChainCheck(
-                count=count,
-                head=prev or "",
-                problem=problem[0],
-                entry_id=problem[1],
+                count=self._expected + self._after,
+                head=head,
+                problem=self._problem[0],
+                entry_id=self._problem[1],
                 unverified=unverified,
             )
-        prev = str(entry["hash"])
-        expected += 1
-    count = expected - 1
-    if head_id is not None and head_id >= expected:
-        return ChainCheck(
-            count=count,
-            head=prev or "",
-            problem="removed",
-            entry_id=expected,
-            unverified=unverified,
-        )
-    return ChainCheck(count=count, head=prev or "", unverified=unverified)
+        count = self._expected - 1
+        if head_id is not None and head_id >= self._expected:
+            return ChainCheck(
+                count=count,
+                head=head,
+                problem="removed",
+                entry_id=self._expected,
+                unverified=unverified,
+            )
+        return ChainCheck(count=count, head=head, unverified=unverified)
 
 
 # --- the events chain: agreements, payments, closures, offer checks and voids ----------------
@@ -335,32 +359,50 @@ def verify_events_chain(events: Iterable[Mapping[str, Any]]) -> EventsCheck:
     """Re-compute the events chain (in id order, ids 1, 2, 3 … with no gap). An event marked
     ``unverifiable`` (its body masked in a redacted copy) is counted, not checked; once one is,
     every later one is too (their hashes lead back to it)."""
-    prev, expected, unverified = GENESIS, 1, 0
+    walk = EventsWalk()
+    for event in events:
+        if not walk.add(event):
+            break
+    return walk.result()
 
-    def broken(problem: str, event_id: int) -> EventsCheck:
+
+class EventsWalk:
+    """``verify_events_chain`` given the events one at a time (``add``, which says whether the
+    chain still holds: the events after a break are not looked at)."""
+
+    def __init__(self) -> None:
+        self._prev, self._expected, self._unverified = GENESIS, 1, 0
+        self._problem: tuple[str, int] | None = None
+
+    def add(self, event: Mapping[str, Any]) -> bool:
+        if self._problem is not None:
+            return False
+        expected = self._expected
+        if type(event.get("id")) is not int or event.get("id") != expected:
+            self._problem = ("event_removed", expected)
+        elif event.get("unverifiable") is True or self._unverified:
+            if event.get("unverifiable") is not True or event.get("hash") is not None:
+                self._problem = ("event_changed", expected)
+            else:
+                self._unverified += 1
+                self._expected = expected + 1
+        elif event_hash(event) != event.get("hash"):
+            self._problem = ("event_changed", expected)
+        elif event.get("prev_hash") != self._prev:
+            self._problem = ("event_changed", max(expected - 1, 1))
+        else:
+            self._prev, self._expected = str(event["hash"]), expected + 1
+        return self._problem is None
+
+    def result(self) -> EventsCheck:
+        problem, event_id = self._problem or (None, None)
         return EventsCheck(
-            count=expected - 1,
-            head=prev,
+            count=self._expected - 1,
+            head=self._prev,
             problem=problem,
             event_id=event_id,
-            unverified=unverified,
+            unverified=self._unverified,
         )
-
-    for event in events:
-        if type(event.get("id")) is not int or event.get("id") != expected:
-            return broken("event_removed", expected)
-        if event.get("unverifiable") is True or unverified:
-            if event.get("unverifiable") is not True or event.get("hash") is not None:
-                return broken("event_changed", expected)
-            unverified += 1
-            expected += 1
-            continue
-        if event_hash(event) != event.get("hash"):
-            return broken("event_changed", expected)
-        if event.get("prev_hash") != prev:
-            return broken("event_changed", max(expected - 1, 1))
-        prev, expected = str(event["hash"]), expected + 1
-    return EventsCheck(count=expected - 1, head=prev, unverified=unverified)
 
 
 # --- redaction -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -393,167 +393,392 @@ class ExportUnreadable(ValueError):
     """The file is not a repaycli JSON export (the detail says what is missing)."""
 
 
-def _entries_of(document: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(document, Mapping):
-        raise ExportUnreadable("not a JSON object")
-    entries = document.get("entries")
-    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
-        raise ExportUnreadable("'entries' is not a list of entries")
-    for position, entry in enumerate(entries, 1):
-        if type(entry.get("id")) is not int:
-            raise ExportUnreadable(f"entry {position} has no whole-number id")
-        missing = [n for n in (*evidence.COMMITTED_FIELDS, "hash") if n not in entry]
-        if missing:
-            raise ExportUnreadable(f"entry {position} has no {', '.join(missing[:3])}")
-    return entries
+#: What ``check_export_stream`` reads: an export's top-level members in the order written, each
+#: ``(key, "value", value)``; the ``entries`` and ``events`` lists item by item instead, as
+#: ``(key, "begin", None)`` then ``(key, "item", item)`` for each.
+Member = tuple[str, str, Any]
+#: The lists read item by item.
+STREAMED = ("entries", "events")
 
 
 def check_export(
     document: Any,
     *,
-    log: Sequence[tuple[str, str | None]] | None = None,
-    events_log: Sequence[str] | None = None,
     stored: Iterable[Mapping[str, Any]] | None = None,
     stored_events: Iterable[Mapping[str, Any]] | None = None,
+    log_count: int | None = None,
 ) -> ExportCheck:
-    """Check an export on its own, then (``log``: the log's ``(hash, follow_up_done_at)`` in id
-    order; ``events_log``: the events' hashes in id order) against the database; with
-    ``stored`` (the database's entries in id order, as ``store.iter_log`` reads them, salts
-    included) and ``stored_events`` (``store.iter_events``), field by field: a field shown
-    masked or withheld must be the database's value masked, and ``unverifiable`` is accepted
-    only where the database holds what a redacted copy must hide. Raises ``ExportUnreadable``
-    for a file that is not an export."""
-    entries = _entries_of(document)
-    chain = evidence.verify_chain(entries)
-    ok = ExportCheck(count=chain.count, head=chain.head, unverified=chain.unverified)
-
-    def found(problem: str, **more: Any) -> ExportCheck:
-        return replace(ok, problem=problem, **more)
-
-    if not chain.intact:
-        return found(chain.problem or "changed", entry_id=chain.entry_id)
-    stated = document.get("count")
-    version = document.get("schema_version")
-    if version not in (EXPORT_SCHEMA_VERSION, *OLD_EXPORT_VERSIONS) or type(stated) is not int:
-        raise ExportUnreadable("no entry count: not an export made by this version")
-    relabelled = False
-    if any(key in document for key in _EVENT_KEYS):
-        # The version never lowers the checks: a file that carries events is checked as one
-        # (schema_version set to 2 on such a file skipped every event check), and is refused
-        # for its version once every other check has had its say.
-        relabelled = version != EXPORT_SCHEMA_VERSION
-        version = EXPORT_SCHEMA_VERSION
-    if set(document) - _DOCUMENT_KEYS:
-        return found("sealed")  # a field no export has: neither disclosed nor committed
-    if stated != len(entries):
-        return found("count", stated=stated, entry_id=len(entries) + 1)
-    if entries and document.get("head_hash") != _shown_head(entries, chain.head):
-        return found("head")
-    events: list[Mapping[str, Any]] = []
-    if version == EXPORT_SCHEMA_VERSION:
-        events = _events_of(document)
-        ok = replace(ok, events=len(events))
-        chained = evidence.verify_events_chain(events)
-        ok = replace(ok, events_unverified=chained.unverified)
-        if not chained.intact:
-            return found(chained.problem or "event_changed", entry_id=chained.event_id)
-        said = document.get("events_count")
-        if said != len(events):
-            return found("events_count", stated=said if type(said) is int else None)
-        if document.get("events_head") != _events_head(events):
-            return found("events_head")
-        head = document.get("head_hash")
-        code = document.get("fingerprint")
-        if code is not None and (
-            head is None
-            or document.get("events_head") is None
-            or code != fingerprint(len(entries), head, (len(events), str(_events_head(events))))
-        ):
-            return found("events_head")
-    if any(e.get("unverifiable") is True for e in entries) and document.get("redacted") is not True:
-        return found("sealed")
-    named = _corrections_contradicted(entries)
-    if named is not None:
-        return found("correction", entry_id=named)
-    if document.get("seal") != seal(document):
-        return found("sealed")
-    unverifiable = sum(1 for e in entries if e.get("unverifiable") is True)
-    if document.get("unverifiable", 0) != unverifiable or document.get("intact") is not True:
-        return found("sealed")  # what the file says of itself is not what it holds
-    named = _closures_contradicted(entries, events)
-    if named is not None:
-        return found("done_contradicted", entry_id=named)
-    if log is None:
-        return found("sealed") if relabelled else ok
-    for position, entry in enumerate(entries):
-        if position >= len(log):
-            return found("missing", entry_id=position + 1)
-        log_hash, done_at = log[position]
-        if entry.get("unverifiable") is True:
-            continue
-        if entry.get("hash") != log_hash:
-            return found("differs", entry_id=position + 1)
-        shown_done = entry.get("follow_up_done_at")
-        if shown_done is not None and shown_done != done_at:
-            return found("done_changed", entry_id=position + 1)
-    if events_log is not None and version == EXPORT_SCHEMA_VERSION:
-        for position, event in enumerate(events):
-            if position >= len(events_log):
-                return found("events_missing", entry_id=position + 1)
-            if event.get("unverifiable") is not True and event.get("hash") != events_log[position]:
-                return found("events_differs", entry_id=position + 1)
-    if stored is not None:
-        differs = _entries_differ(entries, stored)
-        if differs is not None:
-            return found(differs[0], entry_id=differs[1], field=differs[2])
-    if stored_events is not None and version == EXPORT_SCHEMA_VERSION:
-        differs = _events_differ(events, stored_events)
-        if differs is not None:
-            return found(differs[0], entry_id=differs[1], field=differs[2])
-    if relabelled:
-        return found("sealed")
-    return replace(ok, log_count=len(log))
+    """``check_export_stream`` of an export read whole."""
+    if not isinstance(document, Mapping):
+        raise ExportUnreadable("not a JSON object")
+    return check_export_stream(
+        lambda: document_members(document),
+        stored=stored,
+        stored_events=stored_events,
+        log_count=log_count,
+    )
 
 
-def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    events = document.get("events")
-    if not isinstance(events, list) or not all(isinstance(e, Mapping) for e in events):
-        raise ExportUnreadable("'events' is not a list of events")
-    return events
+def document_members(document: Mapping[str, Any]) -> Iterator[Member]:
+    """An export read whole, as ``check_export_stream`` reads it."""
+    for key, value in document.items():
+        if key in STREAMED and isinstance(value, list):
+            yield key, "begin", None
+            for item in value:
+                yield key, "item", item
+        else:
+            yield key, "value", value
 
 
-def _closures_contradicted(
-    entries: Sequence[Mapping[str, Any]], events: Sequence[Mapping[str, Any]]
-) -> int | None:
-    """The first entry whose ``follow_up_done_at`` the export's own (hash-chained) closing
-    events contradict: an entry closed in the events shows that closing time. Without this a
-    cleared ``follow_up_done_at`` passed once the plain-SHA-256 seal was recomputed."""
-    closed: dict[int, set[Any]] = {}
-    for event in events:
-        body = event.get("body")
-        if event.get("kind") != "follow_up_done" or event.get("unverifiable") is True:
-            continue
-        if isinstance(body, Mapping) and type(body.get("contact_id")) is int:
-            closed.setdefault(body["contact_id"], set()).add(body.get("done_at"))
-    for entry in entries:
-        times = closed.get(int(entry["id"]))
-        if times is not None and entry.get("follow_up_done_at") not in times:
-            return int(entry["id"])
-    return None
+def check_export_stream(
+    members: Callable[[], Iterable[Member]],
+    *,
+    stored: Iterable[Mapping[str, Any]] | None = None,
+    stored_events: Iterable[Mapping[str, Any]] | None = None,
+    log_count: int | None = None,
+) -> ExportCheck:
+    """Check an export on its own, then against the database: with ``stored`` (the database's
+    entries in id order, as ``store.iter_log`` reads them, salts included; ``log_count``: how
+    many there are, counted from ``stored`` when not given) each entry's hash and closing time,
+    then field by field — a field shown masked or withheld must be the database's value masked,
+    and ``unverifiable`` is accepted only where the database holds what a redacted copy must
+    hide; with ``stored_events`` (``store.iter_events``) each event alike.
+
+    ``members`` gives the export's members (``Member``); it is read once, one entry and one
+    event at a time, each compared as it comes with the next one of ``stored`` — nothing is
+    kept of an entry but its id where it names a correction or a closing. Only a file whose
+    ``count`` comes after its entries, or whose events come before them, is read again (twice)
+    for its seal, which hashes the members in the order of their names. Each problem is the one
+    the checks below find first, in their order, wherever it is in the file. Raises
+    ``ExportUnreadable`` for a file that is not an export."""
+    walk = _ExportWalk(stored=stored, stored_events=stored_events)
+    walk.feed(members())
+    return walk.finish(members, log_count)
 
 
-def _corrections_contradicted(entries: Sequence[Mapping[str, Any]]) -> int | None:
-    """The first entry whose ``corrected_by`` the entries themselves contradict (the export is
-    the whole log at one moment, so every correction of an entry in it is in it too)."""
-    by: dict[int, int] = {}
-    for entry in entries:
+class _Seal:
+    """``seal`` computed as the members go by, in the order of their names: the count, the
+    entries, the events, then the other fields (known at the end)."""
+
+    def __init__(self, count: Any) -> None:
+        from hashlib import sha256
+
+        self._hash = sha256(('{"count":' + _dumps(count) + ',"entries":[').encode("utf-8"))
+        self._first = True
+
+    def add(self, item: Mapping[str, Any]) -> None:
+        text = _dumps(item)
+        self._hash.update((text if self._first else "," + text).encode("utf-8"))
+        self._first = False
+
+    def events(self) -> None:
+        """The events come next (every entry added)."""
+        self._hash.update(b'],"events":[')
+        self._first = True
+
+    def hexdigest(self, fields: Mapping[str, Any]) -> str:
+        self._hash.update(b"]")
+        for name in sorted(fields):
+            if name not in ("count", "seal"):
+                self._hash.update(f",{_dumps(name)}:{_dumps(fields[name])}".encode())
+        self._hash.update(b"}")
+        return self._hash.hexdigest()
+
+
+_ENCODER: json.JSONEncoder | None = None
+
+
+def _dumps(value: Any) -> str:
+    """Compact, key-sorted JSON, as ``_canonical`` writes each part of the document."""
+    global _ENCODER
+    if _ENCODER is None:
+        _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(value)
+
+
+class _ExportWalk:
+    """What ``check_export_stream`` finds, member by member: per entry and event only what a
+    later check needs (a count, a flag, the first problem of each kind, the ids that name a
+    correction or a closing)."""
+
+    def __init__(
+        self,
+        *,
+        stored: Iterable[Mapping[str, Any]] | None,
+        stored_events: Iterable[Mapping[str, Any]] | None,
+    ) -> None:
+        self.fields: dict[str, Any] = {}
+        self.keys: set[str] = set()
+        self.lists: set[str] = set()  # which of STREAMED came as lists
+        self.unreadable: str | None = None  # the first entry not as an export writes it
+        self.chain = evidence.ChainWalk()
+        self.entries = 0
+        self.unverifiable = 0
+        self.last_unverifiable = False
+        self.claims: dict[int, Any] = {}  # entry id → its corrected_by, where it names one
+        self.corrector: dict[int, int] = {}  # entry id → the last entry correcting it
+        self.done: dict[int, Any] = {}  # entry id → its follow_up_done_at, where it shows one
+        self.closed: dict[int, list[Any]] = {}  # entry id → closing times in the events
+        self.events_walk = evidence.EventsWalk()
+        self.events = 0
+        self.events_malformed = False
+        self.events_hidden = False
+        self.events_last: Any = evidence.GENESIS
+        self.seal: _Seal | None = None
+        self.seal_later = False  # the file's layout: the seal needs a second reading
+        self.stored = None if stored is None else iter(stored)
+        self.stored_read = 0
+        self.stored_events = None if stored_events is None else iter(stored_events)
+        self.differs: tuple[str, int] | None = None  # hash or closing time (the log's anchors)
+        self.field: tuple[str, int, str | None] | None = None
+        self.events_differs: tuple[str, int] | None = None
+        self.event_field: tuple[str, int, str | None] | None = None
+        self.hiding = False  # a stored event from which a redacted copy masks every event
+
+    def feed(self, members: Iterable[Member]) -> None:
+        entry, event = self.entry, self.event
+        for key, kind, value in members:
+            if kind == "item":
+                if key == "entries":
+                    entry(value)
+                else:
+                    event(value)
+            elif kind == "begin":
+                self.begin(key)
+            else:
+                self.keys.add(key)
+                if key not in STREAMED:
+                    self.fields[key] = value
+
+    def begin(self, key: str) -> None:
+        self.keys.add(key)
+        self.lists.add(key)
+        if key == "events":
+            if self.seal is not None:
+                self.seal.events()
+            elif "entries" not in self.lists:
+                self.seal_later = True
+        elif "count" in self.fields and "events" not in self.lists:
+            self.seal = _Seal(self.fields["count"])
+        else:
+            self.seal_later = True
+
+    def entry(self, entry: Any) -> None:
+        position = self.entries = self.entries + 1
+        if self.unreadable is not None:
+            if not isinstance(entry, Mapping):
+                self.unreadable = "'entries' is not a list of entries"
+            return
+        if not isinstance(entry, Mapping):
+            self.unreadable = "'entries' is not a list of entries"
+            return
+        entry_id = entry.get("id")
+        if type(entry_id) is not int:
+            self.unreadable = f"entry {position} has no whole-number id"
+            return
+        missing = [n for n in _REQUIRED if n not in entry]
+        if missing:
+            self.unreadable = f"entry {position} has no {', '.join(missing[:3])}"
+            return
+        chain = self.chain
+        chain.add(entry)
+        if not chain.intact:
+            return  # the export is refused for that whatever follows
+        unverifiable = entry.get("unverifiable") is True
+        self.unverifiable += unverifiable
+        self.last_unverifiable = unverifiable
         target = entry.get("corrects")
         if type(target) is int:
-            by[target] = int(entry["id"])
-    for entry in entries:
-        if entry.get("corrected_by") != by.get(int(entry["id"])):
-            return int(entry["id"])
-    return None
+            self.corrector[target] = entry_id
+        if entry.get("corrected_by") is not None:
+            self.claims[entry_id] = entry.get("corrected_by")
+        if entry.get("follow_up_done_at") is not None:
+            self.done[entry_id] = entry.get("follow_up_done_at")
+        if self.seal is not None:
+            self.seal.add(entry)
+        if self.stored is not None and (self.differs is None or self.field is None):
+            self._compare(entry, position, unverifiable)
+
+    def _compare(self, entry: Mapping[str, Any], position: int, unverifiable: bool) -> None:
+        assert self.stored is not None
+        kept = next(self.stored, None)
+        if kept is None:
+            self.differs = self.differs or ("missing", position)
+            self.field = self.field or ("missing", position, None)
+            return
+        self.stored_read += 1
+        if self.differs is None and not unverifiable:
+            if entry.get("hash") != str(kept.get("hash")):
+                self.differs = ("differs", position)
+            else:
+                shown_done = entry.get("follow_up_done_at")
+                if shown_done is not None and shown_done != kept.get("follow_up_done_at"):
+                    self.differs = ("done_changed", position)
+        if self.field is None:
+            differs = _entry_differs(entry, kept)
+            if differs is not None:
+                self.field = (differs[0], position, differs[1])
+
+    def event(self, event: Any) -> None:
+        position = self.events = self.events + 1
+        if self.events_malformed or not isinstance(event, Mapping):
+            self.events_malformed = True
+            return
+        self.events_walk.add(event)
+        unverifiable = event.get("unverifiable") is True
+        self.events_hidden = self.events_hidden or unverifiable
+        self.events_last = event.get("hash")
+        body = event.get("body")
+        if (
+            event.get("kind") == "follow_up_done"
+            and not unverifiable
+            and isinstance(body, Mapping)
+            and type(body.get("contact_id")) is int
+        ):
+            self.closed.setdefault(body["contact_id"], []).append(body.get("done_at"))
+        if self.seal is not None:
+            self.seal.add(event)
+        if self.stored_events is not None and (
+            self.events_differs is None or self.event_field is None
+        ):
+            kept = next(self.stored_events, None)
+            if kept is None:
+                self.events_differs = self.events_differs or ("events_missing", position)
+                self.event_field = self.event_field or ("events_missing", position, None)
+                return
+            if (
+                self.events_differs is None
+                and not unverifiable
+                and event.get("hash") != str(kept.get("hash"))
+            ):
+                self.events_differs = ("events_differs", position)
+            if self.event_field is None:
+                self.hiding, differs = _event_differs(event, kept, self.hiding)
+                if differs is not None:
+                    self.event_field = (differs[0], position, differs[1])
+
+    def finish(self, members: Callable[[], Iterable[Member]], log_count: int | None) -> ExportCheck:
+        """The first problem, in the order of the checks (``ExportCheck``)."""
+        if "entries" not in self.lists:
+            raise ExportUnreadable("'entries' is not a list of entries")
+        if self.unreadable is not None:
+            raise ExportUnreadable(self.unreadable)
+        chain = self.chain.result()
+        ok = ExportCheck(count=chain.count, head=chain.head, unverified=chain.unverified)
+
+        def found(problem: str, **more: Any) -> ExportCheck:
+            return replace(ok, problem=problem, **more)
+
+        if not chain.intact:
+            return found(chain.problem or "changed", entry_id=chain.entry_id)
+        fields = self.fields
+        stated = fields.get("count")
+        version = fields.get("schema_version")
+        if version not in (EXPORT_SCHEMA_VERSION, *OLD_EXPORT_VERSIONS) or type(stated) is not int:
+            raise ExportUnreadable("no entry count: not an export made by this version")
+        relabelled = False
+        if self.keys & set(_EVENT_KEYS):
+            # The version never lowers the checks: a file that carries events is checked as one
+            # (schema_version set to 2 on such a file skipped every event check), and is refused
+            # for its version once every other check has had its say.
+            relabelled = version != EXPORT_SCHEMA_VERSION
+            version = EXPORT_SCHEMA_VERSION
+        if self.keys - _DOCUMENT_KEYS:
+            return found("sealed")  # a field no export has: neither disclosed nor committed
+        count = self.entries
+        if stated != count:
+            return found("count", stated=stated, entry_id=count + 1)
+        if count and fields.get("head_hash") != (None if self.last_unverifiable else chain.head):
+            return found("head")
+        events = version == EXPORT_SCHEMA_VERSION
+        if events:
+            if "events" not in self.lists or self.events_malformed:
+                raise ExportUnreadable("'events' is not a list of events")
+            chained = self.events_walk.result()
+            ok = replace(ok, events=self.events, events_unverified=chained.unverified)
+            if not chained.intact:
+                return found(chained.problem or "event_changed", entry_id=chained.event_id)
+            said = fields.get("events_count")
+            if said != self.events:
+                return found("events_count", stated=said if type(said) is int else None)
+            own_head = None if self.events_hidden else str(self.events_last)
+            if fields.get("events_head") != own_head:
+                return found("events_head")
+            head = fields.get("head_hash")
+            code = fields.get("fingerprint")
+            if code is not None and (
+                head is None
+                or fields.get("events_head") is None
+                or code != fingerprint(count, head, (self.events, str(own_head)))
+            ):
+                return found("events_head")
+        if self.unverifiable and fields.get("redacted") is not True:
+            return found("sealed")
+        named = self._correction_contradicted()
+        if named is not None:
+            return found("correction", entry_id=named)
+        if fields.get("seal") != self._seal(members):
+            return found("sealed")
+        if fields.get("unverifiable", 0) != self.unverifiable or fields.get("intact") is not True:
+            return found("sealed")  # what the file says of itself is not what it holds
+        named = self._closure_contradicted()
+        if named is not None:
+            return found("done_contradicted", entry_id=named)
+        if self.stored is None:
+            return found("sealed") if relabelled else ok
+        for first in (self.differs, self.events_differs if events else None):
+            if first is not None:
+                return found(first[0], entry_id=first[1])
+        for field in (self.field, self.event_field if events else None):
+            if field is not None:
+                return found(field[0], entry_id=field[1], field=field[2])
+        if relabelled:
+            return found("sealed")
+        if log_count is None:
+            log_count = self.stored_read + sum(1 for _ in self.stored)
+        return replace(ok, log_count=log_count)
+
+    def _correction_contradicted(self) -> int | None:
+        """The first entry whose ``corrected_by`` the entries themselves contradict (the export
+        is the whole log at one moment, so every correction of an entry in it is in it too)."""
+        named = [
+            entry_id
+            for entry_id in self.claims.keys() | self.corrector.keys()
+            if 1 <= entry_id <= self.entries
+            and self.claims.get(entry_id) != self.corrector.get(entry_id)
+        ]
+        return min(named, default=None)
+
+    def _closure_contradicted(self) -> int | None:
+        """The first entry whose ``follow_up_done_at`` the export's own (hash-chained) closing
+        events contradict: an entry closed in the events shows that closing time. Without this
+        a cleared ``follow_up_done_at`` passed once the plain-SHA-256 seal was recomputed."""
+        named = [
+            entry_id
+            for entry_id, times in self.closed.items()
+            if 1 <= entry_id <= self.entries and self.done.get(entry_id) not in times
+        ]
+        return min(named, default=None)
+
+    def _seal(self, members: Callable[[], Iterable[Member]]) -> str:
+        """The seal the file's members give: computed as they went by, or (``seal_later``)
+        from two more readings, the entries' then the events'."""
+        if self.seal is None or self.seal_later:
+            seal = _Seal(self.fields.get("count"))
+            for key, kind, value in members():
+                if key == "entries" and kind == "item":
+                    seal.add(value)
+            if "events" in self.lists:
+                seal.events()
+                for key, kind, value in members():
+                    if key == "events" and kind == "item":
+                        seal.add(value)
+            self.seal = seal
+        return self.seal.hexdigest(self.fields)
+
+
+#: What every entry of an export holds.
+_REQUIRED = (*evidence.COMMITTED_FIELDS, "hash")
 
 
 #: Every key an export's document may hold (anything else was added after it was made).
@@ -656,59 +881,36 @@ def _entry_differs(entry: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple
     return None
 
 
-def _entries_differ(
-    entries: Sequence[Mapping[str, Any]], stored: Iterable[Mapping[str, Any]]
-) -> tuple[str, int, str | None] | None:
-    rest = iter(stored)
-    for position, entry in enumerate(entries, 1):
-        kept = next(rest, None)
-        if kept is None:
-            return "missing", position, None
-        differs = _entry_differs(entry, kept)
-        if differs is not None:
-            return differs[0], position, differs[1]
-    return None
-
-
-def _events_differ(
-    events: Sequence[Mapping[str, Any]], stored: Iterable[Mapping[str, Any]]
-) -> tuple[str, int, str | None] | None:
-    """The first exported event that is not the database's: shown as stored, or — from the
-    first event whose body masking changes on, and only from there — ``unverifiable``, without
-    hashes, with its body the stored body masked."""
-    rest = iter(stored)
-    hiding = False
-    for position, event in enumerate(events, 1):
-        kept = next(rest, None)
-        if kept is None:
-            return "events_missing", position, None
-        body = kept.get("body")
-        shown_body = event.get("body")
-        hiding = (
-            hiding
-            or _masked_value(body) != body
-            or (
-                event.get("unverifiable") is True
-                and shown_body != body
-                and _hides(shown_body, body)
-            )
-        )
-        unverifiable = event.get("unverifiable") is True
-        if unverifiable and not hiding:
-            return "event_unverifiable", position, "unverifiable"
-        for name in sorted(set(event) | set(kept)):
-            shown, value = event.get(name), kept.get(name)
-            if name == "unverifiable":
-                if name in event and not unverifiable:
-                    return "event_field_differs", position, name
-                continue
-            if name not in kept:
-                return "event_field_differs", position, name
-            if shown == value:
-                continue
-            if unverifiable and name in ("hash", "prev_hash") and shown is None:
-                continue
-            if unverifiable and name == "body" and _hides(shown, value):
-                continue
-            return "event_field_differs", position, name
-    return None
+def _event_differs(
+    event: Mapping[str, Any], kept: Mapping[str, Any], hiding: bool
+) -> tuple[bool, tuple[str, str] | None]:
+    """Whether the stored events hide from here on, and ``(problem, field)`` when the exported
+    event is not the stored one: shown as stored, or — from the first event whose body masking
+    changes on (``hiding``), and only from there — ``unverifiable``, without hashes, with its
+    body the stored body masked."""
+    body = kept.get("body")
+    shown_body = event.get("body")
+    hiding = (
+        hiding
+        or _masked_value(body) != body
+        or (event.get("unverifiable") is True and shown_body != body and _hides(shown_body, body))
+    )
+    unverifiable = event.get("unverifiable") is True
+    if unverifiable and not hiding:
+        return hiding, ("event_unverifiable", "unverifiable")
+    for name in sorted(set(event) | set(kept)):
+        shown, value = event.get(name), kept.get(name)
+        if name == "unverifiable":
+            if name in event and not unverifiable:
+                return hiding, ("event_field_differs", name)
+            continue
+        if name not in kept:
+            return hiding, ("event_field_differs", name)
+        if shown == value:
+            continue
+        if unverifiable and name in ("hash", "prev_hash") and shown is None:
+            continue
+        if unverifiable and name == "body" and _hides(shown, value):
+            continue
+        return hiding, ("event_field_differs", name)
+    return hiding, None
