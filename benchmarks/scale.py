@@ -134,6 +134,21 @@ def measure(
     return elapsed, float("nan")
 
 
+def command_env(home: Path, scratch: Path) -> dict[str, str]:
+    """The environment every command and floor runs in: the data directory, a fixed today."""
+    env = {
+        "REPAYCLI_HOME": str(home),
+        "REPAYCLI_TODAY": remind_bench.TODAY.isoformat(),
+        "REPAYCLI_LANG": "en",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(scratch),
+        "COLUMNS": "100",
+    }
+    if os.environ.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return env
+
+
 def start_up(
     names: Sequence[str], exe: Sequence[str], scratch: Path, timeout: float
 ) -> dict[str, float]:
@@ -146,14 +161,7 @@ def start_up(
     from repaycli import store
 
     store.connect(home / "repaycli.sqlite3").close()
-    env = {
-        "REPAYCLI_HOME": str(home),
-        "REPAYCLI_TODAY": remind_bench.TODAY.isoformat(),
-        "REPAYCLI_LANG": "en",
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(scratch),
-        "COLUMNS": "100",
-    }
+    env = command_env(home, scratch)
     export = scratch / "empty.json"
     if "verify-export" in names:
         made = [*exe, "log", "export", "--format", "json", "-o", str(export), "--force"]
@@ -217,16 +225,7 @@ def main() -> None:
             else:
                 home = remind_bench.cached_home(size, max(size // 100, 1), rebuild=args.rebuild)
             db = home / "repaycli.sqlite3"
-            env = {
-                "REPAYCLI_HOME": str(home),
-                "REPAYCLI_TODAY": remind_bench.TODAY.isoformat(),
-                "REPAYCLI_LANG": "en",
-                "PATH": "/usr/bin:/bin",
-                "HOME": str(scratch),
-                "COLUMNS": "100",
-            }
-            if os.environ.get("PYTHONPATH"):
-                env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+            env = command_env(home, scratch)
             export = scratch / "export.json"
             if "verify-export" in names:  # the file it checks, made once, not timed
                 made = [*exe, "log", "export", "--format", "json", "-o", str(export), "--force"]

@@ -11,27 +11,21 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from pathlib import Path
 
 import pytest
 
 from helpers import invoke
 from repaycli import store
-from test_streaming_memory import TODAY, _peak_mb
+from test_streaming_memory import TODAY, _builder, _peak_mb
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 SIZES = (2000, 20000)
 MARGIN_MB = 8.0
 
 
 @pytest.fixture(scope="module")
 def homes(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import remind as builder  # benchmarks/remind.py
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    builder = _builder()
     made = {}
     for entries in SIZES:
         home = tmp_path_factory.mktemp(f"sms-{entries}")

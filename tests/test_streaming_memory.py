@@ -39,14 +39,20 @@ LENDER = "fenfu"
 MARGIN_MB = 8.0
 
 
+def _builder() -> Any:
+    """``benchmarks/remind.py``, the benchmarks' database builder."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import remind  # benchmarks/remind.py
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return remind
+
+
 @pytest.fixture(scope="module")
 def homes(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     """A data directory for each size, built with ``benchmarks/remind.py``'s builder."""
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import remind as builder  # benchmarks/remind.py
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    builder = _builder()
     made = {}
     for entries, agreements in SIZES:
         home = tmp_path_factory.mktemp(f"log-{entries}")
