@@ -65,3 +65,22 @@ def test_the_messages_are_flagged(homes: dict[int, Path]) -> None:
     assert {f["kind"] for f in flags} == {"night"}
     days = [f["day"] for f in flags]
     assert days == sorted(days) and len(set(days)) > 300
+
+
+def test_remind_json_is_laid_out_as_before(tmp_path: Path) -> None:
+    """``remind --json`` writes its conduct flags one at a time, and its other members exactly
+    as ``to_json`` does (the reviewer found the lists before ``conduct`` on one line)."""
+    from repaycli.render.json import to_json
+
+    env = {"REPAYCLI_HOME": str(tmp_path), "REPAYCLI_TODAY": "2026-12-02"}
+    added = invoke("agreement", "add", "--platform", "jiebei", "--total", "1000", "--periods",
+                   "2", "--first-due", "2026-11-01", "--payment", "500", "--no-input", env=env)  # fmt: skip
+    assert added.exit_code == 0, added.output
+    sms = invoke("log", "add", "--no-input", "--platform", "jiebei", "--channel", "sms",
+                 "--at", "2026-11-30 23:10", "--outcome", "received", env=env)  # fmt: skip
+    assert sms.exit_code == 0, sms.output
+    shown = invoke("remind", "--json", env=env)
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.output)
+    assert data["overdue"] and data["conduct"], data
+    assert shown.output == to_json(data) + "\n"

@@ -196,11 +196,13 @@ def write_json_stream(
     (str, int, bool, None, lists and dicts of them) — written one item at a time (no newline
     after the closing brace, as ``to_json``); ``tail`` is asked for once the items are written,
     a value of it that is an iterator is written as the list of its items, one at a time, and
-    one that is a function is called when its turn comes.
+    one that is a function is called when its turn comes. The tail's lists and objects are
+    written on one line (the JSON export's layout, which its readers know), not as
+    ``to_json`` would.
     Returns the number of items."""
     out.write("{\n")
     for name, value in head.items():
-        out.write(f"  {_dumps(name)}: {_dumps(value)},\n")
+        out.write(f"  {_dumps(name)}: {_member(value)},\n")
     out.write(f"  {_dumps(key)}: [")
     count = 0
     for item in items:
@@ -217,7 +219,13 @@ def write_json_stream(
             for n, item in enumerate(value):
                 out.write((", " if n else "") + _dumps(item))
             out.write("]")
-        else:
+        else:  # as the export has always written them: on one line
             out.write(_dumps(value))
     out.write("\n}")
     return count
+
+
+def _member(value: Any) -> str:
+    """A value as ``to_json`` writes it as a member of the top-level object (a list or an
+    object indented one level)."""
+    return _dumps(value, indent=2).replace("\n", "\n  ")
