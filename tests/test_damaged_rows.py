@@ -175,3 +175,21 @@ def test_a_damaged_payment_as_a_real_process(template: Path, _isolated: Path) ->
         assert done.returncode in (0, 1, 2), done.stderr
         if done.returncode:
             assert ONE_LINE.match(done.stderr), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("payments", "paid_on"), ("agreements", "first_due"), ("installments", "due")],
+)
+def test_the_table_and_the_json_refuse_the_same_damaged_date(
+    template: Path, _isolated: Path, table: str, column: str
+) -> None:
+    """``agreement list`` reads each agreement's rows as ``--json`` does: a date that is not a
+    date is reported by both (the table, built from lighter lines, once printed it)."""
+    _isolated.mkdir(parents=True, exist_ok=True)
+    path = _isolated / "repaycli.sqlite3"
+    shutil.copyfile(template, path)
+    assert damage(path, table, column, "2026-02-30")
+    for args in (["agreement", "list"], ["agreement", "list", "--json"]):
+        result = invoke(*args, input="")
+        assert result.exit_code == 1 and ONE_LINE.match(result.stderr), (args, result.output)

@@ -35,7 +35,10 @@ def agreement_line(
     *,
     today: date,
 ) -> AgreementLine:
-    """One agreement's line, its installments' status as of ``today``."""
+    """One agreement's line, its installments' status as of ``today``. A row the line does not
+    show is read all the same, as ``agreement list --json`` reads it: a damaged date or amount
+    is reported by both views, not by one."""
+    _read_all(head, payments)
     paid_fen = overdue_fen = 0
     next_due = None
     for _, due_text, amount_fen, part_paid in parts:
@@ -60,3 +63,16 @@ def agreement_line(
         overdue=from_fen(overdue_fen),
         void_reason=void_reason,
     )
+
+
+def _read_all(head: dict[str, Any], payments: list[dict[str, Any]]) -> None:
+    """Raise as the JSON record would (``ValueError``, ``TypeError``) on a damaged value."""
+    date.fromisoformat(head["first_due"])
+    for name in ("total_fen", "periods"):
+        if type(head[name]) is not int:
+            raise TypeError(f"{name}: expected an integer, not {type(head[name]).__name__}")
+    for payment in payments:
+        date.fromisoformat(payment["paid_on"])
+        for name in ("amount_fen", "excess_fen"):
+            if type(payment[name]) is not int:
+                raise TypeError(f"{name}: expected an integer, not {type(payment[name]).__name__}")
