@@ -193,3 +193,26 @@ def test_the_table_and_the_json_refuse_the_same_damaged_date(
     for args in (["agreement", "list"], ["agreement", "list", "--json"]):
         result = invoke(*args, input="")
         assert result.exit_code == 1 and ONE_LINE.match(result.stderr), (args, result.output)
+
+
+def test_a_pack_to_standard_output_is_whole_or_nothing(template: Path, _isolated: Path) -> None:
+    """``report --log -o -`` draws the page as it streams the log; a payment date found
+    damaged half-way (the table's definition and triggers as they were) is reported in one
+    line, and no half page reaches standard output (``> pack.html`` kept 132 KB of it)."""
+    _isolated.mkdir(parents=True, exist_ok=True)
+    path = _isolated / "repaycli.sqlite3"
+    shutil.copyfile(template, path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'payments'"
+    ).fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE payments SET paid_on = '2026-02-30' WHERE id = 1")
+    for _, sql in triggers:
+        conn.execute(sql)
+    conn.close()
+    debts = Path(__file__).resolve().parent.parent / "examples" / "debts.toml"
+    result = invoke("report", "--log", "-o", "-", "--debts", str(debts), input="")
+    assert result.exit_code == 1 and ONE_LINE.match(result.stderr), result.output
+    assert result.stdout == ""

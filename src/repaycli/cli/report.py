@@ -469,15 +469,23 @@ def _write_page(page: Report | HandOver, output: Path, *, to_stdout: bool) -> No
 
     chunks = page_chunks(page)
     if to_stdout:
+        import tempfile
+
         from repaycli.cli.common import StdoutWriter
 
-        out = StdoutWriter()
-        last = ""
-        for last in chunks:
-            out.write(last)
-        if not last.endswith("\n"):
-            out.write("\n")
-        out.flush()
+        # Drawn first into a file with no name (gone when closed, or when the process dies),
+        # then copied: a row found damaged half-way leaves no half page on standard output.
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as drawn:
+            last = ""
+            for last in chunks:
+                drawn.write(last)
+            if not last.endswith("\n"):
+                drawn.write("\n")
+            drawn.seek(0)
+            out = StdoutWriter()
+            while block := drawn.read(StdoutWriter.BLOCK):
+                out.write(block)
+            out.flush()
         return
     import io
 
