@@ -12,10 +12,11 @@ nothing depends on where the lines break or on the order of the members.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Collection, Iterator
 from sys import intern
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 #: Nesting a file may have: an export's own is 6 deep (document, events, event, body, payments,
 #: payment). ``json.loads`` stopped near 1,000; ijson, unbounded, builds each level's path, so
@@ -29,23 +30,47 @@ CHUNK = 64 * 1024
 VALUE, BEGIN, ITEM = "value", "begin", "item"
 
 
+class Readable(Protocol):
+    """What ``members`` reads from: a file opened in binary mode, or anything that reads alike."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
 class StreamError(ValueError):
-    """The file is not one JSON object as this reader takes it (the message says why)."""
+    """The file is not one JSON object as this reader takes it (the message says why; ``reason``,
+    where given, names the message's i18n key under ``export_stream.``, with ``params``)."""
+
+    def __init__(self, message: str, reason: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
+
+
+#: yajl's words for a number it cannot hold (beyond 64 bits; beyond a float's range).
+_OVERFLOW = ("integer overflow", "numeric (floating point) overflow")
 
 
 def members(
-    handle: BinaryIO, *, streamed: Collection[str] = (), chunk: int = CHUNK
+    handle: Readable, *, streamed: Collection[str] = (), chunk: int = CHUNK, start: int = 0
 ) -> Iterator[tuple[str, str, Any]]:
     """The members of the JSON object in ``handle`` (UTF-8, with or without a byte-order mark),
     in the order written; the lists named in ``streamed`` item by item. Raises ``StreamError``
-    for what the module refuses, and on the first error of the JSON text, as it is reached."""
+    for what the module refuses, and on the first error of the JSON text, as it is reached
+    (``start``: how many bytes of the file were read before ``handle``'s, to name a byte by
+    its place in the file)."""
     import ijson
 
-    events = iter(ijson.basic_parse(_Source(handle), buf_size=chunk, use_float=True))
+    events = iter(ijson.basic_parse(_Source(handle, start), buf_size=chunk, use_float=True))
     try:
         yield from _members(events, streamed)
     except ijson.JSONError as exc:
-        raise StreamError(str(exc).strip().splitlines()[0][:200]) from None
+        said = exc.args[0] if exc.args else ""
+        if isinstance(said, bytes):  # yajl's message, with the text it quotes, as bytes
+            said = said.decode("utf-8", "replace")
+        line = str(said).strip().splitlines()[0][:200] if str(said).strip() else "not JSON"
+        if any(words in line for words in _OVERFLOW):
+            raise StreamError("a number too large for an export", "number_too_large") from None
+        raise StreamError(line) from None
     except UnicodeDecodeError:  # yajl passes a lone low surrogate on as bytes
         raise StreamError("a \\u escape that is half of a pair") from None
 
@@ -131,12 +156,16 @@ _JUDGED = 11  # an escape starting this close to the end is judged with the next
 
 
 class _Source:
-    """The file as ijson reads it: without a UTF-8 byte-order mark, and refused at the first
-    surrogate escape that is not half of a pair (found with one regular-expression search per
-    read; only a read that holds such an escape is looked at more closely)."""
+    """The file as ijson reads it: without a UTF-8 byte-order mark, refused at its first byte
+    that is not UTF-8 (Python's decoder: yajl lets overlong forms and encoded surrogates
+    through), and at the first surrogate escape that is not half of a pair (found with one
+    regular-expression search per read; only a read that holds such an escape is looked at
+    more closely)."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: Readable, start: int = 0) -> None:
         self._raw = raw
+        self._at = start  # bytes of the file read before this read
+        self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self._kept = b""
         self._from = 0  # the first position of ``_kept`` not judged yet
         self._before = 0  # backslashes just before ``_kept``
@@ -146,6 +175,7 @@ class _Source:
         if size == 0:  # ijson asks whether the file gives bytes
             return b""
         chunk = self._raw.read(size)
+        self._check_utf8(chunk)
         if not self._started:
             self._started = True
             chunk = chunk.removeprefix(b"\xef\xbb\xbf")
@@ -161,6 +191,19 @@ class _Source:
         self._kept = data[kept_at:]
         self._from = max(judged - kept_at, 0)
         return chunk
+
+    def _check_utf8(self, chunk: bytes) -> None:
+        """Refuse ``chunk`` (empty: the end of the file) at its first byte that is not UTF-8."""
+        pending = len(self._utf8.getstate()[0])  # a character's first bytes, from the last read
+        try:
+            if pending or not chunk.isascii():
+                self._utf8.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            byte = self._at - pending + exc.start + 1
+            raise StreamError(
+                f"the file is not UTF-8 text (byte {byte})", "not_utf8", byte=byte
+            ) from None
+        self._at += len(chunk)
 
     def _judge(self, data: bytes, start: int, end: int) -> None:
         for found in _SURROGATE.finditer(data, start):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import errno
 import hashlib
 import io
 import os
@@ -815,16 +814,24 @@ def _export_ok(found: Any) -> str:
 class _ExportFile:
     """A JSON export on disk, as ``proof.check_export_stream`` reads it: one member, one entry
     and one event at a time, never the whole file (a log of a million entries makes a 2 GB file).
+    A pipe (``/dev/stdin``, ``<(zcat …)``, a FIFO) is read too: an export in the writer's order
+    is read once; one whose seal needs a second reading (its count after its entries, or its
+    events before them) is refused from a pipe, which cannot be read again.
     One line, exit 2, for a file that cannot be read or is not an export."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._reads = 0
+        self._start = 0  # bytes of a pipe read before ``_head``
+        self._head = b""  # a pipe's bytes read to find its first one, given again
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO cannot be read twice
+            fd = os.open(path, os.O_RDONLY)  # a FIFO: waits, as 'cat' does, for its writer
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
                 os.close(fd)
-                raise OSError(errno.EINVAL, "not a regular file")
+                raise BadInput("export_stream.err.folder", path=str(path))
             self._handle = os.fdopen(fd, "rb")
+            self.regular = stat.S_ISREG(mode)
             self._stamp = self._stat()
             first = self._first_byte()
         except OSError as exc:
@@ -840,19 +847,37 @@ class _ExportFile:
     def __exit__(self, *exc: object) -> None:
         self._handle.close()
 
-    def _stat(self) -> tuple[int, int, int]:
+    def _stat(self) -> tuple[int, ...]:
+        """What changes when the file is written: ``st_ctime_ns`` too, which, unlike the
+        modification time, ``utime`` cannot set back (an edit in place, the size kept)."""
         found = os.fstat(self._handle.fileno())
-        return found.st_mode, found.st_size, found.st_mtime_ns
+        return (
+            found.st_mode,
+            found.st_dev,
+            found.st_ino,
+            found.st_size,
+            found.st_mtime_ns,
+            found.st_ctime_ns,
+        )
 
     def _first_byte(self) -> bytes:
-        """The first byte that is not white space, after a byte-order mark an editor added."""
+        """The first byte that is not white space, after a byte-order mark an editor added.
+        A pipe's bytes from there on are kept to be given again (white space before: only
+        counted)."""
         start = True
         while chunk := self._handle.read(64 * 1024):
+            skipped = 0
             if start:
-                chunk, start = chunk.removeprefix(b"\xef\xbb\xbf"), False
-            text = chunk.lstrip(b" \t\r\n")
+                start = False
+                if chunk.startswith(b"\xef\xbb\xbf"):
+                    skipped = 3
+            text = chunk[skipped:].lstrip(b" \t\r\n")
             if text:
+                if not self.regular:
+                    self._head = text
+                    self._start += len(chunk) - len(text)
                 return text[:1]
+            self._start += len(chunk)
         return b""
 
     def members(self) -> Iterator[tuple[str, str, Any]]:
@@ -860,8 +885,15 @@ class _ExportFile:
         from repaycli.core import proof
         from repaycli.jsonstream import StreamError, members
 
+        self._reads += 1
+        if not self.regular:
+            if self._reads > 1:
+                raise BadInput("export_stream.err.read_twice", path=str(self.path))
+            return members(
+                _Replayed(self._head, self._handle), streamed=proof.STREAMED, start=self._start
+            )
         if self._stat() != self._stamp:
-            raise StreamError("it changed while it was read")
+            raise StreamError("it changed while it was read", "changed")
         self._handle.seek(0)
         return members(self._handle, streamed=proof.STREAMED)
 
@@ -872,12 +904,31 @@ class _ExportFile:
 
         try:
             return proof.check_export_stream(self.members, **against)
-        except (proof.ExportUnreadable, StreamError) as exc:
+        except StreamError as exc:
+            detail = str(exc)[:200]
+            if exc.reason is not None:
+                detail = t(f"export_stream.{exc.reason}", **exc.params)
+            raise BadInput("err.log_export_unreadable", path=str(self.path), detail=detail) from exc
+        except proof.ExportUnreadable as exc:
             detail = str(exc)[:200]
             raise BadInput("err.log_export_unreadable", path=str(self.path), detail=detail) from exc
         except OSError as exc:
             detail = exc.strerror or str(exc)
             raise BadInput("err.log_export_unreadable", path=str(self.path), detail=detail) from exc
+
+
+class _Replayed:
+    """A pipe read from its start again: the bytes already taken from it, then the rest."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._head:
+            given = self._head if size < 0 else self._head[:size]
+            self._head = self._head[len(given) :]
+            return given
+        return self._rest.read(size)
 
 
 @log_app.command("fingerprint")
