@@ -226,7 +226,7 @@ def test_an_export_from_a_fifo_is_read(export: dict[str, Any], tmp_path: Path) -
         with open(fifo, "wb") as sink:
             sink.write(text)
 
-    writer = threading.Thread(target=write)
+    writer = threading.Thread(target=write, daemon=True)  # never holds pytest at exit
     writer.start()
     try:
         done = run("log", "verify", "--export", str(fifo))
